@@ -1,0 +1,6 @@
+"""Homeroom core: the platform-neutral event model, dispatcher, storage, jobs and services.
+
+Dependencies point inward: adapters and cogs import ``bot``; ``bot`` never imports either.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,357 @@
+"""The services every cog and adapter shares, and the per-event :class:`Context`.
+
+:class:`Core` is built once at start-up from the validated configuration and handed to
+cogs and adapters; nothing in Homeroom is a module-level global.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import jobs as jobqueue
+from bot.clock import Clock
+from bot.cog import Cog
+from bot.commands import CommandSpec
+from bot.config import Config, Secrets
+from bot.db.engine import Database
+from bot.db.models import AuditEntry, Community, Member, ProcessedEvent
+from bot.errors import UserError
+from bot.events import Actor, Event
+from bot.i18n import Localizer
+from bot.messages import Message
+from bot.outbound import Delivery, DeliveryStatus, Outbound
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
+from bot.roles import Role, is_allowed
+from bot.translation import Translator
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CHANNEL_PURPOSES = ("announcements", "general", "committee", "staff")
+
+
+class DuplicateEvent(Exception):  # noqa: N818 - a signal
+    """The event's key was recorded by another delivery of the same event."""
+
+
+class Core:
+    """Configuration, storage, clock, jobs, translation, localisation and the adapters."""
+
+    def __init__(
+        self,
+        config: Config,
+        db: Database,
+        clock: Clock,
+        translator: Translator,
+        *,
+        secrets: Secrets | None = None,
+        localizer: Localizer | None = None,
+    ) -> None:
+        self.config = config
+        self.secrets = secrets or Secrets()
+        self.db = db
+        self.clock = clock
+        self.translator = translator
+        self.i18n = localizer or Localizer(translator)
+        self.jobs = jobqueue.JobRunner(
+            db, clock, lease_seconds=config.jobs.lease_seconds, batch_size=config.jobs.batch_size,
+            poll_seconds=config.jobs.poll_seconds,
+        )
+        self.adapters: dict[str, Outbound] = {}
+        self.cogs: list[Cog] = []
+        self.commands: dict[str, CommandSpec] = {}
+        self._ready_platforms: set[str] = set()
+        self._ready_lock = asyncio.Lock()
+        from bot.dispatcher import Dispatcher
+
+        self.dispatcher = Dispatcher(self)
+
+    # ----- composition -------------------------------------------------------------------
+    def add_cog(self, cog: Cog) -> None:
+        self.cogs.append(cog)
+        self.dispatcher.register_cog(cog)
+
+    def add_adapter(self, outbound: Outbound) -> None:
+        self.adapters[outbound.platform] = outbound
+
+    def outbound(self, platform: str) -> Outbound:
+        try:
+            return self.adapters[platform]
+        except KeyError:
+            raise LookupError(f"no adapter connected for platform {platform!r}") from None
+
+    async def dispatch(self, event: Event) -> None:
+        await self.dispatcher.dispatch(event)
+
+    async def start(self) -> None:
+        for cog in self.cogs:
+            await cog.on_start()
+
+    async def platform_ready(self, platform: str) -> None:
+        """Called by an adapter whenever its platform says it is ready; the cogs'
+        reconciliation runs once per process start however often that happens."""
+        async with self._ready_lock:
+            if platform in self._ready_platforms:
+                return
+            self._ready_platforms.add(platform)
+        for cog in self.cogs:
+            try:
+                await cog.on_platform_ready(platform)
+            except Exception:
+                log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
+
+    # ----- communities and members -------------------------------------------------------
+    async def ensure_community(self, ref: CommunityRef, name: str = "") -> Community:
+        """The community row for a platform community, created on first sight."""
+        async with self.db.read() as session:
+            row = await session.scalar(
+                select(Community).where(Community.platform == ref.platform, Community.external_id == ref.id)
+            )
+        if row is not None:
+            return row
+        overrides = self.config.community(ref.key)
+        values = {
+            "platform": ref.platform, "external_id": ref.id, "name": name,
+            "default_language": overrides.default_language or self.config.homeroom.default_language,
+            "timezone": overrides.timezone or self.config.homeroom.timezone, "settings": {},
+            "created_at": self.clock.now(),
+        }
+        await self._insert_ignore(Community, values, ["platform", "external_id"])
+        async with self.db.read() as session:
+            created = await session.scalar(
+                select(Community).where(Community.platform == ref.platform, Community.external_id == ref.id)
+            )
+        assert created is not None
+        return created
+
+    async def ensure_member(self, community: Community, actor: Actor) -> Member:
+        """The member row for an actor, created on first sight and kept current (name, bot flag)."""
+        user_id = actor.user.id
+        async with self.db.read() as session:
+            row = await session.scalar(
+                select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
+            )
+        if row is None:
+            language = None
+            if actor.locale:
+                from bot import languages
+
+                language = languages.normalize(actor.locale)
+            await self._insert_ignore(
+                Member,
+                {"community_id": community.id, "user_id": user_id, "display_name": actor.display_name or "",
+                 "role": Role.FAMILY.value, "language": language, "is_bot": actor.is_bot,
+                 "delivery": "channel", "dms_closed": False, "joined_at": self.clock.now()},
+                ["community_id", "user_id"],
+            )
+        elif (actor.display_name and row.display_name != actor.display_name) or row.left_at is not None:
+            async with self.db.write() as session:
+                fresh = await session.get(Member, row.id)
+                if fresh is not None:
+                    if actor.display_name:
+                        fresh.display_name = actor.display_name
+                    fresh.left_at = None
+        async with self.db.read() as session:
+            member = await session.scalar(
+                select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
+            )
+        assert member is not None
+        return member
+
+    async def _insert_ignore(self, model: type, values: dict[str, Any], conflict: list[str]) -> None:
+        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+
+        async def _do(session: AsyncSession) -> None:
+            await session.execute(builder(model).values(**values).on_conflict_do_nothing(index_elements=conflict))
+
+        await self.db.write_retrying(_do)
+
+    def roles_of(self, member: Member | None, actor: Actor | None = None) -> frozenset[Role]:
+        held: set[Role] = set()
+        if member is not None:
+            held.add(Role(member.role))
+        if actor is not None:
+            held |= set(actor.platform_roles)
+        return frozenset(held or {Role.FAMILY})
+
+    def language_of(self, member: Member | None, community: Community | None) -> str:
+        if member is not None and member.language:
+            return member.language
+        if community is not None:
+            return community.default_language
+        return self.config.homeroom.default_language
+
+    def zone_of(self, member: Member | None, community: Community | None) -> ZoneInfo:
+        name = (member.timezone if member is not None else None) or (
+            community.timezone if community is not None else self.config.homeroom.timezone)
+        try:
+            return ZoneInfo(name)
+        except Exception:
+            return ZoneInfo("UTC")
+
+    def quiet_hours_of(self, member: Member | None) -> str:
+        return (member.quiet_hours if member is not None and member.quiet_hours else None) or \
+            self.config.homeroom.quiet_hours
+
+    @staticmethod
+    def community_ref(community: Community) -> CommunityRef:
+        return CommunityRef(community.platform, community.external_id)
+
+    @staticmethod
+    def user_ref(member: Member, platform: str) -> UserRef:
+        return UserRef(platform, member.user_id)
+
+    async def channel(self, community: Community, purpose: str) -> ChannelRef | None:
+        """The channel a community uses for a purpose (announcements, staff, committee,
+        general), from per-community overrides or the [channels] defaults."""
+        if purpose not in CHANNEL_PURPOSES:
+            raise ValueError(purpose)
+        overrides = self.config.community(community.key)
+        name = {
+            "announcements": overrides.announcement_channel,
+            "staff": overrides.staff_channel,
+            "committee": overrides.committee_channel,
+        }.get(purpose) or getattr(self.config.channels, purpose)
+        return await self.outbound(community.platform).resolve_channel(self.community_ref(community), name)
+
+    # ----- speaking to people ------------------------------------------------------------
+    async def localize(self, lang: str | None, msgid: str, **params: Any) -> str:
+        return await self.i18n.text(lang, msgid, **params)
+
+    async def send_dm(self, community: Community, member: Member, message: Message) -> Delivery:
+        """A DM to a member; closed DMs are remembered once so nobody retries them."""
+        if member.dms_closed:
+            return Delivery(DeliveryStatus.DMS_CLOSED, detail="known closed")
+        delivery = await self.outbound(community.platform).send_dm(self.user_ref(member, community.platform),
+                                                                   message)
+        if delivery.status == DeliveryStatus.DMS_CLOSED:
+            async with self.db.write() as session:
+                row = await session.get(Member, member.id)
+                if row is not None:
+                    row.dms_closed = True
+            log.info("member %s has direct messages closed; marked unreachable", member.id)
+        return delivery
+
+    async def notify(self, community: Community, member: Member, msgid: str, **params: Any) -> Delivery:
+        """A localised DM from the bot to a member."""
+        text = await self.localize(self.language_of(member, community), msgid, **params)
+        return await self.send_dm(community, member, Message(text=text))
+
+    # ----- jobs and audit ----------------------------------------------------------------
+    async def schedule(self, session: AsyncSession, kind: str, payload: dict[str, Any], run_at: datetime,
+                       *, dedupe_key: str | None = None) -> None:
+        """Schedule a durable job inside the caller's transaction."""
+        await jobqueue.schedule(session, kind, payload, run_at, dedupe_key=dedupe_key,
+                                max_attempts=self.config.jobs.max_attempts)
+        self.jobs.wake()
+
+    async def audit(self, session: AsyncSession, community_id: int, actor: Member | None, action: str,
+                    subject_type: str = "", subject_id: str | int = "",
+                    subject_member_id: int | None = None) -> None:
+        session.add(AuditEntry(
+            community_id=community_id, actor_member_id=actor.id if actor else None,
+            actor_label=f"member:{actor.id}" if actor else "system", action=action,
+            subject_type=subject_type, subject_id=str(subject_id), subject_member_id=subject_member_id,
+            at=self.clock.now(),
+        ))
+
+
+@dataclass
+class Context:
+    """Everything a handler needs about one event: who, where, in which language, and how
+    to answer them privately. ``write``/``transaction`` record the event's de-duplication
+    key in the same transaction as the handler's changes, so a redelivered event can never
+    apply twice and a crash before commit loses nothing."""
+
+    core: Core
+    event: Event
+    outbound: Outbound
+    community: Community | None
+    member: Member | None
+    roles: frozenset[Role]
+    language: str
+    interaction: InteractionRef | None = None
+    key_recorded: bool = field(default=False)
+    replied: bool = field(default=False)
+
+    @property
+    def user(self) -> UserRef:
+        return self.event.actor.user
+
+    @property
+    def now(self) -> datetime:
+        return self.core.clock.now()
+
+    def has_role(self, *roles: Role) -> bool:
+        return is_allowed(self.roles, frozenset(roles))
+
+    def require_community(self) -> Community:
+        if self.community is None:
+            raise UserError("Please use this command inside your class's server or workspace.")
+        return self.community
+
+    def require_member(self) -> Member:
+        if self.member is None:
+            raise UserError("Please use this command inside your class's server or workspace.")
+        return self.member
+
+    async def _record_key(self, session: AsyncSession) -> None:
+        if self.key_recorded:
+            return
+        try:
+            async with session.begin_nested():
+                await session.execute(insert(ProcessedEvent).values(key=self.event.key,
+                                                                    processed_at=self.core.clock.now()))
+        except IntegrityError:
+            raise DuplicateEvent(self.event.key) from None
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction that also records this event as processed."""
+        async with self.core.db.write() as session:
+            await self._record_key(session)
+            yield session
+        self.key_recorded = True
+
+    async def transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Like :meth:`write`, retried on transient database conflicts."""
+
+        async def _work(session: AsyncSession) -> T:
+            await self._record_key(session)
+            return await work(session)
+
+        result = await self.core.db.write_retrying(_work)
+        self.key_recorded = True
+        return result
+
+    async def t(self, msgid: str, **params: Any) -> str:
+        """``msgid`` in this member's language."""
+        return await self.core.localize(self.language, msgid, **params)
+
+    async def reply(self, msgid: str, **params: Any) -> None:
+        """A private, localised answer to whoever caused the event."""
+        await self.reply_message(Message(text=await self.t(msgid, **params)))
+
+    async def reply_message(self, message: Message) -> None:
+        """A private answer: ephemeral where the event came with an interaction, else a DM."""
+        self.replied = True
+        if self.interaction is not None:
+            await self.outbound.reply_private(self.interaction, message)
+            return
+        if self.community is not None and self.member is not None:
+            await self.core.send_dm(self.community, self.member, message)
+        else:
+            await self.outbound.send_dm(self.user, message)

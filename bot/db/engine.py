@@ -1,0 +1,134 @@
+"""The async engine and the two kinds of transaction Homeroom uses.
+
+SQLite: WAL, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for write transactions,
+because a deferred transaction that upgrades to a write can fail with SQLITE_BUSY even in WAL
+mode. PostgreSQL: READ COMMITTED plus row locks (``FOR UPDATE``) where an invariant needs them.
+Transient conflicts (SQLite busy, PostgreSQL serialization failures and deadlocks) are retried
+by :meth:`Database.write_retrying`, so no "database is locked" ever reaches a person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_IMMEDIATE = "homeroom_sqlite_immediate"
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy (not the driver) emit BEGIN, so we can choose IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Conflicts that a retry resolves: SQLite busy/locked, PostgreSQL 40001/40P01."""
+    if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
+        return True
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if code in ("40001", "40P01"):
+            return True
+        text = str(exc.orig)
+        if "SerializationError" in type(exc.orig).__name__ or "DeadlockDetected" in text:
+            return True
+    return False
+
+
+class Database:
+    """One engine per process, shared by every cog through the core."""
+
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 5) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {"echo": echo}
+        if url.startswith("sqlite"):
+            if ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:"):
+                raise ValueError("use a file for SQLite (shared in-memory databases break between connections)")
+            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = 10
+        else:
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = 10
+            kwargs["pool_pre_ping"] = True
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            _install_sqlite_hooks(self.engine)
+        self._writer_engine = self.engine.execution_options(**{_IMMEDIATE: True})
+        self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = async_sessionmaker(self._writer_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (a deferred transaction on SQLite)."""
+        async with self._read_sessions() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction, committed on success, rolled back on error."""
+        async with self._write_sessions() as session, session.begin():
+            yield session
+
+    async def write_retrying(self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 8) -> T:
+        """Run ``work`` in a write transaction, retrying transient conflicts with jitter.
+
+        ``work`` must be safe to run again from the start (it is: the failed attempt rolled back).
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.write() as session:
+                    return await work(session)
+            except (OperationalError, DBAPIError) as exc:
+                if attempt == attempts or not is_transient(exc):
+                    raise
+                delay = min(0.5, 0.01 * 2**attempt) * (0.5 + random.random())
+                log.debug("transient database conflict, retry %d in %.3fs", attempt, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def create_all(self) -> None:
+        """Create every table from the models (tests); production uses Alembic migrations."""
+        from bot.db.base import Base
+        from bot.db.registry import import_all_models
+
+        import_all_models()
+        async with self.engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def nullpool_engine(url: str) -> AsyncEngine:
+    """An engine without pooling, for one-off administration (creating test databases)."""
+    return create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")

@@ -1,0 +1,242 @@
+"""Routes inbound events to cog handlers: de-duplication, permissions, error isolation.
+
+The order for every event: ignore bots (our own messages included), skip keys already
+processed (persisted, so redeliveries after a restart are caught), attribute the event to a
+community and member, check roles for commands, run the handler, and record the key. A
+handler that raises :class:`~bot.errors.UserError` gets its message shown privately; any
+other exception gets a short apology with an error id, the log gets the traceback and
+context, and the bot keeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.cog import Cog
+from bot.commands import (
+    CommandSpec,
+    CommandSyntaxError,
+    OptionType,
+    check_required,
+    convert_scalar,
+    find_command,
+    parse_option_words,
+    split_words,
+)
+from bot.db.models import Community, Member, ProcessedEvent
+from bot.errors import UserError
+from bot.events import (
+    ButtonPressed,
+    CommandInvoked,
+    Event,
+    FormSubmitted,
+)
+from bot.i18n import N_
+from bot.roles import is_allowed
+
+if TYPE_CHECKING:
+    from bot.core import Context, Core
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[Any]]
+
+MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see what you can use.")
+MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
+MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was changed. "
+                 "If it happens again, tell your teacher this code: {error_id}")
+
+
+class Dispatcher:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.listeners: dict[type[Event], list[Handler]] = defaultdict(list)
+        self.buttons: dict[str, Handler] = {}
+        self.forms: dict[str, Handler] = {}
+
+    # ----- registration ------------------------------------------------------------------
+    def register_cog(self, cog: Cog) -> None:
+        for mark, fn in cog.marks():
+            if mark.kind == "command":
+                assert mark.spec is not None
+                if mark.key in self.core.commands:
+                    raise ValueError(f"two cogs declare the command /{mark.key}")
+                from dataclasses import replace
+
+                self.core.commands[mark.key] = replace(mark.spec, handler=fn)
+            elif mark.kind == "listener":
+                self.listeners[mark.key].append(fn)
+            elif mark.kind == "button":
+                if mark.key in self.buttons:
+                    raise ValueError(f"two handlers for the button action {mark.key!r}")
+                self.buttons[mark.key] = fn
+            elif mark.kind == "form":
+                if mark.key in self.forms:
+                    raise ValueError(f"two handlers for the form {mark.key!r}")
+                self.forms[mark.key] = fn
+            elif mark.kind == "job":
+                self.core.jobs.register(mark.key, fn)
+
+    # ----- dispatch ----------------------------------------------------------------------
+    async def dispatch(self, event: Event) -> None:
+        if event.actor.is_bot:
+            return
+        if await self._already_processed(event.key):
+            log.debug("duplicate event %s ignored", event.key)
+            return
+        ctx: Context | None = None
+        try:
+            ctx = await self._context(event)
+            await self._route(ctx, event)
+        except UserError as err:
+            if ctx is not None:
+                await self._safe_reply(ctx, err.msgid, err.params)
+        except CommandSyntaxError as err:
+            if ctx is not None:
+                await self._safe_reply(ctx, err.msgid, err.params)
+        except Exception as exc:
+            from bot.core import DuplicateEvent
+
+            if isinstance(exc, DuplicateEvent):
+                log.debug("event %s applied by a concurrent delivery", event.key)
+                return
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("handler failed for %s event %s (error id %s)", type(event).__name__, event.key,
+                          error_id)
+            if ctx is not None:
+                await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
+            return  # key not recorded: a platform retry may succeed
+        if ctx is not None and not ctx.key_recorded:
+            await self._record(event.key)
+
+    async def _safe_reply(self, ctx: Context, msgid: str, params: dict[str, Any]) -> None:
+        try:
+            await ctx.reply(msgid, **params)
+        except Exception:
+            log.exception("could not send a private reply for event %s", ctx.event.key)
+
+    async def _already_processed(self, key: str) -> bool:
+        async with self.core.db.read() as session:
+            return await session.get(ProcessedEvent, key) is not None
+
+    async def _record(self, key: str) -> None:
+        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+
+        async def _insert(session: Any) -> None:
+            await session.execute(builder(ProcessedEvent).values(key=key, processed_at=self.core.clock.now())
+                                  .on_conflict_do_nothing(index_elements=["key"]))
+
+        await self.core.db.write_retrying(_insert)
+
+    async def _context(self, event: Event) -> Context:
+        from bot.core import Context
+
+        core = self.core
+        outbound = core.outbound(event.platform)
+        community: Community | None = None
+        member: Member | None = None
+        if event.community is not None:
+            community = await core.ensure_community(event.community)
+        else:
+            community = await self._sole_community(event)
+        if community is not None:
+            member = await core.ensure_member(community, event.actor)
+        interaction = getattr(event, "interaction", None)
+        return Context(
+            core=core, event=event, outbound=outbound, community=community, member=member,
+            roles=core.roles_of(member, event.actor), language=core.language_of(member, community),
+            interaction=interaction,
+        )
+
+    async def _sole_community(self, event: Event) -> Community | None:
+        """A DM carries no community: attribute it when the person belongs to exactly one."""
+        async with self.core.db.read() as session:
+            rows = (await session.scalars(
+                select(Community).join(Member, Member.community_id == Community.id).where(
+                    Community.platform == event.platform, Member.user_id == event.actor.user.id,
+                    Member.left_at.is_(None))
+            )).all()
+        return rows[0] if len(rows) == 1 else None
+
+    async def _route(self, ctx: Context, event: Event) -> None:
+        if isinstance(event, CommandInvoked):
+            await self._run_command(ctx, event)
+        elif isinstance(event, ButtonPressed):
+            handler = self.buttons.get(event.action)
+            if handler is None:
+                log.warning("button action %s has no handler", event.action)
+                return
+            await handler(ctx, event)
+        elif isinstance(event, FormSubmitted):
+            handler = self.forms.get(event.form_id)
+            if handler is None:
+                log.warning("form %s has no handler", event.form_id)
+                return
+            await handler(ctx, event)
+        else:
+            for handler in self.listeners.get(type(event), ()):
+                await handler(ctx, event)
+
+    def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, dict[str, Any]] | None:
+        """The declared command and its raw options, from typed or text invocations."""
+        specs = self.core.commands
+        if event.raw_text is not None:
+            words = [event.name, *split_words(event.raw_text)]
+            found = find_command(specs, words)
+            if found is None:
+                return None
+            spec, rest = found
+            return spec, {**parse_option_words(spec, rest), **event.options}
+        spec = specs.get(event.name)
+        return (spec, dict(event.options)) if spec else None
+
+    async def _run_command(self, ctx: Context, event: CommandInvoked) -> None:
+        resolved = self.resolve_spec(event)
+        if resolved is None:
+            raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
+        spec, raw = resolved
+        if not is_allowed(ctx.roles, spec.allowed):
+            roles = ", ".join(sorted(r.value for r in spec.allowed))
+            raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=roles)
+        values = await self._typed_options(ctx, spec, raw)
+        check_required(spec, values)
+        assert spec.handler is not None
+        await spec.handler(ctx, **values)
+
+    async def _typed_options(self, ctx: Context, spec: CommandSpec, raw: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, value in raw.items():
+            opt = spec.option(name)
+            if opt is None:
+                raise CommandSyntaxError("/{command} has no option {name}.", command=spec.name, name=name)
+            if not isinstance(value, str):
+                values[name] = value
+                continue
+            if opt.type in (OptionType.USER, OptionType.CHANNEL):
+                if ctx.community is None:
+                    raise UserError("Please use this command inside your class's server or workspace.")
+                ref = self.core.community_ref(ctx.community)
+                if opt.type == OptionType.USER:
+                    found = await ctx.outbound.resolve_user(ref, value)
+                    if found is None:
+                        raise UserError("I can't find {who} in this community.", who=value)
+                else:
+                    found = await ctx.outbound.resolve_channel(ref, value)
+                    if found is None:
+                        raise UserError("I can't find the channel {channel}.", channel=value)
+                values[name] = found
+            else:
+                values[name] = convert_scalar(opt, value)
+        return values
+
+    def commands_for(self, ctx: Context) -> list[CommandSpec]:
+        """The commands this member may use (for /help)."""
+        return [spec for name, spec in sorted(self.core.commands.items()) if is_allowed(ctx.roles, spec.allowed)]

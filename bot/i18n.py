@@ -1,0 +1,99 @@
+"""The bot's own words (confirmations, errors, button labels, help) in each member's language.
+
+Messages are English strings with ``{placeholders}`` (the msgid). Catalogs are gettext
+``.po`` files under ``bot/locale/<lang>/LC_MESSAGES/homeroom.po``, managed with Babel
+(``pybabel extract/update``) and read with Babel at start-up. A language without a
+catalog falls back to machine translation through the translation service (cached there);
+if that fails too, English is shown, never nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.pofile import read_po
+
+from bot import languages
+from bot.translation import Translator
+
+log = logging.getLogger(__name__)
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "homeroom"
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+    """Mark a string for extraction without translating it here."""
+    return msgid
+
+
+class _SafeDict(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_message(template: str, params: Mapping[str, Any]) -> str:
+    """str.format that leaves an unknown ``{name}`` as written instead of raising (a
+    translated catalog entry with a mistyped placeholder must not break a reply)."""
+    try:
+        return string.Formatter().vformat(template, (), _SafeDict(params))
+    except (ValueError, IndexError):
+        return template
+
+
+@cache
+def load_catalogs(locale_dir: Path = LOCALE_DIR) -> dict[str, dict[str, str]]:
+    """Every ``.po`` catalog, as {language: {msgid: translation}} (fuzzy entries skipped)."""
+    catalogs: dict[str, dict[str, str]] = {}
+    if not locale_dir.is_dir():
+        return catalogs
+    for po_path in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        lang = po_path.parent.parent.name.replace("_", "-")
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        entries = {}
+        for message in catalog:
+            if message.id and message.string and not message.fuzzy and isinstance(message.id, str):
+                entries[message.id] = str(message.string)
+        catalogs[lang] = entries
+    return catalogs
+
+
+class Localizer:
+    """Turns a msgid into text in a language: catalog first, then machine translation."""
+
+    def __init__(self, translator: Translator | None = None, catalogs: dict[str, dict[str, str]] | None = None):
+        self.translator = translator
+        self.catalogs = load_catalogs() if catalogs is None else catalogs
+
+    def catalog_for(self, lang: str) -> dict[str, str] | None:
+        if lang in self.catalogs:
+            return self.catalogs[lang]
+        return self.catalogs.get(languages.base(lang))
+
+    def has_catalog(self, lang: str) -> bool:
+        return lang.startswith("en") or self.catalog_for(lang) is not None
+
+    def sync_text(self, lang: str, msgid: str, **params: Any) -> str:
+        """Catalog-only lookup (English when there is none); for places that cannot await."""
+        catalog = self.catalog_for(lang) or {}
+        return format_message(catalog.get(msgid, msgid), params)
+
+    async def text(self, lang: str | None, msgid: str, **params: Any) -> str:
+        lang = lang or "en"
+        if lang.startswith("en"):
+            return format_message(msgid, params)
+        catalog = self.catalog_for(lang)
+        if catalog is not None and msgid in catalog:
+            return format_message(catalog[msgid], params)
+        if self.translator is not None:
+            # Translate the template, not the filled text, so the cache serves every use.
+            result = await self.translator.translate(msgid, lang, source="en")
+            if result.ok:
+                return format_message(result.text, params)
+        return format_message(msgid, params)

@@ -1,0 +1,237 @@
+"""Durable jobs: scheduled in the same transaction as the change that causes them (an
+outbox), claimed with a lease so two processes never run one job at the same time, retried
+with exponential backoff, and failed for good after ``max_attempts``.
+
+PostgreSQL claims with ``FOR UPDATE SKIP LOCKED``; SQLite claims inside a ``BEGIN
+IMMEDIATE`` transaction, which serialises claimers. A job whose worker died is claimed again
+when its lease runs out; a job that fell due while the bot was down runs when it comes back.
+Handlers must be idempotent: a crash after a side effect but before completion runs the job
+again (at-least-once), so handlers record what they did before they report success.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.db.engine import Database
+from bot.db.models import Job
+
+log = logging.getLogger(__name__)
+
+JobHandler = Callable[["JobContext"], Awaitable[None]]
+
+
+class RetryLater(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a handler to run the job again at ``at`` without counting a failure."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at = at
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    job_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempt: int
+    now: datetime
+
+
+def backoff(attempt: int, base_seconds: float = 5.0, cap_seconds: float = 3600.0) -> timedelta:
+    """5 s, 10 s, 20 s, ... capped at an hour."""
+    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempt - 1)))
+
+
+async def schedule(
+    session: AsyncSession,
+    kind: str,
+    payload: dict[str, Any],
+    run_at: datetime,
+    *,
+    dedupe_key: str | None = None,
+    max_attempts: int = 6,
+) -> None:
+    """Add a job inside the caller's transaction. With ``dedupe_key``, scheduling the same
+    job twice is a no-op (a redelivered event cannot double-schedule)."""
+    values = {
+        "kind": kind,
+        "payload": payload,
+        "run_at": run_at,
+        "status": "pending",
+        "dedupe_key": dedupe_key,
+        "attempts": 0,
+        "max_attempts": max_attempts,
+        "created_at": run_at,
+    }
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dedupe_key is None:
+        session.add(Job(**values))
+        await session.flush()
+        return
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Job).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    await session.execute(stmt)
+
+
+async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:
+    """Cancel pending jobs whose dedupe key starts with a prefix (e.g. one sign-up's reminders)."""
+    result = await session.execute(
+        update(Job)
+        .where(Job.status == "pending", Job.dedupe_key.startswith(dedupe_key_prefix, autoescape=True))
+        .values(status="cancelled")
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class JobRunner:
+    """Claims and runs due jobs. One per process; any number of processes per database."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        lease_seconds: float = 120.0,
+        batch_size: int = 20,
+        poll_seconds: float = 1.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.lease = timedelta(seconds=lease_seconds)
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.handlers: dict[str, JobHandler] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        if kind in self.handlers:
+            raise ValueError(f"two handlers for job kind {kind!r}")
+        self.handlers[kind] = handler
+
+    def wake(self) -> None:
+        """Look for due work now instead of at the next poll."""
+        self._wake.set()
+
+    async def claim(self, limit: int | None = None) -> list[Job]:
+        """Lease up to ``limit`` due jobs to this worker."""
+        now = self.clock.now()
+        limit = limit or self.batch_size
+
+        async def _claim(session: AsyncSession) -> list[Job]:
+            due = or_(
+                and_(Job.status == "pending", Job.run_at <= now),
+                and_(Job.status == "running", Job.lease_until < now),
+            )
+            query = select(Job).where(due).order_by(Job.run_at, Job.id).limit(limit)
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            jobs = list((await session.scalars(query)).all())
+            for job in jobs:
+                job.status = "running"
+                job.lease_owner = self.worker_id
+                job.lease_until = now + self.lease
+                job.attempts += 1
+            return jobs
+
+        return await self.db.write_retrying(_claim)
+
+    async def _finish(self, job: Job, *, error: str | None = None, retry_at: datetime | None = None) -> None:
+        now = self.clock.now()
+
+        async def _update(session: AsyncSession) -> None:
+            values: dict[str, Any]
+            if retry_at is not None:
+                values = {"status": "pending", "run_at": retry_at, "lease_owner": None, "lease_until": None,
+                          "attempts": Job.attempts - (0 if error else 1), "last_error": error}
+            elif error is None:
+                values = {"status": "done", "finished_at": now, "lease_owner": None, "lease_until": None}
+            elif job.attempts >= job.max_attempts:
+                values = {"status": "failed", "finished_at": now, "last_error": error, "lease_owner": None}
+            else:
+                values = {"status": "pending", "run_at": now + backoff(job.attempts), "last_error": error,
+                          "lease_owner": None, "lease_until": None}
+            # Only the lease holder may finish the job (a late worker must not undo a re-claim).
+            await session.execute(
+                update(Job).where(Job.id == job.id, Job.lease_owner == self.worker_id).values(**values)
+            )
+
+        await self.db.write_retrying(_update)
+
+    async def run_job(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            await self._finish(job, error=f"no handler for job kind {job.kind!r}")
+            log.error("job %s has unknown kind %s", job.id, job.kind)
+            return
+        ctx = JobContext(job_id=job.id, kind=job.kind, payload=dict(job.payload), attempt=job.attempts,
+                         now=self.clock.now())
+        try:
+            await handler(ctx)
+        except RetryLater as later:
+            await self._finish(job, retry_at=later.at)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
+            await self._finish(job, error=f"{type(exc).__name__}: {exc}"[:2000])
+        else:
+            await self._finish(job)
+
+    async def run_due(self, *, concurrency: int = 8) -> int:
+        """Run everything due now (repeatedly, until nothing is due). Returns jobs run."""
+        total = 0
+        semaphore = asyncio.Semaphore(concurrency)
+
+        async def _one(job: Job) -> None:
+            async with semaphore:
+                await self.run_job(job)
+
+        while True:
+            jobs = await self.claim()
+            if not jobs:
+                return total
+            await asyncio.gather(*(_one(job) for job in jobs))
+            total += len(jobs)
+
+    async def next_due(self) -> datetime | None:
+        async with self.db.read() as session:
+            return await session.scalar(
+                select(Job.run_at).where(Job.status == "pending").order_by(Job.run_at).limit(1)
+            )
+
+    async def run_forever(self) -> None:
+        """Poll for due jobs until :meth:`stop`; woken early by :meth:`wake`."""
+        self._stopping = False
+        while not self._stopping:
+            try:
+                await self.run_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job runner loop error; continuing")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()

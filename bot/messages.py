@@ -1,0 +1,139 @@
+"""Platform-neutral outgoing messages.
+
+A cog builds a :class:`Message`; each adapter renders it (a Discord embed with components,
+Slack Block Kit, console text). Buttons carry an ``action`` and a ``value`` that the adapter
+encodes into the platform's custom id and decodes back into a :class:`~bot.events.ButtonPressed`,
+so buttons keep working after a restart without any in-memory view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+#: Separator inside encoded custom ids: ``hr|<action>|<value>``.
+CUSTOM_ID_PREFIX = "hr"
+
+
+class ButtonStyle(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    SUCCESS = "success"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button. ``action`` routes the press to a cog handler; ``value`` is its argument."""
+
+    label: str
+    action: str
+    value: str = ""
+    style: ButtonStyle = ButtonStyle.SECONDARY
+
+    @property
+    def custom_id(self) -> str:
+        return encode_custom_id(self.action, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectOption:
+    label: str
+    value: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Select:
+    """A select menu; choosing an option arrives as a ButtonPressed with that option's value."""
+
+    action: str
+    placeholder: str
+    options: tuple[SelectOption, ...]
+
+    @property
+    def custom_id(self) -> str:
+        return encode_custom_id(self.action, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to upload with the message (a CSV roster, a PNG chart, a JSON export)."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What a cog wants shown. ``text`` is the body; ``title`` and ``fields`` become an embed
+    or blocks where the platform has them; ``buttons`` and ``select`` are interactive parts."""
+
+    text: str = ""
+    title: str | None = None
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    select: Select | None = None
+    attachments: tuple[Attachment, ...] = ()
+    footer: str | None = None
+
+    def with_text(self, text: str) -> Message:
+        return replace(self, text=text)
+
+    def plain_text(self) -> str:
+        """Everything a reader sees, as plain text (for platforms or logs without embeds)."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(f"**{self.title}**")
+        if self.text:
+            parts.append(self.text)
+        for f in self.fields:
+            parts.append(f"{f.name}: {f.value}")
+        if self.footer:
+            parts.append(self.footer)
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form (a Discord modal, a Slack modal). Platforms without forms fall back to
+    ``name:value`` text, so a form is never the only way to run a command."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...] = field(default_factory=tuple)
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    long: bool = False
+    required: bool = True
+    max_length: int = 4000
+    default: str = ""
+
+
+def encode_custom_id(action: str, value: str) -> str:
+    """``hr|announce.ack|42`` — short enough for Discord's 100-character custom id."""
+    encoded = f"{CUSTOM_ID_PREFIX}|{action}|{value}"
+    if len(encoded) > 100:
+        raise ValueError(f"custom id too long for platforms ({len(encoded)} > 100): {action}")
+    return encoded
+
+
+def decode_custom_id(custom_id: str) -> tuple[str, str] | None:
+    """The (action, value) a custom id encodes, or None when it is not one of ours."""
+    parts = custom_id.split("|", 2)
+    if len(parts) != 3 or parts[0] != CUSTOM_ID_PREFIX:
+        return None
+    return parts[1], parts[2]

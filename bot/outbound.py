@@ -1,0 +1,143 @@
+"""The one outbound interface every adapter implements, and what each adapter can do.
+
+Cogs and the core talk to platforms only through :class:`Outbound`. Where a platform lacks
+something, its :class:`Capabilities` say so and the core picks the declared fallback
+(:mod:`bot.fallbacks`); "unsupported" is a value, never an exception.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.emoji import Emoji
+from bot.messages import Attachment, Form, Message
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform offers. Numbers are the platform's own limits."""
+
+    buttons: bool = True
+    selects: bool = True
+    forms: bool = True
+    threads: bool = True
+    ephemeral: bool = True
+    file_upload: bool = True
+    reactions: bool = True
+    edit_dm: bool = True
+    max_reactions_per_message: int = 20
+    max_buttons_per_message: int = 25
+    max_select_options: int = 25
+    max_text_length: int = 2000
+
+
+class DeliveryStatus(StrEnum):
+    SENT = "sent"
+    DMS_CLOSED = "dms_closed"
+    NOT_FOUND = "not_found"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """The outcome of a direct message. ``DMS_CLOSED`` is a fact about the person (do not
+    retry); ``FAILED`` is transient (retry later)."""
+
+    status: DeliveryStatus
+    message: MessageRef | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == DeliveryStatus.SENT
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """A member as the platform knows them now (names are looked up, never stored as ids)."""
+
+    user: UserRef
+    display_name: str
+    is_bot: bool = False
+    locale: str | None = None
+    platform_roles: frozenset[Role] = field(default_factory=frozenset)
+    in_community: bool = True
+
+
+class Outbound(ABC):
+    """What the core and cogs may ask of a platform.
+
+    Every method is async and may be called concurrently. Adapters honour their platform's
+    rate limits inside these methods, so callers never pace themselves.
+    """
+
+    platform: str
+    capabilities: Capabilities
+
+    @abstractmethod
+    async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
+        """Post in a channel (or a thread, when ``channel`` is one)."""
+
+    @abstractmethod
+    async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
+        """Reply in the thread of ``parent`` (platforms without threads quote the parent)."""
+
+    @abstractmethod
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        """Replace a message the bot posted."""
+
+    @abstractmethod
+    async def delete(self, ref: MessageRef) -> None:
+        """Delete a message the bot posted."""
+
+    @abstractmethod
+    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+        """Send a direct message; reports DMS_CLOSED instead of raising when the person
+        does not accept them."""
+
+    @abstractmethod
+    async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
+        """Answer an invocation so only its author sees it (ephemeral)."""
+
+    async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
+        """Show a form (modal). Returns False where the platform cannot (then the caller
+        asks for ``name:value`` text instead)."""
+        return False
+
+    @abstractmethod
+    async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:
+        """Add the bot's own reaction."""
+
+    @abstractmethod
+    async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
+        """Remove someone's reaction (a closed sign-up, an emoji that is not a slot)."""
+
+    @abstractmethod
+    async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
+        """Every reaction on a message now, keyed by ``Emoji.key``, with all the users
+        (paged through completely). The bot's own reactions are left out."""
+
+    @abstractmethod
+    async def lookup_member(self, community: CommunityRef, user: UserRef) -> MemberInfo | None:
+        """Name, roles and locale of a member, or None when they are not in the community."""
+
+    @abstractmethod
+    async def upload_file(self, destination: ChannelRef | UserRef, attachment: Attachment,
+                          message: Message | None = None) -> MessageRef | None:
+        """Upload a file to a channel or to a person's DMs."""
+
+    @abstractmethod
+    async def resolve_channel(self, community: CommunityRef, text: str) -> ChannelRef | None:
+        """A channel from what a person typed (``#announcements``, ``<#C123>``, a name)."""
+
+    @abstractmethod
+    async def resolve_user(self, community: CommunityRef, text: str) -> UserRef | None:
+        """A member from what a person typed (a mention, ``<@U123|maria>``, a console name)."""
+
+    def mention(self, user: UserRef) -> str:
+        """How to mention someone in text on this platform."""
+        return f"<@{user.id}>"

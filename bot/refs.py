@@ -1,0 +1,74 @@
+"""Platform-qualified references.
+
+Every identity in Homeroom is a platform id qualified by its platform, so the same id on
+Discord and Slack never collides. References are small frozen values; storage keys on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRef:
+    """A Discord guild, a Slack workspace (team) or the console community."""
+
+    platform: str
+    id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A person (or bot) on one platform. Never a display name."""
+
+    platform: str
+    id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel, a direct-message channel or a thread. ``community`` is None for DMs."""
+
+    platform: str
+    id: str
+    community: CommunityRef | None = None
+    is_dm: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """One message in one channel; ``thread_id`` is set when the message lives in a thread."""
+
+    channel: ChannelRef
+    id: str
+
+    @property
+    def platform(self) -> str:
+        return self.channel.platform
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel.platform}:{self.channel.id}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRef:
+    """What an adapter needs to answer one invocation privately (an interaction token,
+    a Slack ``response_url``, a console user). Opaque to the core and to cogs."""
+
+    platform: str
+    id: str
+    token: str = ""
+    channel: ChannelRef | None = None
