@@ -70,6 +70,9 @@ class Core:
             db, clock, lease_seconds=config.jobs.lease_seconds, batch_size=config.jobs.batch_size,
             poll_seconds=config.jobs.poll_seconds,
         )
+        from bot.debounce import Debouncer
+
+        self.debouncer = Debouncer(config.signups.card_edit_delay_seconds)
         self.adapters: dict[str, Outbound] = {}
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
@@ -95,6 +98,14 @@ class Core:
 
     async def dispatch(self, event: Event) -> None:
         await self.dispatcher.dispatch(event)
+
+    async def settle(self) -> None:
+        """Finish everything due now: debounced edits and due jobs (console, tests)."""
+        for _ in range(10):
+            await self.debouncer.flush()
+            ran = await self.jobs.run_due()
+            if not ran and not self.debouncer._pending:
+                return
 
     async def start(self) -> None:
         for cog in self.cogs:
@@ -170,6 +181,21 @@ class Core:
             )
         assert member is not None
         return member
+
+    async def update_member(self, member_id: int, **changes: Any) -> Member | None:
+        """Change profile fields of a member (language, timezone, quiet_hours, role, delivery)."""
+        allowed = {"language", "writes_in", "timezone", "quiet_hours", "role", "delivery", "display_name",
+                   "dms_closed", "left_at"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"not a profile field: {sorted(unknown)}")
+        async with self.db.write() as session:
+            row = await session.get(Member, member_id)
+            if row is None:
+                return None
+            for name, value in changes.items():
+                setattr(row, name, value)
+        return row
 
     async def _insert_ignore(self, model: type, values: dict[str, Any], conflict: list[str]) -> None:
         builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert

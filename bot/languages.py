@@ -95,7 +95,7 @@ def all_languages() -> tuple[Language, ...]:
         if code == "zh-CN":
             english, native = "Chinese (Simplified)", "中文 (简体)"
         if code == "tl":
-            english = "Tagalog (Filipino)"
+            english = "Tagalog"
         result.append(Language(code=code, english=english, native=native))
     return tuple(sorted(result, key=lambda lang: lang.english))
 

@@ -1,0 +1,25 @@
+"""How the console prints a platform-neutral message: plain text, one block per message."""
+
+from __future__ import annotations
+
+from bot.messages import Message
+
+
+def render(message: Message) -> list[str]:
+    lines: list[str] = []
+    if message.title:
+        lines.append(f"**{message.title}**")
+    if message.text:
+        lines.extend(message.text.splitlines() or [""])
+    for field in message.fields:
+        lines.append(f"{field.name}: {field.value}")
+    if message.footer:
+        lines.append(f"— {message.footer}")
+    if message.buttons:
+        lines.append(" ".join(f"[{b.label}]" for b in message.buttons))
+    if message.select is not None:
+        options = " | ".join(o.label for o in message.select.options)
+        lines.append(f"{{{message.select.placeholder}: {options}}}")
+    for attachment in message.attachments:
+        lines.append(f"📎 {attachment.filename} ({len(attachment.content)} bytes)")
+    return lines or [""]

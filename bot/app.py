@@ -1,0 +1,78 @@
+"""Composition root: build the :class:`~bot.core.Core` from configuration and load cogs and
+adapters by dotted name (so the core never imports them and a deployment can add its own)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from types import ModuleType
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config, Secrets
+from bot.core import Core
+from bot.db.engine import Database
+from bot.i18n import Localizer
+from bot.translation import Translator
+
+log = logging.getLogger(__name__)
+
+#: Built-in features, loaded in this order. Each module has ``setup(core) -> Cog``.
+DEFAULT_COGS: tuple[str, ...] = (
+    "cogs.profile",
+    "cogs.glossary",
+    "cogs.announcements",
+    "cogs.signups",
+    "cogs.relay",
+    "cogs.committee",
+    "cogs.privacy",
+)
+
+#: Adapter packages by platform; each has ``create(core) -> adapter`` with ``start()``/``stop()``.
+ADAPTERS: dict[str, str] = {
+    "console": "adapters.console",
+    "discord": "adapters.discord",
+    "slack": "adapters.slack",
+}
+
+
+def _import_optional(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):
+            log.debug("cog module %s is not present", name)
+            return None
+        raise
+
+
+def build_translator(config: Config, secrets: Secrets, db: Database, clock: Clock) -> Translator:
+    """The configured translation service."""
+    from bot.translation.service import TranslationService
+
+    return TranslationService(config.translation, secrets, db, clock, config=config)
+
+
+def build_core(
+    config: Config,
+    *,
+    secrets: Secrets | None = None,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    translator: Translator | None = None,
+    cogs: tuple[str, ...] = DEFAULT_COGS,
+) -> Core:
+    """A ready-to-start core with every cog loaded (adapters are attached by the caller)."""
+    secrets = secrets or Secrets.from_env()
+    clock = clock or SystemClock()
+    db = db or Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
+    translator = translator or build_translator(config, secrets, db, clock)
+    core = Core(config, db, clock, translator, secrets=secrets, localizer=Localizer(translator))
+    for name in cogs:
+        module = _import_optional(name)
+        if module is not None:
+            core.add_cog(module.setup(core))
+    return core
+
+
+def load_adapter_module(platform: str) -> ModuleType:
+    return importlib.import_module(ADAPTERS[platform])

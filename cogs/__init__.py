@@ -1,0 +1,1 @@
+"""Features, each platform-neutral: they talk to people only through the core."""

@@ -1,0 +1,202 @@
+"""Each member's own settings — language, time zone, quiet hours — plus roles and /help.
+
+Families choose the language they read in ("español", "Spanish" and "es" all work) and may
+say which language they write in when detection would guess wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import languages
+from bot.cog import Cog, command
+from bot.commands import Choice, OptionSpec, OptionType
+from bot.core import Context, Core
+from bot.db.models import Member
+from bot.errors import UserError
+from bot.refs import UserRef
+from bot.roles import STAFF, Role
+
+QUIET_OFF = "off"
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for zone in available_timezones():
+        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            continue
+        city = zone.rsplit("/", 1)[1].replace("_", " ").lower()
+        index.setdefault(city, zone)
+    return index
+
+
+def find_zone(text: str) -> str | None:
+    """An IANA zone from "America/Chicago", "chicago", "Los Angeles" or "UTC"."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    for candidate in (cleaned, cleaned.replace(" ", "_")):
+        if candidate in available_timezones():
+            return candidate
+    lowered = {zone.lower(): zone for zone in available_timezones()}
+    if cleaned.lower().replace(" ", "_") in lowered:
+        return lowered[cleaned.lower().replace(" ", "_")]
+    return _zones_by_city().get(cleaned.lower())
+
+
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*$", re.IGNORECASE)
+
+
+def parse_clock_text(text: str) -> str | None:
+    """"21:00", "9pm", "7:30am" → "HH:MM"; None when unreadable."""
+    match = _CLOCK.match(text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_quiet_hours(text: str) -> str | None:
+    """"21:00-07:00", "9pm-7am" or "off" → canonical form; None when unreadable."""
+    cleaned = text.strip().lower()
+    if cleaned in ("off", "none", "no"):
+        return QUIET_OFF
+    parts = re.split(r"\s*(?:-|–|to)\s*", cleaned)
+    if len(parts) != 2:
+        return None
+    start, end = parse_clock_text(parts[0]), parse_clock_text(parts[1])
+    if start is None or end is None or start == end:
+        return None
+    return f"{start}-{end}"
+
+
+class ProfileCog(Cog):
+    name = "profile"
+    personal_data_models = (Member,)
+
+    @command("language", "Choose the language you read (and optionally write) in",
+             OptionSpec("name", "A language: español, Spanish, es, 中文, Tiếng Việt...", required=True,
+                        autocomplete="languages"),
+             OptionSpec("writes", "The language you write in, if different", autocomplete="languages"))
+    async def language(self, ctx: Context, name: str, writes: str | None = None) -> None:
+        member = ctx.require_member()
+        chosen = languages.lookup(name)
+        if chosen is None:
+            raise UserError("I don't know the language \"{name}\". Did you mean: {suggestions}?",
+                            name=name, suggestions=self._suggestions(name))
+        changes: dict[str, Any] = {"language": chosen.code}
+        if writes:
+            writes_lang = languages.lookup(writes)
+            if writes_lang is None:
+                raise UserError("I don't know the language \"{name}\". Did you mean: {suggestions}?",
+                                name=writes, suggestions=self._suggestions(writes))
+            changes["writes_in"] = writes_lang.code
+        async with ctx.write() as session:
+            row = await session.get(Member, member.id)
+            assert row is not None
+            for field, value in changes.items():
+                setattr(row, field, value)
+        ctx.language = chosen.code
+        await ctx.reply("Done! I will write to you in {language}.", language=chosen.native)
+
+    @staticmethod
+    def _suggestions(text: str) -> str:
+        found = languages.suggest(text) or [lang for lang in languages.all_languages()
+                                            if lang.code in ("es", "zh-CN", "vi", "ar", "fr")]
+        return ", ".join(lang.label() for lang in found[:5])
+
+    @command("timezone", "Set your time zone (a city or a zone such as America/Chicago)",
+             OptionSpec("zone", "A city or IANA zone", required=True))
+    async def timezone(self, ctx: Context, zone: str) -> None:
+        member = ctx.require_member()
+        found = find_zone(zone)
+        if found is None:
+            raise UserError("I don't know the time zone \"{zone}\". Try a big city near you (\"Chicago\") "
+                            "or a zone like America/Chicago.", zone=zone)
+        async with ctx.write() as session:
+            row = await session.get(Member, member.id)
+            assert row is not None
+            row.timezone = found
+        local = ctx.now.astimezone(ZoneInfo(found))
+        await ctx.reply("Your time zone is now {zone} (it is {time} there).", zone=found,
+                        time=local.strftime("%H:%M"))
+
+    @command("quiet-hours", "Hours when I should not send you direct messages",
+             OptionSpec("hours", "From-to, e.g. 21:00-07:00 or 9pm-7am, or off", required=True))
+    async def quiet_hours(self, ctx: Context, hours: str) -> None:
+        member = ctx.require_member()
+        parsed = parse_quiet_hours(hours)
+        if parsed is None:
+            raise UserError("Please write quiet hours as from-to, for example 21:00-07:00 or 9pm-7am, "
+                            "or \"off\".")
+        async with ctx.write() as session:
+            row = await session.get(Member, member.id)
+            assert row is not None
+            row.quiet_hours = parsed
+        if parsed == QUIET_OFF:
+            await ctx.reply("Quiet hours are off: messages reach you at any time.")
+        else:
+            start, end = parsed.split("-")
+            await ctx.reply("Quiet hours set: no direct messages from {start} to {end}, except urgent ones.",
+                            start=start, end=end)
+
+    @command("role", "Give a member a role (teachers and admins only)",
+             OptionSpec("user", "The member", type=OptionType.USER, required=True),
+             OptionSpec("role", "family, committee, teacher or admin", required=True,
+                        choices=tuple(Choice(r.value, r.value) for r in Role)),
+             allowed=STAFF)
+    async def role(self, ctx: Context, user: UserRef, role: str) -> None:
+        community = ctx.require_community()
+        new_role = Role(role)
+        if new_role == Role.ADMIN and not ctx.has_role(Role.ADMIN):
+            raise UserError("Only an admin can make someone an admin.")
+        info = await ctx.outbound.lookup_member(self.core.community_ref(community), user)
+        if info is None:
+            raise UserError("I can't find {who} in this community.", who=user.id)
+        from bot.events import Actor
+
+        target = await self.core.ensure_member(community, Actor(user=user, display_name=info.display_name,
+                                                                is_bot=info.is_bot))
+        async with ctx.write() as session:
+            row = await session.get(Member, target.id)
+            assert row is not None
+            row.role = new_role.value
+            await self.core.audit(session, community.id, ctx.member, "role.set", "member", target.id,
+                                  subject_member_id=target.id)
+        await ctx.reply("{name} is now {role}.", name=info.display_name, role=new_role.value)
+
+    @command("help", "What I can do for you")
+    async def help(self, ctx: Context) -> None:
+        lines = [await ctx.t("Here is what you can use:")]
+        for spec in self.core.dispatcher.commands_for(ctx):
+            description = await ctx.t(spec.description)
+            lines.append(f"/{spec.name} — {description}")
+        from bot.messages import Message
+
+        await ctx.reply_message(Message(text="\n".join(lines)))
+
+    async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
+        return {
+            "user_id": member.user_id, "display_name": member.display_name, "role": member.role,
+            "language": member.language, "writes_in": member.writes_in, "timezone": member.timezone,
+            "quiet_hours": member.quiet_hours, "delivery": member.delivery,
+            "direct_messages_closed": member.dms_closed,
+            "joined_at": member.joined_at.isoformat() if member.joined_at else None,
+        }
+
+
+def setup(core: Core) -> ProfileCog:
+    return ProfileCog(core)
