@@ -8,10 +8,12 @@ unreachable server fails the run instead of silently skipping.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,13 @@ from bot.db.registry import import_all_models
 
 PG_ADMIN_URL = os.environ.get("HOMEROOM_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def run_sync(coro: Any) -> Any:
+    """Run a coroutine to completion from sync code, even inside a running event loop
+    (session fixtures are first requested from async tests)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _pg_reason() -> str | None:
@@ -33,7 +42,7 @@ def _pg_reason() -> str | None:
             await engine.dispose()
 
     try:
-        asyncio.run(asyncio.wait_for(probe(), timeout=5))
+        run_sync(asyncio.wait_for(probe(), timeout=5))
     except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
         return f"PostgreSQL not reachable at {PG_ADMIN_URL.split('@')[-1]} ({type(exc).__name__})"
     return None
@@ -66,11 +75,11 @@ def pg_database_url() -> Iterator[str]:
             await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
 
-    asyncio.run(create())
+    run_sync(create())
     try:
         yield url
     finally:
-        asyncio.run(drop())
+        run_sync(drop())
 
 
 async def _truncate_all(db: Database) -> None:

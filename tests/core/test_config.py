@@ -1,0 +1,130 @@
+"""Configuration: every mistake is one line naming the key, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import Config, ConfigError, Secrets, check_adapter_requirements, load_config, parse_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "homeroom.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_need_no_file() -> None:
+    config = load_config(None)
+    assert config.database.url.startswith("sqlite+aiosqlite://")
+    assert config.translation.provider == "google"
+
+
+def test_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    config = load_config(example)
+    assert isinstance(config, Config)
+
+
+def test_unknown_key_suggests_the_closest_name() -> None:
+    with pytest.raises(ConfigError, match=r"^translation\.provder: unknown key \(did you mean 'provider'\?\)$"):
+        parse_config({"translation": {"provder": "google"}})
+
+
+def test_unknown_section_suggests_the_closest_name() -> None:
+    with pytest.raises(ConfigError, match=r"^transltion: unknown key \(did you mean 'translation'\?\)$"):
+        parse_config({"transltion": {}})
+
+
+def test_wrong_type_names_key_and_expectation() -> None:
+    with pytest.raises(ConfigError, match=r"^jobs\.poll_seconds: expected a valid number"):
+        parse_config({"jobs": {"poll_seconds": "soon"}})
+
+
+def test_bad_time_zone_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"^homeroom\.timezone: expected an IANA time zone"):
+        parse_config({"homeroom": {"timezone": "Mars/Olympus"}})
+
+
+def test_secret_in_file_is_refused_with_where_to_put_it() -> None:
+    with pytest.raises(ConfigError, match=r"^discord\.token: secrets are not read from the config file"):
+        parse_config({"discord": {"token": "abc"}})
+
+
+def test_libre_provider_requires_its_url() -> None:
+    config = parse_config({"translation": {"provider": "libre"}})
+    with pytest.raises(ConfigError, match=r"^translation\.libre_url: a value is required"):
+        check_adapter_requirements(config, Secrets(), ["console"])
+
+
+def test_discord_adapter_requires_token_from_environment() -> None:
+    with pytest.raises(ConfigError, match=r"^DISCORD_TOKEN: environment variable required"):
+        check_adapter_requirements(Config(), Secrets(), ["discord"])
+
+
+def test_secrets_never_show_their_values() -> None:
+    secrets = Secrets.from_env({"DISCORD_TOKEN": "very-secret-token"})
+    assert "very-secret-token" not in repr(secrets)
+    assert "very-secret-token" not in str(secrets)
+    assert secrets.discord_token == "very-secret-token"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[translation]\nprovder = "google"\n', "translation.provder: unknown key (did you mean 'provider'?)"),
+        ('[jobs]\nmax_attempts = "many"\n', "jobs.max_attempts: expected a valid integer"),
+        ("[homeroom\n", "not valid TOML"),
+        ('[homeroom]\nquiet_hours = "9pm"\n', "homeroom.quiet_hours: expected a range of two times"),
+        ('[database]\nurl = "mysql://x"\n', "database.url: expected a URL starting with"),
+    ],
+)
+def test_check_config_prints_one_line_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    assert main(["check-config", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_missing_config_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-config", "--config", str(tmp_path / "nope.toml")]) == 2
+    assert "configuration file not found" in capsys.readouterr().err
+
+
+def test_config_from_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, '[homeroom]\ntimezone = "Europe/Madrid"\n')
+    monkeypatch.setenv("HOMEROOM_CONFIG", str(path))
+    assert main(["check-config"]) == 0
+    assert str(path) in capsys.readouterr().out
+
+
+def test_run_with_missing_token_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("HOMEROOM_CONFIG", raising=False)
+    assert main(["run", "--adapter", "discord"]) == 2
+    assert "DISCORD_TOKEN" in capsys.readouterr().err
+
+
+def _documented_keys(text: str) -> set[str]:
+    keys: set[str] = set()
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("[") and not line.startswith("[communities"):
+            section = line.strip("[]")
+        elif "=" in line and not line.startswith("#") and section:
+            keys.add(f"{section}.{line.split('=', 1)[0].strip()}")
+    return keys
+
+
+def test_example_config_documents_every_key() -> None:
+    example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text(encoding="utf-8")
+    expected = {f"{name}.{key}" for name, section in Config.model_fields.items() if name != "communities"
+                for key in section.annotation.model_fields}  # type: ignore[union-attr]
+    assert _documented_keys(example) == expected

@@ -1,0 +1,159 @@
+"""The dispatcher: de-duplication (also across a restart), permissions, failure isolation."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import build_core
+from bot.clock import ManualClock
+from bot.cog import Cog, command, listener
+from bot.config import Config, Secrets
+from bot.core import Context, Core
+from bot.db.engine import Database
+from bot.events import Actor, CommandInvoked, DirectMessage
+from bot.messages import Message
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.roles import STAFF, Role
+from bot.testing import FakeTranslator
+from tests.core.recording import RecordingOutbound
+
+START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
+COMMUNITY = CommunityRef("test", "school")
+
+
+class CounterCog(Cog):
+    name = "counter"
+
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        self.count = 0
+        self.dms: list[str] = []
+
+    @command("bump", "Count one")
+    async def bump(self, ctx: Context) -> None:
+        async with ctx.write():
+            self.count += 1
+        await ctx.reply("Counted.")
+
+    @command("staff-only", "Teachers only", allowed=STAFF)
+    async def staff_only(self, ctx: Context) -> None:
+        await ctx.reply("Hello staff.")
+
+    @command("explode", "Always fails")
+    async def explode(self, ctx: Context) -> None:
+        raise RuntimeError("boom")
+
+    @listener(DirectMessage)
+    async def on_dm(self, ctx: Context, event: DirectMessage) -> None:
+        self.dms.append(event.text)
+
+
+def make_core(db: Database) -> tuple[Core, CounterCog, RecordingOutbound]:
+    core = build_core(Config(), secrets=Secrets(), db=db, clock=ManualClock(START), translator=FakeTranslator(),
+                      cogs=())
+    cog = CounterCog(core)
+    core.add_cog(cog)
+    outbound = RecordingOutbound()
+    core.add_adapter(outbound)
+    return core, cog, outbound
+
+
+def invoke(name: str, key: str, user: str = "u1", roles: frozenset[Role] = frozenset()) -> CommandInvoked:
+    channel = ChannelRef("test", "general", COMMUNITY)
+    return CommandInvoked(
+        key=key, actor=Actor(user=UserRef("test", user), display_name=user, platform_roles=roles),
+        community=COMMUNITY, name=name, channel=channel,
+        interaction=InteractionRef("test", key, token=user, channel=channel),
+    )
+
+
+async def test_same_event_twice_has_one_effect(db: Database) -> None:
+    core, cog, outbound = make_core(db)
+    await core.dispatch(invoke("bump", "k1"))
+    await core.dispatch(invoke("bump", "k1"))
+    assert cog.count == 1
+    assert len(outbound.private) == 1
+
+
+async def test_redelivery_after_restart_is_still_caught(db: Database) -> None:
+    core, cog, _ = make_core(db)
+    await core.dispatch(invoke("bump", "k-restart"))
+    restarted, cog2, outbound2 = make_core(db)
+    await restarted.dispatch(invoke("bump", "k-restart"))
+    assert cog.count == 1 and cog2.count == 0
+    assert outbound2.private == []
+
+
+async def test_family_gets_private_refusal_for_teacher_command(db: Database) -> None:
+    core, _, outbound = make_core(db)
+    await core.dispatch(invoke("staff-only", "k2"))
+    assert len(outbound.private) == 1
+    assert "only for admin, teacher" in outbound.private[0][1].text
+    assert outbound.posts == []
+
+
+async def test_teacher_may_run_teacher_command(db: Database) -> None:
+    core, _, outbound = make_core(db)
+    await core.dispatch(invoke("staff-only", "k3", roles=frozenset({Role.TEACHER})))
+    assert outbound.private[0][1].text == "Hello staff."
+
+
+async def test_failing_handler_answers_with_error_id_and_bot_keeps_running(
+        db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    core, cog, outbound = make_core(db)
+    with caplog.at_level(logging.ERROR):
+        await core.dispatch(invoke("explode", "k4"))
+    apology = outbound.private[-1][1].text
+    assert apology.startswith("Sorry, something went wrong")
+    error_id = apology.rsplit(" ", 1)[-1]
+    assert any(error_id in record.getMessage() and record.exc_info for record in caplog.records)
+    await core.dispatch(invoke("bump", "k5"))
+    assert cog.count == 1
+
+
+async def test_failed_event_can_be_retried_by_the_platform(db: Database) -> None:
+    core, _, outbound = make_core(db)
+    await core.dispatch(invoke("explode", "k6"))
+    await core.dispatch(invoke("explode", "k6"))
+    assert sum("went wrong" in m.text for _, m in outbound.private) == 2
+
+
+async def test_messages_from_bots_are_ignored(db: Database) -> None:
+    core, cog, _ = make_core(db)
+    channel = ChannelRef("test", "dm", None, is_dm=True)
+    await core.dispatch(DirectMessage(key="dm1", actor=Actor(user=UserRef("test", "bot"), is_bot=True),
+                                      community=None, text="hello", message=MessageRef(channel, "1")))
+    assert cog.dms == []
+
+
+async def test_unknown_command_is_answered_kindly(db: Database) -> None:
+    core, _, outbound = make_core(db)
+    await core.dispatch(invoke("nonsense", "k7"))
+    assert "I don't know the command /nonsense" in outbound.private[0][1].text
+
+
+async def test_dm_is_attributed_to_the_only_community_of_the_sender(db: Database) -> None:
+    core, cog, _ = make_core(db)
+    await core.dispatch(invoke("bump", "k8", user="fam"))
+    channel = ChannelRef("test", "dm", None, is_dm=True)
+    await core.dispatch(DirectMessage(key="dm2", actor=Actor(user=UserRef("test", "fam")), community=None,
+                                      text="hola", message=MessageRef(channel, "2")))
+    assert cog.dms == ["hola"]
+
+
+def test_two_cogs_declaring_one_command_fail_at_start(sqlite_db: Database) -> None:
+    core, _, _ = make_core(sqlite_db)
+    with pytest.raises(ValueError, match="two cogs declare the command /bump"):
+        core.add_cog(CounterCog(core))
+
+
+async def test_reply_to_event_without_interaction_goes_by_dm(db: Database) -> None:
+    core, _, outbound = make_core(db)
+    event = invoke("bump", "k9")
+    no_interaction = CommandInvoked(key=event.key, actor=event.actor, community=event.community, name="bump",
+                                    channel=event.channel)
+    await core.dispatch(no_interaction)
+    assert outbound.dms and outbound.dms[0][1] == Message(text="Counted.")
