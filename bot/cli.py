@@ -117,8 +117,10 @@ def _configure_logging(config: Config, args: argparse.Namespace) -> None:
         from bot.logging_setup import configure_logging
     except ImportError:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        return
-    configure_logging(level, fmt)
+    else:
+        configure_logging(level, fmt)
+    # Alembic announces its plugins at INFO on every start; operators need only its warnings.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 # ----- commands ----------------------------------------------------------------------------
@@ -246,7 +248,7 @@ async def _run_console(core: Any, console: Any, script: str | None) -> int:
         lines = sys.stdin.read().splitlines()
     else:
         try:
-            lines = Path(script).read_text(encoding="utf-8").splitlines()
+            lines = (await asyncio.to_thread(Path(script).read_text, encoding="utf-8")).splitlines()
         except OSError as exc:
             raise ConfigError(f"--script: cannot read {script} ({exc.strerror})") from None
     return await run_script(console, lines)
