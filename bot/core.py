@@ -43,7 +43,7 @@ T = TypeVar("T")
 CHANNEL_PURPOSES = ("announcements", "general", "committee", "staff")
 
 
-class DuplicateEvent(Exception):  # noqa: N818 - a signal
+class DuplicateEvent(Exception):
     """The event's key was recorded by another delivery of the same event."""
 
 

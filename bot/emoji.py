@@ -85,7 +85,7 @@ def parse(text: str) -> Emoji | None:
     if not text:
         return None
     custom = _DISCORD_CUSTOM.match(text)
-    if custom and (text.startswith("<") or text.count(":") == 2 and not text.startswith(":")):
+    if custom and (text.startswith("<") or (text.count(":") == 2 and not text.startswith(":"))):
         return from_discord(custom.group(2), custom.group(3))
     shortcode = _SHORTCODE.match(text)
     if shortcode and text.startswith(":"):

@@ -27,7 +27,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "homeroom"
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+def N_(msgid: str) -> str:
     """Mark a string for extraction without translating it here."""
     return msgid
 

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 JobHandler = Callable[["JobContext"], Awaitable[None]]
 
 
-class RetryLater(Exception):  # noqa: N818 - a signal, not an error
+class RetryLater(Exception):
     """Raised by a handler to run the job again at ``at`` without counting a failure."""
 
     def __init__(self, at: datetime) -> None:

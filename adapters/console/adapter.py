@@ -18,7 +18,8 @@ from bot import languages
 from bot.commands import CommandSyntaxError, split_words
 from bot.core import Core
 from bot.durations import parse_duration
-from bot.emoji import Emoji, parse as parse_emoji
+from bot.emoji import Emoji
+from bot.emoji import parse as parse_emoji
 from bot.events import (
     Actor,
     ButtonPressed,

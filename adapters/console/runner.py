@@ -9,7 +9,7 @@ from adapters.console.adapter import ConsoleAdapter, ScriptError
 from bot.commands import CommandSyntaxError
 
 
-async def run_script(console: ConsoleAdapter, lines: Iterable[str], *, err=None) -> int:  # noqa: ANN001
+async def run_script(console: ConsoleAdapter, lines: Iterable[str], *, err=None) -> int:
     """Run lines in order. A bad line stops with exit code 1 and its line number; at the end
     the bot finishes due work and the exit code is 0."""
     err = err or sys.stderr

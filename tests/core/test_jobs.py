@@ -1,0 +1,148 @@
+"""Durable jobs: leasing, retries with backoff, failure, work that fell due while down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.db.engine import Database
+from bot.db.models import Job
+from bot.jobs import JobContext, JobRunner, RetryLater, backoff, cancel, schedule
+
+START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
+
+
+async def add_jobs(db: Database, count: int, run_at: datetime, kind: str = "count") -> None:
+    async with db.write() as session:
+        for n in range(count):
+            await schedule(session, kind, {"n": n}, run_at)
+
+
+async def test_two_workers_run_each_job_exactly_once(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 60, START)
+    runs: Counter[int] = Counter()
+
+    async def handler(job: JobContext) -> None:
+        runs[job.payload["n"]] += 1
+        await asyncio.sleep(0)
+
+    # Two processes: separate engines (connection pools) on the same database.
+    second_db = Database(db.url)
+    workers = [JobRunner(db, clock, batch_size=5, worker_id="a"),
+               JobRunner(second_db, clock, batch_size=5, worker_id="b")]
+    for worker in workers:
+        worker.register("count", handler)
+    try:
+        await asyncio.gather(*(worker.run_due() for worker in workers))
+    finally:
+        await second_db.dispose()
+    assert sorted(runs) == list(range(60))
+    assert set(runs.values()) == {1}
+
+
+async def test_job_due_while_bot_was_down_runs_on_return(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START - timedelta(hours=5))
+    ran: list[int] = []
+    runner = JobRunner(db, clock)
+
+    async def handler(job: JobContext) -> None:
+        ran.append(job.payload["n"])
+
+    runner.register("count", handler)
+    assert await runner.run_due() == 1
+    assert ran == [0]
+
+
+async def test_future_job_waits_for_its_time(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START + timedelta(minutes=10))
+    runner = JobRunner(db, clock)
+    runner.register("count", lambda job: asyncio.sleep(0))
+    assert await runner.run_due() == 0
+    clock.advance(timedelta(minutes=10))
+    assert await runner.run_due() == 1
+
+
+async def test_failing_job_is_retried_with_backoff_then_marked_failed(db: Database) -> None:
+    clock = ManualClock(START)
+    async with db.write() as session:
+        await schedule(session, "flaky", {}, START, max_attempts=3)
+    runner = JobRunner(db, clock)
+
+    async def handler(job: JobContext) -> None:
+        raise ConnectionError("provider down")
+
+    runner.register("flaky", handler)
+    await runner.run_due()
+    async with db.read() as session:
+        job = (await session.scalars(select(Job))).one()
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert job.run_at == START + backoff(1)
+    for _ in range(2):
+        clock.set(job.run_at)
+        await runner.run_due()
+        async with db.read() as session:
+            job = (await session.scalars(select(Job))).one()
+    assert job.status == "failed"
+    assert job.attempts == 3
+    assert "provider down" in (job.last_error or "")
+
+
+async def test_expired_lease_is_claimed_again(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START)
+    crashed = JobRunner(db, clock, lease_seconds=60, worker_id="crashed")
+    claimed = await crashed.claim()
+    assert len(claimed) == 1  # ...and the process dies before running it
+    survivor = JobRunner(db, clock, worker_id="survivor")
+    ran: list[int] = []
+
+    async def handler(job: JobContext) -> None:
+        ran.append(job.payload["n"])
+
+    survivor.register("count", handler)
+    assert await survivor.run_due() == 0  # still leased
+    clock.advance(timedelta(seconds=61))
+    assert await survivor.run_due() == 1
+    assert ran == [0]
+
+
+async def test_retry_later_reschedules_without_counting_a_failure(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START, kind="quiet")
+    runner = JobRunner(db, clock)
+
+    async def handler(job: JobContext) -> None:
+        raise RetryLater(START + timedelta(hours=8))
+
+    runner.register("quiet", handler)
+    await runner.run_due()
+    async with db.read() as session:
+        job = (await session.scalars(select(Job))).one()
+    assert (job.status, job.attempts, job.run_at) == ("pending", 0, START + timedelta(hours=8))
+
+
+async def test_dedupe_key_makes_scheduling_idempotent(db: Database) -> None:
+    for _ in range(3):
+        async with db.write() as session:
+            await schedule(session, "remind", {}, START, dedupe_key="signup:1:remind:24h")
+    async with db.read() as session:
+        assert len((await session.scalars(select(Job))).all()) == 1
+
+
+async def test_cancel_by_prefix_only_touches_pending_matches(db: Database) -> None:
+    async with db.write() as session:
+        await schedule(session, "remind", {}, START, dedupe_key="signup:1:a")
+        await schedule(session, "remind", {}, START, dedupe_key="signup:1:b")
+        await schedule(session, "remind", {}, START, dedupe_key="signup:10:a")
+    async with db.write() as session:
+        assert await cancel(session, "signup:1:") == 2
+    async with db.read() as session:
+        statuses = {j.dedupe_key: j.status for j in (await session.scalars(select(Job))).all()}
+    assert statuses == {"signup:1:a": "cancelled", "signup:1:b": "cancelled", "signup:10:a": "pending"}
