@@ -1,0 +1,31 @@
+"""Run every benchmark in this folder, one after another, and print their figures.
+
+    python benchmarks/run_all.py
+
+Each benchmark measures its own baseline in the same run and prints ratios against it, so
+figures are comparable across machines. Nothing here is a test: no figure fails a build.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def main() -> int:
+    scripts = sorted(p for p in HERE.glob("*_bench.py"))
+    failures = 0
+    for script in scripts:
+        print(f"=== {script.stem} ===", flush=True)
+        result = subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=False)
+        if result.returncode != 0:
+            print(f"{script.stem} exited with {result.returncode}", flush=True)
+            failures += 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
