@@ -1,0 +1,303 @@
+"""The translation service: every translation in Homeroom goes through here.
+
+deep-translator is synchronous and sets no timeouts, so calls run in a bounded thread pool
+with a timeout the service enforces itself (and a socket timeout on the worker's requests,
+so an abandoned worker is freed too), bounded concurrency, retries with backoff on 429,
+5xx, timeouts and connection errors (tenacity), and a circuit breaker per provider. Long
+text is split under each provider's limits; mentions, links, emoji, code, placeholders and
+glossary terms are masked and restored exactly. Results are cached in memory (LRU) and in
+the database, so a repeated text costs no provider call. A failure returns the original
+text with ``ok=False``: callers deliver it with a note, never drop it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+import requests
+from deep_translator import exceptions as dt_errors
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+from bot import languages
+from bot.clock import Clock
+from bot.config import Config, Secrets, TranslationSection
+from bot.db.engine import Database
+from bot.translation import TranslationResult
+from bot.translation.breaker import CircuitBreaker
+from bot.translation.detection import Detector
+from bot.translation.masking import mask, unmask
+from bot.translation.models import CachedTranslation, GlossaryTerm
+from bot.translation.providers import Provider, build_provider
+from bot.translation.splitting import split_text
+
+log = logging.getLogger(__name__)
+
+_worker_timeout = threading.local()
+_patch_lock = threading.Lock()
+_patched = False
+
+
+def _install_request_timeout() -> None:
+    """Give requests made from our worker threads a socket timeout (deep-translator sets
+    none), so a silent server cannot hold a worker forever. Other threads are untouched."""
+    global _patched
+    with _patch_lock:
+        if _patched:
+            return
+        original = requests.sessions.Session.request
+
+        @wraps(original)
+        def request(self: Any, method: str, url: str, **kwargs: Any) -> Any:
+            timeout = getattr(_worker_timeout, "seconds", None)
+            if timeout is not None and kwargs.get("timeout") is None:
+                kwargs["timeout"] = timeout
+            return original(self, method, url, **kwargs)
+
+        requests.sessions.Session.request = request  # type: ignore[method-assign]
+        _patched = True
+
+
+class ProviderUnavailable(Exception):
+    pass
+
+
+_RETRYABLE = (dt_errors.TooManyRequests, dt_errors.RequestError, dt_errors.ServerException, TimeoutError,
+              requests.exceptions.ConnectionError, requests.exceptions.Timeout, ConnectionError)
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    return isinstance(exc, _RETRYABLE)
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    provider_calls: int = 0
+    failures: int = 0
+
+    @property
+    def hit_rate(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+
+def cache_key(text: str, source: str, target: str, provider: str) -> str:
+    digest = hashlib.sha256()
+    for part in (provider, source, target, text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+class TranslationService:
+    """Implements :class:`bot.translation.Translator`."""
+
+    def __init__(
+        self,
+        settings: TranslationSection,
+        secrets: Secrets,
+        db: Database,
+        clock: Clock,
+        *,
+        config: Config | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        retry_wait_seconds: float = 0.5,
+    ) -> None:
+        self.settings = settings
+        self.secrets = secrets
+        self.db = db
+        self.clock = clock
+        self.config = config
+        self.base_urls = dict(base_urls or {})
+        self.retry_wait_seconds = retry_wait_seconds
+        self.stats = CacheStats()
+        self._memory: OrderedDict[str, str] = OrderedDict()
+        self._providers: dict[str, Provider] = {}
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._semaphore = asyncio.Semaphore(settings.max_concurrency)
+        # Twice the concurrency: abandoned (timed-out) workers can finish while new calls run.
+        self._pool = ThreadPoolExecutor(max_workers=settings.max_concurrency * 2, thread_name_prefix="translate")
+        self.detector = Detector(settings.detection_min_relative_distance)
+        _install_request_timeout()
+
+    async def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # ----- providers -----------------------------------------------------------------------
+    async def provider_for(self, community_id: int | None) -> Provider:
+        name = self.settings.provider
+        if community_id is not None and self.config is not None and self.config.communities:
+            from bot.db.models import Community
+
+            async with self.db.read() as session:
+                community = await session.get(Community, community_id)
+            if community is not None:
+                name = self.config.community(community.key).translation_provider or name
+        if name not in self._providers:
+            self._providers[name] = build_provider(name, self.settings, self.secrets, self.base_urls)
+            self._breakers[name] = CircuitBreaker(self.settings.breaker_failures, self.settings.breaker_reset_seconds)
+        return self._providers[name]
+
+    def breaker(self, provider: str) -> CircuitBreaker:
+        return self._breakers[provider]
+
+    def _call_blocking(self, provider: Provider, source: str | None, target: str, text: str) -> str:
+        _worker_timeout.seconds = self.settings.timeout_seconds
+        try:
+            result = provider.client(source, target).translate(text)
+        finally:
+            _worker_timeout.seconds = None
+        if not isinstance(result, str) or (text.strip() and not result.strip()):
+            raise dt_errors.TranslationNotFound(text)
+        return result
+
+    async def _call(self, provider: Provider, source: str | None, target: str, text: str) -> str:
+        loop = asyncio.get_running_loop()
+        async with self._semaphore:
+            self.stats.provider_calls += 1
+            future = loop.run_in_executor(self._pool, self._call_blocking, provider, source, target, text)
+            try:
+                return await asyncio.wait_for(future, timeout=self.settings.timeout_seconds)
+            except TimeoutError:
+                raise TimeoutError(f"{provider.name} did not answer in {self.settings.timeout_seconds}s") from None
+
+    async def _call_with_retries(self, provider: Provider, source: str | None, target: str, text: str) -> str:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries + 1),
+            wait=wait_exponential_jitter(initial=self.retry_wait_seconds, max=8),
+            retry=retry_if_exception(_is_retryable),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._call(provider, source, target, text)
+        raise AssertionError("unreachable")
+
+    # ----- glossary and cache --------------------------------------------------------------
+    async def glossary(self, community_id: int | None) -> list[str]:
+        if community_id is None:
+            return []
+        async with self.db.read() as session:
+            return list((await session.scalars(
+                select(GlossaryTerm.term).where(GlossaryTerm.community_id == community_id))).all())
+
+    def _remember(self, key: str, text: str) -> None:
+        if self.settings.cache_memory_entries <= 0:
+            return
+        self._memory[key] = text
+        self._memory.move_to_end(key)
+        while len(self._memory) > self.settings.cache_memory_entries:
+            self._memory.popitem(last=False)
+
+    def forget_memory(self) -> None:
+        """Drop the in-memory layer (after a privacy erasure of cached rows)."""
+        self._memory.clear()
+
+    async def _cached(self, key: str) -> str | None:
+        if key in self._memory:
+            self._memory.move_to_end(key)
+            return self._memory[key]
+        async with self.db.read() as session:
+            row = await session.get(CachedTranslation, key)
+        if row is None:
+            return None
+        try:
+            async with self.db.write() as session:
+                await session.execute(update(CachedTranslation).where(CachedTranslation.key == key)
+                                      .values(hits=CachedTranslation.hits + 1, last_used_at=self.clock.now()))
+        except Exception:
+            log.debug("could not record a cache hit", exc_info=True)
+        self._remember(key, row.text)
+        return row.text
+
+    async def _store(self, key: str, provider: str, source: str, target: str, text: str,
+                     community_id: int | None, owner_member_id: int | None) -> None:
+        self._remember(key, text)
+        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        now = self.clock.now()
+        values = {"key": key, "provider": provider, "source": source, "target": target, "text": text, "hits": 0,
+                  "owner_member_id": owner_member_id, "community_id": community_id, "created_at": now,
+                  "last_used_at": now}
+
+        async def _insert(session: Any) -> None:
+            await session.execute(builder(CachedTranslation).values(**values)
+                                  .on_conflict_do_nothing(index_elements=["key"]))
+
+        try:
+            await self.db.write_retrying(_insert)
+        except Exception:
+            log.warning("could not store a translation in the cache", exc_info=True)
+
+    # ----- the Translator interface ----------------------------------------------------------
+    async def translate(self, text: str, target: str, *, source: str | None = None,
+                        community_id: int | None = None, owner_member_id: int | None = None) -> TranslationResult:
+        target = languages.normalize(target) or target
+        source = languages.normalize(source) if source else None
+        if source is not None and languages.base(source) == languages.base(target) and source[:2] != "zh":
+            return TranslationResult(text=text, ok=True, target=target, source=source, provider="none")
+        if source == target or not text.strip():
+            return TranslationResult(text=text, ok=True, target=target, source=source, provider="none")
+        provider = await self.provider_for(community_id)
+        key = cache_key(text, source or "auto", target, provider.name)
+        cached = await self._cached(key)
+        if cached is not None:
+            self.stats.hits += 1
+            return TranslationResult(text=cached, ok=True, target=target, source=source, provider=provider.name,
+                                     cached=True)
+        self.stats.misses += 1
+        breaker = self._breakers[provider.name]
+        if not breaker.allow():
+            self.stats.failures += 1
+            return TranslationResult(text=text, ok=False, target=target, source=source, provider=provider.name,
+                                     error="provider temporarily unavailable (circuit open)")
+        try:
+            translated = await self._translate_text(provider, text, source, target, community_id)
+        except Exception as exc:
+            breaker.failure()
+            self.stats.failures += 1
+            log.warning("translation via %s to %s failed: %s", provider.name, target, type(exc).__name__)
+            return TranslationResult(text=text, ok=False, target=target, source=source, provider=provider.name,
+                                     error=f"{type(exc).__name__}: {exc}"[:300])
+        breaker.success()
+        await self._store(key, provider.name, source or "auto", target, translated, community_id, owner_member_id)
+        return TranslationResult(text=translated, ok=True, target=target, source=source, provider=provider.name)
+
+    async def _translate_text(self, provider: Provider, text: str, source: str | None, target: str,
+                              community_id: int | None) -> str:
+        masked = mask(text, await self.glossary(community_id))
+        chunks = split_text(masked.text, provider.max_chars, provider.max_cjk)
+
+        async def _one(chunk: str) -> str:
+            if not chunk.strip() or all(not ch.isalpha() for ch in _strip_tokens(chunk)):
+                return chunk  # only tokens, numbers and punctuation: nothing to translate
+            leading = chunk[:len(chunk) - len(chunk.lstrip())]
+            trailing = chunk[len(chunk.rstrip()):]
+            return leading + await self._call_with_retries(provider, source, target, chunk.strip()) + trailing
+
+        translated = await asyncio.gather(*(_one(chunk) for chunk, _ in chunks))
+        joined = "".join(part + sep for part, (_, sep) in zip(translated, chunks, strict=True))
+        return unmask(joined, masked)
+
+    async def detect(self, text: str, *, candidates: Iterable[str], fallback: str) -> str:
+        masked = mask(text)
+        plain = _strip_tokens(masked.text)
+        return await asyncio.to_thread(self.detector.detect, plain, list(candidates), fallback)
+
+
+def _strip_tokens(text: str) -> str:
+    import re
+
+    return re.sub(r"⟦\d+⟧", " ", text)
