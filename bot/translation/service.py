@@ -177,7 +177,7 @@ class TranslationService:
     async def _call_with_retries(self, provider: Provider, source: str | None, target: str, text: str) -> str:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.retries + 1),
-            wait=wait_exponential_jitter(initial=self.retry_wait_seconds, max=8),
+            wait=wait_exponential_jitter(multiplier=self.retry_wait_seconds, max=8),
             retry=retry_if_exception(_is_retryable),
             reraise=True,
         )

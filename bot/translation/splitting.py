@@ -9,7 +9,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？؟।])\s+|(?<=[。！？])|\n+")
 
 def _is_cjk(ch: str) -> bool:
     code = ord(ch)
-    return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
+    return (0x3000 <= code <= 0x30FF or 0xFF00 <= code <= 0xFFEF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
             or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF)
 
 
