@@ -34,7 +34,7 @@ from bot.i18n import Localizer
 from bot.messages import Message
 from bot.outbound import Delivery, DeliveryStatus, Outbound
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
-from bot.roles import Role, is_allowed
+from bot.roles import Role, highest, is_allowed
 from bot.translation import Translator
 
 log = logging.getLogger(__name__)
@@ -151,6 +151,7 @@ class Core:
     async def ensure_member(self, community: Community, actor: Actor) -> Member:
         """The member row for an actor, created on first sight and kept current (name, bot flag)."""
         user_id = actor.user.id
+        platform_role = highest(actor.platform_roles).value if actor.platform_roles else None
         async with self.db.read() as session:
             row = await session.scalar(
                 select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
@@ -164,16 +165,19 @@ class Core:
             await self._insert_ignore(
                 Member,
                 {"community_id": community.id, "user_id": user_id, "display_name": actor.display_name or "",
-                 "role": Role.FAMILY.value, "language": language, "is_bot": actor.is_bot,
+                 "role": Role.FAMILY.value, "platform_role": platform_role, "language": language,
+                 "is_bot": actor.is_bot,
                  "delivery": "channel", "dms_closed": False, "joined_at": self.clock.now()},
                 ["community_id", "user_id"],
             )
-        elif (actor.display_name and row.display_name != actor.display_name) or row.left_at is not None:
+        elif ((actor.display_name and row.display_name != actor.display_name) or row.left_at is not None
+              or row.platform_role != platform_role):
             async with self.db.write() as session:
                 fresh = await session.get(Member, row.id)
                 if fresh is not None:
                     if actor.display_name:
                         fresh.display_name = actor.display_name
+                    fresh.platform_role = platform_role
                     fresh.left_at = None
         async with self.db.read() as session:
             member = await session.scalar(
@@ -209,6 +213,8 @@ class Core:
         held: set[Role] = set()
         if member is not None:
             held.add(Role(member.role))
+            if member.platform_role:
+                held.add(Role(member.platform_role))
         if actor is not None:
             held |= set(actor.platform_roles)
         return frozenset(held or {Role.FAMILY})
@@ -256,6 +262,17 @@ class Core:
     # ----- speaking to people ------------------------------------------------------------
     async def localize(self, lang: str | None, msgid: str, **params: Any) -> str:
         return await self.i18n.text(lang, msgid, **params)
+
+    async def translated(self, text: str, lang: str, *, source: str | None, community_id: int | None,
+                         owner_member_id: int | None = None) -> tuple[str, bool]:
+        """``text`` in ``lang``; when translation fails, the original under a short note in the
+        reader's language, so nothing is ever withheld. Returns (text, translated_ok)."""
+        result = await self.translator.translate(text, lang, source=source, community_id=community_id,
+                                                 owner_member_id=owner_member_id)
+        if result.ok:
+            return result.text, True
+        note = await self.localize(lang, "(Translation unavailable right now — original below.)")
+        return f"{note}\n{text}", False
 
     async def send_dm(self, community: Community, member: Member, message: Message) -> Delivery:
         """A DM to a member; closed DMs are remembered once so nobody retries them."""

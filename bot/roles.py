@@ -34,6 +34,14 @@ ORGANISERS: frozenset[Role] = frozenset({Role.TEACHER, Role.ADMIN, Role.COMMITTE
 EVERYONE: frozenset[Role] = frozenset(Role)
 
 
+_RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}
+
+
+def highest(roles: frozenset[Role] | set[Role]) -> Role:
+    """The most capable of several roles (family when there are none)."""
+    return max(roles, key=_RANK.__getitem__, default=Role.FAMILY)
+
+
 def is_allowed(held: frozenset[Role] | set[Role], allowed: frozenset[Role]) -> bool:
     """Admins may do everything; anyone else needs one of the allowed roles."""
     return Role.ADMIN in held or bool(set(held) & allowed)

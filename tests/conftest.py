@@ -52,7 +52,7 @@ def _pg_reason() -> str | None:
 
     try:
         run_sync(asyncio.wait_for(probe(), timeout=5))
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+    except Exception as exc:
         return f"PostgreSQL not reachable at {PG_ADMIN_URL.split('@')[-1]} ({type(exc).__name__})"
     return None
 

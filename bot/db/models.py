@@ -46,6 +46,9 @@ class Member(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(16), default="family")
+    #: The role the platform gives this member (Discord roles, Slack admins, the console's
+    #: ``role=``), refreshed on every event; the effective role is the higher of the two.
+    platform_role: Mapped[str | None] = mapped_column(String(16), default=None)
     language: Mapped[str | None] = mapped_column(String(16), default=None)
     writes_in: Mapped[str | None] = mapped_column(String(16), default=None)
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)

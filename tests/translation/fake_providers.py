@@ -36,7 +36,7 @@ class _Handler(BaseHTTPRequestHandler):
     behaviour: Behaviour
     kind: str
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         return
 
     def _answer(self, status: int, body: str, content_type: str) -> None:
@@ -74,11 +74,11 @@ class _Handler(BaseHTTPRequestHandler):
                 {"translatedText": fake_translation(text, target)})
             self._answer(200, body, "application/json")
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib hook
+    def do_GET(self) -> None:
         query = parse_qs(urlparse(self.path).query)
         self._handle({k: v[0] for k, v in query.items()})
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib hook
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length).decode("utf-8")
         query = parse_qs(urlparse(self.path).query)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:25:48.357823
+Create Date: 2026-11-24 16:30:19.141913
 """
 from collections.abc import Sequence
 
@@ -78,6 +78,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=200), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('platform_role', sa.String(length=16), nullable=True),
     sa.Column('language', sa.String(length=16), nullable=True),
     sa.Column('writes_in', sa.String(length=16), nullable=True),
     sa.Column('timezone', sa.String(length=64), nullable=True),
@@ -93,6 +94,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_community_id'), ['community_id'], unique=False)
+
+    op.create_table('announcements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('author_member_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('channel_id', sa.String(length=64), nullable=False),
+    sa.Column('message_id', sa.String(length=64), nullable=True),
+    sa.Column('urgent', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('scheduled_for', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('posted_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('edited_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['author_member_id'], ['members.id'], name=op.f('fk_announcements_author_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_announcements_community_id_communities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announcements'))
+    )
+    with op.batch_alter_table('announcements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_announcements_community_id'), ['community_id'], unique=False)
 
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -134,11 +156,55 @@ def upgrade() -> None:
         batch_op.create_index('ix_translation_cache_created', ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_translation_cache_owner_member_id'), ['owner_member_id'], unique=False)
 
+    op.create_table('announcement_acks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('announcement_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcements.id'], name=op.f('fk_announcement_acks_announcement_id_announcements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_announcement_acks_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announcement_acks')),
+    sa.UniqueConstraint('announcement_id', 'member_id', name=op.f('uq_announcement_acks_announcement_id_member_id'))
+    )
+    with op.batch_alter_table('announcement_acks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_announcement_acks_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_announcement_acks_member_id'), ['member_id'], unique=False)
+
+    op.create_table('announcement_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('announcement_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('dm_channel_id', sa.String(length=64), nullable=True),
+    sa.Column('dm_message_id', sa.String(length=64), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['announcement_id'], ['announcements.id'], name=op.f('fk_announcement_deliveries_announcement_id_announcements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_announcement_deliveries_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_announcement_deliveries')),
+    sa.UniqueConstraint('announcement_id', 'member_id', name=op.f('uq_announcement_deliveries_announcement_id_member_id'))
+    )
+    with op.batch_alter_table('announcement_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_announcement_deliveries_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_announcement_deliveries_member_id'), ['member_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('announcement_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_announcement_deliveries_member_id'))
+        batch_op.drop_index(batch_op.f('ix_announcement_deliveries_announcement_id'))
+
+    op.drop_table('announcement_deliveries')
+    with op.batch_alter_table('announcement_acks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_announcement_acks_member_id'))
+        batch_op.drop_index(batch_op.f('ix_announcement_acks_announcement_id'))
+
+    op.drop_table('announcement_acks')
     with op.batch_alter_table('translation_cache', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_translation_cache_owner_member_id'))
         batch_op.drop_index('ix_translation_cache_created')
@@ -151,6 +217,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_entries_actor_member_id'))
 
     op.drop_table('audit_entries')
+    with op.batch_alter_table('announcements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_announcements_community_id'))
+
+    op.drop_table('announcements')
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_members_community_id'))
 

@@ -1,0 +1,43 @@
+"""The teacher's view of one announcement: who has seen it and where deliveries stand."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Member
+from cogs.announcements.models import Acknowledgement, Announcement, AnnouncementDelivery
+
+
+async def families(session: AsyncSession, community_id: int) -> list[Member]:
+    """Members an announcement is for: families still in the community."""
+    return list((await session.scalars(select(Member).where(
+        Member.community_id == community_id, Member.role == "family", Member.is_bot.is_(False),
+        or_(Member.platform_role.is_(None), Member.platform_role == "family"),
+        Member.left_at.is_(None)).order_by(Member.id))).all())
+
+
+async def status_lines(session: AsyncSession, announcement: Announcement, default_language: str) -> dict[str, object]:
+    """Numbers for the status report (the cog localises the sentences)."""
+    audience = await families(session, announcement.community_id)
+    acked = set((await session.scalars(select(Acknowledgement.member_id).where(
+        Acknowledgement.announcement_id == announcement.id))).all())
+    deliveries = list((await session.scalars(select(AnnouncementDelivery).where(
+        AnnouncementDelivery.announcement_id == announcement.id))).all())
+    counts = Counter(d.status for d in deliveries)
+    in_digest = sum(1 for d in deliveries if d.mode == "digest" and d.status == "pending")
+    languages = Counter((m.language or default_language) for m in audience)
+    not_seen = [m.display_name or f"member {m.id}" for m in audience if m.id not in acked]
+    return {
+        "seen": sum(1 for m in audience if m.id in acked),
+        "total": len(audience),
+        "not_seen": not_seen,
+        "delivered": counts.get("sent", 0),
+        "waiting": counts.get("waiting", 0) + counts.get("pending", 0) - in_digest,
+        "digest": in_digest,
+        "failed": counts.get("failed", 0),
+        "unreachable": counts.get("unreachable", 0),
+        "languages": ", ".join(f"{code} {n}" for code, n in sorted(languages.items())),
+    }
