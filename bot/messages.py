@@ -50,10 +50,12 @@ class Select:
     action: str
     placeholder: str
     options: tuple[SelectOption, ...]
+    #: Distinguishes several menus with one action on a message (custom ids must differ).
+    group: str = ""
 
     @property
     def custom_id(self) -> str:
-        return encode_custom_id(self.action, "")
+        return encode_custom_id(self.action, self.group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +77,14 @@ class Attachment:
 @dataclass(frozen=True, slots=True)
 class Message:
     """What a cog wants shown. ``text`` is the body; ``title`` and ``fields`` become an embed
-    or blocks where the platform has them; ``buttons`` and ``select`` are interactive parts."""
+    or blocks where the platform has them; ``buttons`` and ``selects`` are interactive parts."""
 
     text: str = ""
     title: str | None = None
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
-    select: Select | None = None
+    #: Select menus (each at most 25 options on Discord and Slack); long lists use several.
+    selects: tuple[Select, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     footer: str | None = None
 

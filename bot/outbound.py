@@ -119,7 +119,8 @@ class Outbound(ABC):
     @abstractmethod
     async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
         """Every reaction on a message now, keyed by ``Emoji.key``, with all the users
-        (paged through completely). The bot's own reactions are left out."""
+        (paged through completely). The bot's own reactions are left out. Raises
+        LookupError when the message no longer exists (never answers "no reactions")."""
 
     @abstractmethod
     async def lookup_member(self, community: CommunityRef, user: UserRef) -> MemberInfo | None:

@@ -185,7 +185,10 @@ class ConsoleAdapter(Outbound):
             self.out(f"    (Homeroom removed {self._name_of(user)}'s {emoji.display} from #{entry.number})")
 
     async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
-        entry = self.entry(ref)
+        try:
+            entry = self.entry(ref)
+        except ScriptError:
+            raise LookupError(f"message {ref.id} is not in this console's transcript") from None
         return {key: (emoji, [u for u in users if u != self.bot_user])
                 for key, (emoji, users) in entry.reactions.items()}
 
@@ -394,11 +397,13 @@ class ConsoleAdapter(Outbound):
             if button.label.lower() == wanted or button.label.lower().startswith(wanted):
                 action, value = button.action, button.value
                 break
-        if action is None and entry.message.select is not None:
-            for option in entry.message.select.options:
+        for menu in entry.message.selects if action is None else ():
+            for option in menu.options:
                 if option.label.lower() == wanted or option.label.lower().startswith(wanted):
-                    action, value = entry.message.select.action, option.value
+                    action, value = menu.action, option.value
                     break
+            if action is not None:
+                break
         if action is None:
             labels = ", ".join(b.label for b in entry.message.buttons) or "none"
             raise ScriptError(f"#{entry.number} has no button {label.strip()!r} (buttons: {labels})")

@@ -68,12 +68,14 @@ async def console_session(
     cogs: tuple[str, ...] = DEFAULT_COGS,
     start: datetime = DEFAULT_START,
     translator: Translator | None = None,
+    ready: bool = True,
 ) -> AsyncIterator[ConsoleSession]:
     lines: list[str] = []
     core = build_core(config or Config(), secrets=Secrets(), db=db, clock=ManualClock(start),
                       translator=translator or FakeTranslator(), cogs=cogs)
     console = ConsoleAdapter(core, out=lines.append)
     await core.start()
-    await core.platform_ready("console")
+    if ready:  # False lets a test restore platform state first (a restart)
+        await core.platform_ready("console")
     yield ConsoleSession(core=core, console=console, lines=lines)
     await core.settle()

@@ -17,9 +17,9 @@ def render(message: Message) -> list[str]:
         lines.append(f"— {message.footer}")
     if message.buttons:
         lines.append(" ".join(f"[{b.label}]" for b in message.buttons))
-    if message.select is not None:
-        options = " | ".join(o.label for o in message.select.options)
-        lines.append(f"{{{message.select.placeholder}: {options}}}")
+    for menu in message.selects:
+        options = " | ".join(o.label for o in menu.options)
+        lines.append(f"{{{menu.placeholder}: {options}}}")
     for attachment in message.attachments:
         lines.append(f"📎 {attachment.filename} ({len(attachment.content)} bytes)")
     return lines or [""]

@@ -1,0 +1,52 @@
+"""Reconciliation after downtime: reactions added and removed while the bot was stopped."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from adapters.console import Person, console_session
+from bot.db.engine import Database
+from bot.db.models import Member
+from cogs.signups.models import Claim
+
+
+async def test_offline_adds_and_removals_are_applied_once_at_start(db: Database) -> None:
+    async with console_session(db) as before:
+        await before.run('as Ms Lee role=teacher\n/signup create title:"Trip" slots:"🚌 Driver x1"\n'
+                         "as Maria\nreact #1 🚌\nas Ana\nas Ben")
+        card = before.entries[0]
+        people = dict(before.console.people)
+        seen_before = len(before.entries)
+    # While the bot is down: Maria removes her reaction, Ana then Ben add theirs.
+    bus_key = next(iter(card.reactions))
+    users = card.reactions[bus_key][1]
+    users.remove(people["maria"].user)
+    users.extend([people["ana"].user, people["ben"].user])
+
+    async with console_session(db, ready=False) as after:
+        after.console.entries = before.console.entries
+        after.console.people.update({k: Person(user=p.user, name=p.name) for k, p in people.items()})
+        await after.core.platform_ready("console")
+        await after.core.platform_ready("console")  # a second ready event must not reconcile again
+        await after.core.settle()
+        async with db.read() as session:
+            claims = {name: status for name, status in (await session.execute(
+                select(Member.display_name, Claim.status).join(Claim, Claim.member_id == Member.id))).all()}
+    assert claims == {"Ana": "confirmed", "Ben": "waitlisted"}
+    told = Counter(e.where for e in after.entries[seen_before:] if e.where.startswith("DM → "))
+    assert told == {"DM → Maria": 1, "DM → Ana": 1, "DM → Ben": 1}
+    assert after.last("DM → Ana").text.startswith("You're signed up for 🚌 Driver")
+    assert "number 1 on the waitlist" in after.last("DM → Ben").text
+
+
+async def test_resync_command_applies_missed_reactions(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run('as Ms Lee role=teacher\n/signup create title:"Trip" slots:"🚌 Driver x2"\nas Ana')
+        card = s.entries[0]
+        card.reactions[next(iter(card.reactions))][1].append(s.console.person_named("Ana").user)  # type: ignore[union-attr]
+        await s.run("as Ms Lee\n/signup resync id:1\n/signup resync id:1")
+    replies = [e.text for e in s.find("only Ms Lee")]
+    assert replies[-2:] == ["Resync done: 1 changes applied.", "Resync done: 0 changes applied."]
+    assert len(s.find("DM → Ana")) == 1

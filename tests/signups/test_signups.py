@@ -1,0 +1,150 @@
+"""Sign-ups end to end on the console (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from adapters.console import console_session
+from bot.db.engine import Database
+from cogs.signups.models import Claim, Signup
+
+TEACHER = "as Ms Lee role=teacher"
+CREATE = '/signup create title:"Zoo trip" slots:"🚌 Chaperone x2; 🍪 Snacks x1" when:"Friday 9am"'
+
+
+async def test_create_react_fill_waitlist_unreact_promote_close_roster(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"""
+{TEACHER}
+{CREATE}
+as Maria lang=es
+react #1 🚌
+as Ana
+react #1 🚌
+as Bob
+react #1 🚌
+as Maria
+unreact #1 🚌
+{TEACHER}
+/signup close id:1
+as Dan
+react #1 🍪
+{TEACHER}
+/signup roster id:1
+""")
+        card = s.entries[0]
+    assert [e.display for e, _ in card.reactions.values()] == ["🚌", "🍪"]
+    assert s.last("DM → Maria").text == "[es] You're no longer signed up for 🚌 Chaperone on \"Zoo trip\"."
+    bob = [e.text for e in s.find("DM → Bob")]
+    assert bob == ['"🚌 Chaperone" on "Zoo trip" is full, so you are number 1 on the waitlist. '
+                   "I'll tell you if a place opens.",
+                   'Good news: a place opened and you are now signed up for 🚌 Chaperone on "Zoo trip"!']
+    assert "🚌 Chaperone — 2/2: Ana, Bob" in card.text
+    assert "Sign-ups are closed." in card.text
+    assert s.last("DM → Dan").text == 'Sign-ups for "Zoo trip" are closed, so I removed your reaction.'
+    roster = s.find("DM → Ms Lee")[-1].files[0]
+    rows = list(csv.reader(io.StringIO(roster.content.decode())))
+    assert rows[0] == ["name", "slot", "status", "signed_up_at"]
+    assert [(r[0], r[1], r[2]) for r in rows[1:]] == [("Ana", "Chaperone", "confirmed"), ("Bob", "Chaperone", "confirmed")]
+
+
+async def test_redelivered_reaction_claims_once_and_notifies_once(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{CREATE}\nas Maria")
+        from bot.emoji import parse
+        from bot.events import ReactionAdded
+
+        event = ReactionAdded(key="console:redelivered", actor=s.console.actor(s.console.current),  # type: ignore[arg-type]
+                              community=s.console.community, message=s.entries[0].ref, emoji=parse("🚌"))  # type: ignore[arg-type]
+        for _ in range(3):
+            await s.core.dispatch(event)
+        await s.core.settle()
+    assert len(s.find("DM → Maria")) == 1
+
+
+async def test_per_family_limit_removes_the_extra_reaction(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{CREATE}\nas Maria\nreact #1 🚌\nreact #1 🍪")
+        reactions = s.entries[0].reactions
+    assert "at most 1 slot(s)" in s.last("DM → Maria").text
+    maria = s.console.person_named("Maria").user  # type: ignore[union-attr]
+    assert maria not in reactions[next(k for k, (e, _) in reactions.items() if e.display == "🍪")][1]
+
+
+async def test_reaction_that_is_not_a_slot_is_removed(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{CREATE}\nas Chen\nreact #1 🎉")
+    assert s.last("DM → Chen").text == '🎉 is not one of the slots on "Zoo trip"; I removed it.'
+
+
+async def test_family_cannot_create_and_bad_input_posts_nothing(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"""
+as Ana
+{CREATE}
+{TEACHER}
+/signup create title:"Trip" slots:" ; "
+/signup create title:"Trip" slots:"🚌 Driver x0"
+/signup create title:"Trip" slots:"🚌 Driver x501"
+/signup create title:"Trip" slots:"🚌 Driver x1; 🚌 Helper x2"
+/signup create title:"Trip" slots:"🚌 Driver" when:"Friday 9am" closes:"Saturday 9am"
+/signup create title:"Trip" slots:"🚌 Driver" when:"last Monday"
+""")
+    assert "only for admin, committee, teacher" in s.last("only Ana").text
+    replies = [e.text for e in s.find("only Ms Lee")]
+    assert replies[0].startswith("Please list at least one slot")
+    assert replies[1].startswith("Each slot needs a capacity from 1 to 500")
+    assert replies[2].startswith("Each slot needs a capacity from 1 to 500")
+    assert replies[3].startswith("The emoji 🚌 is used for two slots")
+    assert replies[4] == "Sign-ups must close before the event starts."
+    assert "is in the past" in replies[5]
+    assert s.find("#") == []
+
+
+async def test_reminders_go_to_confirmed_volunteers_in_their_language(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Bake sale" slots:"🍪 Baker x1" when:"in 3 days" '
+                    'reminders:"24h"\nas Maria lang=es\nreact #1 🍪\nas Ana\nreact #1 🍪\nadvance 2d1h')
+    reminders = [e.text for e in s.entries if "Reminder" in e.text]
+    assert reminders == ['[es] Reminder: you signed up for 🍪 Baker on "Bake sale", '
+                         "jueves 10 septiembre 2026, 08:00 (America/New_York)."]
+
+
+async def test_changing_the_time_tells_volunteers(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n{CREATE}\nas Ana\nreact #1 🚌\n{TEACHER}\n/signup edit id:1 when:"Saturday 10am"')
+    assert s.last("DM → Ana").text == ('"Zoo trip" has a new time: Saturday 12 September 2026, 10:00 '
+                                       "(America/New_York).")
+
+
+async def test_cancel_tells_everyone(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{CREATE}\nas Ana\nreact #1 🚌\nas Ben\nreact #1 🍪\n{TEACHER}\n/signup cancel id:1")
+    for name in ("Ana", "Ben"):
+        assert s.last(f"DM → {name}").text == '"Zoo trip" was cancelled. Thank you for volunteering!'
+
+
+async def test_many_slots_fall_back_to_select_menus_with_the_same_rules(db: Database) -> None:
+    times = "; ".join(f"{8 + n // 4}:{(n % 4) * 15:02d} x1" for n in range(30))
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Conferences" slots:"{times}"\nas Ana\nclick #1 8:15\n'
+                    "as Ben\nclick #1 8:15\nas Ana\nclick #1 8:15")
+        card = s.entries[0]
+        async with db.read() as session:
+            claims = (await session.scalars(select(Claim))).all()
+            signup = (await session.scalars(select(Signup))).one()
+    assert signup.mode == "buttons"
+    assert len(card.message.selects) == 2
+    assert sum(len(m.options) for m in card.message.selects) == 30
+    assert card.reactions == {}
+    assert [c.status for c in claims] == ["confirmed"]  # Ben promoted after Ana left
+    assert "Good news" in s.last("DM → Ben").text
+
+
+async def test_translate_button_sends_a_private_copy(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{CREATE}\nas Maria lang=es\nclick #1 Translate")
+    assert "[es] Zoo trip" in s.last("only Maria").text
