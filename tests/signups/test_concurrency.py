@@ -84,7 +84,8 @@ async def test_burst_of_reactions_keeps_every_invariant(db: Database, seed: int,
     dms = [e for e in s.entries if e.where.startswith("DM → Family")]
     per_family = Counter(e.where for e in dms)
     first = Counter(e.where for e in dms if e.text.startswith("You're signed up for") or "is full, so" in e.text)
-    leaving = Counter(e.where for e in dms if e.text.startswith(("You're no longer signed up", "You left the waitlist")))
+    leaving = Counter(e.where for e in dms
+                      if e.text.startswith(("You're no longer signed up", "You left the waitlist")))
     promoted = Counter(e.where for e in dms if e.text.startswith("Good news"))
     assert all(first[f"DM → Family {n}"] == 1 for n in range(300))
     assert sorted(leaving) == sorted(f"DM → Family {n}" for n in removers)

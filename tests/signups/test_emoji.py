@@ -35,7 +35,8 @@ def test_discord_unicode_with_or_without_vs16_match() -> None:
 
 
 def test_discord_custom_emoji_match_by_id_not_name() -> None:
-    assert emoji.from_discord("party", 123456789012345678).key == emoji.from_discord("renamed", "123456789012345678").key
+    renamed = emoji.from_discord("renamed", "123456789012345678")
+    assert emoji.from_discord("party", 123456789012345678).key == renamed.key
     assert emoji.parse("<:party:123456789012345678>").key == "custom:123456789012345678"
 
 

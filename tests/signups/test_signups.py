@@ -48,7 +48,8 @@ react #1 🍪
     roster = s.find("DM → Ms Lee")[-1].files[0]
     rows = list(csv.reader(io.StringIO(roster.content.decode())))
     assert rows[0] == ["name", "slot", "status", "signed_up_at"]
-    assert [(r[0], r[1], r[2]) for r in rows[1:]] == [("Ana", "Chaperone", "confirmed"), ("Bob", "Chaperone", "confirmed")]
+    assert [(r[0], r[1], r[2]) for r in rows[1:]] == [("Ana", "Chaperone", "confirmed"),
+                                                      ("Bob", "Chaperone", "confirmed")]
 
 
 async def test_redelivered_reaction_claims_once_and_notifies_once(db: Database) -> None:
