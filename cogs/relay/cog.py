@@ -1,0 +1,566 @@
+"""The translated question relay: a family asks privately in any language, the teacher
+reads and answers in theirs, and the answer returns in the family's language.
+
+Intake stores the message under the event's key in one transaction (a redelivered DM or a
+restart cannot relay it twice, and a crash before commit loses nothing: the platform
+redelivers); delivery and answers are durable jobs that record what they posted. When
+translation fails, the original goes through with a note and a retry job adds the
+translation to the conversation later. Questions never appear in a public channel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cog import Cog, button, command, job, listener
+from bot.commands import Choice, OptionSpec, OptionType
+from bot.core import Context, Core
+from bot.db.models import Community, Member
+from bot.errors import UserError
+from bot.events import ButtonPressed, DirectMessage, ThreadReply
+from bot.jobs import JobContext
+from bot.messages import Button, Field, Message, Select, SelectOption
+from bot.outbound import DeliveryStatus
+from bot.refs import ChannelRef, MessageRef, UserRef
+from bot.roles import STAFF, Role
+from bot.when import format_when
+from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
+from cogs.relay.office_hours import parse_office_hours
+
+MAX_LENGTH = 1500
+RETRANSLATE_AFTER = timedelta(minutes=10)
+
+
+def _is_teacher(member: Member) -> bool:
+    return Role.TEACHER.value in (member.role, member.platform_role) or Role.ADMIN.value in (
+        member.role, member.platform_role)
+
+
+class RelayCog(Cog):
+    name = "relay"
+    personal_data_models = (Question, RelayMessage, OfficeHours, FaqEntry)
+
+    # ----- asking -------------------------------------------------------------------------
+    @listener(DirectMessage)
+    async def on_direct_message(self, ctx: Context, event: DirectMessage) -> None:
+        if ctx.community is None or ctx.member is None:
+            await ctx.reply("Hello! I couldn't tell which class you belong to. Please use /ask in your class's "
+                            "server or workspace.")
+            return
+        if ctx.has_role(Role.TEACHER) and not ctx.has_role(Role.FAMILY):
+            await ctx.reply("To answer a family, reply to their question or use /reply id:N text:...")
+            return
+        await self._intake(ctx, event.text, teacher=None)
+
+    @command("ask", "Ask your child's teacher a private question, in any language",
+             OptionSpec("text", "Your question", required=True, long=True),
+             OptionSpec("teacher", "Which teacher (if your class has several)", type=OptionType.USER))
+    async def ask(self, ctx: Context, text: str, teacher: UserRef | None = None) -> None:
+        await self._intake(ctx, text, teacher=teacher)
+
+    async def _teachers(self, community_id: int) -> list[Member]:
+        async with self.core.db.read() as session:
+            rows = (await session.scalars(select(Member).where(
+                Member.community_id == community_id, Member.left_at.is_(None),
+                or_(Member.role == Role.TEACHER.value, Member.platform_role == Role.TEACHER.value))
+                .order_by(Member.id))).all()
+        return list(rows)
+
+    async def _intake(self, ctx: Context, text: str, *, teacher: UserRef | None) -> None:
+        community, member = ctx.require_community(), ctx.require_member()
+        text = text.strip()
+        if not text:
+            raise UserError("Your message is empty.")
+        if len(text) > MAX_LENGTH:
+            raise UserError("Your message is {length} characters long; please send it in parts of at most {max} "
+                            "characters.", length=len(text), max=MAX_LENGTH)
+        teachers = await self._teachers(community.id)
+        chosen: Member | None = None
+        if teacher is not None:
+            chosen = next((t for t in teachers if t.user_id == teacher.id), None)
+            if chosen is None:
+                raise UserError("That person is not a teacher here. Leave out teacher: to reach your class's "
+                                "teacher.")
+        source = await self._source_language(member, community, text)
+        outcome: dict[str, Any] = {}
+
+        async def work(session: AsyncSession) -> None:
+            open_question = await session.scalar(select(Question).where(
+                Question.family_member_id == member.id, Question.status.in_(("open", "choosing")))
+                .order_by(Question.id.desc()).limit(1))
+            if open_question is not None and (chosen is None or open_question.teacher_member_id == chosen.id):
+                question, follow_up = open_question, True
+            else:
+                recent = await session.scalar(select(func.count()).select_from(Question).where(
+                    Question.family_member_id == member.id, Question.created_at > ctx.now - timedelta(hours=1)))
+                if int(recent or 0) >= self.core.config.relay.questions_per_hour:
+                    outcome["limited"] = True
+                    return
+                assigned = chosen or (teachers[0] if len(teachers) == 1 else None)
+                question = Question(community_id=community.id, family_member_id=member.id,
+                                    teacher_member_id=assigned.id if assigned else None,
+                                    status="open" if assigned else "choosing", created_at=ctx.now, updated_at=ctx.now)
+                session.add(question)
+                await session.flush()
+                follow_up = False
+            teacher_row = await session.get(Member, question.teacher_member_id) if question.teacher_member_id else None
+            target = self.core.language_of(teacher_row, community) if teacher_row else community.default_language
+            message = RelayMessage(question_id=question.id, direction="in", author_member_id=member.id,
+                                   event_key=ctx.event.key, text=text, source_language=source,
+                                   target_language=target, created_at=ctx.now)
+            session.add(message)
+            question.updated_at = ctx.now
+            await session.flush()
+            if question.status == "open":
+                await self.core.schedule(session, "relay.deliver", {"message": message.id}, ctx.now,
+                                         dedupe_key=f"relay:deliver:{message.id}")
+            outcome.update(question=question.id, follow_up=follow_up, status=question.status,
+                           teacher=teacher_row)
+
+        await ctx.transaction(work)
+        if outcome.get("limited"):
+            limit = self.core.config.relay.questions_per_hour
+            await ctx.reply("You have asked {count} new questions in the last hour. Please wait a little; your "
+                            "teacher will answer the ones already sent.", count=limit)
+            return
+        number = outcome["question"]
+        if outcome["status"] == "choosing":
+            if not teachers:
+                await ctx.reply("Your question #{id} is saved, but no teacher is set up here yet. It will reach "
+                                "a teacher as soon as one is.", id=number)
+                return
+            await self._offer_teachers(ctx, number, teachers)
+            return
+        teacher_row = outcome["teacher"]
+        if outcome["follow_up"]:
+            await ctx.reply("Added to your question #{id}. {teacher} will see it.", id=number,
+                            teacher=teacher_row.display_name if teacher_row else "")
+        else:
+            await ctx.reply("Your question #{id} was sent to {teacher}. The answer will come here, in your "
+                            "language.", id=number, teacher=teacher_row.display_name if teacher_row else "")
+        if teacher_row is not None:
+            await self._office_hours_notice(ctx, teacher_row, community)
+
+    async def _source_language(self, member: Member, community: Community, text: str) -> str:
+        if member.writes_in:
+            return member.writes_in
+        fallback = self.core.language_of(member, community)
+        async with self.core.db.read() as session:
+            chosen = set((await session.scalars(select(Member.language).where(
+                Member.community_id == community.id, Member.language.is_not(None)))).all())
+        candidates = sorted({*(c for c in chosen if c), community.default_language, fallback})
+        return await self.core.translator.detect(text, candidates=candidates, fallback=fallback)
+
+    async def _offer_teachers(self, ctx: Context, question_id: int, teachers: list[Member]) -> None:
+        prompt = await ctx.t("Which teacher is your question #{id} for?", id=question_id)
+        caps = ctx.outbound.capabilities
+        if len(teachers) <= min(5, caps.max_buttons_per_message):
+            buttons = tuple(Button(t.display_name or f"#{t.id}", "relay.choose", f"{question_id}:{t.id}")
+                            for t in teachers)
+            await ctx.reply_message(Message(text=prompt, buttons=buttons))
+        else:
+            options = tuple(SelectOption(t.display_name or f"#{t.id}", f"{question_id}:{t.id}") for t in teachers[:25])
+            await ctx.reply_message(Message(text=prompt, selects=(Select("relay.choose", prompt, options),)))
+
+    @button("relay.choose")
+    async def choose_teacher(self, ctx: Context, event: ButtonPressed) -> None:
+        member = ctx.require_member()
+        question_id, _, teacher_id = event.value.partition(":")
+
+        async def work(session: AsyncSession) -> Member | None:
+            question = await session.get(Question, int(question_id))
+            teacher = await session.get(Member, int(teacher_id))
+            if question is None or question.family_member_id != member.id or teacher is None:
+                raise UserError("That question is no longer waiting for a teacher.")
+            if question.status != "choosing":
+                return None
+            question.teacher_member_id, question.status = teacher.id, "open"
+            community = await session.get(Community, question.community_id)
+            pending = (await session.scalars(select(RelayMessage).where(
+                RelayMessage.question_id == question.id, RelayMessage.delivered_message_id.is_(None)))).all()
+            for message in pending:
+                message.target_language = self.core.language_of(teacher, community)
+                await self.core.schedule(session, "relay.deliver", {"message": message.id}, ctx.now,
+                                         dedupe_key=f"relay:deliver:{message.id}")
+            return teacher
+
+        teacher = await ctx.transaction(work)
+        if teacher is None:
+            return
+        await ctx.reply("Your question #{id} was sent to {teacher}. The answer will come here, in your language.",
+                        id=int(question_id), teacher=teacher.display_name)
+        await self._office_hours_notice(ctx, teacher, ctx.require_community())
+
+    async def _office_hours_notice(self, ctx: Context, teacher: Member, community: Community) -> None:
+        async with self.core.db.read() as session:
+            hours_row = await session.get(OfficeHours, teacher.id)
+        hours = parse_office_hours(hours_row.spec) if hours_row else None
+        if hours is None:
+            return
+        teacher_zone = self.core.zone_of(teacher, community)
+        opens = hours.next_open(ctx.now, teacher_zone)
+        if opens <= ctx.now:
+            return
+        family_zone = self.core.zone_of(ctx.member, community)
+        await ctx.reply("{teacher} is outside office hours right now. Expect an answer after {when}.",
+                        teacher=teacher.display_name, when=format_when(opens, ctx.language, family_zone))
+
+    # ----- delivering to the teacher -----------------------------------------------------------
+    async def _load(self, message_id: int) -> tuple[RelayMessage, Question, Member, Member | None, Community] | None:
+        async with self.core.db.read() as session:
+            message = await session.get(RelayMessage, message_id)
+            if message is None:
+                return None
+            question = await session.get(Question, message.question_id)
+            assert question is not None
+            family = await session.get(Member, question.family_member_id)
+            teacher = await session.get(Member, question.teacher_member_id) if question.teacher_member_id else None
+            community = await session.get(Community, question.community_id)
+        if family is None or community is None:
+            return None
+        return message, question, family, teacher, community
+
+    @job("relay.deliver")
+    async def deliver(self, job_ctx: JobContext) -> None:
+        loaded = await self._load(job_ctx.payload["message"])
+        if loaded is None:
+            return
+        message, question, family, teacher, community = loaded
+        if message.delivered_message_id or teacher is None:
+            return  # already relayed: never twice
+        result = await self.core.translator.translate(message.text, message.target_language,
+                                                      source=message.source_language, community_id=community.id,
+                                                      owner_member_id=family.id)
+        lang = message.target_language
+        title = await self.core.localize(lang, "Question #{id} from {name}", id=question.id, name=family.display_name)
+        translation = result.text if result.ok else await self.core.localize(
+            lang, "(Translation unavailable right now — it will follow.)")
+        body = Message(title=title, fields=(
+            Field(await self.core.localize(lang, "Original ({language})", language=message.source_language),
+                  message.text),
+            Field(await self.core.localize(lang, "Translation"), translation)),
+            footer=await self.core.localize(lang, "Reply to this message, or use /reply id:{id} text:...",
+                                            id=question.id))
+        ref = await self._post_to_teacher(community, question, teacher, body)
+        if ref is None:
+            raise ConnectionError(f"question {question.id}: the teacher could not be reached")
+        async with self.core.db.write() as session:
+            await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(
+                delivered_channel_id=ref.channel.id, delivered_message_id=ref.id,
+                translated_text=result.text if result.ok and not result.unchanged else None))
+            fresh = await session.get(Question, question.id)
+            if fresh is not None and fresh.teacher_channel_id is None:
+                fresh.teacher_channel_id = ref.channel.id
+            await self.core.audit(session, community.id, teacher, "relay.delivered", "question", question.id,
+                                  subject_member_id=family.id)
+            if not result.ok:
+                await self.core.schedule(session, "relay.retranslate", {"message": message.id},
+                                         self.core.clock.now() + RETRANSLATE_AFTER,
+                                         dedupe_key=f"relay:retranslate:{message.id}")
+
+    async def _post_to_teacher(self, community: Community, question: Question, teacher: Member,
+                               body: Message) -> MessageRef | None:
+        mode = self.core.config.community(community.key).relay_mode or self.core.config.relay.mode
+        outbound = self.core.outbound(community.platform)
+        if mode == "thread" and outbound.capabilities.threads:
+            if question.thread_root_id is None:
+                staff = await self.core.channel(community, "staff")
+                if staff is not None:
+                    header = Message(text=await self.core.localize(
+                        self.core.language_of(teacher, community), "Private question #{id} for {teacher}",
+                        id=question.id, teacher=teacher.display_name))
+                    root = await outbound.post(staff, header)
+                    async with self.core.db.write() as session:
+                        fresh = await session.get(Question, question.id)
+                        if fresh is not None:
+                            fresh.thread_root_id = root.id
+                            fresh.teacher_channel_id = root.channel.id
+                    question.thread_root_id, question.teacher_channel_id = root.id, root.channel.id
+            if question.thread_root_id is not None:
+                parent = MessageRef(ChannelRef(community.platform, question.teacher_channel_id or "",
+                                               self.core.community_ref(community)), question.thread_root_id)
+                return await outbound.post_in_thread(parent, body)
+        delivery = await self.core.send_dm(community, teacher, body)
+        return delivery.message if delivery.status == DeliveryStatus.SENT else None
+
+    @job("relay.retranslate")
+    async def retranslate(self, job_ctx: JobContext) -> None:
+        loaded = await self._load(job_ctx.payload["message"])
+        if loaded is None:
+            return
+        message, question, family, teacher, community = loaded
+        if message.translated_text:
+            return
+        result = await self.core.translator.translate(message.text, message.target_language,
+                                                      source=message.source_language, community_id=community.id,
+                                                      owner_member_id=family.id if message.direction == "in" else None)
+        if not result.ok:
+            raise ConnectionError("translation still unavailable")  # retried with backoff by the job runner
+        lang = message.target_language
+        note = Message(title=await self.core.localize(lang, "Translation of question #{id}", id=question.id),
+                       text=result.text)
+        if message.direction == "in" and teacher is not None:
+            await self._post_to_teacher(community, question, teacher, note)
+        elif message.direction == "out":
+            await self.core.send_dm(community, family, note)
+        async with self.core.db.write() as session:
+            await session.execute(update(RelayMessage).where(RelayMessage.id == message.id)
+                                  .values(translated_text=result.text))
+
+    # ----- answering ------------------------------------------------------------------------
+    @listener(ThreadReply)
+    async def on_thread_reply(self, ctx: Context, event: ThreadReply) -> None:
+        async with self.core.db.read() as session:
+            question = await session.scalar(select(Question).join(
+                RelayMessage, RelayMessage.question_id == Question.id).where(
+                RelayMessage.direction == "in", RelayMessage.delivered_message_id == event.parent.id))
+            if question is None:
+                question = await session.scalar(select(Question).where(Question.thread_root_id == event.parent.id))
+        if question is None:
+            return
+        await self._answer(ctx, question.id, event.text)
+
+    @command("reply", "Answer a family's question (it is translated for them)",
+             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
+             OptionSpec("text", "Your answer", required=True, long=True), allowed=STAFF)
+    async def reply(self, ctx: Context, id: int, text: str) -> None:
+        await self._answer(ctx, id, text)
+
+    async def _question_for_staff(self, ctx: Context, question_id: int) -> Question:
+        member = ctx.require_member()
+        async with self.core.db.read() as session:
+            question = await session.get(Question, question_id)
+            community = await session.get(Community, question.community_id) if question else None
+        if question is None or community is None or (ctx.community is not None and community.id != ctx.community.id):
+            raise UserError("There is no question #{id} for you.", id=question_id)
+        if question.teacher_member_id != member.id and not ctx.has_role(Role.ADMIN):
+            raise UserError("Only the teacher this question was addressed to (or an admin) can read or answer it.")
+        if ctx.community is None:
+            ctx.community = community
+        return question
+
+    async def _answer(self, ctx: Context, question_id: int, text: str) -> None:
+        text = text.strip()
+        if not text:
+            raise UserError("Your message is empty.")
+        if len(text) > MAX_LENGTH:
+            raise UserError("Your message is {length} characters long; please send it in parts of at most {max} "
+                            "characters.", length=len(text), max=MAX_LENGTH)
+        member = ctx.require_member()
+        question = await self._question_for_staff(ctx, question_id)
+        community = ctx.require_community()
+
+        async def work(session: AsyncSession) -> int:
+            family = await session.get(Member, question.family_member_id)
+            message = RelayMessage(question_id=question.id, direction="out", author_member_id=member.id,
+                                   event_key=ctx.event.key, text=text, source_language=ctx.language,
+                                   target_language=self.core.language_of(family, community), created_at=ctx.now)
+            session.add(message)
+            await session.flush()
+            await self.core.schedule(session, "relay.answer", {"message": message.id}, ctx.now,
+                                     dedupe_key=f"relay:answer:{message.id}")
+            await self.core.audit(session, community.id, member, "relay.answer", "question", question.id,
+                                  subject_member_id=question.family_member_id)
+            return message.id
+
+        await ctx.transaction(work)
+        await ctx.reply("Your answer to question #{id} is on its way, translated for the family.", id=question.id)
+
+    @job("relay.answer")
+    async def send_answer(self, job_ctx: JobContext) -> None:
+        loaded = await self._load(job_ctx.payload["message"])
+        if loaded is None:
+            return
+        message, question, family, teacher, community = loaded
+        if message.delivered_message_id:
+            return
+        lang = message.target_language
+        result = await self.core.translator.translate(message.text, lang, source=message.source_language,
+                                                      community_id=community.id)
+        if result.ok:
+            text = result.text
+        else:
+            text = await self.core.localize(lang, "(Translation unavailable right now — original below.)") + \
+                "\n" + message.text
+        name = teacher.display_name if teacher else ""
+        body = Message(title=await self.core.localize(lang, "Answer to your question #{id} from {teacher}",
+                                                      id=question.id, teacher=name),
+                       text=text,
+                       buttons=(Button(await self.core.localize(lang, "Show original"), "relay.original",
+                                       str(message.id)),))
+        delivery = await self.core.send_dm(community, family, body)
+        if delivery.status == DeliveryStatus.FAILED:
+            raise ConnectionError(f"answer {message.id}: {delivery.detail}")
+        async with self.core.db.write() as session:
+            values: dict[str, Any] = {"translated_text": result.text if result.ok else None}
+            if delivery.message is not None:
+                values.update(delivered_channel_id=delivery.message.channel.id,
+                              delivered_message_id=delivery.message.id)
+            else:
+                values.update(delivered_message_id="unreachable")
+            await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(**values))
+            if not result.ok:
+                await self.core.schedule(session, "relay.retranslate", {"message": message.id},
+                                         self.core.clock.now() + RETRANSLATE_AFTER,
+                                         dedupe_key=f"relay:retranslate:{message.id}")
+
+    @button("relay.original")
+    async def show_original(self, ctx: Context, event: ButtonPressed) -> None:
+        member = ctx.require_member()
+        loaded = await self._load(int(event.value)) if event.value.isdigit() else None
+        if loaded is None:
+            raise UserError("That message is no longer available.")
+        message, question, family, _teacher, community = loaded
+        allowed = member.id in (family.id, question.teacher_member_id) or ctx.has_role(Role.ADMIN)
+        if not allowed:
+            raise UserError("Only the teacher this question was addressed to (or an admin) can read or answer it.")
+        async with self.core.db.write() as session:
+            await self.core.audit(session, community.id, member, "relay.read_original", "question", question.id,
+                                  subject_member_id=family.id)
+        await ctx.reply_message(Message(title=await ctx.t("Original ({language})", language=message.source_language),
+                                        text=message.text))
+
+    # ----- managing -------------------------------------------------------------------------
+    @command("resolve", "Mark a question as answered",
+             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
+             allowed=STAFF)
+    async def resolve(self, ctx: Context, id: int) -> None:
+        question = await self._question_for_staff(ctx, id)
+        async with ctx.write() as session:
+            fresh = await session.get(Question, question.id)
+            assert fresh is not None
+            fresh.status, fresh.resolved_at = "resolved", ctx.now
+            await self.core.audit(session, question.community_id, ctx.member, "relay.resolve", "question", question.id,
+                                  subject_member_id=question.family_member_id)
+        await ctx.reply("Question #{id} is resolved.", id=question.id)
+
+    @command("questions", "Your questions from families, oldest first",
+             OptionSpec("which", "open or all", choices=(Choice("open", "open"), Choice("all", "all"))),
+             allowed=STAFF)
+    async def questions(self, ctx: Context, which: str = "open") -> None:
+        community, member = ctx.require_community(), ctx.require_member()
+        query = (select(Question, Member.display_name).join(Member, Member.id == Question.family_member_id)
+                 .where(Question.community_id == community.id).order_by(Question.created_at, Question.id))
+        if not ctx.has_role(Role.ADMIN):
+            query = query.where(Question.teacher_member_id == member.id)
+        if which == "open":
+            query = query.where(Question.status.in_(("open", "choosing")))
+        async with self.core.db.write() as session:
+            rows = (await session.execute(query)).all()
+            await self.core.audit(session, community.id, member, "relay.list", "questions", which)
+        if not rows:
+            await ctx.reply("No questions here.")
+            return
+        zone = self.core.zone_of(member, community)
+        lines = [await ctx.t("Questions ({which}):", which=which)]
+        for question, name in rows:
+            lines.append(f"#{question.id} — {name} — {question.status} — "
+                         f"{format_when(question.created_at, ctx.language, zone)}")
+        await ctx.reply_message(Message(text="\n".join(lines)))
+
+    @command("office-hours", "When you answer families, e.g. Mon-Fri 8:00-16:00 (or off)",
+             OptionSpec("hours", "Days and hours", required=True), allowed=STAFF)
+    async def office_hours(self, ctx: Context, hours: str) -> None:
+        member = ctx.require_member()
+        if hours.strip().lower() == "off":
+            async with ctx.write() as session:
+                await session.execute(delete(OfficeHours).where(OfficeHours.member_id == member.id))
+            await ctx.reply("Office hours removed: families get no automatic replies.")
+            return
+        if parse_office_hours(hours) is None:
+            raise UserError("Please write office hours like Mon-Fri 8:00-16:00.")
+        async with ctx.write() as session:
+            row = await session.get(OfficeHours, member.id)
+            if row is None:
+                session.add(OfficeHours(member_id=member.id, spec=hours.strip()))
+            else:
+                row.spec = hours.strip()
+        await ctx.reply("Office hours set: {hours}. Families who write outside them are told when to expect an answer.",
+                        hours=hours.strip())
+
+    @command("faq publish", "Publish an anonymised answer for the whole class",
+             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True),
+             OptionSpec("text", "The public wording (never the family's name)", required=True, long=True),
+             allowed=STAFF)
+    async def faq_publish(self, ctx: Context, id: int, text: str) -> None:
+        question = await self._question_for_staff(ctx, id)
+        community, member = ctx.require_community(), ctx.require_member()
+        async with self.core.db.read() as session:
+            family = await session.get(Member, question.family_member_id)
+        text = text.strip()
+        if not text:
+            raise UserError("Your message is empty.")
+        names = [n for n in (family.display_name if family else "",) if n]
+        if any(name.lower() in text.lower() for name in names) or (family and family.user_id in text):
+            raise UserError("The public text names the family. Please remove their name; nothing was posted.")
+        channel = await self.core.channel(community, "announcements")
+        if channel is None:
+            raise UserError("I can't find the announcements channel. Ask an admin to create #{name}.",
+                            name=self.core.config.channels.announcements)
+        async with ctx.write() as session:
+            entry = FaqEntry(community_id=community.id, author_member_id=member.id, text=text, language=ctx.language,
+                             created_at=ctx.now)
+            session.add(entry)
+            await session.flush()
+        lang = community.default_language
+        await ctx.outbound.post(channel, Message(
+            title=await self.core.localize(lang, "Question from a family"), text=text,
+            buttons=(Button(await self.core.localize(lang, "Translate"), "relay.faq_translate", str(entry.id)),),
+            footer=f"FAQ #{entry.id}"))
+        await ctx.reply("Published as FAQ #{id}.", id=entry.id)
+
+    @button("relay.faq_translate")
+    async def faq_translate(self, ctx: Context, event: ButtonPressed) -> None:
+        async with self.core.db.read() as session:
+            entry = await session.get(FaqEntry, int(event.value)) if event.value.isdigit() else None
+        if entry is None:
+            raise UserError("That message is no longer available.")
+        body, _ = await self.core.translated(entry.text, ctx.language, source=entry.language,
+                                             community_id=entry.community_id)
+        await ctx.reply_message(Message(text=body, footer=f"FAQ #{entry.id}"))
+
+    # ----- privacy -------------------------------------------------------------------------
+    async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
+        questions = (await session.scalars(select(Question).where(Question.family_member_id == member.id))).all()
+        asked = []
+        for question in questions:
+            messages = (await session.scalars(select(RelayMessage).where(RelayMessage.question_id == question.id)
+                                              .order_by(RelayMessage.id))).all()
+            asked.append({"question": question.id, "status": question.status,
+                          "created_at": question.created_at.isoformat(),
+                          "messages": [{"from": "you" if m.direction == "in" else "teacher", "text": m.text,
+                                        "translation": m.translated_text, "at": m.created_at.isoformat()}
+                                       for m in messages]})
+        answers = (await session.scalars(select(RelayMessage).where(
+            RelayMessage.author_member_id == member.id, RelayMessage.direction == "out"))).all()
+        hours = await session.get(OfficeHours, member.id)
+        return {"questions_asked": asked,
+                "answers_written": [{"question": m.question_id, "text": m.text, "at": m.created_at.isoformat()}
+                                    for m in answers],
+                "office_hours": hours.spec if hours else None}
+
+    async def delete_member(self, session: AsyncSession, member: Member) -> None:
+        await session.execute(delete(Question).where(Question.family_member_id == member.id))
+        await session.execute(delete(OfficeHours).where(OfficeHours.member_id == member.id))
+        await session.execute(update(RelayMessage).where(RelayMessage.author_member_id == member.id)
+                              .values(author_member_id=None))
+        await session.execute(update(Question).where(Question.teacher_member_id == member.id)
+                              .values(teacher_member_id=None))
+        await session.execute(update(FaqEntry).where(FaqEntry.author_member_id == member.id)
+                              .values(author_member_id=None))
+
+    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        cutoff = cutoffs["questions"]
+        result = await session.execute(delete(Question).where(Question.updated_at < cutoff))
+        return {"questions": int(getattr(result, "rowcount", 0) or 0)}
+
+
+def setup(core: Core) -> RelayCog:
+    return RelayCog(core)
+
+
+__all__ = ["RelayCog", "setup"]

@@ -1,0 +1,137 @@
+"""The question relay end to end on the console (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from adapters.console import console_session
+from bot.db.engine import Database
+from bot.db.models import AuditEntry
+from bot.events import DirectMessage
+from bot.refs import ChannelRef, MessageRef
+from cogs.relay.models import RelayMessage
+
+TEACHER = "as Ms Lee role=teacher"
+FAMILY = "as Maria lang=es tz=America/Los_Angeles"
+
+
+async def test_question_answer_follow_up_and_resolve_in_two_languages(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{FAMILY}\ndm ¿Puede mi hijo traer almuerzo mañana?")
+        question = s.last("DM → Ms Lee")
+        assert question.text == ("**Question #1 from Maria**\nOriginal (es): ¿Puede mi hijo traer almuerzo mañana?\n"
+                                 "Translation: [en] ¿Puede mi hijo traer almuerzo mañana?\n"
+                                 "— Reply to this message, or use /reply id:1 text:...")
+        assert s.last("DM → Maria").text == ("[es] Your question #1 was sent to Ms Lee. The answer will come here, "
+                                              "in your language.")
+        await s.run(f"{TEACHER}\nreply #{question.number} Yes, of course!")
+        answer = s.last("DM → Maria")
+        assert answer.text.startswith("**[es] Answer to your question #1 from Ms Lee**\n[es] Yes, of course!")
+        await s.run(f"{FAMILY}\ndm ¿Y a qué hora es la salida?")
+        follow_up = s.last("DM → Ms Lee")
+        assert "Question #1 from Maria" in follow_up.text and "¿Y a qué hora es la salida?" in follow_up.text
+        await s.run(f"{FAMILY}\nclick #{answer.number} [es] Show original\n{TEACHER}\n/resolve id:1\n/questions")
+    assert s.last("only Maria").text == "**[es] Original (en)**\nYes, of course!"
+    assert s.last("only Ms Lee").text == "No questions here."
+    assert s.find("#") == []  # nothing ever reached a public channel
+
+
+async def test_duplicate_delivery_of_one_dm_relays_once(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{FAMILY}")
+        channel = ChannelRef("console", "dm-maria", None, is_dm=True)
+        event = DirectMessage(key="console:dm-once", actor=s.console.actor(s.console.current),  # type: ignore[arg-type]
+                              community=None, text="¿Hay clase el lunes?", message=MessageRef(channel, "m1"))
+        for _ in range(4):
+            await s.core.dispatch(event)
+        await s.core.settle()
+    assert len(s.find("DM → Ms Lee")) == 1
+    assert len(s.find("DM → Maria")) == 1
+
+
+async def test_restart_between_receipt_and_relay_relays_exactly_once(db: Database) -> None:
+    async with console_session(db) as before:
+        await before.run(f"{TEACHER}\n{FAMILY}")
+        before.core.settle = _no_settle  # type: ignore[method-assign]  # the process dies before running jobs
+        await before.console.execute("dm ¿Hay tarea hoy?")
+        assert before.find("DM → Ms Lee") == []
+        people = dict(before.console.people)
+    async with console_session(db) as after:
+        after.console.people.update(people)
+        await after.core.settle()
+        await after.core.settle()
+    assert len(after.find("DM → Ms Lee")) == 1
+
+
+async def _no_settle() -> None:
+    return None
+
+
+async def test_translation_failure_relays_original_then_adds_translation(db: Database) -> None:
+    async with console_session(db) as s:
+        s.core.translator.fail = True  # type: ignore[attr-defined]
+        await s.run(f"{TEACHER}\n{FAMILY}\ndm ¿Hay excursión?")
+        first = s.last("DM → Ms Lee").text
+        assert "¿Hay excursión?" in first and "Translation unavailable right now" in first
+        s.core.translator.fail = False  # type: ignore[attr-defined]
+        await s.run("advance 11m")
+        async with db.read() as session:
+            stored = (await session.scalars(select(RelayMessage))).one()
+    assert s.last("DM → Ms Lee").text == "**Translation of question #1**\n[en] ¿Hay excursión?"
+    assert stored.translated_text == "[en] ¿Hay excursión?"
+
+
+async def test_other_families_and_other_teachers_cannot_read_or_answer(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Mr Kim role=teacher\n{FAMILY}\n/ask text:\"¿Hay clase?\" teacher:\"Ms Lee\"")
+        await s.run('as Ana\n/reply id:1 text:"no"\nas Mr Kim\n/reply id:1 text:"no"\n/resolve id:1')
+    assert "only for admin, teacher" in s.last("only Ana").text
+    kim = [e.text for e in s.find("only Mr Kim")]
+    assert kim == ["Only the teacher this question was addressed to (or an admin) can read or answer it."] * 2
+    assert s.last("only Maria").text.startswith("[es] Your question #1 was sent to Ms Lee")
+
+
+async def test_family_chooses_among_several_teachers(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Mr Kim role=teacher\n{FAMILY}\ndm Hola")
+        prompt = s.last("DM → Maria")
+        assert [b.label for b in prompt.message.buttons] == ["Ms Lee", "Mr Kim"]
+        await s.run(f"click #{prompt.number} Mr Kim")
+    assert len(s.find("DM → Mr Kim")) == 1 and s.find("DM → Ms Lee") == []
+
+
+async def test_office_hours_auto_reply_shows_the_familys_time_zone(db: Database) -> None:
+    async with console_session(db) as s:
+        # 12:00 UTC Monday = 08:00 New York; office hours start at 10:00 New York = 07:00 Los Angeles.
+        await s.run(f"{TEACHER}\n/office-hours Mon-Fri 10:00-16:00\n{FAMILY}\ndm ¿Pregunta?")
+    replies = [e.text for e in s.find("DM → Maria")]
+    assert replies[-1] == ("[es] Ms Lee is outside office hours right now. Expect an answer after lunes 7 septiembre "
+                           "2026, 07:00 (America/Los_Angeles).")
+    assert len(s.find("DM → Ms Lee")) == 1  # nothing held back from the teacher
+
+
+async def test_faq_publish_never_names_the_family(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n{FAMILY}\ndm ¿Almuerzo?\n{TEACHER}\n/faq publish id:1 text:"maria asked about lunch"\n'
+                    '/faq publish id:1 text:"Children may bring lunch from home."')
+    posts = s.find("#announcements")
+    assert len(posts) == 1
+    assert "Maria" not in posts[0].text and "maria" not in posts[0].text
+    assert [b.label for b in posts[0].message.buttons] == ["Translate"]
+
+
+async def test_rate_limit_on_new_questions_is_kind(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{FAMILY}")
+        for n in range(6):
+            await s.run(f'/ask text:"Pregunta {n}"\n{TEACHER}\n/resolve id:{n + 1}\n{FAMILY}')
+    assert "You have asked 5 new questions in the last hour" in s.last("only Maria").text
+    assert len(s.find("DM → Ms Lee")) == 5
+
+
+async def test_answers_and_reads_are_audited(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n{FAMILY}\ndm ¿Hola?\n{TEACHER}\n/reply id:1 text:"Hello"\n/questions all')
+        async with db.read() as session:
+            actions = sorted((await session.scalars(select(AuditEntry.action))).all())
+    assert actions == ["relay.answer", "relay.delivered", "relay.list"]
