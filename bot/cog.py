@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.commands import CommandSpec, OptionSpec
@@ -121,3 +122,16 @@ class Cog:
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
         """Erase ``member``'s personal data, keeping counts others rely on right."""
+
+    async def on_member_left(self, session: AsyncSession, member: Member) -> None:
+        """The member left the server or workspace: cancel what was still going to them."""
+
+    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        """Delete what is older than the retention policy. ``cutoffs`` maps a kind
+        ("questions", "deliveries", "translation_cache", "audit") to the oldest moment kept;
+        returns rows removed per kind."""
+        return {}
+
+    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        """What :meth:`purge_expired` would remove now (for ``homeroom privacy report``)."""
+        return {}

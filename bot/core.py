@@ -148,8 +148,9 @@ class Core:
         assert created is not None
         return created
 
-    async def ensure_member(self, community: Community, actor: Actor) -> Member:
-        """The member row for an actor, created on first sight and kept current (name, bot flag)."""
+    async def ensure_member(self, community: Community, actor: Actor, *, present: bool = True) -> Member:
+        """The member row for an actor, created on first sight and kept current (name, role).
+        ``present`` False (a "member left" event) does not mark a departed member as back."""
         user_id = actor.user.id
         platform_role = highest(actor.platform_roles).value if actor.platform_roles else None
         async with self.db.read() as session:
@@ -170,15 +171,16 @@ class Core:
                  "delivery": "channel", "dms_closed": False, "joined_at": self.clock.now()},
                 ["community_id", "user_id"],
             )
-        elif ((actor.display_name and row.display_name != actor.display_name) or row.left_at is not None
-              or row.platform_role != platform_role):
+        elif ((actor.display_name and row.display_name != actor.display_name)
+              or (row.left_at is not None and present) or row.platform_role != platform_role):
             async with self.db.write() as session:
                 fresh = await session.get(Member, row.id)
                 if fresh is not None:
                     if actor.display_name:
                         fresh.display_name = actor.display_name
                     fresh.platform_role = platform_role
-                    fresh.left_at = None
+                    if present:
+                        fresh.left_at = None
         async with self.db.read() as session:
             member = await session.scalar(
                 select(Member).where(Member.community_id == community.id, Member.user_id == user_id)

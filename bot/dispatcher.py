@@ -38,6 +38,7 @@ from bot.events import (
     CommandInvoked,
     Event,
     FormSubmitted,
+    MemberLeft,
 )
 from bot.i18n import N_
 from bot.roles import is_allowed
@@ -148,7 +149,7 @@ class Dispatcher:
         else:
             community = await self._sole_community(event)
         if community is not None:
-            member = await core.ensure_member(community, event.actor)
+            member = await core.ensure_member(community, event.actor, present=not isinstance(event, MemberLeft))
         interaction = getattr(event, "interaction", None)
         return Context(
             core=core, event=event, outbound=outbound, community=community, member=member,

@@ -443,6 +443,19 @@ class AnnouncementsCog(Cog):
         await session.execute(update(Announcement).where(Announcement.author_member_id == member.id)
                               .values(author_member_id=None))
 
+    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        """Delivery records older than the policy (the announcement itself stays)."""
+        result = await session.execute(delete(AnnouncementDelivery).where(
+            AnnouncementDelivery.updated_at < cutoffs["deliveries"]))
+        return {"deliveries": int(getattr(result, "rowcount", 0) or 0)}
+
+    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        from sqlalchemy import func
+
+        count = await session.scalar(select(func.count()).select_from(AnnouncementDelivery).where(
+            AnnouncementDelivery.updated_at < cutoffs["deliveries"]))
+        return {"deliveries": int(count or 0)}
+
     async def on_member_left(self, session: AsyncSession, member: Member) -> None:
         await session.execute(update(AnnouncementDelivery).where(
             AnnouncementDelivery.member_id == member.id,

@@ -554,9 +554,14 @@ class RelayCog(Cog):
                               .values(author_member_id=None))
 
     async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        cutoff = cutoffs["questions"]
-        result = await session.execute(delete(Question).where(Question.updated_at < cutoff))
+        """Questions (with their messages) untouched for longer than the policy."""
+        result = await session.execute(delete(Question).where(Question.updated_at < cutoffs["questions"]))
         return {"questions": int(getattr(result, "rowcount", 0) or 0)}
+
+    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        count = await session.scalar(select(func.count()).select_from(Question).where(
+            Question.updated_at < cutoffs["questions"]))
+        return {"questions": int(count or 0)}
 
 
 def setup(core: Core) -> RelayCog:

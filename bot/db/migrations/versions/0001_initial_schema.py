@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:30:19.141913
+Create Date: 2026-11-24 16:41:54.732840
 """
 from collections.abc import Sequence
 
@@ -137,6 +137,71 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_entries_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_subject_member_id'), ['subject_member_id'], unique=False)
 
+    op.create_table('relay_faq',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('author_member_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_member_id'], ['members.id'], name=op.f('fk_relay_faq_author_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_relay_faq_community_id_communities'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_relay_faq'))
+    )
+    with op.batch_alter_table('relay_faq', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_relay_faq_community_id'), ['community_id'], unique=False)
+
+    op.create_table('relay_office_hours',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('spec', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_relay_office_hours_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_relay_office_hours'))
+    )
+    op.create_table('relay_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('family_member_id', sa.Integer(), nullable=False),
+    sa.Column('teacher_member_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('teacher_channel_id', sa.String(length=64), nullable=True),
+    sa.Column('thread_root_id', sa.String(length=64), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_relay_questions_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['family_member_id'], ['members.id'], name=op.f('fk_relay_questions_family_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['teacher_member_id'], ['members.id'], name=op.f('fk_relay_questions_teacher_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_relay_questions'))
+    )
+    with op.batch_alter_table('relay_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_relay_questions_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relay_questions_family_member_id'), ['family_member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relay_questions_teacher_member_id'), ['teacher_member_id'], unique=False)
+
+    op.create_table('signups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('organiser_member_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('channel_id', sa.String(length=64), nullable=False),
+    sa.Column('message_id', sa.String(length=64), nullable=True),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('when_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closes_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('per_family', sa.Integer(), nullable=False),
+    sa.Column('reminders', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_signups_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organiser_member_id'], ['members.id'], name=op.f('fk_signups_organiser_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signups'))
+    )
+    with op.batch_alter_table('signups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signups_community_id'), ['community_id'], unique=False)
+        batch_op.create_index('ix_signups_message', ['message_id'], unique=False)
+
     op.create_table('translation_cache',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('provider', sa.String(length=16), nullable=False),
@@ -190,11 +255,85 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_announcement_deliveries_announcement_id'), ['announcement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_announcement_deliveries_member_id'), ['member_id'], unique=False)
 
+    op.create_table('relay_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('direction', sa.String(length=8), nullable=False),
+    sa.Column('author_member_id', sa.Integer(), nullable=True),
+    sa.Column('event_key', sa.String(length=255), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('source_language', sa.String(length=16), nullable=False),
+    sa.Column('target_language', sa.String(length=16), nullable=False),
+    sa.Column('translated_text', sa.Text(), nullable=True),
+    sa.Column('delivered_channel_id', sa.String(length=64), nullable=True),
+    sa.Column('delivered_message_id', sa.String(length=64), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_member_id'], ['members.id'], name=op.f('fk_relay_messages_author_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['question_id'], ['relay_questions.id'], name=op.f('fk_relay_messages_question_id_relay_questions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_relay_messages')),
+    sa.UniqueConstraint('event_key', name=op.f('uq_relay_messages_event_key'))
+    )
+    with op.batch_alter_table('relay_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_relay_messages_author_member_id'), ['author_member_id'], unique=False)
+        batch_op.create_index('ix_relay_messages_delivered', ['delivered_message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relay_messages_question_id'), ['question_id'], unique=False)
+
+    op.create_table('signup_slots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('signup_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('emoji_key', sa.String(length=64), nullable=False),
+    sa.Column('emoji_display', sa.String(length=100), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.CheckConstraint('capacity >= 1', name=op.f('ck_signup_slots_capacity_positive')),
+    sa.ForeignKeyConstraint(['signup_id'], ['signups.id'], name=op.f('fk_signup_slots_signup_id_signups'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signup_slots')),
+    sa.UniqueConstraint('signup_id', 'emoji_key', name=op.f('uq_signup_slots_signup_id_emoji_key'))
+    )
+    with op.batch_alter_table('signup_slots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signup_slots_signup_id'), ['signup_id'], unique=False)
+
+    op.create_table('signup_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('signup_id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('claimed_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status in ('confirmed', 'waitlisted')", name=op.f('ck_signup_claims_status_known')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_signup_claims_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['signup_id'], ['signups.id'], name=op.f('fk_signup_claims_signup_id_signups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['signup_slots.id'], name=op.f('fk_signup_claims_slot_id_signup_slots'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signup_claims')),
+    sa.UniqueConstraint('slot_id', 'member_id', name=op.f('uq_signup_claims_slot_id_member_id'))
+    )
+    with op.batch_alter_table('signup_claims', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signup_claims_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signup_claims_signup_id'), ['signup_id'], unique=False)
+        batch_op.create_index('ix_signup_claims_slot_status', ['slot_id', 'status', 'claimed_at', 'id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('signup_claims', schema=None) as batch_op:
+        batch_op.drop_index('ix_signup_claims_slot_status')
+        batch_op.drop_index(batch_op.f('ix_signup_claims_signup_id'))
+        batch_op.drop_index(batch_op.f('ix_signup_claims_member_id'))
+
+    op.drop_table('signup_claims')
+    with op.batch_alter_table('signup_slots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signup_slots_signup_id'))
+
+    op.drop_table('signup_slots')
+    with op.batch_alter_table('relay_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_relay_messages_question_id'))
+        batch_op.drop_index('ix_relay_messages_delivered')
+        batch_op.drop_index(batch_op.f('ix_relay_messages_author_member_id'))
+
+    op.drop_table('relay_messages')
     with op.batch_alter_table('announcement_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_announcement_deliveries_member_id'))
         batch_op.drop_index(batch_op.f('ix_announcement_deliveries_announcement_id'))
@@ -210,6 +349,22 @@ def downgrade() -> None:
         batch_op.drop_index('ix_translation_cache_created')
 
     op.drop_table('translation_cache')
+    with op.batch_alter_table('signups', schema=None) as batch_op:
+        batch_op.drop_index('ix_signups_message')
+        batch_op.drop_index(batch_op.f('ix_signups_community_id'))
+
+    op.drop_table('signups')
+    with op.batch_alter_table('relay_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_relay_questions_teacher_member_id'))
+        batch_op.drop_index(batch_op.f('ix_relay_questions_family_member_id'))
+        batch_op.drop_index(batch_op.f('ix_relay_questions_community_id'))
+
+    op.drop_table('relay_questions')
+    op.drop_table('relay_office_hours')
+    with op.batch_alter_table('relay_faq', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_relay_faq_community_id'))
+
+    op.drop_table('relay_faq')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_subject_member_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_community_id'))

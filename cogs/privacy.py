@@ -1,0 +1,120 @@
+"""Privacy requests: a member sees and erases what Homeroom keeps; admins erase for someone
+who has left; a daily purge applies the retention policy; leaving cancels pending deliveries."""
+
+from __future__ import annotations
+
+import time as time_module
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.cog import Cog, button, command, job, listener
+from bot.commands import OptionSpec, OptionType
+from bot.config import parse_clock
+from bot.core import Context, Core
+from bot.db.models import Member
+from bot.errors import UserError
+from bot.events import ButtonPressed, MemberLeft
+from bot.jobs import JobContext
+from bot.messages import Attachment, Button, ButtonStyle, Message
+from bot.privacy import PrivacyService
+from bot.refs import UserRef
+from bot.retention import purge
+from bot.roles import Role
+
+CONFIRM_SECONDS = 15 * 60
+
+
+class PrivacyCog(Cog):
+    name = "privacy"
+
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        self.service = PrivacyService(core)
+
+    @command("privacy export", "Get everything Homeroom keeps about you, as a file")
+    async def export(self, ctx: Context) -> None:
+        community, member = ctx.require_community(), ctx.require_member()
+        document = await self.service.export(member.id)
+        data = self.service.to_json(document)
+        async with ctx.write() as session:
+            await self.core.audit(session, community.id, member, "privacy.export", "member", member.id,
+                                  subject_member_id=member.id)
+        delivery = await self.core.send_dm(community, member, Message(
+            text=await ctx.t("Here is everything Homeroom keeps about you."),
+            attachments=(Attachment("homeroom-my-data.json", data, "application/json"),)))
+        if delivery.ok:
+            await ctx.reply("I sent you a file with your data by direct message.")
+        else:
+            await ctx.reply("I couldn't send you a direct message. Please allow direct messages from this server "
+                            "and try again.")
+
+    @command("privacy delete", "Erase your data (admins: someone who has left)",
+             OptionSpec("user", "Admins only: the member to erase", type=OptionType.USER))
+    async def delete(self, ctx: Context, user: UserRef | None = None) -> None:
+        community, member = ctx.require_community(), ctx.require_member()
+        target_id = member.id
+        if user is not None and user.id != member.user_id:
+            if not ctx.has_role(Role.ADMIN):
+                raise UserError("Only an admin can erase someone else's data.")
+            async with self.core.db.read() as session:
+                target_id = await session.scalar(select(Member.id).where(
+                    Member.community_id == community.id, Member.user_id == user.id))
+            if target_id is None:
+                raise UserError("Homeroom keeps nothing about that person here.")
+        issued = int(time_module.time())
+        await ctx.reply_message(Message(
+            text=await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
+                             "answers, acknowledgements, votes and tasks. It cannot be undone.",
+                             who=await ctx.t("you") if target_id == member.id else user.id if user else ""),
+            buttons=(Button(await ctx.t("Yes, erase it"), "privacy.confirm", f"{target_id}:{issued}",
+                            ButtonStyle.DANGER),)))
+
+    @button("privacy.confirm")
+    async def confirm(self, ctx: Context, event: ButtonPressed) -> None:
+        member = ctx.require_member()
+        target, _, issued = event.value.partition(":")
+        if not target.isdigit() or not issued.isdigit():
+            raise UserError("That confirmation is not valid. Please run /privacy delete again.")
+        if time_module.time() - int(issued) > CONFIRM_SECONDS:
+            raise UserError("That confirmation has expired. Please run /privacy delete again.")
+        target_id = int(target)
+        if target_id != member.id and not ctx.has_role(Role.ADMIN):
+            raise UserError("Only an admin can erase someone else's data.")
+        community = ctx.require_community()
+        async with ctx.write() as session:
+            await self.core.audit(session, community.id, member if target_id != member.id else None,
+                                  "privacy.erase", "member", target_id)
+        await self.service.erase(target_id)
+        await ctx.reply("Done. Everything Homeroom kept about that member is erased.")
+
+    @listener(MemberLeft)
+    async def member_left_event(self, ctx: Context, event: MemberLeft) -> None:
+        if ctx.member is not None:
+            await self.service.member_left(ctx.member.id)
+
+    # ----- retention ---------------------------------------------------------------------
+    async def on_start(self) -> None:
+        async with self.core.db.write() as session:
+            due = self._next_purge(self.core.clock.now())
+            await self.core.schedule(session, "privacy.purge", {}, due, dedupe_key=f"privacy:purge:{due:%Y-%m-%d}")
+
+    def _next_purge(self, now: datetime) -> datetime:
+        zone = ZoneInfo(self.core.config.homeroom.timezone)
+        local = now.astimezone(zone)
+        at = datetime.combine(local.date(), parse_clock(self.core.config.retention.purge_time), tzinfo=zone)
+        if at <= local:
+            at += timedelta(days=1)
+        return at.astimezone(ZoneInfo("UTC"))
+
+    @job("privacy.purge")
+    async def purge_job(self, job_ctx: JobContext) -> None:
+        await purge(self.core)
+        due = self._next_purge(self.core.clock.now())
+        async with self.core.db.write() as session:
+            await self.core.schedule(session, "privacy.purge", {}, due, dedupe_key=f"privacy:purge:{due:%Y-%m-%d}")
+
+
+def setup(core: Core) -> PrivacyCog:
+    return PrivacyCog(core)
