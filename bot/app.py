@@ -16,7 +16,8 @@ from bot.translation import Translator
 
 log = logging.getLogger(__name__)
 
-#: Built-in features, loaded in this order. Each module has ``setup(core) -> Cog``.
+#: Built-in features, loaded in this order. Each module has ``setup(core)`` returning a Cog
+#: (or a list of them, for a package of related features).
 DEFAULT_COGS: tuple[str, ...] = (
     "cogs.profile",
     "cogs.glossary",
@@ -70,7 +71,9 @@ def build_core(
     for name in cogs:
         module = _import_optional(name)
         if module is not None:
-            core.add_cog(module.setup(core))
+            made = module.setup(core)
+            for cog in made if isinstance(made, list | tuple) else [made]:
+                core.add_cog(cog)
     return core
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:41:54.732840
+Create Date: 2026-11-24 16:44:42.910207
 """
 from collections.abc import Sequence
 
@@ -137,6 +137,65 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_entries_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_subject_member_id'), ['subject_member_id'], unique=False)
 
+    op.create_table('committee_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('recorder_member_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_decisions_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorder_member_id'], ['members.id'], name=op.f('fk_committee_decisions_recorder_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_decisions'))
+    )
+    with op.batch_alter_table('committee_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_decisions_community_id'), ['community_id'], unique=False)
+
+    op.create_table('committee_polls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('creator_member_id', sa.Integer(), nullable=True),
+    sa.Column('question', sa.Text(), nullable=False),
+    sa.Column('options', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('hide_results', sa.Boolean(), nullable=False),
+    sa.Column('multi', sa.Boolean(), nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('channel_id', sa.String(length=64), nullable=False),
+    sa.Column('message_id', sa.String(length=64), nullable=True),
+    sa.Column('closes_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=True),
+    sa.Column('final_counts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_polls_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['creator_member_id'], ['members.id'], name=op.f('fk_committee_polls_creator_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_polls'))
+    )
+    with op.batch_alter_table('committee_polls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_polls_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committee_polls_message_id'), ['message_id'], unique=False)
+
+    op.create_table('committee_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('owner_member_id', sa.Integer(), nullable=True),
+    sa.Column('creator_member_id', sa.Integer(), nullable=True),
+    sa.Column('due_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_tasks_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['creator_member_id'], ['members.id'], name=op.f('fk_committee_tasks_creator_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_member_id'], ['members.id'], name=op.f('fk_committee_tasks_owner_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_tasks'))
+    )
+    with op.batch_alter_table('committee_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_tasks_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committee_tasks_owner_member_id'), ['owner_member_id'], unique=False)
+
     op.create_table('relay_faq',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -255,6 +314,39 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_announcement_deliveries_announcement_id'), ['announcement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_announcement_deliveries_member_id'), ['member_id'], unique=False)
 
+    op.create_table('committee_meetings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('times', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=True),
+    sa.Column('creator_member_id', sa.Integer(), nullable=True),
+    sa.Column('chosen_index', sa.Integer(), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_committee_meetings_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['creator_member_id'], ['members.id'], name=op.f('fk_committee_meetings_creator_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['poll_id'], ['committee_polls.id'], name=op.f('fk_committee_meetings_poll_id_committee_polls'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_meetings'))
+    )
+    with op.batch_alter_table('committee_meetings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_meetings_community_id'), ['community_id'], unique=False)
+
+    op.create_table('committee_votes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('option_index', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('voter_code', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_committee_votes_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['poll_id'], ['committee_polls.id'], name=op.f('fk_committee_votes_poll_id_committee_polls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_committee_votes')),
+    sa.UniqueConstraint('poll_id', 'member_id', 'option_index', name=op.f('uq_committee_votes_poll_id_member_id_option_index')),
+    sa.UniqueConstraint('poll_id', 'voter_code', 'option_index', name=op.f('uq_committee_votes_poll_id_voter_code_option_index'))
+    )
+    with op.batch_alter_table('committee_votes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_committee_votes_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_committee_votes_poll_id'), ['poll_id'], unique=False)
+
     op.create_table('relay_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -334,6 +426,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_relay_messages_author_member_id'))
 
     op.drop_table('relay_messages')
+    with op.batch_alter_table('committee_votes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_votes_poll_id'))
+        batch_op.drop_index(batch_op.f('ix_committee_votes_member_id'))
+
+    op.drop_table('committee_votes')
+    with op.batch_alter_table('committee_meetings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_meetings_community_id'))
+
+    op.drop_table('committee_meetings')
     with op.batch_alter_table('announcement_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_announcement_deliveries_member_id'))
         batch_op.drop_index(batch_op.f('ix_announcement_deliveries_announcement_id'))
@@ -365,6 +466,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_relay_faq_community_id'))
 
     op.drop_table('relay_faq')
+    with op.batch_alter_table('committee_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_tasks_owner_member_id'))
+        batch_op.drop_index(batch_op.f('ix_committee_tasks_community_id'))
+
+    op.drop_table('committee_tasks')
+    with op.batch_alter_table('committee_polls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_polls_message_id'))
+        batch_op.drop_index(batch_op.f('ix_committee_polls_community_id'))
+
+    op.drop_table('committee_polls')
+    with op.batch_alter_table('committee_decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_committee_decisions_community_id'))
+
+    op.drop_table('committee_decisions')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_subject_member_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_community_id'))

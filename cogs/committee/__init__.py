@@ -1,0 +1,14 @@
+"""Parent-committee coordination: polls with charts, tasks, meetings and a decisions log."""
+
+from bot.core import Core
+from cogs.committee.decisions import DecisionsCog
+from cogs.committee.meetings import MeetingsCog
+from cogs.committee.polls import PollsCog
+from cogs.committee.tasks import TasksCog
+
+
+def setup(core: Core) -> list[PollsCog | TasksCog | MeetingsCog | DecisionsCog]:
+    return [PollsCog(core), TasksCog(core), MeetingsCog(core), DecisionsCog(core)]
+
+
+__all__ = ["DecisionsCog", "MeetingsCog", "PollsCog", "TasksCog", "setup"]
