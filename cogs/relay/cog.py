@@ -130,8 +130,8 @@ class RelayCog(Cog):
         number = outcome["question"]
         if outcome["status"] == "choosing":
             if not teachers:
-                await ctx.reply("Your question #{id} is saved, but no teacher is set up here yet. It will reach "
-                                "a teacher as soon as one is.", id=number)
+                await ctx.reply("Your question #{id} is saved, but no teacher has joined Homeroom here yet. It "
+                                "is waiting in the teachers' /questions list.", id=number)
                 return
             await self._offer_teachers(ctx, number, teachers)
             return
@@ -337,8 +337,15 @@ class RelayCog(Cog):
             community = await session.get(Community, question.community_id) if question else None
         if question is None or community is None or (ctx.community is not None and community.id != ctx.community.id):
             raise UserError("There is no question #{id} for you.", id=question_id)
-        if question.teacher_member_id != member.id and not ctx.has_role(Role.ADMIN):
+        unassigned = question.teacher_member_id is None and ctx.has_role(Role.TEACHER)
+        if question.teacher_member_id != member.id and not ctx.has_role(Role.ADMIN) and not unassigned:
             raise UserError("Only the teacher this question was addressed to (or an admin) can read or answer it.")
+        if unassigned:
+            async with self.core.db.write() as session:
+                fresh = await session.get(Question, question.id)
+                if fresh is not None and fresh.teacher_member_id is None:
+                    fresh.teacher_member_id, fresh.status = member.id, "open"
+            question.teacher_member_id = member.id
         if ctx.community is None:
             ctx.community = community
         return question
@@ -446,7 +453,7 @@ class RelayCog(Cog):
         query = (select(Question, Member.display_name).join(Member, Member.id == Question.family_member_id)
                  .where(Question.community_id == community.id).order_by(Question.created_at, Question.id))
         if not ctx.has_role(Role.ADMIN):
-            query = query.where(Question.teacher_member_id == member.id)
+            query = query.where(or_(Question.teacher_member_id == member.id, Question.teacher_member_id.is_(None)))
         if which == "open":
             query = query.where(Question.status.in_(("open", "choosing")))
         async with self.core.db.write() as session:

@@ -54,7 +54,7 @@ class Driver(Protocol):
     async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None) -> Person:
         """Create (or return) a member of the test community with that platform role."""
 
-    async def command(self, who: Person, name: str, **options: str) -> None:
+    async def command(self, who: Person, name: str, /, **options: str) -> None:
         """Run a declared command ("signup create") with text options, as that person."""
 
     async def react(self, who: Person, message_id: str, emoji: str) -> None: ...

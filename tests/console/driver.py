@@ -30,7 +30,7 @@ class ConsoleDriver:
     async def _as(self, who: Person) -> None:
         await self.console.execute(f"as {who.name}")
 
-    async def command(self, who: Person, name: str, **options: str) -> None:
+    async def command(self, who: Person, name: str, /, **options: str) -> None:
         await self._as(who)
         text = " ".join(f'{key}:"{value}"' for key, value in options.items())
         await self.console.execute(f"/{name} {text}".strip())

@@ -1,0 +1,387 @@
+"""The Slack adapter: slack-bolt's AsyncApp in HTTP mode (aiohttp, /slack/events and
+/healthz) or Socket Mode, the Web API through slack_sdk's AsyncWebClient.
+
+Bolt does not de-duplicate: redeliveries (X-Slack-Retry-Num, Socket Mode envelopes repeated
+with retry_attempt 0) carry the same ``event_id`` and are caught by the core's
+de-duplication. Every listener acknowledges first and works after. Rate limits: the SDK's
+rate-limit retry handler honours Retry-After; chat.postMessage is paced to one message per
+second per channel here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiolimiter import AsyncLimiter
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound
+from adapters.slack.blocks import to_blocks, to_modal
+from bot.commands import CommandSpec
+from bot.core import Core
+from bot.emoji import Emoji, from_slack, to_slack_name
+from bot.events import Actor, Event
+from bot.messages import Attachment, Form, FormField, Message
+from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.roles import Role
+
+log = logging.getLogger(__name__)
+
+_USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+_CLOSED = {"cannot_dm_bot", "user_disabled", "account_inactive", "not_allowed_token_type", "messages_tab_disabled"}
+_MISSING = {"user_not_found", "users_not_found", "channel_not_found"}
+USER_CACHE_SECONDS = 300
+
+
+class SlackAdapter(Outbound):
+    platform = "slack"
+    capabilities = Capabilities(
+        buttons=True, selects=True, forms=True, threads=True, ephemeral=True, file_upload=True, reactions=True,
+        edit_dm=True,
+        # Slack shows at most 23 distinct emoji reactions on one message.
+        max_reactions_per_message=23, max_buttons_per_message=25, max_select_options=100,
+        max_text_length=3000,
+    )
+
+    def __init__(self, core: Core, *, base_url: str | None = None, process_before_response: bool = False,
+                 post_interval: float = 1.0) -> None:
+        self.core = core
+        secrets = core.secrets
+        self.client = AsyncWebClient(token=secrets.slack_bot_token, base_url=base_url or AsyncWebClient.BASE_URL)
+        self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+        self.app = AsyncApp(client=self.client, signing_secret=secrets.slack_signing_secret or "unset",
+                            process_before_response=process_before_response, request_verification_enabled=True)
+        self.post_interval = post_interval
+        self._limiters: dict[str, AsyncLimiter] = {}
+        self._users: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._channels: dict[str, str] = {}
+        self._bot_user_id: str | None = None
+        self._runner: web.AppRunner | None = None
+        self._socket: Any = None
+        self.port: int | None = None
+        self._stopped = asyncio.Event()
+        self._register()
+        core.add_adapter(self)
+
+    # ----- wiring ------------------------------------------------------------------------------
+    def _register(self) -> None:
+        roots = sorted({spec.root for spec in self.core.commands.values()})
+        for root in roots:
+            self.app.command(f"/{root}")(self._on_command)
+        self.app.action(re.compile(r"^hr\|"))(self._on_action)
+        self.app.view(re.compile(r"^hr-"))(self._on_view)
+        self.app.event("reaction_added")(self._on_event)
+        self.app.event("reaction_removed")(self._on_event)
+        self.app.event("message")(self._on_event)
+
+    async def bot_user_id(self) -> str:
+        if self._bot_user_id is None:
+            auth = await self.client.auth_test()
+            self._bot_user_id = str(auth["user_id"])
+        return self._bot_user_id
+
+    async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
+        async def run() -> None:
+            try:
+                event = await make()
+                if event is not None:
+                    await self.core.dispatch(event)
+            except Exception:
+                log.exception("slack event handling failed")
+
+        if self.app._process_before_response:  # tests: finish before answering
+            await run()
+        else:
+            task = asyncio.create_task(run())
+            task.add_done_callback(lambda _: None)
+
+    async def _on_command(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+        name, text = body["command"].lstrip("/"), body.get("text", "").strip()
+        spec = self._modal_spec(name, text)
+        if spec is not None:
+            await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(_form_for(spec),
+                                                                                       f"hr-cmd|{spec.name}"))
+            return
+        await self._dispatch_later(lambda: self._command(body))
+
+    def _modal_spec(self, root: str, text: str) -> CommandSpec | None:
+        """A command typed without arguments whose options are needed gets a form."""
+        if text:
+            return None
+        specs = [s for s in self.core.commands.values() if s.root == root]
+        if len(specs) == 1 and any(o.required for o in specs[0].options):
+            return specs[0]
+        return None
+
+    async def _command(self, body: dict[str, Any]) -> Event:
+        actor = await self.actor(body["team_id"], body["user_id"])
+        return inbound.command_event(body, actor)
+
+    async def _on_action(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+
+        async def make() -> Event | None:
+            return inbound.action_event(body, await self.actor(body["team"]["id"], body["user"]["id"]))
+
+        await self._dispatch_later(make)
+
+    async def _on_view(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
+        await ack()
+
+        async def make() -> Event | None:
+            return inbound.view_event(body, await self.actor(body["team"]["id"], body["user"]["id"]))
+
+        await self._dispatch_later(make)
+
+    async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        async def make() -> Event | None:
+            user = event.get("user")
+            if not user:
+                return None
+            if event["type"] == "message":
+                bot_id = await self.bot_user_id()
+                if event.get("bot_id") or event.get("subtype") or user == bot_id:
+                    return None  # never answer ourselves or other bots: no relay loops
+                return inbound.message_event(body, await self.actor(body["team_id"], user), bot_id)
+            return inbound.reaction_event(body, await self.actor(body["team_id"], user))
+
+        await self._dispatch_later(make)
+
+    # ----- people ------------------------------------------------------------------------------
+    async def _user(self, user_id: str) -> dict[str, Any]:
+        cached = self._users.get(user_id)
+        if cached and time.monotonic() - cached[0] < USER_CACHE_SECONDS:
+            return cached[1]
+        response = await self.client.users_info(user=user_id, include_locale=True)
+        user = dict(response["user"])
+        self._users[user_id] = (time.monotonic(), user)
+        return user
+
+    def _roles(self, user: dict[str, Any]) -> frozenset[Role]:
+        settings = self.core.config.slack
+        roles: set[Role] = set()
+        if user.get("is_admin") or user.get("is_owner") or user["id"] in settings.admin_users:
+            roles.add(Role.ADMIN)
+        if user["id"] in settings.teacher_users:
+            roles.add(Role.TEACHER)
+        if user["id"] in settings.committee_users:
+            roles.add(Role.COMMITTEE)
+        return frozenset(roles)
+
+    @staticmethod
+    def _name(user: dict[str, Any]) -> str:
+        profile = user.get("profile", {})
+        return profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name", "")
+
+    async def actor(self, team_id: str, user_id: str) -> Actor:
+        try:
+            user = await self._user(user_id)
+        except SlackApiError:
+            return Actor(user=UserRef("slack", user_id))
+        return Actor(user=UserRef("slack", user_id), display_name=self._name(user),
+                     is_bot=bool(user.get("is_bot")) or user_id == self._bot_user_id, locale=user.get("locale"),
+                     platform_roles=self._roles(user))
+
+    # ----- Outbound ----------------------------------------------------------------------------
+    def _limiter(self, channel_id: str) -> AsyncLimiter:
+        limiter = self._limiters.get(channel_id)
+        if limiter is None:
+            limiter = self._limiters[channel_id] = AsyncLimiter(1, self.post_interval)
+        return limiter
+
+    async def _post(self, channel_id: str, message: Message, thread_ts: str | None = None) -> str:
+        async with self._limiter(channel_id):
+            response = await self.client.chat_postMessage(channel=channel_id, text=message.plain_text() or " ",
+                                                          blocks=to_blocks(message), thread_ts=thread_ts)
+        return str(response["ts"])
+
+    async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
+        return MessageRef(channel, await self._post(channel.id, message))
+
+    async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
+        ts = await self._post(parent.channel.id, message, thread_ts=parent.id)
+        return MessageRef(parent.channel, ts)
+
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=message.plain_text() or " ",
+                                      blocks=to_blocks(message))
+
+    async def delete(self, ref: MessageRef) -> None:
+        await self.client.chat_delete(channel=ref.channel.id, ts=ref.id)
+
+    async def _dm_channel(self, user: UserRef) -> str:
+        response = await self.client.conversations_open(users=user.id)
+        return str(response["channel"]["id"])
+
+    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+        try:
+            channel_id = await self._dm_channel(user)
+            ts = await self._post(channel_id, message)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error in _CLOSED:
+                return Delivery(DeliveryStatus.DMS_CLOSED, detail=error)
+            if error in _MISSING:
+                return Delivery(DeliveryStatus.NOT_FOUND, detail=error)
+            return Delivery(DeliveryStatus.FAILED, detail=error)
+        except aiohttp.ClientError as exc:
+            return Delivery(DeliveryStatus.FAILED, detail=type(exc).__name__)
+        return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), ts))
+
+    async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
+        user_id = interaction.id.split("|", 1)[0]
+        if interaction.token:
+            async with aiohttp.ClientSession() as session, session.post(interaction.token, json={
+                    "response_type": "ephemeral", "replace_original": False, "text": message.plain_text() or " ",
+                    "blocks": to_blocks(message)}) as response:
+                if response.status < 300:
+                    return
+        if interaction.channel is not None and not interaction.channel.is_dm:
+            await self.client.chat_postEphemeral(channel=interaction.channel.id, user=user_id,
+                                                 text=message.plain_text() or " ", blocks=to_blocks(message))
+            return
+        await self.send_dm(UserRef("slack", user_id), message)
+
+    async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
+        trigger = interaction.id.split("|", 1)[1] if "|" in interaction.id else ""
+        if not trigger:
+            return False
+        await self.client.views_open(trigger_id=trigger, view=to_modal(form, f"hr-form|{form.form_id}"))
+        return True
+
+    async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:
+        try:
+            await self.client.reactions_add(channel=ref.channel.id, timestamp=ref.id, name=to_slack_name(emoji))
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_reacted":
+                raise
+
+    async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
+        """Slack lets an app remove only its own reactions; the family is told privately instead."""
+        if user.id == await self.bot_user_id():
+            await self.client.reactions_remove(channel=ref.channel.id, timestamp=ref.id, name=to_slack_name(emoji))
+
+    async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
+        try:
+            response = await self.client.reactions_get(channel=ref.channel.id, timestamp=ref.id, full=True)
+        except SlackApiError as exc:
+            if exc.response.get("error") in ("message_not_found", "channel_not_found"):
+                raise LookupError(ref.id) from None
+            raise
+        bot = await self.bot_user_id()
+        result: dict[str, tuple[Emoji, list[UserRef]]] = {}
+        for reaction in response.get("message", {}).get("reactions", []):
+            emoji = from_slack(reaction["name"])
+            users = result.setdefault(emoji.key, (emoji, []))[1]
+            users.extend(UserRef("slack", u) for u in reaction.get("users", []) if u != bot
+                         and UserRef("slack", u) not in users)
+        return result
+
+    async def lookup_member(self, community: CommunityRef, user: UserRef) -> MemberInfo | None:
+        try:
+            info = await self._user(user.id)
+        except SlackApiError:
+            return None
+        return MemberInfo(user=user, display_name=self._name(info), is_bot=bool(info.get("is_bot")),
+                          locale=info.get("locale"), platform_roles=self._roles(info),
+                          in_community=not info.get("deleted", False))
+
+    async def upload_file(self, destination: ChannelRef | UserRef, attachment: Attachment,
+                          message: Message | None = None) -> MessageRef | None:
+        channel_id = await self._dm_channel(destination) if isinstance(destination, UserRef) else destination.id
+        await self.client.files_upload_v2(channel=channel_id, content=attachment.content, filename=attachment.filename,
+                                          initial_comment=message.plain_text() if message else None)
+        return None
+
+    async def resolve_channel(self, community: CommunityRef, text: str) -> ChannelRef | None:
+        text = text.strip()
+        mention = _CHANNEL_MENTION.match(text)
+        if mention:
+            return ChannelRef("slack", mention.group(1), community)
+        name = text.lstrip("#").lower()
+        if name not in self._channels:
+            cursor = None
+            while True:
+                response = await self.client.conversations_list(types="public_channel,private_channel", limit=200,
+                                                                cursor=cursor)
+                for channel in response.get("channels", []):
+                    self._channels[channel["name"].lower()] = channel["id"]
+                cursor = response.get("response_metadata", {}).get("next_cursor")
+                if not cursor:
+                    break
+        channel_id = self._channels.get(name)
+        return ChannelRef("slack", channel_id, community) if channel_id else None
+
+    async def resolve_user(self, community: CommunityRef, text: str) -> UserRef | None:
+        text = text.strip()
+        mention = _USER_MENTION.match(text)
+        if mention:
+            return UserRef("slack", mention.group(1))
+        if re.fullmatch(r"[UW][A-Z0-9]{2,}", text):
+            return UserRef("slack", text)
+        return None
+
+    def mention(self, user: UserRef) -> str:
+        return f"<@{user.id}>"
+
+    # ----- serving ----------------------------------------------------------------------------
+    def web_app(self) -> web.Application:
+        """/slack/events (signed requests only) and /healthz."""
+
+        async def events(request: web.Request) -> web.Response:
+            bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(bolt_response)
+
+        async def health(_: web.Request) -> web.Response:
+            return web.json_response({"ok": True})
+
+        application = web.Application()
+        application.router.add_post("/slack/events", events)
+        application.router.add_get("/healthz", health)
+        return application
+
+    async def start(self) -> None:
+        settings = self.core.config.slack
+        await self.bot_user_id()
+        if settings.mode == "socket":
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self.core.secrets.slack_app_token)
+            await self._socket.connect_async()
+        else:
+            self._runner = web.AppRunner(self.web_app())
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, settings.host, settings.port)
+            await site.start()
+            sockets = getattr(site._server, "sockets", None) or []
+            self.port = sockets[0].getsockname()[1] if sockets else settings.port
+            log.info("slack: listening on %s:%s", settings.host, self.port)
+        await self.core.platform_ready("slack")
+        await self._stopped.wait()
+
+    async def stop(self) -> None:
+        self._stopped.set()
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+def _form_for(spec: CommandSpec) -> Form:
+    return Form(form_id=spec.name, title=f"/{spec.name}"[:24],
+                fields=tuple(FormField(name=o.name, label=o.description, long=o.long, required=o.required)
+                             for o in spec.options))

@@ -1,0 +1,61 @@
+"""Platform-neutral messages as Slack Block Kit (with a plain-text fallback, always)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages import Form, Message
+
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+ACTIONS_LIMIT = 25
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
+def to_blocks(message: Message) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    if message.title:
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": message.title[:HEADER_LIMIT]}})
+    if message.text:
+        for chunk in _chunks(message.text, SECTION_LIMIT):
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
+    for start in range(0, len(message.fields), 10):
+        fields = message.fields[start:start + 10]
+        blocks.append({"type": "section", "fields": [
+            {"type": "mrkdwn", "text": f"*{f.name}*\n{f.value}"[:2000]} for f in fields]})
+    elements: list[dict[str, Any]] = [
+        {"type": "button", "text": {"type": "plain_text", "text": b.label[:75]}, "action_id": b.custom_id,
+         "value": b.value[:2000] or "-", **({"style": "danger"} if b.style == "danger" else
+                                            {"style": "primary"} if b.style in ("primary", "success") else {})}
+        for b in message.buttons
+    ]
+    for menu in message.selects:
+        elements.append({"type": "static_select", "action_id": menu.custom_id,
+                         "placeholder": {"type": "plain_text", "text": menu.placeholder[:150]},
+                         "options": [{"text": {"type": "plain_text", "text": o.label[:75]}, "value": o.value}
+                                     for o in menu.options[:100]]})
+    for start in range(0, len(elements), ACTIONS_LIMIT):
+        blocks.append({"type": "actions", "elements": elements[start:start + ACTIONS_LIMIT]})
+    if message.footer:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": message.footer[:2000]}]})
+    return blocks
+
+
+def to_modal(form: Form, callback_id: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": form.value,
+        "title": {"type": "plain_text", "text": form.title[:24]},
+        "submit": {"type": "plain_text", "text": "OK"},
+        "blocks": [
+            {"type": "input", "block_id": field.name, "optional": not field.required,
+             "label": {"type": "plain_text", "text": field.label[:2000]},
+             "element": {"type": "plain_text_input", "action_id": "value", "multiline": field.long,
+                         "max_length": field.max_length, **({"initial_value": field.default} if field.default else {})}}
+            for field in form.fields
+        ],
+    }

@@ -1,0 +1,128 @@
+"""Slack payloads → core events. Pure functions: the adapter supplies the actor (looked up
+through users.info) and the community; everything else comes from the payload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.emoji import from_slack
+from bot.events import (
+    Actor,
+    ButtonPressed,
+    CommandInvoked,
+    DirectMessage,
+    Event,
+    FormSubmitted,
+    ReactionAdded,
+    ReactionRemoved,
+    ThreadReply,
+)
+from bot.messages import decode_custom_id
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
+
+PLATFORM = "slack"
+
+
+def community_of(team_id: str) -> CommunityRef:
+    return CommunityRef(PLATFORM, team_id)
+
+
+def interaction_of(user_id: str, trigger_id: str, response_url: str, channel: ChannelRef | None) -> InteractionRef:
+    """Everything needed to answer privately: the user (for chat.postEphemeral), the trigger
+    (for views.open) and the response_url."""
+    return InteractionRef(PLATFORM, f"{user_id}|{trigger_id}", token=response_url, channel=channel)
+
+
+def command_event(body: dict[str, Any], actor: Actor) -> CommandInvoked:
+    """A slash command: the core parses ``name:value`` text itself."""
+    community = community_of(body["team_id"])
+    channel = ChannelRef(PLATFORM, body["channel_id"], community, is_dm=body.get("channel_name") == "directmessage")
+    return CommandInvoked(
+        key=f"slack:cmd:{body['trigger_id']}", actor=actor, community=community,
+        name=body["command"].lstrip("/"), raw_text=body.get("text", ""), channel=channel,
+        interaction=interaction_of(body["user_id"], body["trigger_id"], body.get("response_url", ""), channel),
+    )
+
+
+def event_key(body: dict[str, Any]) -> str:
+    """Events API redeliveries (X-Slack-Retry-Num) and Socket Mode repeats share event_id."""
+    return f"slack:{body['event_id']}"
+
+
+def reaction_event(body: dict[str, Any], actor: Actor) -> Event | None:
+    event = body["event"]
+    item = event.get("item", {})
+    if item.get("type") != "message":
+        return None
+    community = community_of(body["team_id"])
+    message = MessageRef(ChannelRef(PLATFORM, item["channel"], community), item["ts"])
+    kind = ReactionAdded if event["type"] == "reaction_added" else ReactionRemoved
+    return kind(key=event_key(body), actor=actor, community=community, message=message,
+                emoji=from_slack(event["reaction"]))
+
+
+def message_event(body: dict[str, Any], actor: Actor, bot_user_id: str) -> Event | None:
+    """A DM to the bot, or a reply in a thread; None for bots, edits and our own messages."""
+    event = body["event"]
+    if event.get("bot_id") or event.get("subtype") or event.get("user") in (None, bot_user_id):
+        return None
+    community = community_of(body.get("team_id") or event.get("team", ""))
+    is_dm = event.get("channel_type") == "im"
+    channel = ChannelRef(PLATFORM, event["channel"], None if is_dm else community, is_dm=is_dm)
+    message = MessageRef(channel, event["ts"])
+    thread_ts = event.get("thread_ts")
+    if thread_ts and thread_ts != event["ts"]:
+        return ThreadReply(key=event_key(body), actor=actor, community=None if is_dm else community,
+                           text=event.get("text", ""), parent=MessageRef(channel, thread_ts), message=message)
+    if is_dm:
+        return DirectMessage(key=event_key(body), actor=actor, community=None, text=event.get("text", ""),
+                             message=message)
+    return None
+
+
+def action_event(body: dict[str, Any], actor: Actor) -> ButtonPressed | None:
+    action = body["actions"][0]
+    decoded = decode_custom_id(action.get("action_id", ""))
+    if decoded is None:
+        return None
+    name, value = decoded
+    if action.get("type") == "static_select":
+        value = action["selected_option"]["value"]
+    community = community_of(body["team"]["id"])
+    container = body.get("container", {})
+    channel_id = container.get("channel_id") or body.get("channel", {}).get("id")
+    channel = ChannelRef(PLATFORM, channel_id, community) if channel_id else None
+    message = MessageRef(channel, container["message_ts"]) if channel and container.get("message_ts") else None
+    return ButtonPressed(
+        key=f"slack:action:{body['trigger_id']}", actor=actor, community=community, action=name, value=value,
+        message=message,
+        interaction=interaction_of(body["user"]["id"], body["trigger_id"], body.get("response_url", ""), channel),
+    )
+
+
+def view_values(view: dict[str, Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for block_id, actions in view.get("state", {}).get("values", {}).items():
+        for action in actions.values():
+            value = action.get("value")
+            if value is None and action.get("selected_option"):
+                value = action["selected_option"]["value"]
+            if value:
+                values[block_id] = value
+    return values
+
+
+def view_event(body: dict[str, Any], actor: Actor) -> Event:
+    """A submitted modal: a command's options (callback ``hr-cmd|<name>``) or a cog's form."""
+    view = body["view"]
+    community = community_of(body["team"]["id"])
+    values = view_values(view)
+    callback = view.get("callback_id", "")
+    user_id = body["user"]["id"]
+    interaction = interaction_of(user_id, body.get("trigger_id", ""), "", None)
+    key = f"slack:view:{view['id']}:{view.get('hash', '')}"
+    if callback.startswith("hr-cmd|"):
+        return CommandInvoked(key=key, actor=actor, community=community, name=callback.split("|", 1)[1],
+                              options=values, interaction=interaction)
+    return FormSubmitted(key=key, actor=actor, community=community, form_id=callback.removeprefix("hr-form|"),
+                         value=view.get("private_metadata", ""), fields=values, interaction=interaction)

@@ -1,0 +1,54 @@
+"""The Slack app manifest, generated from the commands the cogs declare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.commands import CommandSpec
+from bot.config import Config
+
+BOT_SCOPES = [
+    "chat:write", "commands", "reactions:read", "reactions:write", "im:history", "im:read", "im:write",
+    "channels:read", "groups:read", "channels:history", "groups:history", "users:read", "files:write",
+]
+BOT_EVENTS = ["reaction_added", "reaction_removed", "message.im", "message.channels", "message.groups"]
+
+
+def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str, Any]:
+    url = config.slack.public_url.rstrip("/") + "/slack/events"
+    socket = config.slack.mode == "socket"
+    roots: dict[str, list[CommandSpec]] = {}
+    for spec in commands.values():
+        roots.setdefault(spec.root, []).append(spec)
+    slash = []
+    for root, specs in sorted(roots.items()):
+        if len(specs) == 1 and specs[0].subcommand is None:
+            description = specs[0].description
+            hint = " ".join(f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in specs[0].options)
+        else:
+            subs = sorted(s.subcommand or "" for s in specs)
+            description = f"Homeroom /{root}: {', '.join(s for s in subs if s)}"
+            hint = "|".join(s for s in subs if s) + " [option:value …]"
+        entry: dict[str, Any] = {"command": f"/{root}", "description": description[:100],
+                                 "usage_hint": hint[:1000], "should_escape": True}
+        if not socket:
+            entry["url"] = url
+        slash.append(entry)
+    settings: dict[str, Any] = {
+        "event_subscriptions": {"bot_events": BOT_EVENTS},
+        "interactivity": {"is_enabled": True},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": socket,
+        "token_rotation_enabled": False,
+    }
+    if not socket:
+        settings["event_subscriptions"]["request_url"] = url
+        settings["interactivity"]["request_url"] = url
+    return {
+        "display_information": {"name": "Homeroom", "description": "Families and schools, together, in every "
+                                "family's language.", "background_color": "#1d4ed8"},
+        "features": {"bot_user": {"display_name": "Homeroom", "always_online": True}, "slash_commands": slash,
+                     "app_home": {"messages_tab_enabled": True, "messages_tab_read_only_enabled": False}},
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "settings": settings,
+    }

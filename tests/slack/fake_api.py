@@ -1,0 +1,113 @@
+"""A local fake of the Slack Web API that records every call (and a response_url sink)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+CHANNELS = {"announcements": "CANN", "general": "CGEN", "staff": "CSTAFF", "committee": "CCOMM"}
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    uploads: list[bytes] = field(default_factory=list)
+    rate_limit_once: set[str] = field(default_factory=set)
+    closed_dms: set[str] = field(default_factory=set)
+    reactions: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
+    server: TestServer | None = None
+    _ts: int = 1000
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("/"))
+
+    def add_user(self, user_id: str, name: str, **extra: Any) -> None:
+        self.users[user_id] = {"id": user_id, "name": name.lower(), "real_name": name,
+                               "profile": {"display_name": name, "real_name": name}, **extra}
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        return [args for name, args in self.calls if name == method]
+
+    def next_ts(self) -> str:
+        self._ts += 1
+        return f"1700000000.{self._ts:06d}"
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.read()
+        if request.content_type == "application/json":
+            args: dict[str, Any] = json.loads(raw or b"{}")
+        else:
+            args = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        args.update({k: v for k, v in request.query.items()})
+        self.calls.append((method, args))
+        if method in self.rate_limit_once:
+            self.rate_limit_once.discard(method)
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        answer = self.answer(method, args)
+        if method == "chat.postMessage" and answer.get("ok"):
+            args["_ts"] = answer["ts"]
+        return web.json_response(answer)
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "homeroom"}
+        if method == "users.info":
+            user = self.users.get(args.get("user", ""))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            user = args.get("users", "")
+            if user in self.closed_dms:
+                return {"ok": False, "error": "cannot_dm_bot"}
+            return {"ok": True, "channel": {"id": f"D{user}"}}
+        if method in ("chat.postMessage", "chat.postEphemeral"):
+            return {"ok": True, "channel": args.get("channel"), "ts": self.next_ts()}
+        if method == "chat.update" or method == "chat.delete":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "reactions.get":
+            found = self.reactions.get((args["channel"], args["timestamp"]), {})
+            return {"ok": True, "type": "message", "message": {"reactions": [
+                {"name": name, "users": users, "count": len(users)} for name, users in found.items()]}}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": "F1", "title": "file"}]}
+        if method in ("reactions.add", "reactions.remove", "views.open"):
+            return {"ok": True}
+        if method == "files.getUploadURLExternal":
+            return {"ok": True, "upload_url": f"{self.url}upload/F1", "file_id": "F1"}
+        if method == "conversations.list":
+            return {"ok": True, "channels": [{"id": cid, "name": name} for name, cid in CHANNELS.items()],
+                    "response_metadata": {"next_cursor": ""}}
+        return {"ok": False, "error": f"unknown_method:{method}"}
+
+    async def upload(self, request: web.Request) -> web.Response:
+        self.uploads.append(await request.read())
+        return web.Response(text="OK")
+
+    async def response_url(self, request: web.Request) -> web.Response:
+        payload = await request.json()
+        payload["_path"] = request.match_info["id"]
+        self.responses.append(payload)
+        self.calls.append(("response_url", payload))
+        return web.json_response({"ok": True})
+
+    async def start(self) -> None:
+        application = web.Application()
+        application.router.add_post("/api/{method}", self.handle)
+        application.router.add_get("/api/{method}", self.handle)
+        application.router.add_post("/upload/{file}", self.upload)
+        application.router.add_post("/response/{id}", self.response_url)
+        self.server = TestServer(application, host="127.0.0.1", port=0)
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
