@@ -1,0 +1,427 @@
+"""The Discord adapter on discord.py: minimal intents, raw reaction events, application
+commands parsed from interactions (no in-memory views), embeds with persistent components.
+
+Every interaction is acknowledged at once (a deferred ephemeral response, or a modal when a
+long option is missing) and answered with follow-ups after the core has worked. Direct
+messages are paced under a per-minute cap on top of discord.py's own rate-limit handling;
+a DM refused with 50007 is reported as "DMs closed".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+import uuid
+from typing import Any
+
+import discord
+from aiolimiter import AsyncLimiter
+
+from adapters.discord import inbound
+from adapters.discord.commands import application_commands, parse_invocation
+from adapters.discord.render import to_embed, to_view
+from bot import languages
+from bot.commands import CommandSpec
+from bot.core import Core
+from bot.emoji import Emoji, from_discord
+from bot.events import Actor, Event
+from bot.messages import Attachment, Form, Message, decode_custom_id
+from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.roles import Role
+
+log = logging.getLogger(__name__)
+DMS_CLOSED_CODE = 50007
+_ID = re.compile(r"^<[@#]!?(\d{15,25})>$|^(\d{15,25})$")
+
+
+def intents() -> discord.Intents:
+    """Guilds, reactions, DMs and guild messages (for replies in threads). No privileged
+    intents: slash commands and DMs do not need message content."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_reactions = True
+    chosen.dm_messages = True
+    chosen.guild_messages = True
+    return chosen
+
+
+class DiscordAdapter(Outbound):
+    platform = "discord"
+    capabilities = Capabilities(
+        buttons=True, selects=True, forms=True, threads=True, ephemeral=True, file_upload=True, reactions=True,
+        edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25, max_select_options=25,
+        max_text_length=4000,
+    )
+
+    def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
+        self.core = core
+        settings = core.config.discord
+        if client is None:
+            cls = discord.AutoShardedClient if settings.sharded else discord.Client
+            client = cls(intents=intents())
+        self.client = client
+        self._dm_limiter = AsyncLimiter(settings.dm_per_minute, 60)
+        self._interactions: dict[str, discord.Interaction] = {}
+        self._register()
+        core.add_adapter(self)
+
+    # ----- gateway events -------------------------------------------------------------------
+    def _register(self) -> None:
+        client = self.client
+
+        @client.event
+        async def on_ready() -> None:
+            await self.core.platform_ready("discord")  # the core reconciles once per process
+
+        @client.event
+        async def on_interaction(interaction: discord.Interaction) -> None:
+            await self.handle_interaction(interaction)
+
+        @client.event
+        async def on_raw_reaction_add(payload: discord.RawReactionActionEvent) -> None:
+            await self._reaction(payload, added=True)
+
+        @client.event
+        async def on_raw_reaction_remove(payload: discord.RawReactionActionEvent) -> None:
+            await self._reaction(payload, added=False)
+
+        @client.event
+        async def on_message(message: discord.Message) -> None:
+            await self._message(message)
+
+        @client.event
+        async def on_raw_member_remove(payload: discord.RawMemberRemoveEvent) -> None:
+            actor = Actor(user=UserRef("discord", str(payload.user.id)))
+            await self._dispatch(inbound.member_left(payload.guild_id, actor, self._gateway_key()))
+
+    def _gateway_key(self) -> str:
+        ws = getattr(self.client, "ws", None)
+        session, sequence = getattr(ws, "session_id", None), getattr(ws, "sequence", None)
+        return f"{session}:{sequence}" if session and sequence else uuid.uuid4().hex
+
+    async def _dispatch(self, event: Event | None) -> None:
+        if event is None:
+            return
+        try:
+            await self.core.dispatch(event)
+        except Exception:
+            log.exception("discord event handling failed")
+
+    def _roles(self, member: discord.Member | discord.User | None) -> frozenset[Role]:
+        if not isinstance(member, discord.Member):
+            return frozenset()
+        settings = self.core.config.discord
+        names = {role.name for role in member.roles}
+        roles: set[Role] = set()
+        if member.guild_permissions.administrator or names & set(settings.admin_roles):
+            roles.add(Role.ADMIN)
+        if names & set(settings.teacher_roles):
+            roles.add(Role.TEACHER)
+        if names & set(settings.committee_roles):
+            roles.add(Role.COMMITTEE)
+        return frozenset(roles)
+
+    def actor(self, user: discord.Member | discord.User, locale: str | None = None) -> Actor:
+        return Actor(user=UserRef("discord", str(user.id)), display_name=user.display_name, is_bot=user.bot,
+                     locale=locale, platform_roles=self._roles(user))
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        if self.client.user is not None and payload.user_id == self.client.user.id:
+            return
+        member: discord.Member | discord.User | None = payload.member
+        guild = self.client.get_guild(payload.guild_id) if payload.guild_id else None
+        if member is None and guild is not None:
+            member = guild.get_member(payload.user_id)
+            if member is None:
+                try:
+                    member = await guild.fetch_member(payload.user_id)
+                except discord.HTTPException:
+                    member = None
+        actor = self.actor(member) if member is not None else Actor(user=UserRef("discord", str(payload.user_id)))
+        await self._dispatch(inbound.reaction(payload, actor, added=added, gateway=self._gateway_key()))
+
+    async def _message(self, message: discord.Message) -> None:
+        if message.author.bot or (self.client.user is not None and message.author.id == self.client.user.id):
+            return  # never our own or another bot's: no relay loops
+        parent_id: int | None = None
+        if message.reference is not None and message.reference.message_id:
+            referenced = message.reference.resolved
+            if isinstance(referenced, discord.Message) and self.client.user is not None and \
+                    referenced.author.id != self.client.user.id:
+                parent_id = None
+            else:
+                parent_id = message.reference.message_id
+        elif isinstance(message.channel, discord.Thread):
+            parent_id = message.channel.id  # a thread's id is its starter message's id
+        await self._dispatch(inbound.message(message, self.actor(message.author), parent_id))
+
+    # ----- interactions ---------------------------------------------------------------------
+    async def handle_interaction(self, interaction: discord.Interaction) -> None:
+        data: dict[str, Any] = dict(interaction.data or {})
+        kind = interaction.type
+        if kind == discord.InteractionType.autocomplete:
+            await self._autocomplete(interaction, data)
+            return
+        user = interaction.user
+        actor = self.actor(user, str(interaction.locale) if interaction.locale else None)
+        community = CommunityRef("discord", str(interaction.guild_id)) if interaction.guild_id else None
+        channel = ChannelRef("discord", str(interaction.channel_id), community,
+                             is_dm=interaction.guild_id is None) if interaction.channel_id else None
+        ref = InteractionRef("discord", str(interaction.id), token=interaction.token, channel=channel)
+        self._interactions[ref.id] = interaction
+        key = f"discord:interaction:{interaction.id}"
+        try:
+            if kind == discord.InteractionType.application_command:
+                name, raw = parse_invocation(data)
+                spec = self.core.commands.get(name)
+                if spec is not None and self._needs_form(spec, raw):
+                    await interaction.response.send_modal(_modal(spec))
+                    return
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                options = await self._typed(raw, community)
+                await self._dispatch(inbound.command(name, options, actor, community, channel, ref, key))
+            elif kind == discord.InteractionType.component:
+                decoded = decode_custom_id(str(data.get("custom_id", "")))
+                if decoded is None:
+                    return
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                action, value = decoded
+                if data.get("values"):
+                    value = str(data["values"][0])
+                message_ref = MessageRef(channel, str(interaction.message.id)) if (
+                    channel is not None and interaction.message is not None) else None
+                await self._dispatch(inbound.button(action, value, actor, community, message_ref, ref, key))
+            elif kind == discord.InteractionType.modal_submit:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                await self._dispatch(inbound.modal(data, actor, community, channel, ref, key))
+        finally:
+            asyncio.get_running_loop().call_later(900, self._interactions.pop, ref.id, None)
+
+    @staticmethod
+    def _needs_form(spec: CommandSpec, raw: list[dict[str, Any]]) -> bool:
+        given = {o["name"] for o in raw}
+        return any(o.long and o.required and o.name not in given for o in spec.options)
+
+    async def _typed(self, raw: list[dict[str, Any]], community: CommunityRef | None) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for option in raw:
+            if option["type"] == 6:
+                values[option["name"]] = UserRef("discord", str(option["value"]))
+            elif option["type"] == 7:
+                values[option["name"]] = ChannelRef("discord", str(option["value"]), community)
+            else:
+                values[option["name"]] = option["value"]
+        return values
+
+    async def _autocomplete(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
+        _, raw = parse_invocation(data)
+        focused = next((o for o in raw if o.get("focused")), None)
+        typed = str(focused.get("value", "")) if focused else ""
+        matches = [lang for lang in languages.all_languages()
+                   if typed.lower() in lang.english.lower() or typed.lower() in lang.native.lower()
+                   or lang.code.lower().startswith(typed.lower())][:25]
+        await interaction.response.autocomplete(
+            [discord.app_commands.Choice(name=lang.label()[:100], value=lang.code) for lang in matches])
+
+    # ----- Outbound -------------------------------------------------------------------------
+    async def _channel(self, channel_id: str) -> Any:
+        channel = self.client.get_channel(int(channel_id))
+        if channel is None:
+            channel = await self.client.fetch_channel(int(channel_id))
+        return channel
+
+    @staticmethod
+    def _kwargs(message: Message) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        embed = to_embed(message)
+        if embed is not None:
+            kwargs["embed"] = embed
+        view = to_view(message)
+        if view is not None:
+            kwargs["view"] = view
+        if message.attachments:
+            kwargs["files"] = [discord.File(io.BytesIO(a.content), filename=a.filename) for a in message.attachments]
+        return kwargs
+
+    async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
+        target = await self._channel(channel.id)
+        sent = await target.send(**self._kwargs(message))
+        return MessageRef(channel, str(sent.id))
+
+    async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
+        channel = await self._channel(parent.channel.id)
+        thread = self.client.get_channel(int(parent.id))
+        if thread is None:
+            starter = channel.get_partial_message(int(parent.id))
+            try:
+                thread = await starter.create_thread(name=(message.title or "Homeroom")[:100])
+            except discord.HTTPException:
+                thread = await self.client.fetch_channel(int(parent.id))
+        sent = await thread.send(**self._kwargs(message))
+        return MessageRef(ChannelRef("discord", str(thread.id), parent.channel.community), str(sent.id))
+
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        channel = await self._channel(ref.channel.id)
+        kwargs = self._kwargs(message)
+        kwargs.setdefault("view", None)
+        await channel.get_partial_message(int(ref.id)).edit(**kwargs)
+
+    async def delete(self, ref: MessageRef) -> None:
+        channel = await self._channel(ref.channel.id)
+        await channel.get_partial_message(int(ref.id)).delete()
+
+    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+        async with self._dm_limiter:
+            try:
+                target = self.client.get_user(int(user.id)) or await self.client.fetch_user(int(user.id))
+                sent = await target.send(**self._kwargs(message))
+            except discord.Forbidden as exc:
+                if exc.code == DMS_CLOSED_CODE:
+                    return Delivery(DeliveryStatus.DMS_CLOSED, detail="50007")
+                return Delivery(DeliveryStatus.FAILED, detail=str(exc.code))
+            except discord.NotFound:
+                return Delivery(DeliveryStatus.NOT_FOUND)
+            except discord.HTTPException as exc:
+                return Delivery(DeliveryStatus.FAILED, detail=str(exc.status))
+        return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("discord", str(sent.channel.id), None, True),
+                                                        str(sent.id)))
+
+    async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
+        live = self._interactions.get(interaction.id)
+        kwargs = self._kwargs(message)
+        if live is not None:
+            if not live.response.is_done():
+                await live.response.send_message(ephemeral=True, **kwargs)
+            else:
+                await live.followup.send(ephemeral=True, **kwargs)
+            return
+        user_id = interaction.token if interaction.token.isdigit() else None
+        if user_id:
+            await self.send_dm(UserRef("discord", user_id), message)
+
+    async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
+        live = self._interactions.get(interaction.id)
+        if live is None or live.response.is_done():
+            return False
+        modal = discord.ui.Modal(title=form.title[:45], custom_id=f"hr-form|{form.form_id}|{form.value}"[:100])
+        for field in form.fields[:5]:
+            modal.add_item(discord.ui.TextInput(label=field.label[:45], custom_id=field.name, required=field.required,
+                                                style=discord.TextStyle.long if field.long else discord.TextStyle.short,
+                                                max_length=min(field.max_length, 4000)))
+        await live.response.send_modal(modal)
+        return True
+
+    @staticmethod
+    def _emoji(emoji: Emoji) -> str | discord.PartialEmoji:
+        if emoji.custom_id:
+            return discord.PartialEmoji(name=emoji.name or "_", id=int(emoji.custom_id))
+        return emoji.display
+
+    async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:
+        channel = await self._channel(ref.channel.id)
+        await channel.get_partial_message(int(ref.id)).add_reaction(self._emoji(emoji))
+
+    async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
+        channel = await self._channel(ref.channel.id)
+        try:
+            await channel.get_partial_message(int(ref.id)).remove_reaction(self._emoji(emoji),
+                                                                            discord.Object(id=int(user.id)))
+        except discord.HTTPException:
+            log.info("could not remove a reaction on message %s", ref.id)
+
+    async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
+        channel = await self._channel(ref.channel.id)
+        try:
+            message = await channel.fetch_message(int(ref.id))
+        except discord.NotFound:
+            raise LookupError(ref.id) from None
+        me = self.client.user.id if self.client.user else None
+        result: dict[str, tuple[Emoji, list[UserRef]]] = {}
+        for reaction in message.reactions:
+            raw = reaction.emoji
+            emoji = from_discord(raw.name, raw.id) if not isinstance(raw, str) else from_discord(raw)
+            users = result.setdefault(emoji.key, (emoji, []))[1]
+            async for user in reaction.users(limit=None):  # pages of 100 through every user
+                if user.id != me and UserRef("discord", str(user.id)) not in users:
+                    users.append(UserRef("discord", str(user.id)))
+        return result
+
+    async def lookup_member(self, community: CommunityRef, user: UserRef) -> MemberInfo | None:
+        guild = self.client.get_guild(int(community.id))
+        if guild is None:
+            return None
+        member = guild.get_member(int(user.id))
+        if member is None:
+            try:
+                member = await guild.fetch_member(int(user.id))
+            except discord.HTTPException:
+                return None
+        return MemberInfo(user=user, display_name=member.display_name, is_bot=member.bot,
+                          platform_roles=self._roles(member))
+
+    async def upload_file(self, destination: ChannelRef | UserRef, attachment: Attachment,
+                          message: Message | None = None) -> MessageRef | None:
+        with_file = Message(text=(message.text if message else ""), title=message.title if message else None,
+                            attachments=(attachment,))
+        if isinstance(destination, UserRef):
+            delivery = await self.send_dm(destination, with_file)
+            return delivery.message
+        return await self.post(destination, with_file)
+
+    async def resolve_channel(self, community: CommunityRef, text: str) -> ChannelRef | None:
+        match = _ID.match(text.strip())
+        if match:
+            return ChannelRef("discord", match.group(1) or match.group(2), community)
+        guild = self.client.get_guild(int(community.id))
+        if guild is None:
+            return None
+        name = text.strip().lstrip("#").lower()
+        for channel in guild.text_channels:
+            if channel.name.lower() == name:
+                return ChannelRef("discord", str(channel.id), community)
+        return None
+
+    async def resolve_user(self, community: CommunityRef, text: str) -> UserRef | None:
+        match = _ID.match(text.strip())
+        return UserRef("discord", match.group(1) or match.group(2)) if match else None
+
+    def mention(self, user: UserRef) -> str:
+        return f"<@{user.id}>"
+
+    # ----- lifecycle ------------------------------------------------------------------------
+    async def sync_commands(self, guild_ids: list[int] | None = None) -> int:
+        """Register every declared command: per guild (instant) or globally."""
+        payload = application_commands(self.core.commands)
+        app_id = self.client.application_id
+        assert app_id is not None, "log in first"
+        if guild_ids:
+            for guild_id in guild_ids:
+                await self.client.http.bulk_upsert_guild_commands(app_id, guild_id, payload)
+        else:
+            await self.client.http.bulk_upsert_global_commands(app_id, payload)
+        return len(payload)
+
+    async def start(self) -> None:
+        token = self.core.secrets.discord_token
+        assert token, "DISCORD_TOKEN is required"
+        await self.client.login(token)
+        settings = self.core.config.discord
+        if settings.sync != "off":
+            count = await self.sync_commands(settings.guild_ids if settings.sync == "guild" else None)
+            log.info("discord: %d commands synced (%s)", count, settings.sync)
+        await self.client.connect(reconnect=True)
+
+    async def stop(self) -> None:
+        await self.client.close()
+
+
+def _modal(spec: CommandSpec) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title=f"/{spec.name}"[:45], custom_id=f"hr-cmd|{spec.name}")
+    for option in [o for o in spec.options if o.type.value == "string"][:5]:
+        modal.add_item(discord.ui.TextInput(label=option.description[:45] or option.name, custom_id=option.name,
+                                            required=option.required,
+                                            style=discord.TextStyle.long if option.long else discord.TextStyle.short))
+    return modal

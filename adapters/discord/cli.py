@@ -1,0 +1,84 @@
+"""``homeroom discord invite`` and ``homeroom discord sync``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Callable
+from typing import Any
+
+import discord
+
+#: Exactly what Homeroom uses: see, send (also in threads), create threads, embed, attach,
+#: react, read history (reconciliation), manage messages (remove reactions on closed sign-ups).
+PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, send_messages_in_threads=True, create_public_threads=True,
+    create_private_threads=True, embed_links=True, attach_files=True, add_reactions=True, read_message_history=True,
+    manage_messages=True, use_application_commands=True,
+)
+SCOPES = ("bot", "applications.commands")
+
+
+def invite_url(application_id: int | str) -> str:
+    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+
+
+def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> None:
+    group = subparsers.add_parser("discord", help="Discord set-up")
+    tasks = group.add_subparsers(dest="discord_command", metavar="TASK", required=True)
+    invite = tasks.add_parser("invite", help="print the OAuth2 URL that adds the bot to a server")
+    invite.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+    invite.add_argument("--application-id", default=os.environ.get("DISCORD_APPLICATION_ID"))
+    sync = tasks.add_parser("sync", help="register the slash commands now")
+    sync.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS)
+    sync.add_argument("--guild", type=int, action="append", default=None, help="guild id (repeatable); default: global")
+
+    def run_invite(args: argparse.Namespace) -> int:
+        from bot.config import ConfigError
+
+        app_id = args.application_id
+        if not app_id:
+            _, secrets = load(args)
+            if not secrets.discord_token:
+                raise ConfigError("DISCORD_APPLICATION_ID: set it (or DISCORD_TOKEN, to look it up)")
+            app_id = asyncio.run(_application_id(secrets.discord_token))
+        print(invite_url(app_id))
+        return 0
+
+    def run_sync(args: argparse.Namespace) -> int:
+        from adapters.discord.adapter import DiscordAdapter
+        from bot.app import build_core
+        from bot.config import ConfigError
+        from bot.testing import FakeTranslator
+
+        config, secrets = load(args)
+        if not secrets.discord_token:
+            raise ConfigError("DISCORD_TOKEN: environment variable required for the discord adapter")
+
+        async def go() -> int:
+            from bot.db.engine import Database
+
+            core = build_core(config, secrets=secrets, db=Database(config.database.url), translator=FakeTranslator())
+            adapter = DiscordAdapter(core)
+            await adapter.client.login(secrets.discord_token)
+            try:
+                count = await adapter.sync_commands(args.guild or config.discord.guild_ids or None)
+            finally:
+                await adapter.client.close()
+            print(f"{count} commands registered ({'guilds ' + str(args.guild) if args.guild else 'global'})")
+            return 0
+
+        return asyncio.run(go())
+
+    invite.set_defaults(func=run_invite)
+    sync.set_defaults(func=run_sync)
+
+
+async def _application_id(token: str) -> int:
+    client = discord.Client(intents=discord.Intents.none())
+    await client.login(token)
+    try:
+        return int(client.application_id or 0)
+    finally:
+        await client.close()

@@ -1,0 +1,61 @@
+"""Declared commands as Discord application-command JSON (sync without discord.py's tree,
+so interactions are parsed by the adapter and no in-memory callbacks are needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.commands import CommandSpec, OptionSpec, OptionType
+
+_TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, OptionType.USER: 6,
+          OptionType.CHANNEL: 7}
+SUB_COMMAND = 1
+
+
+def _option(opt: OptionSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name, "description": opt.description[:100],
+                            "required": opt.required}
+    if opt.choices:
+        data["choices"] = [{"name": c.name[:100], "value": c.value} for c in opt.choices[:25]]
+    elif opt.autocomplete and opt.type == OptionType.STRING:
+        data["autocomplete"] = True
+    if opt.min_value is not None:
+        data["min_value"] = opt.min_value
+    if opt.max_value is not None:
+        data["max_value"] = opt.max_value
+    return data
+
+
+def _options(spec: CommandSpec) -> list[dict[str, Any]]:
+    # Discord wants required options first.
+    ordered = sorted(spec.options, key=lambda o: not o.required)
+    return [_option(o) for o in ordered]
+
+
+def application_commands(commands: dict[str, CommandSpec]) -> list[dict[str, Any]]:
+    """One chat-input command per root; "signup create" becomes a subcommand of /signup."""
+    roots: dict[str, list[CommandSpec]] = {}
+    for spec in commands.values():
+        roots.setdefault(spec.root, []).append(spec)
+    payload = []
+    for root, specs in sorted(roots.items()):
+        plain = [s for s in specs if s.subcommand is None]
+        if plain and len(specs) == 1:
+            payload.append({"name": root, "type": 1, "description": plain[0].description[:100],
+                            "options": _options(plain[0]), "dm_permission": False})
+            continue
+        subs = [{"type": SUB_COMMAND, "name": s.subcommand, "description": s.description[:100],
+                 "options": _options(s)} for s in sorted(specs, key=lambda s: s.subcommand or "") if s.subcommand]
+        payload.append({"name": root, "type": 1, "description": f"Homeroom /{root}"[:100], "options": subs,
+                        "dm_permission": False})
+    return payload
+
+
+def parse_invocation(data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The command name ("signup create") and its raw option objects from interaction data."""
+    name = data["name"]
+    options = data.get("options", [])
+    if options and options[0].get("type") == SUB_COMMAND:
+        name = f"{name} {options[0]['name']}"
+        options = options[0].get("options", [])
+    return name, options

@@ -1,0 +1,90 @@
+"""discord.py objects and raw payloads → core events (pure: the adapter supplies the actor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.emoji import from_discord
+from bot.events import (
+    Actor,
+    ButtonPressed,
+    CommandInvoked,
+    DirectMessage,
+    Event,
+    FormSubmitted,
+    MemberLeft,
+    ReactionAdded,
+    ReactionRemoved,
+    ThreadReply,
+)
+from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
+
+PLATFORM = "discord"
+
+
+def community(guild_id: int | None) -> CommunityRef | None:
+    return CommunityRef(PLATFORM, str(guild_id)) if guild_id else None
+
+
+def reaction(payload: discord.RawReactionActionEvent, actor: Actor, *, added: bool, gateway: str) -> Event:
+    """Raw events work for messages the cache never saw; custom emoji match by id. The key
+    carries the gateway session and sequence: a replay repeats it, a later re-add does not."""
+    guild = community(payload.guild_id)
+    channel = ChannelRef(PLATFORM, str(payload.channel_id), guild, is_dm=guild is None)
+    emoji = from_discord(payload.emoji.name or "", payload.emoji.id)
+    sign = "+" if added else "-"
+    key = f"discord:reaction{sign}:{payload.message_id}:{payload.user_id}:{emoji.key}:{gateway}"
+    kind = ReactionAdded if added else ReactionRemoved
+    return kind(key=key, actor=actor, community=guild, message=MessageRef(channel, str(payload.message_id)),
+                emoji=emoji)
+
+
+def message(msg: discord.Message, actor: Actor, parent_id: int | None) -> Event | None:
+    guild = community(msg.guild.id if msg.guild else None)
+    channel = ChannelRef(PLATFORM, str(msg.channel.id), guild, is_dm=guild is None)
+    ref = MessageRef(channel, str(msg.id))
+    key = f"discord:message:{msg.id}"
+    if parent_id is not None:
+        parent_channel = channel
+        if isinstance(msg.channel, discord.Thread) and msg.channel.parent_id:
+            parent_channel = ChannelRef(PLATFORM, str(msg.channel.parent_id), guild)
+        return ThreadReply(key=key, actor=actor, community=guild, text=msg.content,
+                           parent=MessageRef(parent_channel, str(parent_id)), message=ref)
+    if guild is None:
+        return DirectMessage(key=key, actor=actor, community=None, text=msg.content, message=ref)
+    return None
+
+
+def command(name: str, options: dict[str, Any], actor: Actor, guild: CommunityRef | None,
+            channel: ChannelRef | None, interaction: InteractionRef, key: str) -> CommandInvoked:
+    return CommandInvoked(key=key, actor=actor, community=guild, name=name, options=options, channel=channel,
+                          interaction=interaction)
+
+
+def button(action: str, value: str, actor: Actor, guild: CommunityRef | None, message_ref: MessageRef | None,
+           interaction: InteractionRef, key: str) -> ButtonPressed:
+    return ButtonPressed(key=key, actor=actor, community=guild, action=action, value=value, message=message_ref,
+                         interaction=interaction)
+
+
+def modal(data: dict[str, Any], actor: Actor, guild: CommunityRef | None, channel: ChannelRef | None,
+          interaction: InteractionRef, key: str) -> Event:
+    values: dict[str, str] = {}
+    for row in data.get("components", []):
+        for component in row.get("components", [row.get("component", {})]):
+            if component.get("custom_id") and component.get("value") is not None:
+                values[component["custom_id"]] = component["value"]
+    custom_id = str(data.get("custom_id", ""))
+    if custom_id.startswith("hr-cmd|"):
+        return CommandInvoked(key=key, actor=actor, community=guild, name=custom_id.split("|", 1)[1],
+                              options={k: v for k, v in values.items() if v}, channel=channel, interaction=interaction)
+    _, form_id, value = [*custom_id.split("|", 2), "", ""][:3]
+    return FormSubmitted(key=key, actor=actor, community=guild, form_id=form_id, value=value, fields=values,
+                         interaction=interaction)
+
+
+def member_left(guild_id: int, actor: Actor, gateway: str) -> MemberLeft:
+    return MemberLeft(key=f"discord:left:{guild_id}:{actor.user.id}:{gateway}", actor=actor,
+                      community=community(guild_id))

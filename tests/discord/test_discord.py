@@ -1,0 +1,167 @@
+"""The Discord adapter through discord.py's real code, a fake REST API and gateway payloads."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.discord.cli import invite_url
+from adapters.discord.commands import application_commands
+from bot.app import build_core
+from bot.clock import ManualClock
+from bot.config import Config, Secrets
+from bot.db.engine import Database
+from bot.roles import Role
+from bot.testing import FakeTranslator
+from tests.discord.harness import BOT_ID, CHANNELS, DiscordDriver
+
+
+@pytest.fixture
+async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
+    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(),
+                      translator=FakeTranslator())
+    harness = DiscordDriver(core)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def test_slash_command_is_deferred_then_answered_ephemerally(driver: DiscordDriver) -> None:
+    maria = await driver.person("Maria", language="es-ES")
+    await driver.command(maria, "language", name="português")
+    callbacks = [body for method, path, body in driver.fake.calls if path.startswith("/interactions/")]
+    assert callbacks and callbacks[0]["type"] == 5 and callbacks[0]["data"]["flags"] == 64  # deferred, ephemeral
+    reply = driver.seen()[-1]
+    assert reply.where == "ephemeral:Maria" and reply.text == "[pt] Done! I will write to you in português."
+
+
+async def test_family_is_refused_a_teacher_command(driver: DiscordDriver) -> None:
+    ana = await driver.person("Ana")
+    await driver.command(ana, "announce", text="Party")
+    assert "only for admin, teacher" in driver.seen()[-1].text
+    assert not [s for s in driver.seen() if s.where.startswith("channel:")]
+
+
+async def test_teacher_role_by_name_posts_an_announcement_with_buttons(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    await driver.command(teacher, "announce", text="Picture day Monday")
+    post = next(s for s in driver.seen() if s.where == "channel:announcements")
+    assert "Picture day Monday" in post.text and post.buttons == ["Translate", "Got it ✓"]
+
+
+async def test_button_works_after_a_restart(sqlite_db: Database) -> None:
+    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(),
+                      translator=FakeTranslator())
+    first = DiscordDriver(core)
+    await first.start()
+    teacher = await first.person("Ms Lee", role=Role.TEACHER)
+    ana = await first.person("Ana")
+    await first.command(teacher, "announce", text="Book fair")
+    post = next(s for s in first.seen() if s.where == "channel:announcements")
+    message = first.fake.messages[int(post.message_id)]
+    await first.stop()
+
+    restarted_core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(),
+                                translator=FakeTranslator())
+    second = DiscordDriver(restarted_core)
+    await second.start()
+    second.fake.messages[int(post.message_id)] = message
+    second.fake.users.update(first.fake.users)
+    second.members.update(first.members)
+    second.people.update(first.people)
+    await second.click(ana, post.message_id, "Got it")
+    assert second.seen()[-1].text == "Thank you! Your teacher can see that you got announcement #1."
+    await second.stop()
+
+
+async def test_long_text_option_missing_opens_a_modal_and_submit_runs_the_command(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    data = {"id": "1", "name": "announce", "type": 1, "options": []}
+    await driver.feed_interaction(driver.interaction(teacher, 2, data))
+    modal = [body for method, path, body in driver.fake.calls if path.startswith("/interactions/")][-1]
+    assert modal["type"] == 9 and modal["data"]["custom_id"] == "hr-cmd|announce"
+    submit = {"custom_id": "hr-cmd|announce", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "text", "value": "From a modal"}]}]}
+    await driver.feed_interaction(driver.interaction(teacher, 5, submit))
+    assert any("From a modal" in s.text for s in driver.seen() if s.where == "channel:announcements")
+
+
+async def test_reactions_add_remove_on_an_uncached_message(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    ana = await driver.person("Ana")
+    await driver.command(teacher, "signup create", title="Trip", slots="🚌 Driver x1")
+    card = next(s for s in driver.seen() if s.where == "channel:general")
+    assert driver.client._connection._get_message(int(card.message_id)) is None  # not in discord.py's cache
+    await driver.react(ana, card.message_id, "🚌")
+    assert driver.seen()[-1].where == "dm:Ana" and driver.seen()[-1].text.startswith("You're signed up")
+    await driver.unreact(ana, card.message_id, "🚌")
+    assert driver.seen()[-1].text.startswith("You're no longer signed up")
+
+
+async def test_custom_emoji_is_matched_by_id(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    ana = await driver.person("Ana")
+    await driver.command(teacher, "signup create", title="Trip", slots="<:bus_custom:123456789012345678> Driver x1")
+    card = next(s for s in driver.seen() if s.where == "channel:general")
+    await driver.react(ana, card.message_id, "<:renamed:123456789012345678>")
+    assert driver.seen()[-1].text.startswith("You're signed up for <:bus_custom:123456789012345678> Driver")
+
+
+async def test_dm_in_and_answer_out(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    maria = await driver.person("Maria", language="es")
+    await driver.command(teacher, "help")
+    await driver.command(maria, "language", name="es")
+    await driver.dm(maria, "¿Hay clase mañana?")
+    question = next(s for s in driver.seen() if s.where == "dm:Ms Lee")
+    assert "¿Hay clase mañana?" in question.text
+    await driver.reply(teacher, question.message_id, "Yes")
+    assert [s for s in driver.seen() if s.where == "dm:Maria"][-1].text.startswith("[es] Answer to your question")
+
+
+async def test_closed_dms_are_reported_once(driver: DiscordDriver) -> None:
+    bob = await driver.person("Bob")
+    driver.fake.closed_dms.add(int(bob.user_id))
+    await driver.command(bob, "delivery", mode="dm")
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    await driver.command(teacher, "announce", text="One")
+    await driver.command(teacher, "announce", text="Two")
+    opens = [b for m, p, b in driver.fake.calls if p == "/users/@me/channels" and str(b["recipient_id"]) == bob.user_id]
+    assert len(opens) == 1  # the second announcement never tried: the member is marked unreachable
+
+
+async def test_429_is_honoured_and_the_request_succeeds(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    driver.fake.rate_limit_once.add("POST channels")
+    await driver.command(teacher, "announce", text="Snow day")
+    target = f"/channels/{CHANNELS['announcements']}/messages"
+    posts = [p for m, p, b in driver.fake.calls if m == "POST" and p == target]
+    assert len(posts) == 2
+
+
+async def test_bot_messages_are_ignored(driver: DiscordDriver) -> None:
+    await driver.person("Ms Lee", role=Role.TEACHER)
+    payload = {"id": "5", "channel_id": "6", "author": {"id": str(BOT_ID), "username": "Homeroom", "bot": True,
+                                                        "discriminator": "0", "avatar": None},
+               "content": "loop", "timestamp": "2026-09-07T12:00:00+00:00", "edited_timestamp": None, "tts": False,
+               "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
+               "pinned": False, "type": 0}
+    driver.client._connection.parse_message_create(payload)  # type: ignore[arg-type]
+    await driver.settle()
+    assert driver.seen() == []
+
+
+def test_application_commands_group_subcommands_and_put_required_options_first() -> None:
+    core = build_core(Config(), db=Database("sqlite+aiosqlite:///unused.db"), translator=FakeTranslator(),
+                      clock=ManualClock())
+    payload = {c["name"]: c for c in application_commands(core.commands)}
+    assert {o["name"] for o in payload["signup"]["options"]} >= {"create", "close", "roster"}
+    announce = payload["announce"]["options"]
+    assert announce[0]["name"] == "text" and announce[0]["required"] is True
+    assert payload["language"]["options"][0]["autocomplete"] is True
+
+
+def test_invite_url_has_exactly_the_needed_scopes() -> None:
+    url = invite_url(123)
+    assert "scope=bot+applications.commands" in url and "client_id=123" in url
