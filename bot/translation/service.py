@@ -125,6 +125,7 @@ class TranslationService:
         self.retry_wait_seconds = retry_wait_seconds
         self.stats = CacheStats()
         self._memory: OrderedDict[str, str] = OrderedDict()
+        self._writes: dict[str, asyncio.Task[None]] = {}
         self._providers: dict[str, Provider] = {}
         self._breakers: dict[str, CircuitBreaker] = {}
         self._semaphore = asyncio.Semaphore(settings.max_concurrency)
@@ -134,6 +135,8 @@ class TranslationService:
         _install_request_timeout()
 
     async def close(self) -> None:
+        if self._writes:
+            await asyncio.gather(*self._writes.values(), return_exceptions=True)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # ----- providers -----------------------------------------------------------------------
@@ -210,9 +213,12 @@ class TranslationService:
         if key in self._memory:
             self._memory.move_to_end(key)
             return self._memory[key]
+        pending = self._writes.get(key)
+        if pending is not None:
+            await asyncio.gather(pending, return_exceptions=True)
         async with self.db.read() as session:
-            row = await session.get(CachedTranslation, key)
-        if row is None:
+            text = await session.scalar(select(CachedTranslation.text).where(CachedTranslation.key == key))
+        if text is None:
             return None
         try:
             async with self.db.write() as session:
@@ -220,12 +226,20 @@ class TranslationService:
                                       .values(hits=CachedTranslation.hits + 1, last_used_at=self.clock.now()))
         except Exception:
             log.debug("could not record a cache hit", exc_info=True)
-        self._remember(key, row.text)
-        return row.text
+        self._remember(key, text)
+        return text
+
+    def _store_later(self, key: str, provider: str, source: str, target: str, text: str,
+                     community_id: int | None, owner_member_id: int | None) -> None:
+        """Remember now; write the persistent cache off the caller's path (a reader should not
+        wait for a cache write, and SQLite serialises writes)."""
+        self._remember(key, text)
+        task = asyncio.create_task(self._store(key, provider, source, target, text, community_id, owner_member_id))
+        self._writes[key] = task
+        task.add_done_callback(lambda _: self._writes.pop(key, None))
 
     async def _store(self, key: str, provider: str, source: str, target: str, text: str,
                      community_id: int | None, owner_member_id: int | None) -> None:
-        self._remember(key, text)
         builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
         now = self.clock.now()
         values = {"key": key, "provider": provider, "source": source, "target": target, "text": text, "hits": 0,
@@ -272,7 +286,7 @@ class TranslationService:
             return TranslationResult(text=text, ok=False, target=target, source=source, provider=provider.name,
                                      error=f"{type(exc).__name__}: {exc}"[:300])
         breaker.success()
-        await self._store(key, provider.name, source or "auto", target, translated, community_id, owner_member_id)
+        self._store_later(key, provider.name, source or "auto", target, translated, community_id, owner_member_id)
         return TranslationResult(text=translated, ok=True, target=target, source=source, provider=provider.name)
 
     async def _translate_text(self, provider: Provider, text: str, source: str | None, target: str,
