@@ -303,6 +303,12 @@ class Core:
                                 max_attempts=self.config.jobs.max_attempts)
         self.jobs.wake()
 
+    async def schedule_many(self, session: AsyncSession, kind: str,
+                            items: list[tuple[dict[str, Any], datetime, str]]) -> None:
+        """Schedule many jobs of one kind in one statement (a fan-out)."""
+        await jobqueue.schedule_many(session, kind, items, max_attempts=self.config.jobs.max_attempts)
+        self.jobs.wake()
+
     async def audit(self, session: AsyncSession, community_id: int, actor: Member | None, action: str,
                     subject_type: str = "", subject_id: str | int = "",
                     subject_member_id: int | None = None) -> None:

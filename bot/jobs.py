@@ -89,6 +89,18 @@ async def schedule(
     await session.execute(stmt)
 
 
+async def schedule_many(session: AsyncSession, kind: str, items: list[tuple[dict[str, Any], datetime, str]],
+                        *, max_attempts: int = 6) -> None:
+    """Schedule many jobs of one kind in one statement: (payload, run_at, dedupe_key) each."""
+    if not items:
+        return
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [{"kind": kind, "payload": payload, "run_at": run_at, "status": "pending", "dedupe_key": key,
+             "attempts": 0, "max_attempts": max_attempts, "created_at": run_at} for payload, run_at, key in items]
+    await session.execute(insert(Job).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
+
+
 async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:
     """Cancel pending jobs whose dedupe key starts with a prefix (e.g. one sign-up's reminders)."""
     result = await session.execute(
@@ -197,20 +209,26 @@ class JobRunner:
             await self._finish(job)
 
     async def run_due(self, *, concurrency: int = 8) -> int:
-        """Run everything due now (repeatedly, until nothing is due). Returns jobs run."""
+        """Run everything due now, keeping up to ``concurrency`` jobs in flight and claiming
+        more as soon as one finishes (no waiting for a whole batch). Returns jobs run."""
         total = 0
-        semaphore = asyncio.Semaphore(concurrency)
-
-        async def _one(job: Job) -> None:
-            async with semaphore:
-                await self.run_job(job)
-
-        while True:
-            jobs = await self.claim()
-            if not jobs:
-                return total
-            await asyncio.gather(*(_one(job) for job in jobs))
-            total += len(jobs)
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                free = concurrency - len(running)
+                jobs = await self.claim(limit=min(self.batch_size, free)) if free > 0 else []
+                for job in jobs:
+                    task = asyncio.create_task(self.run_job(job))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+                total += len(jobs)
+                if not running:
+                    return total
+                if not jobs or len(running) >= concurrency:
+                    await asyncio.wait(set(running), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
 
     async def next_due(self) -> datetime | None:
         async with self.db.read() as session:

@@ -63,7 +63,8 @@ class DiscordAdapter(Outbound):
             cls = discord.AutoShardedClient if settings.sharded else discord.Client
             client = cls(intents=intents())
         self.client = client
-        self._dm_limiter = AsyncLimiter(settings.dm_per_minute, 60)
+        # One DM at a time, evenly spaced: no burst that anti-spam heuristics would notice.
+        self._dm_limiter = AsyncLimiter(1, 60 / settings.dm_per_minute)
         self._interactions: dict[str, discord.Interaction] = {}
         self._register()
         core.add_adapter(self)

@@ -130,20 +130,16 @@ class AnnouncementsCog(Cog):
 
     async def _fan_out(self, session: AsyncSession, row: Announcement, community: Community, now: datetime) -> None:
         """One outbox row and one job per family that wants DMs; digest rows wait for the digest."""
-        needs_digest = False
-        for family in await families(session, community.id):
-            if family.delivery not in ("dm", "digest") or family.id == row.author_member_id:
-                continue
-            delivery = AnnouncementDelivery(announcement_id=row.id, member_id=family.id, mode=family.delivery,
-                                            status="pending", language=self.core.language_of(family, community),
-                                            created_at=now, updated_at=now)
-            session.add(delivery)
-            await session.flush()
-            if family.delivery == "dm":
-                await self.core.schedule(session, "announce.deliver", {"delivery": delivery.id}, now,
-                                         dedupe_key=f"announce:delivery:{delivery.id}")
-            else:
-                needs_digest = True
+        recipients = [f for f in await families(session, community.id)
+                      if f.delivery in ("dm", "digest") and f.id != row.author_member_id]
+        deliveries = [AnnouncementDelivery(announcement_id=row.id, member_id=f.id, mode=f.delivery, status="pending",
+                                           language=self.core.language_of(f, community), created_at=now,
+                                           updated_at=now) for f in recipients]
+        session.add_all(deliveries)
+        await session.flush()  # one batched INSERT, ids returned
+        await self.core.schedule_many(session, "announce.deliver", [
+            ({"delivery": d.id}, now, f"announce:delivery:{d.id}") for d in deliveries if d.mode == "dm"])
+        needs_digest = any(d.mode == "digest" for d in deliveries)
         if needs_digest:
             due = self._next_digest(community, now)
             await self.core.schedule(session, "announce.digest", {"community": community.id}, due,
