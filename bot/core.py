@@ -74,6 +74,7 @@ class Core:
 
         self.debouncer = Debouncer(config.signups.card_edit_delay_seconds)
         self.adapters: dict[str, Outbound] = {}
+        self._communities: dict[str, Community] = {}
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[str] = set()
@@ -126,7 +127,16 @@ class Core:
 
     # ----- communities and members -------------------------------------------------------
     async def ensure_community(self, ref: CommunityRef, name: str = "") -> Community:
-        """The community row for a platform community, created on first sight."""
+        """The community row for a platform community, created on first sight (and kept in
+        memory afterwards: every event needs it, and its identity never changes)."""
+        cached = self._communities.get(ref.key)
+        if cached is not None:
+            return cached
+        row = await self._load_or_create_community(ref, name)
+        self._communities[ref.key] = row
+        return row
+
+    async def _load_or_create_community(self, ref: CommunityRef, name: str) -> Community:
         async with self.db.read() as session:
             row = await session.scalar(
                 select(Community).where(Community.platform == ref.platform, Community.external_id == ref.id)
@@ -163,14 +173,21 @@ class Core:
                 from bot import languages
 
                 language = languages.normalize(actor.locale)
-            await self._insert_ignore(
-                Member,
-                {"community_id": community.id, "user_id": user_id, "display_name": actor.display_name or "",
-                 "role": Role.FAMILY.value, "platform_role": platform_role, "language": language,
-                 "is_bot": actor.is_bot,
-                 "delivery": "channel", "dms_closed": False, "joined_at": self.clock.now()},
-                ["community_id", "user_id"],
-            )
+            values = {"community_id": community.id, "user_id": user_id, "display_name": actor.display_name or "",
+                      "role": Role.FAMILY.value, "platform_role": platform_role, "language": language,
+                      "is_bot": actor.is_bot, "delivery": "channel", "dms_closed": False,
+                      "joined_at": self.clock.now()}
+            builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+
+            async def _create(session: AsyncSession) -> Member | None:
+                await session.execute(builder(Member).values(**values)
+                                      .on_conflict_do_nothing(index_elements=["community_id", "user_id"]))
+                return await session.scalar(select(Member).where(Member.community_id == community.id,
+                                                                 Member.user_id == user_id))
+
+            created = await self.db.write_retrying(_create)
+            assert created is not None
+            return created
         elif ((actor.display_name and row.display_name != actor.display_name)
               or (row.left_at is not None and present) or row.platform_role != platform_role):
             async with self.db.write() as session:

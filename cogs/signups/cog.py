@@ -57,6 +57,10 @@ class SignupsCog(Cog):
     name = "signups"
     personal_data_models = (Signup, Claim)
 
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        self._cards: dict[tuple[int, str], int] = {}
+
     # ----- creating ------------------------------------------------------------------------
     @command("signup create", "Post a volunteer sign-up families join by reacting",
              OptionSpec("title", "What it is for", required=True),
@@ -182,9 +186,17 @@ class SignupsCog(Cog):
 
     # ----- claiming ------------------------------------------------------------------------
     async def _signup_for_message(self, community: Community, message_id: str) -> Signup | None:
+        """The sign-up whose card this message is. Cards never move, so which message belongs
+        to which sign-up is remembered (state is always read fresh under the lock)."""
+        known = self._cards.get((community.id, message_id))
+        query = select(Signup).where(Signup.id == known) if known is not None else select(Signup).where(
+            Signup.community_id == community.id, Signup.message_id == message_id)
         async with self.core.db.read() as session:
-            return await session.scalar(select(Signup).where(Signup.community_id == community.id,
-                                                             Signup.message_id == message_id))
+            signup = await session.scalar(query)
+        if signup is None:
+            return None
+        self._cards[(community.id, message_id)] = signup.id
+        return signup
 
     @listener(ReactionAdded)
     async def on_reaction_added(self, ctx: Context, event: ReactionAdded) -> None:

@@ -1,0 +1,111 @@
+"""Sign-up benchmark: reactions processed per second end to end through the dispatcher
+(de-duplication + sign-up transaction + notice queued), on SQLite and on PostgreSQL, each as
+a ratio of the same database's raw single-row transaction rate measured in the same run
+(goal >= 0.25).
+
+    python benchmarks/signup_bench.py [--reactions N]
+
+PostgreSQL: $HOMEROOM_BENCH_PG_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/test);
+a throwaway database is created and dropped; skipped with a message when unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Column, Integer, MetaData, String, Table  # noqa: E402
+
+from adapters.console import Person, console_session  # noqa: E402
+from bot.db.engine import Database, nullpool_engine  # noqa: E402
+from bot.emoji import parse  # noqa: E402
+from bot.events import Actor, ReactionAdded  # noqa: E402
+from bot.refs import UserRef  # noqa: E402
+
+EMOJI = ["🚌", "🍪", "🎨", "📚", "🍎", "⚽", "🎵", "🧃", "🧹", "🎭"]
+RAW = Table("bench_raw", MetaData(), Column("id", Integer, primary_key=True), Column("value", String(64)))
+
+
+async def raw_rate(db: Database, count: int, concurrency: int) -> float:
+    async with db.engine.begin() as conn:
+        await conn.run_sync(RAW.metadata.create_all)
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(n: int) -> None:
+        async with semaphore, db.write() as session:
+            await session.execute(RAW.insert().values(value=f"row {n}"))
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(n) for n in range(count)))
+    return count / (time.perf_counter() - start)
+
+
+async def reaction_rate(db: Database, count: int, concurrency: int) -> float:
+    slots = "; ".join(f"{e} Job{n} x{count}" for n, e in enumerate(EMOJI))
+    async with console_session(db, cogs=("cogs.profile", "cogs.signups")) as s:
+        await s.run(f'as Ms Lee role=teacher\n/signup create title:"Fair" slots:"{slots}"')
+        card = s.entries[0].ref
+        events = []
+        for n in range(count):
+            actor = Actor(user=UserRef("console", f"bench-{n}"), display_name=f"Family {n}")
+            s.console.people[f"family {n}"] = Person(user=actor.user, name=f"Family {n}")
+            events.append(ReactionAdded(key=f"bench-{uuid.uuid4().hex}", actor=actor, community=s.console.community,
+                                        message=card, emoji=parse(EMOJI[n % len(EMOJI)])))  # type: ignore[arg-type]
+        semaphore = asyncio.Semaphore(concurrency)
+
+        async def one(event: ReactionAdded) -> None:
+            async with semaphore:
+                await s.core.dispatch(event)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one(e) for e in events))
+        return count / (time.perf_counter() - start)
+
+
+async def measure(label: str, db: Database, count: int) -> None:
+    await db.create_all()
+    raw = await raw_rate(db, count, concurrency=8)
+    reactions = await reaction_rate(db, count, concurrency=8)
+    print(f"{label:10} raw single-row transactions: {raw:8.0f}/s (baseline); reactions end to end: "
+          f"{reactions:7.0f}/s = {reactions / raw:.2f}x (goal >= 0.25)")
+
+
+async def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
+        await measure("SQLite", db, count)
+        await db.dispose()
+    admin_url = os.environ.get("HOMEROOM_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    name = f"homeroom_bench_{uuid.uuid4().hex[:8]}"
+    admin = nullpool_engine(admin_url)
+    try:
+        async with admin.connect() as conn:
+            await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"PostgreSQL  skipped: not reachable ({type(exc).__name__})")
+        await admin.dispose()
+        return
+    try:
+        db = Database(admin_url.rsplit("/", 1)[0] + f"/{name}")
+        await measure("PostgreSQL", db, count)
+        await db.dispose()
+    finally:
+        async with admin.connect() as conn:
+            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.dispose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reactions", type=int, default=600)
+    args, _ = parser.parse_known_args()
+    asyncio.run(main(args.reactions))
