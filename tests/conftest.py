@@ -98,6 +98,15 @@ async def _truncate_all(db: Database) -> None:
         await conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
+@pytest.fixture(autouse=True)
+def _machine_translated_ui(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feature tests read the bot's words through the marking fake translator ("[es] ..."),
+    so assertions show which text was translated; tests marked ``catalogs`` use the real
+    gettext catalogs."""
+    if request.node.get_closest_marker("catalogs") is None:
+        monkeypatch.setattr("bot.i18n.load_catalogs", lambda *args, **kwargs: {})
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

@@ -239,10 +239,11 @@ class RelayCog(Cog):
         title = await self.core.localize(lang, "Question #{id} from {name}", id=question.id, name=family.display_name)
         translation = result.text if result.ok else await self.core.localize(
             lang, "(Translation unavailable right now — it will follow.)")
-        body = Message(title=title, fields=(
-            Field(await self.core.localize(lang, "Original ({language})", language=message.source_language),
-                  message.text),
-            Field(await self.core.localize(lang, "Translation"), translation)),
+        fields = [Field(await self.core.localize(lang, "Original ({language})", language=message.source_language),
+                        message.text)]
+        if not result.unchanged:  # a question already in the teacher's language needs no second copy
+            fields.append(Field(await self.core.localize(lang, "Translation"), translation))
+        body = Message(title=title, fields=tuple(fields),
             footer=await self.core.localize(lang, "Reply to this message, or use /reply id:{id} text:...",
                                             id=question.id))
         ref = await self._post_to_teacher(community, question, teacher, body)

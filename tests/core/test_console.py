@@ -91,3 +91,16 @@ def test_cli_script_exits_1_with_line_number(tmp_path: Path) -> None:
     assert "line 3: there is no message #40" in result.stderr
     assert "Traceback" not in result.stderr
     assert "#1 [only Ana sees]" in result.stdout
+
+
+def test_the_documented_demo_script_runs_to_the_end(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[2] / "docs" / "scripts" / "demo.txt"
+    config = tmp_path / "homeroom.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "h.db"}"\n'
+                      '[translation]\nprovider = "libre"\nlibre_url = "http://127.0.0.1:9"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "run", "--script", str(demo),
+                             "--start", "2026-09-07T12:00:00+00:00"], capture_output=True, text=True, timeout=180,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "seen by 1 of 2 families" in result.stdout
+    assert "(La traducción no está disponible ahora; abajo está el original.)" in result.stdout

@@ -1,0 +1,70 @@
+"""The bot's own words: gettext catalogs for 11 languages besides English, MT for the rest."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from adapters.console import console_session
+from bot.db.engine import Database
+from bot.i18n import Localizer, load_catalogs
+from bot.testing import FakeTranslator
+
+pytestmark = pytest.mark.catalogs
+REQUIRED = {"es", "zh", "vi", "ar", "ht", "so", "pt", "fr", "ko", "ru", "tl"}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_required_language_has_a_catalog() -> None:
+    assert REQUIRED <= set(load_catalogs())
+
+
+def test_catalogs_translate_the_same_messages() -> None:
+    catalogs = load_catalogs()
+    reference = set(catalogs["es"])
+    for lang in REQUIRED:
+        assert set(catalogs[lang]) == reference, lang
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for lang, entries in load_catalogs().items():
+        for msgid, msgstr in entries.items():
+            assert placeholders(msgid) == placeholders(msgstr), (lang, msgid)
+
+
+async def test_catalog_language_needs_no_machine_translation() -> None:
+    fake = FakeTranslator()
+    localizer = Localizer(fake)
+    text = await localizer.text("es", "Done! I will write to you in {language}.", language="español")
+    assert text == "¡Listo! Le escribiré en español."
+    assert fake.calls == 0
+
+
+async def test_regional_code_uses_the_base_catalog() -> None:
+    localizer = Localizer(FakeTranslator())
+    assert await localizer.text("zh-CN", "Translate") == "翻译"
+
+
+async def test_language_without_catalog_falls_back_to_machine_translation() -> None:
+    fake = FakeTranslator()
+    localizer = Localizer(fake)
+    assert await localizer.text("de", "Translate") == "[de] Translate"
+    assert fake.calls == 1
+
+
+async def test_untranslated_message_in_a_catalog_language_is_machine_translated() -> None:
+    localizer = Localizer(FakeTranslator())
+    assert await localizer.text("es", "The glossary is empty.") == "[es] The glossary is empty."
+
+
+async def test_families_see_catalog_text_end_to_end(sqlite_db: Database) -> None:
+    async with console_session(sqlite_db) as s:
+        await s.run('as Ms Lee role=teacher\n/signup create title:"Feria" slots:"🚌 Chofer x1"\n'
+                    "as María lang=es\nreact #1 🚌")
+    assert s.last("DM → María").text == 'Está inscrito/a para 🚌 Chofer en "Feria". ¡Gracias!'
+    assert re.search(r"\[es\]", s.last("DM → María").text) is None
