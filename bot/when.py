@@ -61,6 +61,20 @@ def parse_when(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> da
     return None
 
 
+def future_time(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> datetime:
+    """``text`` read as a future moment, or a kind UserError that names the forms that work
+    (unreadable) or echoes the exact moment understood (in the past)."""
+    from bot.errors import UserError
+
+    parsed = parse_when(text, lang, zone, now)
+    if parsed is None:
+        raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.", when=text,
+                        examples=EXAMPLES)
+    if parsed <= now:
+        raise UserError("{when} is in the past. Please choose a future time.", when=format_when(parsed, lang, zone))
+    return parsed
+
+
 def babel_locale(lang: str | None) -> str:
     if not lang:
         return "en"

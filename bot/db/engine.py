@@ -129,6 +129,17 @@ class Database:
         await self.engine.dispose()
 
 
+async def lock_row(session: AsyncSession, model: type[T], row_id: int) -> T | None:
+    """Load a row for update: ``FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE``
+    write transactions already serialise writers."""
+    from sqlalchemy import select
+
+    query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
 def nullpool_engine(url: str) -> AsyncEngine:
     """An engine without pooling, for one-off administration (creating test databases)."""
     return create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")

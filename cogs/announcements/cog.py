@@ -29,7 +29,7 @@ from bot.messages import Button, ButtonStyle, Message
 from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
-from bot.when import EXAMPLES, format_when, parse_when, quiet_hours_end
+from bot.when import format_when, future_time, quiet_hours_end
 from cogs.announcements.models import Acknowledgement, Announcement, AnnouncementDelivery
 from cogs.announcements.report import families, status_lines
 
@@ -74,15 +74,7 @@ class AnnouncementsCog(Cog):
                             name=self.core.config.channels.announcements)
         moment = ctx.now
         if when:
-            zone = self.core.zone_of(member, community)
-            parsed = parse_when(when, ctx.language, zone, ctx.now)
-            if parsed is None:
-                raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.",
-                                when=when, examples=EXAMPLES)
-            if parsed <= ctx.now:
-                raise UserError("{when} is in the past. Please choose a future time.",
-                                when=format_when(parsed, ctx.language, zone))
-            moment = parsed
+            moment = future_time(when, ctx.language, self.core.zone_of(member, community), ctx.now)
 
         async with ctx.write() as session:
             row = Announcement(community_id=community.id, author_member_id=member.id, text=text,

@@ -17,7 +17,7 @@ from bot.events import ButtonPressed
 from bot.jobs import JobContext
 from bot.messages import Button, Message
 from bot.roles import ORGANISERS
-from bot.when import EXAMPLES, format_when, parse_when
+from bot.when import format_when, future_time
 from cogs.committee.models import Meeting, Poll, Vote
 from cogs.committee.polls import create_poll
 
@@ -37,14 +37,7 @@ class MeetingsCog(Cog):
         zone = self.core.zone_of(member, community)
         moments: list[datetime] = []
         for part in [p.strip() for p in times.split(";") if p.strip()]:
-            moment = parse_when(part, ctx.language, zone, ctx.now)
-            if moment is None:
-                raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.", when=part,
-                                examples=EXAMPLES)
-            if moment <= ctx.now:
-                raise UserError("{when} is in the past. Please choose a future time.",
-                                when=format_when(moment, ctx.language, zone))
-            moments.append(moment)
+            moments.append(future_time(part, ctx.language, zone, ctx.now))
         if len(moments) < 2 or len(set(moments)) != len(moments):
             raise UserError("Please propose at least two different times, separated by \";\".")
         labels = [format_when(m, community.default_language, ZoneOf.community(self.core, community)) for m in moments]

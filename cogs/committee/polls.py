@@ -17,6 +17,7 @@ from bot import emoji as emoji_norm
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
+from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
@@ -24,7 +25,7 @@ from bot.jobs import JobContext
 from bot.messages import Attachment, Button, Message
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import ORGANISERS, Role
-from bot.when import EXAMPLES, format_when, parse_when
+from bot.when import format_when, future_time
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
 
@@ -49,10 +50,7 @@ def voter_code(poll: Poll, member_id: int) -> str:
 
 
 async def lock_poll(session: AsyncSession, poll_id: int) -> Poll | None:
-    query = select(Poll).where(Poll.id == poll_id)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await lock_row(session, Poll, poll_id)
 
 
 async def counts_of(session: AsyncSession, poll: Poll) -> list[int]:
@@ -140,14 +138,7 @@ class PollsCog(Cog):
         labels = parse_options(options)
         closes_at = None
         if closes:
-            zone = self.core.zone_of(member, community)
-            closes_at = parse_when(closes, ctx.language, zone, ctx.now)
-            if closes_at is None:
-                raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.", when=closes,
-                                examples=EXAMPLES)
-            if closes_at <= ctx.now:
-                raise UserError("{when} is in the past. Please choose a future time.",
-                                when=format_when(closes_at, ctx.language, zone))
+            closes_at = future_time(closes, ctx.language, self.core.zone_of(member, community), ctx.now)
         channel = getattr(ctx.event, "channel", None) or await self.core.channel(community, "committee")
         if channel is None:
             raise UserError("I can't find a channel to post the poll in.")

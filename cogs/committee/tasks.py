@@ -19,7 +19,7 @@ from bot.jobs import JobContext
 from bot.messages import Message
 from bot.refs import UserRef
 from bot.roles import ORGANISERS, Role
-from bot.when import EXAMPLES, format_when, parse_when
+from bot.when import format_when, future_time
 from cogs.committee.models import Task
 
 REMIND_BEFORE = timedelta(hours=24)
@@ -58,14 +58,7 @@ class TasksCog(Cog):
         owner_row = await self._owner(ctx, owner) if owner else None
         due_at = None
         if due:
-            zone = self.core.zone_of(member, community)
-            due_at = parse_when(due, ctx.language, zone, ctx.now)
-            if due_at is None:
-                raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.", when=due,
-                                examples=EXAMPLES)
-            if due_at <= ctx.now:
-                raise UserError("{when} is in the past. Please choose a future time.",
-                                when=format_when(due_at, ctx.language, zone))
+            due_at = future_time(due, ctx.language, self.core.zone_of(member, community), ctx.now)
         async with ctx.write() as session:
             task = Task(community_id=community.id, title=title.strip()[:300], creator_member_id=member.id,
                         owner_member_id=owner_row.id if owner_row else None, due_at=due_at, status="open",

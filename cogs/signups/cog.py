@@ -35,7 +35,7 @@ from bot.jobs import JobContext
 from bot.messages import Attachment, Message
 from bot.refs import ChannelRef, MessageRef, UserRef
 from bot.roles import ORGANISERS, Role
-from bot.when import EXAMPLES, format_when, parse_when
+from bot.when import format_when, future_time
 from cogs.signups.card import render_card, roster_csv, slots_of
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.slots import parse_slots
@@ -121,15 +121,9 @@ class SignupsCog(Cog):
         await ctx.reply("Sign-up #{id} is posted. Use /signup roster id:{id} for the list of volunteers.",
                         id=signup.id)
 
-    def _read_time(self, ctx: Context, text: str, zone: Any) -> datetime:
-        parsed = parse_when(text, ctx.language, zone, ctx.now)
-        if parsed is None:
-            raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.", when=text,
-                            examples=EXAMPLES)
-        if parsed <= ctx.now:
-            raise UserError("{when} is in the past. Please choose a future time.",
-                            when=format_when(parsed, ctx.language, zone))
-        return parsed
+    @staticmethod
+    def _read_time(ctx: Context, text: str, zone: Any) -> datetime:
+        return future_time(text, ctx.language, zone, ctx.now)
 
     @staticmethod
     def _offsets(text: str) -> list[timedelta]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.engine import lock_row
 from cogs.signups.models import Claim, Signup, Slot
 
 
@@ -33,10 +34,7 @@ class Refused(Exception):
 
 
 async def lock_signup(session: AsyncSession, signup_id: int) -> Signup | None:
-    query = select(Signup).where(Signup.id == signup_id)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await lock_row(session, Signup, signup_id)
 
 
 async def waitlist_position(session: AsyncSession, claim: Claim) -> int:
