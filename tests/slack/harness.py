@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 import uuid
 from typing import Any
@@ -24,7 +25,9 @@ TEAM = "T1"
 
 
 def signed_headers(body: str, *, age: int = 0, content_type: str, secret: str = SECRET) -> dict[str, str]:
-    timestamp = str(int(time.time()) - age)
+    """Headers as Slack signs them, for a request ``age`` seconds old when sent (rounded so
+    it is never older than that: Slack's verifier counts whole seconds)."""
+    timestamp = str(math.ceil(time.time()) - age)
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature, "Content-Type": content_type}
 
