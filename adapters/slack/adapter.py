@@ -86,6 +86,7 @@ class SlackAdapter(Outbound):
         self.app.event("reaction_added")(self._on_event)
         self.app.event("reaction_removed")(self._on_event)
         self.app.event("message")(self._on_event)
+        self.app.event("user_change")(self._on_user_change)
 
     async def bot_user_id(self) -> str:
         if self._bot_user_id is None:
@@ -158,6 +159,19 @@ class SlackAdapter(Outbound):
                     return None  # never answer ourselves or other bots: no relay loops
                 return inbound.message_event(body, await self.actor(body["team_id"], user), bot_id)
             return inbound.reaction_event(body, await self.actor(body["team_id"], user))
+
+        await self._dispatch_later(make)
+
+    async def _on_user_change(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A deactivated account has left the workspace: the core cancels what was going to them."""
+        user = event.get("user", {})
+        self._users.pop(user.get("id", ""), None)
+        if not user.get("deleted"):
+            return
+
+        async def make() -> Event | None:
+            return inbound.member_left(body, Actor(user=UserRef("slack", user["id"]),
+                                                   display_name=self._name(user)))
 
         await self._dispatch_later(make)
 

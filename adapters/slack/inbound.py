@@ -13,6 +13,7 @@ from bot.events import (
     DirectMessage,
     Event,
     FormSubmitted,
+    MemberLeft,
     ReactionAdded,
     ReactionRemoved,
     ThreadReply,
@@ -78,6 +79,10 @@ def message_event(body: dict[str, Any], actor: Actor, bot_user_id: str) -> Event
         return DirectMessage(key=event_key(body), actor=actor, community=None, text=event.get("text", ""),
                              message=message)
     return None
+
+
+def member_left(body: dict[str, Any], actor: Actor) -> MemberLeft:
+    return MemberLeft(key=event_key(body), actor=actor, community=community_of(body["team_id"]))
 
 
 def action_event(body: dict[str, Any], actor: Actor) -> ButtonPressed | None:

@@ -11,7 +11,7 @@ BOT_SCOPES = [
     "chat:write", "commands", "reactions:read", "reactions:write", "im:history", "im:read", "im:write",
     "channels:read", "groups:read", "channels:history", "groups:history", "users:read", "files:write",
 ]
-BOT_EVENTS = ["reaction_added", "reaction_removed", "message.im", "message.channels", "message.groups"]
+BOT_EVENTS = ["reaction_added", "reaction_removed", "message.im", "message.channels", "message.groups", "user_change"]
 
 
 def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str, Any]:

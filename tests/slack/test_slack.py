@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,10 +22,13 @@ from bot.testing import FakeTranslator
 from tests.slack.harness import SECRET, SlackDriver, signed_headers
 
 
+START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)  # 08:00 in New York
+
+
 @pytest.fixture
 async def slack(db: Database) -> AsyncIterator[SlackDriver]:
     core = build_core(Config(), secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET), db=db,
-                      clock=ManualClock(), translator=FakeTranslator())
+                      clock=ManualClock(START), translator=FakeTranslator())
     driver = SlackDriver(core)
     await driver.start()
     yield driver
@@ -168,6 +172,24 @@ async def test_roster_upload_uses_the_external_upload_api(slack: SlackDriver) ->
     await slack.command(teacher, "signup roster", id="1")
     assert slack.fake.called("files.getUploadURLExternal") and slack.fake.called("files.completeUploadExternal")
     assert slack.fake.uploads and slack.fake.uploads[0].startswith(b"name,slot,status")
+
+
+async def test_deactivated_account_is_treated_as_having_left(slack: SlackDriver) -> None:
+    teacher = await slack.person("Ms Lee", role=Role.TEACHER)
+    maria = await slack.person("Maria")
+    await slack.command(maria, "delivery", mode="dm")
+    await slack.command(maria, "quiet-hours", hours="07:00-09:00")
+    await slack.command(teacher, "announce", text="Picnic")  # Maria's DM waits for her quiet hours
+    await slack.post_event({"type": "user_change", "user": {**slack.fake.users[maria.user_id], "deleted": True},
+                            "event_ts": "3.3"})
+    await slack.settle()
+    from sqlalchemy import select
+
+    from cogs.announcements.models import AnnouncementDelivery
+
+    async with slack.core.db.read() as session:
+        statuses = (await session.scalars(select(AnnouncementDelivery.status))).all()
+    assert statuses == ["cancelled"]
 
 
 def test_reaction_payload_becomes_a_normalised_event() -> None:
