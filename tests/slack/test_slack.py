@@ -21,7 +21,6 @@ from bot.roles import Role
 from bot.testing import FakeTranslator
 from tests.slack.harness import SECRET, SlackDriver, signed_headers
 
-
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)  # 08:00 in New York
 
 
