@@ -158,15 +158,19 @@ class Core:
         assert created is not None
         return created
 
-    async def ensure_member(self, community: Community, actor: Actor, *, present: bool = True) -> Member:
+    async def ensure_member(self, community: Community, actor: Actor, *, present: bool = True,
+                            known: Member | None = None) -> Member:
         """The member row for an actor, created on first sight and kept current (name, role).
-        ``present`` False (a "member left" event) does not mark a departed member as back."""
+        ``present`` False (a "member left" event) does not mark a departed member as back;
+        ``known`` is the row when the caller already read it."""
         user_id = actor.user.id
         platform_role = highest(actor.platform_roles).value if actor.platform_roles else None
-        async with self.db.read() as session:
-            row = await session.scalar(
-                select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
-            )
+        row = known
+        if row is None:
+            async with self.db.read() as session:
+                row = await session.scalar(
+                    select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
+                )
         if row is None:
             language = None
             if actor.locale:
@@ -198,6 +202,8 @@ class Core:
                     fresh.platform_role = platform_role
                     if present:
                         fresh.left_at = None
+        else:
+            return row  # nothing changed: no second read
         async with self.db.read() as session:
             member = await session.scalar(
                 select(Member).where(Member.community_id == community.id, Member.user_id == user_id)

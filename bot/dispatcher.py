@@ -90,12 +90,13 @@ class Dispatcher:
     async def dispatch(self, event: Event) -> None:
         if event.actor.is_bot:
             return
-        if await self._already_processed(event.key):
+        processed, known = await self._first_look(event)
+        if processed:
             log.debug("duplicate event %s ignored", event.key)
             return
         ctx: Context | None = None
         try:
-            ctx = await self._context(event)
+            ctx = await self._context(event, known)
             await self._route(ctx, event)
         except UserError as err:
             if ctx is not None:
@@ -124,9 +125,17 @@ class Dispatcher:
         except Exception:
             log.exception("could not send a private reply for event %s", ctx.event.key)
 
-    async def _already_processed(self, key: str) -> bool:
+    async def _first_look(self, event: Event) -> tuple[bool, Member | None]:
+        """One read for the two questions every event asks: seen before? who is this?"""
+        community = self.core._communities.get(event.community.key) if event.community else None
         async with self.core.db.read() as session:
-            return await session.get(ProcessedEvent, key) is not None
+            if await session.get(ProcessedEvent, event.key) is not None:
+                return True, None
+            if community is None:
+                return False, None
+            member = await session.scalar(select(Member).where(Member.community_id == community.id,
+                                                               Member.user_id == event.actor.user.id))
+            return False, member
 
     async def _record(self, key: str) -> None:
         builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
@@ -137,7 +146,7 @@ class Dispatcher:
 
         await self.core.db.write_retrying(_insert)
 
-    async def _context(self, event: Event) -> Context:
+    async def _context(self, event: Event, known: Member | None = None) -> Context:
         from bot.core import Context
 
         core = self.core
@@ -149,7 +158,8 @@ class Dispatcher:
         else:
             community = await self._sole_community(event)
         if community is not None:
-            member = await core.ensure_member(community, event.actor, present=not isinstance(event, MemberLeft))
+            member = await core.ensure_member(community, event.actor, present=not isinstance(event, MemberLeft),
+                                              known=known)
         interaction = getattr(event, "interaction", None)
         return Context(
             core=core, event=event, outbound=outbound, community=community, member=member,

@@ -80,6 +80,7 @@ class Database:
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)
         self._writer_engine = self.engine.execution_options(**{_IMMEDIATE: True})
+        self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
         self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self._writer_engine, expire_on_commit=False)
 
@@ -95,8 +96,17 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction, committed on success, rolled back on error."""
-        async with self._write_sessions() as session, session.begin():
+        """A write transaction, committed on success, rolled back on error.
+
+        On SQLite, writers of this process take turns on an asyncio lock: the file allows one
+        writer at a time anyway, and queueing here beats polling in SQLite's busy handler.
+        Other processes are still arbitrated by BEGIN IMMEDIATE and the busy timeout.
+        """
+        if self._write_lock is None:
+            async with self._write_sessions() as session, session.begin():
+                yield session
+            return
+        async with self._write_lock, self._write_sessions() as session, session.begin():
             yield session
 
     async def write_retrying(self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 8) -> T:

@@ -153,8 +153,8 @@ class PollsCog(Cog):
 
     @listener(ReactionAdded)
     async def on_reaction_added(self, ctx: Context, event: ReactionAdded) -> None:
-        if ctx.community is None:
-            return
+        if ctx.community is None or event.emoji.key not in NUMBER_KEYS:
+            return  # only numbered reactions can be votes: no database look-up for the rest
         poll = await self._poll_for(ctx.community, event.message.id)
         if poll is None or poll.mode != "reactions":
             return

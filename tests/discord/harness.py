@@ -340,11 +340,18 @@ class DiscordDriver:
         await self.settle()
 
     async def settle(self) -> None:
+        """Wait for discord.py's event tasks (it dispatches each event as a task), then for
+        the core's due work; repeat until both are quiet."""
         import asyncio
 
-        for _ in range(3):
-            await asyncio.sleep(0.05)
+        for _ in range(20):
+            await asyncio.sleep(0)
+            pending = [t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py:") and not t.done()]
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
             await self.core.settle()
+            if not pending:
+                return
 
     def seen(self) -> list[Seen]:
         result: list[Seen] = []
