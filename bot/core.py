@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import jobs as jobqueue
@@ -383,14 +382,16 @@ class Context:
         return self.member
 
     async def _record_key(self, session: AsyncSession) -> None:
+        """Insert the event's key; a concurrent twin that got there first makes this insert a
+        no-op (PostgreSQL waits for the twin's commit), and then this delivery stops."""
         if self.key_recorded:
             return
-        try:
-            async with session.begin_nested():
-                await session.execute(insert(ProcessedEvent).values(key=self.event.key,
-                                                                    processed_at=self.core.clock.now()))
-        except IntegrityError:
-            raise DuplicateEvent(self.event.key) from None
+        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        result = await session.execute(builder(ProcessedEvent).values(key=self.event.key,
+                                                                      processed_at=self.core.clock.now())
+                                       .on_conflict_do_nothing(index_elements=["key"]))
+        if not getattr(result, "rowcount", 1):
+            raise DuplicateEvent(self.event.key)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:

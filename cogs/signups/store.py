@@ -46,12 +46,11 @@ async def waitlist_position(session: AsyncSession, claim: Claim) -> int:
 
 async def claim_slot(session: AsyncSession, signup: Signup, slot: Slot, member_id: int, at: datetime) -> list[Change]:
     """Give ``member_id`` a place (confirmed, or waitlisted when full). Already there: no change."""
-    existing = await session.scalar(select(Claim).where(Claim.slot_id == slot.id, Claim.member_id == member_id))
-    if existing is not None:
+    held = (await session.scalars(select(Claim.slot_id).where(Claim.signup_id == signup.id,
+                                                               Claim.member_id == member_id))).all()
+    if slot.id in held:
         return []
-    held = await session.scalar(select(func.count()).select_from(Claim).where(
-        Claim.signup_id == signup.id, Claim.member_id == member_id))
-    if int(held or 0) >= signup.per_family:
+    if len(held) >= signup.per_family:
         raise Refused("You can sign up for at most {limit} slot(s) on \"{title}\"; remove one of your "
                       "reactions first.", limit=signup.per_family, title=signup.title)
     confirmed = await session.scalar(select(func.count()).select_from(Claim).where(
