@@ -22,7 +22,6 @@ from bot.clock import SystemClock  # noqa: E402
 from bot.config import Secrets, TranslationSection  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.translation.service import TranslationService  # noqa: E402
-from tests.translation.fake_providers import Behaviour, serve  # noqa: E402
 
 TARGETS = ["es", "zh-CN", "vi", "ar", "ht", "so", "pt", "fr", "ko", "ru", "tl", "hmn"]
 TEXT = ("Dear families, our class field trip to the science museum is next Friday. Please sign and return "
@@ -43,9 +42,28 @@ print(after // (1024 * 1024), (after - before) // (1024 * 1024))
 """
 
 
-async def translation_figures() -> None:
-    behaviour = Behaviour(delay=0.2)
-    with serve("google", behaviour) as url, tempfile.TemporaryDirectory() as tmp:
+PROVIDER_SCRIPT = """
+import sys, time
+from tests.translation.fake_providers import Behaviour, serve
+behaviour = Behaviour(delay=0.2)
+with serve("google", behaviour) as url:
+    print(url, flush=True)
+    sys.stdin.read()  # until the benchmark closes our standard input
+    print(len(behaviour.requests), flush=True)
+"""
+
+
+def start_provider() -> tuple[subprocess.Popen[str], str]:
+    """The provider runs in its own process, as a real one would: it must not share this
+    process's interpreter lock with the bot being measured."""
+    provider = subprocess.Popen([sys.executable, "-c", PROVIDER_SCRIPT], cwd=ROOT, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+    assert provider.stdout is not None
+    return provider, provider.stdout.readline().strip()
+
+
+async def translation_figures(url: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
         await db.create_all()
         service = TranslationService(TranslationSection(max_concurrency=16), Secrets(), db, SystemClock(),
@@ -58,15 +76,15 @@ async def translation_figures() -> None:
             await service.translate(f"Baseline {n}: one call.", "es", source="en")
             baselines.append(time.perf_counter() - start)
         one_call = sorted(baselines)[1]
-        calls_before = len(behaviour.requests)
+        calls_before = service.stats.provider_calls
         start = time.perf_counter()
         results = await asyncio.gather(*(service.translate(TEXT, lang, source="en") for lang in TARGETS))
         fan_out = time.perf_counter() - start
-        fan_out_calls = len(behaviour.requests) - calls_before
+        fan_out_calls = service.stats.provider_calls - calls_before
         start = time.perf_counter()
         cached = await asyncio.gather(*(service.translate(TEXT, lang, source="en") for lang in TARGETS))
         from_cache = time.perf_counter() - start
-        cache_calls = len(behaviour.requests) - calls_before - fan_out_calls
+        cache_calls = service.stats.provider_calls - calls_before - fan_out_calls
         await service.close()
         await db.dispose()
     assert all(r.ok for r in results) and all(r.cached for r in cached)
@@ -89,5 +107,11 @@ def detection_figures() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(translation_figures())
+    process, address = start_provider()
+    try:
+        asyncio.run(translation_figures(address))
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        process.wait(timeout=10)
     detection_figures()

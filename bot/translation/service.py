@@ -126,6 +126,8 @@ class TranslationService:
         self.stats = CacheStats()
         self._memory: OrderedDict[str, str] = OrderedDict()
         self._writes: dict[str, asyncio.Task[None]] = {}
+        self._lookups: dict[str, list[asyncio.Future[str | None]]] = {}
+        self._lookup_task: asyncio.Task[None] | None = None
         self._providers: dict[str, Provider] = {}
         self._breakers: dict[str, CircuitBreaker] = {}
         self._semaphore = asyncio.Semaphore(settings.max_concurrency)
@@ -216,8 +218,7 @@ class TranslationService:
         pending = self._writes.get(key)
         if pending is not None:
             await asyncio.gather(pending, return_exceptions=True)
-        async with self.db.read() as session:
-            text = await session.scalar(select(CachedTranslation.text).where(CachedTranslation.key == key))
+        text = await self._lookup(key)
         if text is None:
             return None
         try:
@@ -228,6 +229,33 @@ class TranslationService:
             log.debug("could not record a cache hit", exc_info=True)
         self._remember(key, text)
         return text
+
+    async def _lookup(self, key: str) -> str | None:
+        """Look a key up in the persistent cache. Look-ups made in the same moment (one
+        announcement into twelve languages) share one query instead of twelve."""
+        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._lookups.setdefault(key, []).append(future)
+        if self._lookup_task is None:
+            self._lookup_task = asyncio.create_task(self._run_lookups())
+        return await future
+
+    async def _run_lookups(self) -> None:
+        await asyncio.sleep(0)  # let the callers of this moment queue their keys
+        batch, self._lookups, self._lookup_task = self._lookups, {}, None
+        try:
+            async with self.db.read() as session:
+                rows = dict((await session.execute(select(CachedTranslation.key, CachedTranslation.text)
+                                                   .where(CachedTranslation.key.in_(list(batch))))).all())
+        except Exception as exc:
+            for futures in batch.values():
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(exc)
+            return
+        for key, futures in batch.items():
+            for future in futures:
+                if not future.done():
+                    future.set_result(rows.get(key))
 
     def _store_later(self, key: str, provider: str, source: str, target: str, text: str,
                      community_id: int | None, owner_member_id: int | None) -> None:
