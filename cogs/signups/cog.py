@@ -60,6 +60,7 @@ class SignupsCog(Cog):
     def __init__(self, core: Core) -> None:
         super().__init__(core)
         self._cards: dict[tuple[int, str], int] = {}
+        self._slots: dict[tuple[int, str], Slot] = {}
 
     # ----- creating ------------------------------------------------------------------------
     @command("signup create", "Post a volunteer sign-up families join by reacting",
@@ -192,6 +193,17 @@ class SignupsCog(Cog):
         self._cards[(community.id, message_id)] = signup.id
         return signup
 
+    async def _slot(self, session: AsyncSession, signup_id: int, emoji_key: str) -> Slot | None:
+        """A slot by emoji. Slots never change once posted, so they are remembered."""
+        cached = self._slots.get((signup_id, emoji_key))
+        if cached is not None:
+            return cached
+        slot = await session.scalar(select(Slot).where(Slot.signup_id == signup_id, Slot.emoji_key == emoji_key))
+        if slot is not None:
+            session.expunge(slot)
+            self._slots[(signup_id, emoji_key)] = slot
+        return slot
+
     @listener(ReactionAdded)
     async def on_reaction_added(self, ctx: Context, event: ReactionAdded) -> None:
         if ctx.community is None or ctx.member is None:
@@ -234,7 +246,7 @@ class SignupsCog(Cog):
             locked = await lock_signup(session, signup.id)
             if locked is None:
                 return []
-            slot = await session.scalar(select(Slot).where(Slot.signup_id == signup.id, Slot.emoji_key == emoji_key))
+            slot = await self._slot(session, signup.id, emoji_key)
             if add:
                 if slot is None:
                     refusal = Refused("{emoji} is not one of the slots on \"{title}\"; I removed it.",

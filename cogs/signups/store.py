@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import lock_row
@@ -46,16 +46,18 @@ async def waitlist_position(session: AsyncSession, claim: Claim) -> int:
 
 async def claim_slot(session: AsyncSession, signup: Signup, slot: Slot, member_id: int, at: datetime) -> list[Change]:
     """Give ``member_id`` a place (confirmed, or waitlisted when full). Already there: no change."""
-    held = (await session.scalars(select(Claim.slot_id).where(Claim.signup_id == signup.id,
-                                                               Claim.member_id == member_id))).all()
+    # One query answers both questions: which slots this family holds, and how full this slot is.
+    rows = (await session.execute(select(Claim.slot_id, Claim.member_id, Claim.status).where(
+        Claim.signup_id == signup.id,
+        or_(Claim.member_id == member_id, and_(Claim.slot_id == slot.id, Claim.status == "confirmed"))))).all()
+    held = {slot_id for slot_id, holder, _ in rows if holder == member_id}
     if slot.id in held:
         return []
     if len(held) >= signup.per_family:
         raise Refused("You can sign up for at most {limit} slot(s) on \"{title}\"; remove one of your "
                       "reactions first.", limit=signup.per_family, title=signup.title)
-    confirmed = await session.scalar(select(func.count()).select_from(Claim).where(
-        Claim.slot_id == slot.id, Claim.status == "confirmed"))
-    status = "confirmed" if int(confirmed or 0) < slot.capacity else "waitlisted"
+    confirmed = sum(1 for slot_id, _, status in rows if slot_id == slot.id and status == "confirmed")
+    status = "confirmed" if confirmed < slot.capacity else "waitlisted"
     row = Claim(signup_id=signup.id, slot_id=slot.id, member_id=member_id, status=status, claimed_at=at)
     session.add(row)
     await session.flush()
