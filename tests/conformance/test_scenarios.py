@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.console.harness import DEFAULT_START
 from bot.app import build_core
 from bot.clock import ManualClock
 from bot.config import Config, Secrets
@@ -25,7 +26,8 @@ DRIVERS = {"console": ConsoleDriver, "discord": DiscordDriver, "slack": SlackDri
 @pytest.fixture(params=sorted(DRIVERS))
 async def driver(request: pytest.FixtureRequest, sqlite_db: Database) -> AsyncIterator[Driver]:
     secrets = Secrets(discord_token="fake", slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
-    core = build_core(Config(), secrets=secrets, db=sqlite_db, clock=ManualClock(), translator=FakeTranslator())
+    core = build_core(Config(), secrets=secrets, db=sqlite_db, clock=ManualClock(DEFAULT_START),
+                      translator=FakeTranslator())
     chosen = DRIVERS[request.param](core)
     await chosen.start()
     yield chosen

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.console.harness import DEFAULT_START
 from adapters.discord.cli import invite_url
 from adapters.discord.commands import application_commands
 from bot.app import build_core
@@ -19,7 +20,7 @@ from tests.discord.harness import BOT_ID, CHANNELS, DiscordDriver
 
 @pytest.fixture
 async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(),
+    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(DEFAULT_START),
                       translator=FakeTranslator())
     harness = DiscordDriver(core)
     await harness.start()
@@ -51,7 +52,7 @@ async def test_teacher_role_by_name_posts_an_announcement_with_buttons(driver: D
 
 
 async def test_button_works_after_a_restart(sqlite_db: Database) -> None:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(),
+    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(DEFAULT_START),
                       translator=FakeTranslator())
     first = DiscordDriver(core)
     await first.start()
@@ -62,7 +63,8 @@ async def test_button_works_after_a_restart(sqlite_db: Database) -> None:
     message = first.fake.messages[int(post.message_id)]
     await first.stop()
 
-    restarted_core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(),
+    restarted_core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db,
+                                clock=ManualClock(DEFAULT_START),
                                 translator=FakeTranslator())
     second = DiscordDriver(restarted_core)
     await second.start()
@@ -154,7 +156,7 @@ async def test_bot_messages_are_ignored(driver: DiscordDriver) -> None:
 
 def test_application_commands_group_subcommands_and_put_required_options_first() -> None:
     core = build_core(Config(), db=Database("sqlite+aiosqlite:///unused.db"), translator=FakeTranslator(),
-                      clock=ManualClock())
+                      clock=ManualClock(DEFAULT_START))
     payload = {c["name"]: c for c in application_commands(core.commands)}
     assert {o["name"] for o in payload["signup"]["options"]} >= {"create", "close", "roster"}
     announce = payload["announce"]["options"]

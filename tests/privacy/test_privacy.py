@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import String, Text, select
 
 from adapters.console import console_session
+from adapters.console.harness import DEFAULT_START
 from bot.app import DEFAULT_COGS, build_core
 from bot.clock import ManualClock
 from bot.config import Config, Secrets
@@ -47,7 +48,7 @@ as Ms Lee
 def test_every_model_holding_member_data_is_covered() -> None:
     import_all_models()
     core = build_core(Config(), secrets=Secrets(), db=Database("sqlite+aiosqlite:///unused.db"),
-                      clock=ManualClock(), translator=FakeTranslator(), cogs=DEFAULT_COGS)
+                      clock=ManualClock(DEFAULT_START), translator=FakeTranslator(), cogs=DEFAULT_COGS)
     covered = set(CORE_PERSONAL_MODELS)
     for cog in core.cogs:
         covered |= {model.__tablename__ for model in cog.personal_data_models}
@@ -125,7 +126,7 @@ async def test_admin_erases_a_member_who_left_but_a_family_cannot(db: Database) 
 
 async def test_retention_purge_removes_exactly_what_is_older_than_the_policy(db: Database) -> None:
     config = Config.model_validate({"retention": {"audit_days": 10}})
-    clock = ManualClock()
+    clock = ManualClock(DEFAULT_START)
     core = build_core(config, secrets=Secrets(), db=db, clock=clock, translator=FakeTranslator())
     from bot.db.models import Community
 

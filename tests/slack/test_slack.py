@@ -201,7 +201,7 @@ def test_reaction_payload_becomes_a_normalised_event() -> None:
 
 def test_manifest_lists_every_command_root_and_scope() -> None:
     core = build_core(Config(), db=Database("sqlite+aiosqlite:///unused.db"), translator=FakeTranslator(),
-                      clock=ManualClock())
+                      clock=ManualClock(START))
     manifest = build_manifest(Config(), core.commands)
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert {"/announce", "/signup", "/ask", "/reply", "/poll", "/language", "/privacy"} <= commands
