@@ -116,6 +116,12 @@ class Outbound(ABC):
     async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
         """Remove someone's reaction (a closed sign-up, an emoji that is not a slot)."""
 
+    async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
+        """Whether the bot can react with a custom emoji in ``community``: False when the
+        platform says it does not know it there (another server's emoji), None when the
+        adapter cannot tell (the caller then accepts it). Unicode emoji are always usable."""
+        return None if emoji.is_custom else True
+
     @abstractmethod
     async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
         """Every reaction on a message now, keyed by ``Emoji.key``, with all the users

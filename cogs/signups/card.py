@@ -1,4 +1,10 @@
-"""The sign-up card, rendered from the database so any process can redraw it."""
+"""The sign-up card, rendered from the database so any process can redraw it.
+
+Reaction cards list each slot's emoji; when a platform allows fewer reactions than there
+are slots (or a slot has no emoji) the card carries one button per slot, or select menus
+when buttons would not fit. Pressing a slot again cancels it. Whatever the control, the
+same transaction (:meth:`cogs.signups.cog.SignupsCog.apply`) applies.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
 from bot.messages import Button, Field, Message, Select, SelectOption
+from bot.outbound import Capabilities
 from bot.when import format_when
 from cogs.signups.models import Claim, Signup, Slot
 
@@ -21,10 +28,10 @@ async def slots_of(session: AsyncSession, signup_id: int) -> list[Slot]:
 
 
 async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: ZoneInfo, lang: str,
-                      max_buttons: int) -> Message:
+                      caps: Capabilities) -> Message:
     slots = await slots_of(session, signup.id)
     claims = list((await session.execute(
-        select(Claim, Member.display_name).join(Member, Member.id == Claim.member_id)
+        select(Claim, Member.display_name).outerjoin(Member, Member.id == Claim.member_id)
         .where(Claim.signup_id == signup.id).order_by(Claim.claimed_at, Claim.id))).all())
     fields = []
     for slot in slots:
@@ -53,27 +60,16 @@ async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: 
     buttons = [Button(await t("Translate"), "signup.translate", str(signup.id))]
     menus: list[Select] = []
     if signup.mode == "buttons" and signup.status == "open":
-        if len(slots) + 1 <= max_buttons:
+        per_menu = max(1, caps.max_select_options)
+        if not caps.selects or len(slots) + 1 <= caps.max_buttons_per_message:
             buttons += [Button(f"{s.emoji_display} {s.label}".strip()[:80], "signup.toggle", f"{signup.id}:{s.id}")
                         for s in slots]
         else:
             placeholder = await t("Choose a slot (again to cancel)")
-            for start in range(0, len(slots), 25):
+            for start in range(0, len(slots), per_menu):
                 options = tuple(SelectOption(f"{s.emoji_display} {s.label}".strip()[:100], f"{signup.id}:{s.id}")
-                                for s in slots[start:start + 25])
+                                for s in slots[start:start + per_menu])
                 menus.append(Select("signup.toggle", f"{placeholder} ({start + 1}-{start + len(options)})", options,
                                     group=str(start)))
     return Message(title=f"📋 {signup.title}", text="\n".join(lines), fields=tuple(fields), buttons=tuple(buttons),
                    selects=tuple(menus), footer=f"#{signup.id}")
-
-
-def roster_csv(rows: list[tuple[str, str, str, str]]) -> bytes:
-    """name, slot, status, time of sign-up — no contact data."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "slot", "status", "signed_up_at"])
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")

@@ -1,25 +1,23 @@
-"""Volunteer sign-ups by reaction (or by button when a card has more slots than a message
-can hold reactions).
+"""Volunteer sign-ups by reaction (or by button / select menu when a card has more slots
+than a message can hold reactions, or slots without emoji).
 
 Every change of a family's place is written with the event's de-duplication key in one
-transaction, and the family's notice is queued in that same transaction (an outbox job
-keyed by event and member), so each family hears exactly once about each change of its own
-state, even when the platform redelivers or the process restarts. Card edits are coalesced.
-
-Reconciliation (start-up and ``/signup resync``): the platform keeps no record of when
-reactions made while the bot was offline happened, so missed reactions are applied after
-every reaction already recorded, in the order the platform lists them; removed reactions
-release their places first, so promotions go to families already waiting.
+transaction (``ctx.transaction``), under a lock on the sign-up row, and the family's notice
+is queued in that same transaction (a job keyed by cause, family and slot), so each family
+hears exactly once about each change of its own state, even when the platform redelivers or
+the process restarts. Card edits are coalesced by the core's debouncer and re-rendered from
+the database. Reconciliation after downtime lives in :mod:`cogs.signups.reconcile`.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import jobs as jobqueue
@@ -27,30 +25,36 @@ from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
-from bot.durations import parse_duration
 from bot.emoji import Emoji
 from bot.errors import UserError
-from bot.events import Actor, ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.jobs import JobContext
 from bot.messages import Attachment, Message
-from bot.refs import ChannelRef, MessageRef, UserRef
+from bot.refs import ChannelRef, MessageRef
 from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
-from cogs.signups.card import render_card, roster_csv, slots_of
+from cogs.signups import notices
+from cogs.signups import reminders as reminders_mod
+from cogs.signups.card import render_card, slots_of
 from cogs.signups.models import Claim, Signup, Slot
-from cogs.signups.slots import parse_slots
-from cogs.signups.store import Change, Refused, claim_slot, lock_signup, release_slot, waitlist_position
+from cogs.signups.reconcile import Reconciler
+from cogs.signups.roster import roster_csv, roster_rows
+from cogs.signups.slots import check_custom_emoji, parse_slots
+from cogs.signups.store import Change, Refused, claim_slot, lock_signup, release_slot
 
 log = logging.getLogger(__name__)
 
-NOTICES = {
-    "confirmed": "You're signed up for {slot} on \"{title}\". Thank you!",
-    "waitlisted": "\"{slot}\" on \"{title}\" is full, so you are number {position} on the waitlist. "
-                  "I'll tell you if a place opens.",
-    "promoted": "Good news: a place opened and you are now signed up for {slot} on \"{title}\"!",
-    "cancelled": "You're no longer signed up for {slot} on \"{title}\".",
-    "left_waitlist": "You left the waitlist for {slot} on \"{title}\".",
-}
+NOT_A_SLOT = "{emoji} is not one of the slots on \"{title}\"; I removed it."
+CLOSED = "Sign-ups for \"{title}\" are closed, so I removed your reaction."
+CLOSED_PRESS = "Sign-ups for \"{title}\" are closed."
+
+
+@dataclass
+class Outcome:
+    """What one claim/cancel transaction did: the changes, or why nothing changed."""
+
+    changes: list[Change] = field(default_factory=list)
+    refusal: Refused | None = None
 
 
 class SignupsCog(Cog):
@@ -59,8 +63,11 @@ class SignupsCog(Cog):
 
     def __init__(self, core: Core) -> None:
         super().__init__(core)
+        #: (community id, message id) -> sign-up id; cards never move.
         self._cards: dict[tuple[int, str], int] = {}
+        #: (sign-up id, emoji key or slot id) -> slot; slots never change once posted.
         self._slots: dict[tuple[int, str], Slot] = {}
+        self.reconciler = Reconciler(self)
 
     # ----- creating ------------------------------------------------------------------------
     @command("signup create", "Post a volunteer sign-up families join by reacting",
@@ -80,17 +87,18 @@ class SignupsCog(Cog):
         if not title:
             raise UserError("Please give the sign-up a title.")
         specs = parse_slots(slots, self.core.config.signups.max_capacity)
+        await check_custom_emoji(specs, ctx.outbound, self.core.community_ref(community))
         zone = self.core.zone_of(member, community)
-        when_at = self._read_time(ctx, when, zone) if when else None
-        closes_at = self._read_time(ctx, closes, zone) if closes else None
+        when_at = future_time(when, ctx.language, zone, ctx.now) if when else None
+        closes_at = future_time(closes, ctx.language, zone, ctx.now) if closes else None
         if when_at and closes_at and closes_at > when_at:
             raise UserError("Sign-ups must close before the event starts.")
         reminder_text = reminders or self.core.config.signups.reminders
-        offsets = self._offsets(reminder_text)
+        reminders_mod.parse_offsets(reminder_text)  # a kind error now rather than at the event
         caps = ctx.outbound.capabilities
         use_reactions = (caps.reactions and len(specs) <= caps.max_reactions_per_message
-                         and all(not s.emoji_key.startswith("slot") for s in specs))
-        channel = ctx.event.channel if getattr(ctx.event, "channel", None) is not None else None  # type: ignore[union-attr]
+                         and all(spec.emoji is not None for spec in specs))
+        channel: ChannelRef | None = getattr(ctx.event, "channel", None)
         if channel is None or channel.is_dm:
             channel = await self.core.channel(community, "announcements")
         if channel is None:
@@ -107,50 +115,23 @@ class SignupsCog(Cog):
                                  emoji_display=spec.emoji_display, label=spec.label, capacity=spec.capacity))
             await session.flush()
             card = await self._render(session, signup, community)
-            await self._schedule_timers(session, signup, offsets, ctx.now)
+            await reminders_mod.schedule_timers(self.core, session, signup, ctx.now)
+            signup_id = signup.id
         posted = await ctx.outbound.post(channel, card)
         async with self.core.db.write() as session:
-            fresh = await session.get(Signup, signup.id)
-            assert fresh is not None
-            fresh.message_id = posted.id
+            await session.execute(update(Signup).where(Signup.id == signup_id).values(message_id=posted.id))
+        self._cards[(community.id, posted.id)] = signup_id
         if use_reactions:
             for spec in specs:
-                from bot import emoji as emoji_norm
-
-                emoji = emoji_norm.parse(spec.emoji_display) or Emoji(key=spec.emoji_key, display=spec.emoji_display)
-                await ctx.outbound.add_reaction(posted, emoji)
+                assert spec.emoji is not None
+                try:
+                    await ctx.outbound.add_reaction(posted, spec.emoji)
+                except Exception:  # a custom emoji the adapter could not vouch for
+                    log.warning("sign-up %s: could not add a slot's reaction", signup_id, exc_info=True)
         await ctx.reply("Sign-up #{id} is posted. Use /signup roster id:{id} for the list of volunteers.",
-                        id=signup.id)
+                        id=signup_id)
 
-    @staticmethod
-    def _read_time(ctx: Context, text: str, zone: Any) -> datetime:
-        return future_time(text, ctx.language, zone, ctx.now)
-
-    @staticmethod
-    def _offsets(text: str) -> list[timedelta]:
-        offsets = []
-        for part in text.split(","):
-            if not part.strip():
-                continue
-            parsed = parse_duration(part)
-            if parsed is None:
-                raise UserError("I couldn't read the reminders \"{text}\". Write durations like \"24h,1h\".",
-                                text=text)
-            offsets.append(parsed)
-        return offsets
-
-    async def _schedule_timers(self, session: AsyncSession, signup: Signup, offsets: list[timedelta],
-                               now: datetime) -> None:
-        if signup.when_at:
-            for offset in offsets:
-                at = signup.when_at - offset
-                if at > now:
-                    await self.core.schedule(session, "signup.remind", {"signup": signup.id, "offset": int(
-                        offset.total_seconds())}, at, dedupe_key=f"signup:{signup.id}:remind:{int(at.timestamp())}")
-        if signup.closes_at:
-            await self.core.schedule(session, "signup.close", {"signup": signup.id}, signup.closes_at,
-                                     dedupe_key=f"signup:{signup.id}:close:{int(signup.closes_at.timestamp())}")
-
+    # ----- the card ------------------------------------------------------------------------
     async def _render(self, session: AsyncSession, signup: Signup, community: Community) -> Message:
         lang = community.default_language
 
@@ -158,12 +139,10 @@ class SignupsCog(Cog):
             return await self.core.localize(lang, msgid, **params)
 
         caps = self.core.outbound(community.platform).capabilities
-        from zoneinfo import ZoneInfo
-
-        return await render_card(session, signup, t, ZoneInfo(community.timezone), lang, caps.max_buttons_per_message)
+        return await render_card(session, signup, t, ZoneInfo(community.timezone), lang, caps)
 
     def refresh_card(self, signup_id: int) -> None:
-        """Redraw the card soon; a burst of changes becomes one edit."""
+        """Redraw the card soon; a burst of changes becomes one edit (key per sign-up)."""
         self.core.debouncer.request(f"signup-card:{signup_id}", lambda: self._redraw(signup_id))
 
     async def _redraw(self, signup_id: int) -> None:
@@ -173,28 +152,26 @@ class SignupsCog(Cog):
             if signup is None or community is None or not signup.message_id:
                 return
             card = await self._render(session, signup, community)
-        await self.core.outbound(community.platform).edit(self._card_ref(community, signup), card)
+        await self.core.outbound(community.platform).edit(self.card_ref(community, signup), card)
 
-    def _card_ref(self, community: Community, signup: Signup) -> MessageRef:
+    def card_ref(self, community: Community, signup: Signup) -> MessageRef:
         return MessageRef(ChannelRef(community.platform, signup.channel_id, self.core.community_ref(community)),
                           signup.message_id or "")
 
     # ----- claiming ------------------------------------------------------------------------
-    async def _signup_for_message(self, community: Community, message_id: str) -> Signup | None:
-        """The sign-up whose card this message is. Cards never move, so which message belongs
-        to which sign-up is remembered (state is always read fresh under the lock)."""
+    async def _card_signup_id(self, community: Community, message_id: str) -> int | None:
+        """The sign-up whose card this message is (remembered once found)."""
         known = self._cards.get((community.id, message_id))
-        query = select(Signup).where(Signup.id == known) if known is not None else select(Signup).where(
-            Signup.community_id == community.id, Signup.message_id == message_id)
+        if known is not None:
+            return known
         async with self.core.db.read() as session:
-            signup = await session.scalar(query)
-        if signup is None:
-            return None
-        self._cards[(community.id, message_id)] = signup.id
-        return signup
+            found = await session.scalar(select(Signup.id).where(
+                Signup.community_id == community.id, Signup.message_id == message_id, Signup.mode == "reactions"))
+        if found is not None:
+            self._cards[(community.id, message_id)] = found
+        return found
 
-    async def _slot(self, session: AsyncSession, signup_id: int, emoji_key: str) -> Slot | None:
-        """A slot by emoji. Slots never change once posted, so they are remembered."""
+    async def slot_by_key(self, session: AsyncSession, signup_id: int, emoji_key: str) -> Slot | None:
         cached = self._slots.get((signup_id, emoji_key))
         if cached is not None:
             return cached
@@ -204,122 +181,140 @@ class SignupsCog(Cog):
             self._slots[(signup_id, emoji_key)] = slot
         return slot
 
+    async def _slot_by_id(self, session: AsyncSession, signup_id: int, slot_id: int) -> Slot | None:
+        slot = await session.scalar(select(Slot).where(Slot.id == slot_id, Slot.signup_id == signup_id))
+        if slot is not None:
+            session.expunge(slot)
+        return slot
+
     @listener(ReactionAdded)
     async def on_reaction_added(self, ctx: Context, event: ReactionAdded) -> None:
         if ctx.community is None or ctx.member is None:
             return
-        signup = await self._signup_for_message(ctx.community, event.message.id)
-        if signup is None or signup.mode != "reactions":
-            return
-        await self._change(ctx, signup, event.emoji.key, add=True, emoji=event.emoji, message=event.message)
+        signup_id = await self._card_signup_id(ctx.community, event.message.id)
+        if signup_id is not None:
+            await self._react(ctx, signup_id, event.emoji, event.message, add=True)
 
     @listener(ReactionRemoved)
     async def on_reaction_removed(self, ctx: Context, event: ReactionRemoved) -> None:
         if ctx.community is None or ctx.member is None:
             return
-        signup = await self._signup_for_message(ctx.community, event.message.id)
-        if signup is None or signup.mode != "reactions":
+        signup_id = await self._card_signup_id(ctx.community, event.message.id)
+        if signup_id is not None:
+            await self._react(ctx, signup_id, event.emoji, event.message, add=False)
+
+    async def _react(self, ctx: Context, signup_id: int, emoji: Emoji, message: MessageRef, *, add: bool) -> None:
+        member_id = ctx.require_member().id
+
+        async def work(session: AsyncSession) -> Outcome:
+            slot = await self.slot_by_key(session, signup_id, emoji.key)
+            outcome = await self.apply(session, signup_id, slot, member_id, add=add, now=ctx.now,
+                                       emoji_display=emoji.display)
+            await notices.queue_changes(self.core, session, signup_id, outcome.changes, ctx.event.key)
+            if outcome.refusal is not None:
+                await notices.queue_refusal(self.core, session, member_id, outcome.refusal.reason,
+                                            outcome.refusal.params, f"signup:refused:{ctx.event.key}")
+            return outcome
+
+        outcome = await ctx.transaction(work)
+        if outcome.refusal is not None:
+            await self.remove_reaction(ctx.outbound, message, emoji, ctx.user)
+        if outcome.changes:
+            self.refresh_card(signup_id)
+
+    async def remove_reaction(self, outbound: Any, message: MessageRef, emoji: Emoji, user: Any) -> None:
+        """Best effort: where the platform cannot remove another person's reaction, the
+        family has still been told why it does not count."""
+        if not getattr(outbound.capabilities, "remove_others_reactions", True):
             return
-        await self._change(ctx, signup, event.emoji.key, add=False)
+        try:
+            await outbound.remove_reaction(message, emoji, user)
+        except Exception:
+            log.warning("could not remove a reaction from message %s", message.id, exc_info=True)
+
+    async def apply(self, session: AsyncSession, signup_id: int, slot: Slot | None, member_id: int, *,
+                    add: bool | None, now: datetime, emoji_display: str = "") -> Outcome:
+        """The one claim/cancel transaction body every path uses (reaction, button, select,
+        resync). ``add=None`` toggles (a button pressed again cancels). The sign-up row is
+        locked first, so capacity and the per-family cap are checked against a stable count,
+        also across processes sharing one PostgreSQL."""
+        locked = await lock_signup(session, signup_id)
+        if locked is None:
+            return Outcome()
+        if slot is None:
+            if add:
+                return Outcome(refusal=Refused(NOT_A_SLOT, emoji=emoji_display, title=locked.title))
+            return Outcome()
+        if add is None:
+            held = await session.scalar(select(Claim.id).where(Claim.slot_id == slot.id,
+                                                               Claim.member_id == member_id))
+            add = held is None
+        if not add:
+            return Outcome(await release_slot(session, slot, member_id))
+        if locked.status != "open" or (locked.closes_at is not None and locked.closes_at <= now):
+            return Outcome(refusal=Refused(CLOSED, title=locked.title))
+        try:
+            return Outcome(await claim_slot(session, locked, slot, member_id, now))
+        except Refused as refused:
+            return Outcome(refusal=refused)
 
     @button("signup.toggle")
     async def on_toggle(self, ctx: Context, event: ButtonPressed) -> None:
-        community = ctx.require_community()
-        signup_id, _, slot_id = event.value.partition(":")
-        async with self.core.db.read() as session:
-            signup = await session.get(Signup, int(signup_id))
-            slot = await session.get(Slot, int(slot_id)) if slot_id.isdigit() else None
-            held = await session.scalar(select(Claim.id).where(Claim.slot_id == (slot.id if slot else -1),
-                                                               Claim.member_id == ctx.require_member().id))
-        if signup is None or slot is None or signup.community_id != community.id:
+        """A slot's button or menu option: claim, or cancel when pressed again. The presser
+        is answered in the interaction itself; others whose state changed (a promotion)
+        get their notice by DM like any reaction change."""
+        community, member = ctx.require_community(), ctx.require_member()
+        signup_part, _, slot_part = event.value.partition(":")
+        if not signup_part.isdigit() or not slot_part.isdigit():
             raise UserError("That sign-up no longer exists.")
-        await self._change(ctx, signup, slot.emoji_key, add=held is None)
+        signup_id = int(signup_part)
 
-    async def _change(self, ctx: Context, signup: Signup, emoji_key: str, *, add: bool,
-                      emoji: Emoji | None = None, message: MessageRef | None = None) -> None:
-        member = ctx.require_member()
-        refusal: Refused | None = None
+        async def work(session: AsyncSession) -> tuple[Outcome, str | None, Slot | None]:
+            # Columns, not the ORM row: ``apply`` must load the row itself under its lock.
+            found = (await session.execute(select(Signup.community_id, Signup.title)
+                                           .where(Signup.id == signup_id))).first()
+            if found is None or found[0] != community.id:
+                return Outcome(), None, None
+            slot = await self._slot_by_id(session, signup_id, int(slot_part))
+            if slot is None:
+                return Outcome(), None, None
+            outcome = await self.apply(session, signup_id, slot, member.id, add=None, now=ctx.now)
+            others = [c for c in outcome.changes if c.member_id != member.id]
+            await notices.queue_changes(self.core, session, signup_id, others, ctx.event.key)
+            return outcome, found[1], slot
 
-        async def work(session: AsyncSession) -> list[Change]:
-            nonlocal refusal
-            refusal = None
-            locked = await lock_signup(session, signup.id)
-            if locked is None:
-                return []
-            slot = await self._slot(session, signup.id, emoji_key)
-            if add:
-                if slot is None:
-                    refusal = Refused("{emoji} is not one of the slots on \"{title}\"; I removed it.",
-                                      emoji=emoji.display if emoji else emoji_key, title=locked.title)
-                    return []
-                if locked.status != "open" or (locked.closes_at and locked.closes_at <= ctx.now):
-                    refusal = Refused("Sign-ups for \"{title}\" are closed, so I removed your reaction.",
-                                      title=locked.title)
-                    return []
-                try:
-                    changes = await claim_slot(session, locked, slot, member.id, ctx.now)
-                except Refused as refused:
-                    refusal = refused
-                    return []
-            else:
-                if slot is None:
-                    return []
-                changes = await release_slot(session, slot, member.id)
-            await self._queue_notices(session, locked, changes, ctx.event.key)
-            return changes
-
-        changes = await ctx.transaction(work)
-        if refusal is not None:
-            if add and emoji is not None and message is not None:
-                await ctx.outbound.remove_reaction(message, emoji, ctx.user)
-            await ctx.reply(refusal.reason, **refusal.params)
+        outcome, title, slot = await ctx.transaction(work)
+        if title is None or slot is None:
+            raise UserError("That sign-up no longer exists.")
+        if outcome.refusal is not None:
+            reason = CLOSED_PRESS if outcome.refusal.reason == CLOSED else outcome.refusal.reason
+            await ctx.reply(reason, **outcome.refusal.params)
             return
-        if changes:
-            self.refresh_card(signup.id)
+        for change in outcome.changes:
+            if change.member_id == member.id:
+                await ctx.reply(notices.NOTICES[change.kind], slot=notices.slot_label(slot), title=title,
+                                position=change.position or "")
+        if outcome.changes:
+            self.refresh_card(signup_id)
 
-    async def _queue_notices(self, session: AsyncSession, signup: Signup, changes: list[Change], cause: str) -> None:
-        """One notice job per family whose state changed, keyed by the cause: exactly once."""
-        for change in changes:
-            await self.core.schedule(session, "signup.notice", {
-                "signup": signup.id, "slot": change.slot_id, "member": change.member_id, "kind": change.kind,
-                "position": change.position}, self.core.clock.now(),
-                dedupe_key=f"signup:notice:{cause}:{change.member_id}:{change.slot_id}")
-
-    @job("signup.notice")
+    # ----- jobs ----------------------------------------------------------------------------
+    @job(notices.NOTICE_JOB)
     async def notice(self, job_ctx: JobContext) -> None:
-        payload = job_ctx.payload
-        async with self.core.db.read() as session:
-            signup = await session.get(Signup, payload["signup"])
-            slot = await session.get(Slot, payload["slot"])
-            member = await session.get(Member, payload["member"])
-            community = await session.get(Community, member.community_id) if member else None
-        if signup is None or slot is None or member is None or community is None:
-            return
-        label = f"{slot.emoji_display} {slot.label}".strip()
-        await self.core.notify(community, member, NOTICES[payload["kind"]], slot=label, title=signup.title,
-                               position=payload.get("position") or "")
+        await notices.send_notice(self.core, job_ctx.payload)
 
-    # ----- jobs: reminders, closing -------------------------------------------------------
-    @job("signup.remind")
+    @job(notices.REFUSAL_JOB)
+    async def refused(self, job_ctx: JobContext) -> None:
+        await notices.send_refusal(self.core, job_ctx.payload)
+
+    @job(reminders_mod.REMIND_JOB)
     async def remind(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
-            signup = await session.get(Signup, job_ctx.payload["signup"])
-            if signup is None or signup.status == "cancelled" or signup.when_at is None:
-                return
-            community = await session.get(Community, signup.community_id)
-            rows = list((await session.execute(select(Member, Slot).join(Claim, Claim.member_id == Member.id)
-                                               .join(Slot, Slot.id == Claim.slot_id)
-                                               .where(Claim.signup_id == signup.id, Claim.status == "confirmed",
-                                                      Member.left_at.is_(None)))).all())
-        if community is None:
-            return
-        for member, slot in rows:
-            when = format_when(signup.when_at, self.core.language_of(member, community),
-                               self.core.zone_of(member, community))
-            await self.core.notify(community, member, "Reminder: you signed up for {slot} on \"{title}\", {when}.",
-                                   slot=f"{slot.emoji_display} {slot.label}".strip(), title=signup.title, when=when)
+        await reminders_mod.fan_out_reminders(self.core, job_ctx.payload["signup"], job_ctx.payload["offset"])
 
-    @job("signup.close")
+    @job(reminders_mod.REMIND_ONE_JOB)
+    async def remind_one(self, job_ctx: JobContext) -> None:
+        await reminders_mod.send_reminder(self.core, job_ctx.payload["signup"], job_ctx.payload["member"])
+
+    @job(reminders_mod.CLOSE_JOB)
     async def close_job(self, job_ctx: JobContext) -> None:
         async with self.core.db.write() as session:
             signup = await lock_signup(session, job_ctx.payload["signup"])
@@ -328,6 +323,29 @@ class SignupsCog(Cog):
             signup.status = "closed"
         self.refresh_card(job_ctx.payload["signup"])
 
+    @job("signup.cancelled")
+    async def cancelled_notice(self, job_ctx: JobContext) -> None:
+        signup, member, community = await self._job_subjects(job_ctx.payload)
+        if signup and member and community:
+            await self.core.notify(community, member, "\"{title}\" was cancelled. Thank you for volunteering!",
+                                   title=signup.title)
+
+    @job("signup.moved")
+    async def moved_notice(self, job_ctx: JobContext) -> None:
+        signup, member, community = await self._job_subjects(job_ctx.payload)
+        if signup and member and community and signup.when_at:
+            when = format_when(signup.when_at, self.core.language_of(member, community),
+                               self.core.zone_of(member, community))
+            await self.core.notify(community, member, "\"{title}\" has a new time: {when}.", title=signup.title,
+                                   when=when)
+
+    async def _job_subjects(self, payload: dict[str, Any]) -> tuple[Signup | None, Member | None, Community | None]:
+        async with self.core.db.read() as session:
+            signup = await session.get(Signup, payload["signup"])
+            member = await session.get(Member, payload["member"])
+            community = await session.get(Community, member.community_id) if member else None
+        return signup, member, community
+
     # ----- organiser commands --------------------------------------------------------------
     async def _own_signup(self, ctx: Context, signup_id: int) -> Signup:
         community, member = ctx.require_community(), ctx.require_member()
@@ -335,7 +353,7 @@ class SignupsCog(Cog):
             signup = await session.get(Signup, signup_id)
         if signup is None or signup.community_id != community.id:
             raise UserError("There is no sign-up #{id} here.", id=signup_id)
-        if signup.organiser_member_id != member.id and not ctx.has_role(Role.TEACHER):
+        if signup.organiser_member_id != member.id and not ctx.has_role(Role.TEACHER, Role.ADMIN):
             raise UserError("Only the organiser or a teacher can do that.")
         return signup
 
@@ -345,8 +363,9 @@ class SignupsCog(Cog):
         signup = await self._own_signup(ctx, id)
         async with ctx.write() as session:
             locked = await lock_signup(session, signup.id)
-            assert locked is not None
-            locked.status = "closed"
+            if locked is not None and locked.status == "open":
+                locked.status = "closed"
+                await jobqueue.cancel(session, f"signup:{signup.id}:close:")
         self.refresh_card(signup.id)
         await ctx.reply("Sign-up #{id} is closed.", id=signup.id)
 
@@ -357,25 +376,18 @@ class SignupsCog(Cog):
         async with ctx.write() as session:
             locked = await lock_signup(session, signup.id)
             assert locked is not None
+            if locked.status == "cancelled":
+                raise UserError("Sign-up #{id} is already cancelled.", id=signup.id)
             locked.status = "cancelled"
-            members = set((await session.scalars(select(Claim.member_id).where(Claim.signup_id == signup.id))).all())
+            members = sorted({m for m in (await session.scalars(
+                select(Claim.member_id).where(Claim.signup_id == signup.id))).all() if m is not None})
             await jobqueue.cancel(session, f"signup:{signup.id}:")
-            for member_id in sorted(members):
+            for member_id in members:
                 await self.core.schedule(session, "signup.cancelled", {"signup": signup.id, "member": member_id},
                                          ctx.now, dedupe_key=f"signup:cancelled:{signup.id}:{member_id}")
         self.refresh_card(signup.id)
         await ctx.reply("Sign-up #{id} is cancelled; {count} families will be told.", id=signup.id,
                         count=len(members))
-
-    @job("signup.cancelled")
-    async def cancelled_notice(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
-            signup = await session.get(Signup, job_ctx.payload["signup"])
-            member = await session.get(Member, job_ctx.payload["member"])
-            community = await session.get(Community, member.community_id) if member else None
-        if signup and member and community:
-            await self.core.notify(community, member, "\"{title}\" was cancelled. Thank you for volunteering!",
-                                   title=signup.title)
 
     @command("signup edit", "Change a sign-up's title, time or description",
              OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True),
@@ -386,54 +398,36 @@ class SignupsCog(Cog):
         signup = await self._own_signup(ctx, id)
         community, member = ctx.require_community(), ctx.require_member()
         zone = self.core.zone_of(member, community)
-        when_at = self._read_time(ctx, when, zone) if when else None
+        when_at = future_time(when, ctx.language, zone, ctx.now) if when else None
+        if when_at is not None and signup.closes_at is not None and signup.closes_at > when_at:
+            raise UserError("Sign-ups must close before the event starts.")
         async with ctx.write() as session:
             locked = await lock_signup(session, signup.id)
             assert locked is not None
-            if title:
+            if title and title.strip():
                 locked.title = title.strip()[:200]
             if description is not None:
                 locked.description = description.strip()
             if when_at is not None and when_at != locked.when_at:
                 locked.when_at = when_at
-                await jobqueue.cancel(session, f"signup:{signup.id}:remind:")
-                await self._schedule_timers(session, locked, self._offsets(locked.reminders), ctx.now)
-                confirmed = (await session.scalars(select(Claim.member_id).where(
-                    Claim.signup_id == signup.id))).all()
-                for member_id in sorted(set(confirmed)):
+                await reminders_mod.reschedule_reminders(self.core, session, locked, ctx.now)
+                volunteers = sorted({m for m in (await session.scalars(
+                    select(Claim.member_id).where(Claim.signup_id == signup.id))).all() if m is not None})
+                for member_id in volunteers:
                     await self.core.schedule(session, "signup.moved", {"signup": signup.id, "member": member_id},
                                              ctx.now, dedupe_key=f"signup:moved:{ctx.event.key}:{member_id}")
         self.refresh_card(signup.id)
         await ctx.reply("Sign-up #{id} is updated.", id=signup.id)
-
-    @job("signup.moved")
-    async def moved_notice(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
-            signup = await session.get(Signup, job_ctx.payload["signup"])
-            member = await session.get(Member, job_ctx.payload["member"])
-            community = await session.get(Community, member.community_id) if member else None
-        if signup and member and community and signup.when_at:
-            when = format_when(signup.when_at, self.core.language_of(member, community),
-                               self.core.zone_of(member, community))
-            await self.core.notify(community, member, "\"{title}\" has a new time: {when}.", title=signup.title,
-                                   when=when)
 
     @command("signup roster", "Get the list of volunteers as a CSV file",
              OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
     async def roster(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
         async with self.core.db.read() as session:
-            rows = list((await session.execute(
-                select(Member.display_name, Slot.label, Claim.status, Claim.claimed_at)
-                .join(Claim, Claim.member_id == Member.id).join(Slot, Slot.id == Claim.slot_id)
-                .where(Claim.signup_id == signup.id).order_by(Slot.position, Claim.status, Claim.claimed_at,
-                                                              Claim.id))).all())
-            audit_member = ctx.member
-            async with self.core.db.write() as write_session:
-                await self.core.audit(write_session, signup.community_id, audit_member, "signup.roster", "signup",
-                                      signup.id)
-        data = roster_csv([(name, label, status, at.isoformat()) for name, label, status, at in rows])
-        attachment = Attachment(f"signup-{signup.id}-roster.csv", data, "text/csv")
+            rows = await roster_rows(session, signup.id)
+        async with self.core.db.write() as session:
+            await self.core.audit(session, signup.community_id, ctx.member, "signup.roster", "signup", signup.id)
+        attachment = Attachment(f"signup-{signup.id}-roster.csv", roster_csv(rows), "text/csv")
         await ctx.outbound.upload_file(ctx.user, attachment,
                                        Message(text=await ctx.t("Volunteers for \"{title}\"", title=signup.title)))
         await ctx.reply("I sent you the roster for sign-up #{id} ({count} people).", id=signup.id, count=len(rows))
@@ -461,7 +455,7 @@ class SignupsCog(Cog):
         community = ctx.require_community()
         if id is not None:
             await self._own_signup(ctx, id)
-        changed = await self.reconcile(community, only=id)
+        changed = await self.reconciler.reconcile(community, only=id)
         await ctx.reply("Resync done: {count} changes applied.", count=changed)
 
     # ----- translation ---------------------------------------------------------------------
@@ -473,125 +467,67 @@ class SignupsCog(Cog):
             if signup is None or signup.community_id != community.id:
                 raise UserError("That sign-up no longer exists.")
             slots = await slots_of(session, signup.id)
-        text = "\n".join([signup.title, signup.description, *[f"{s.emoji_display} {s.label}" for s in slots]])
+        text = "\n".join([signup.title, signup.description, *[notices.slot_label(s) for s in slots]])
         body, _ = await self.core.translated(text.strip(), ctx.language, source=signup.language,
                                              community_id=community.id)
         await ctx.reply_message(Message(text=body, footer=f"#{signup.id}"))
 
     # ----- reconciliation ------------------------------------------------------------------
     async def on_platform_ready(self, platform: str) -> None:
-        async with self.core.db.read() as session:
-            communities = list((await session.scalars(select(Community).where(Community.platform == platform))).all())
-        for community in communities:
-            await self.reconcile(community)
-
-    async def reconcile(self, community: Community, only: int | None = None) -> int:
-        """Apply reactions added or removed while the bot was away. Returns changes applied."""
-        outbound = self.core.outbound(community.platform)
-        query = select(Signup).where(Signup.community_id == community.id, Signup.status == "open",
-                                     Signup.mode == "reactions", Signup.message_id.is_not(None))
-        if only is not None:
-            query = query.where(Signup.id == only)
-        async with self.core.db.read() as session:
-            signups = list((await session.scalars(query)).all())
-        run = uuid.uuid4().hex[:12]
-        total = 0
-        for signup in signups:
-            try:
-                current = await outbound.read_reactions(self._card_ref(community, signup))
-            except LookupError:
-                log.warning("sign-up %s: its card is gone; nothing to reconcile", signup.id)
-                continue
-            async with self.core.db.read() as session:
-                slots = await slots_of(session, signup.id)
-                recorded = list((await session.execute(select(Claim.slot_id, Member.user_id, Member.id)
-                                                       .join(Member, Member.id == Claim.member_id)
-                                                       .where(Claim.signup_id == signup.id))).all())
-            now = self.core.clock.now()
-            for slot in slots:
-                users = current.get(slot.emoji_key, (None, []))[1]
-                present = {u.id for u in users}
-                held = {user_id: member_id for slot_id, user_id, member_id in recorded if slot_id == slot.id}
-                for user_id, member_id in held.items():
-                    if user_id not in present:
-                        total += await self._apply(signup, slot, member_id, add=False, cause=f"resync:{run}", now=now)
-                for user in users:
-                    if user.id not in held:
-                        member = await self._member_for(community, user)
-                        if member is not None:
-                            total += await self._apply(signup, slot, member.id, add=True, cause=f"resync:{run}",
-                                                       now=now)
-            self.refresh_card(signup.id)
-        return total
-
-    async def _member_for(self, community: Community, user: UserRef) -> Member | None:
-        info = await self.core.outbound(community.platform).lookup_member(self.core.community_ref(community), user)
-        if info is None or info.is_bot:
-            return None
-        return await self.core.ensure_member(community, Actor(user=user, display_name=info.display_name,
-                                                             locale=info.locale, platform_roles=info.platform_roles))
-
-    async def _apply(self, signup: Signup, slot: Slot, member_id: int, *, add: bool, cause: str, now: datetime) -> int:
-        async def work(session: AsyncSession) -> list[Change]:
-            locked = await lock_signup(session, signup.id)
-            if locked is None or locked.status != "open":
-                return []
-            try:
-                changes = (await claim_slot(session, locked, slot, member_id, now) if add
-                           else await release_slot(session, slot, member_id))
-            except Refused:
-                return []
-            await self._queue_notices(session, locked, changes, cause)
-            return changes
-
-        return len(await self.core.db.write_retrying(work))
+        await self.reconciler.on_platform_ready(platform)
 
     # ----- privacy -------------------------------------------------------------------------
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         rows = (await session.execute(select(Claim, Slot, Signup).join(Slot, Slot.id == Claim.slot_id)
                                       .join(Signup, Signup.id == Claim.signup_id)
-                                      .where(Claim.member_id == member.id))).all()
-        organised = (await session.scalars(select(Signup).where(Signup.organiser_member_id == member.id))).all()
+                                      .where(Claim.member_id == member.id).order_by(Claim.id))).all()
+        organised = (await session.scalars(select(Signup).where(Signup.organiser_member_id == member.id)
+                                           .order_by(Signup.id))).all()
         return {
             "volunteering": [{"signup": signup.id, "title": signup.title, "slot": slot.label, "status": claim.status,
-                              "signed_up_at": claim.claimed_at.isoformat()} for claim, slot, signup in rows],
-            "organised": [{"signup": s.id, "title": s.title, "status": s.status} for s in organised],
+                              "signed_up_at": claim.claimed_at.isoformat(),
+                              "event_at": signup.when_at.isoformat() if signup.when_at else None}
+                             for claim, slot, signup in rows],
+            "organised": [{"signup": s.id, "title": s.title, "status": s.status,
+                           "created_at": s.created_at.isoformat()} for s in organised],
         }
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
-        """Free the member's places on sign-ups still ahead (promoting the waitlist) and
-        remove every claim; organised sign-ups lose their organiser link."""
-        now = self.core.clock.now()
-        rows = (await session.execute(select(Claim, Slot, Signup).join(Slot, Slot.id == Claim.slot_id)
-                                      .join(Signup, Signup.id == Claim.signup_id)
-                                      .where(Claim.member_id == member.id))).all()
-        for claim, slot, signup in rows:
-            ahead = signup.status == "open" or signup.when_at is None or signup.when_at > now
-            if ahead:
-                await lock_signup(session, signup.id)
-                changes = await release_slot(session, slot, member.id)
-                promoted = [c for c in changes if c.kind == "promoted"]
-                await self._queue_notices(session, signup, promoted, f"erase:{member.id}")
-                self.refresh_card(signup.id)
-            else:
-                await session.execute(delete(Claim).where(Claim.id == claim.id))
+        """Erase a member's sign-up data.
+
+        Events still ahead (or without a time and not cancelled): the place is freed and
+        the waitlist promoted, each promoted family told once. Past or cancelled events: the
+        place stays, anonymised (``member_id`` NULL), so the number of volunteers the event
+        had stays right while nothing says who it was. Sign-ups they organised lose the
+        organiser link (the sign-up itself is the community's).
+        """
+        await self._free_places_ahead(session, member, cause=f"erase:{member.id}")
+        await session.execute(update(Claim).where(Claim.member_id == member.id).values(member_id=None))
         await session.execute(update(Signup).where(Signup.organiser_member_id == member.id)
                               .values(organiser_member_id=None))
 
     async def on_member_left(self, session: AsyncSession, member: Member) -> None:
-        """A family that left gets no more reminders; its places on events ahead are freed."""
-        await self.delete_member(session, member)
+        """A family that left holds no place on events ahead (the waitlist moves up) and gets
+        no reminders; past places stay and follow the retention policy."""
+        await self._free_places_ahead(session, member, cause=f"left:{member.id}")
 
-
-async def waitlist_of(session: AsyncSession, slot_id: int) -> list[int]:
-    """Member ids on a slot's waitlist, in order (used by tests and reports)."""
-    rows = (await session.scalars(select(Claim).where(Claim.slot_id == slot_id, Claim.status == "waitlisted")
-                                  .order_by(Claim.claimed_at, Claim.id))).all()
-    return [row.member_id for row in rows]
-
-
-async def position_of(session: AsyncSession, claim: Claim) -> int:
-    return await waitlist_position(session, claim)
+    async def _free_places_ahead(self, session: AsyncSession, member: Member, *, cause: str) -> None:
+        now = self.core.clock.now()
+        rows = (await session.execute(select(Claim.signup_id, Claim.slot_id).where(Claim.member_id == member.id)
+                                      .order_by(Claim.signup_id, Claim.slot_id))).all()
+        for signup_id, slot_id in rows:
+            signup = await lock_signup(session, signup_id)
+            slot = await session.get(Slot, slot_id)
+            if signup is None or slot is None:
+                continue
+            ahead = signup.status != "cancelled" and (signup.when_at is None or signup.when_at > now)
+            if not ahead:
+                continue
+            changes = await release_slot(session, slot, member.id)
+            promoted = [c for c in changes if c.member_id != member.id]
+            await notices.queue_changes(self.core, session, signup_id, promoted, cause)
+            self.refresh_card(signup_id)
+        await session.flush()
 
 
 def setup(core: Core) -> SignupsCog:

@@ -53,7 +53,14 @@ class Slot(Base):
 
 
 class Claim(Base):
-    """A family's place on a slot: confirmed, or waitlisted in ``claimed_at``/``id`` order."""
+    """A family's place on a slot: confirmed, or waitlisted in ``claimed_at``/``id`` order.
+
+    One row per (slot, member) with a status column, so a family can never hold two places
+    on one slot nor be confirmed and waitlisted at once. ``member_id`` is NULL only for a
+    place on a past event whose holder erased their data: the place still counts (the
+    event happened with that many volunteers) but no longer says who held it. NULLs are
+    distinct for the unique constraint on both SQLite and PostgreSQL.
+    """
 
     __tablename__ = "signup_claims"
     __table_args__ = (
@@ -65,6 +72,6 @@ class Claim(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     signup_id: Mapped[int] = mapped_column(ForeignKey("signups.id", ondelete="CASCADE"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("signup_slots.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     claimed_at: Mapped[datetime] = mapped_column()

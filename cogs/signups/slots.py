@@ -1,4 +1,8 @@
-"""Reading a sign-up's slots as a teacher types them: "🚌 Chaperone x4; 🍪 Snacks x2"."""
+"""Reading a sign-up's slots as an organiser types them: "🚌 Chaperone x4; 🍪 Snacks x2".
+
+Pure parsing plus one platform question (is a custom emoji usable here?), so every rule
+about bad input lives in one place and is answered before anything is posted.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,27 @@ from dataclasses import dataclass
 
 from bot import emoji as emoji_norm
 from bot.errors import UserError
+from bot.outbound import Outbound
+from bot.refs import CommunityRef
 
-_CAPACITY = re.compile(r"\s*(?:[x×*]\s*(\d+)|\((\d+)\))\s*$", re.IGNORECASE)
+_CAPACITY = re.compile(r"\s*(?:[x×*]\s*(-?\d+)|\((-?\d+)\))\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class SlotSpec:
+    """One slot as typed. ``emoji_key`` is ``slot<n>`` when the slot has no emoji (such
+    slots are claimed with buttons, never with reactions)."""
+
     emoji_key: str
     emoji_display: str
     label: str
     capacity: int
+    emoji: emoji_norm.Emoji | None = None
 
 
 def parse_slots(text: str, max_capacity: int) -> list[SlotSpec]:
     """Slots separated by ";" or new lines. Each may start with an emoji; a capacity is
-    written "x4", "×4" or "(4)" (default 1). Slots without an emoji are allowed: they are
-    claimed with buttons instead of reactions."""
+    written "x4", "×4" or "(4)" (default 1)."""
     parts = [p.strip() for p in re.split(r"[;\n]", text or "") if p.strip()]
     if not parts:
         raise UserError("Please list at least one slot, for example slots:\"🚌 Chaperone x4; 🍪 Snacks x2\".")
@@ -49,5 +58,18 @@ def parse_slots(text: str, max_capacity: int) -> list[SlotSpec]:
             raise UserError("The emoji {emoji} is used for two slots; please give each slot its own.",
                             emoji=display or key)
         seen.add(key)
-        result.append(SlotSpec(emoji_key=key, emoji_display=display, label=label[:200], capacity=capacity))
+        result.append(SlotSpec(emoji_key=key, emoji_display=display, label=label[:200], capacity=capacity,
+                               emoji=parsed))
     return result
+
+
+async def check_custom_emoji(specs: list[SlotSpec], outbound: Outbound, community: CommunityRef) -> None:
+    """Refuse custom emoji the platform does not know in this community (another server's
+    emoji, a deleted one): nobody could react with them. Where the adapter cannot tell
+    (``emoji_available`` answers None), the emoji is accepted."""
+    for spec in specs:
+        if spec.emoji is not None and spec.emoji.is_custom:
+            if await outbound.emoji_available(community, spec.emoji) is False:
+                raise UserError("The emoji {emoji} is not available in this community (is it from another "
+                                "server?). Please use a standard emoji or one of this community's own.",
+                                emoji=spec.emoji.name or spec.emoji_display)

@@ -1,7 +1,15 @@
 """The sign-up transactions. Every change runs under a lock on the sign-up row (``FOR
 UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so
 capacity and per-family limits are checked and applied atomically even with several bot
-processes on one database; a unique (slot, member) row makes double places impossible."""
+processes on one database; a unique (slot, member) row makes double places impossible.
+
+Why the sign-up row and not the slot row: ``per_family`` counts a family's places across
+all slots of one sign-up, so two claims on different slots by the same family must also
+be serialised. One lock per sign-up is also a single lock order (no deadlocks), and a
+burst on one card is serialised by the database anyway. The confirmed count is read under
+that lock, so "never more confirmed than capacity" holds; the check constraint on
+``status`` and the unique (slot, member) constraint hold the rest even against a bug here.
+"""
 
 from __future__ import annotations
 

@@ -17,6 +17,10 @@ HEART = emoji.parse("❤️")
     ("👍", THUMBS), ("👍🏽", THUMBS), ("👍🏿", THUMBS), (":+1:", THUMBS), (":thumbsup:", THUMBS),
     ("✋", HAND), ("✋🏻", HAND), (":raised_hand::skin-tone-3:", HAND),
     ("❤️", HEART), ("❤", HEART), (":heart:", HEART),
+    (":+1::skin-tone-2:", THUMBS), (":thumbsup::skin-tone-6:", THUMBS), ("👍\ufe0f", THUMBS),
+    ("☝", emoji.parse("☝️")), ("☝🏽", emoji.parse("☝️")), ("⬆", emoji.parse("⬆️")),
+    ("<:party:123456789012345678>", emoji.from_discord("party", "123456789012345678")),
+    ("<a:party:123456789012345678>", emoji.from_discord("party", "123456789012345678")),
 ])
 def test_typed_spellings_share_one_key(spelling: str, expected: emoji.Emoji) -> None:
     parsed = emoji.parse(spelling)
@@ -25,6 +29,7 @@ def test_typed_spellings_share_one_key(spelling: str, expected: emoji.Emoji) -> 
 
 @pytest.mark.parametrize(("shortcode", "expected"), [
     ("bus", BUS), ("+1", THUMBS), ("thumbsup", THUMBS), ("raised_hand::skin-tone-3", HAND), ("heart", HEART),
+    ("+1::skin-tone-2", THUMBS), ("thumbsup::skin-tone-5", THUMBS),
 ])
 def test_slack_reaction_names_match_unicode(shortcode: str, expected: emoji.Emoji) -> None:
     assert emoji.from_slack(shortcode).key == expected.key
@@ -57,3 +62,14 @@ def test_plain_words_are_not_emoji() -> None:
 def test_slack_name_for_reacting() -> None:
     assert emoji.to_slack_name(BUS) == "bus"
     assert emoji.to_slack_name(emoji.from_slack("partyparrot")) == "partyparrot"
+
+
+@pytest.mark.parametrize("spelling", ["❤️", "❤", "☝", "☝️", "☝🏿", "⬆", "⬆️"])
+def test_vs16_and_skin_tone_never_reach_the_key(spelling: str) -> None:
+    parsed = emoji.parse(spelling)
+    assert parsed is not None and "\ufe0f" not in parsed.key
+    assert not any(0x1F3FB <= ord(ch) <= 0x1F3FF for ch in parsed.key)
+
+
+def test_stripping_skin_tones_never_merges_two_different_emoji() -> None:
+    assert emoji.parse("👍🏿").key != emoji.parse("👎🏿").key  # type: ignore[union-attr]

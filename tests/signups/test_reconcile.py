@@ -9,6 +9,7 @@ from sqlalchemy import select
 from adapters.console import Person, console_session
 from bot.db.engine import Database
 from bot.db.models import Member
+from bot.emoji import parse
 from cogs.signups.models import Claim
 
 
@@ -50,3 +51,37 @@ async def test_resync_command_applies_missed_reactions(db: Database) -> None:
     replies = [e.text for e in s.find("only Ms Lee")]
     assert replies[-2:] == ["Resync done: 1 changes applied.", "Resync done: 0 changes applied."]
     assert len(s.find("DM → Ana")) == 1
+
+
+async def test_offline_reactions_queue_after_families_already_waiting_in_listed_order(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run('as Ms Lee role=teacher\n/signup create title:"Trip" slots:"🚌 Driver x1"\n'
+                    "as Ana\nreact #1 🚌\nas Ben\nreact #1 🚌\nas Cleo\nas Dev")
+        users = s.entries[0].reactions[next(iter(s.entries[0].reactions))][1]
+        users.extend([s.console.person_named("Dev").user, s.console.person_named("Cleo").user])  # type: ignore[union-attr]
+        users.remove(s.console.person_named("Ana").user)  # type: ignore[union-attr]
+        await s.run("as Ms Lee\n/signup resync id:1")
+        async with db.read() as session:
+            order = [(name, status) for name, status in (await session.execute(
+                select(Member.display_name, Claim.status).join(Claim, Claim.member_id == Member.id)
+                .order_by(Claim.status, Claim.claimed_at, Claim.id))).all()]
+    assert order == [("Ben", "confirmed"), ("Dev", "waitlisted"), ("Cleo", "waitlisted")]
+    assert "number 1 on the waitlist" in s.last("DM → Dev").text
+    assert "number 2 on the waitlist" in s.last("DM → Cleo").text
+
+
+async def test_offline_reactions_that_cannot_count_are_removed_and_explained_once(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run('as Ms Lee role=teacher\n/signup create title:"Trip" slots:"🚌 Driver x3; 🍪 Snacks x3"\n'
+                    "as Ana\nreact #1 🚌\nas Ben")
+        card = s.entries[0]
+        ana, ben = (s.console.person_named(n).user for n in ("Ana", "Ben"))  # type: ignore[union-attr]
+        snacks = next(k for k, (e, _) in card.reactions.items() if e.display == "🍪")
+        card.reactions[snacks][1].append(ana)  # over her one-slot limit
+        party = parse("🎉")
+        assert party is not None
+        card.reactions[party.key] = (party, [ben])  # not a slot
+        await s.run("as Ms Lee\n/signup resync id:1\n/signup resync id:1")
+    assert ana not in card.reactions[snacks][1] and ben not in card.reactions[party.key][1]
+    assert [e.text for e in s.find("DM → Ana")][-1].startswith("You can sign up for at most 1 slot(s)")
+    assert [e.text for e in s.find("DM → Ben")] == ['🎉 is not one of the slots on "Trip"; I removed it.']

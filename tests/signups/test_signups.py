@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from adapters.console import console_session
 from bot.db.engine import Database
+from bot.db.models import Member
+from bot.emoji import Emoji
+from bot.privacy import PrivacyService
 from cogs.signups.models import Claim, Signup
 
 TEACHER = "as Ms Lee role=teacher"
@@ -149,3 +154,78 @@ async def test_translate_button_sends_a_private_copy(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"{TEACHER}\n{CREATE}\nas Maria lang=es\nclick #1 Translate")
     assert "[es] Zoo trip" in s.last("only Maria").text
+
+
+SCRIPT = (Path(__file__).resolve().parents[2] / "docs" / "scripts" / "signups.txt").read_text(encoding="utf-8")
+
+
+async def test_the_documented_script_runs_end_to_end(db: Database) -> None:
+    script = SCRIPT
+    async with console_session(db) as s:
+        assert await s.run_script(script) == 0
+        card = s.entries[0]
+    assert "🚌 Chaperone — 2/2: Ana, Bob" in card.text and "Sign-ups are closed." in card.text
+    assert s.find("DM → Bob", "Good news")
+    assert s.find("DM → Dan", "are closed")
+    assert s.find("DM → Ms Lee")[-1].files[0].filename == "signup-1-roster.csv"
+    assert sorted(e.where for e in s.entries if "Reminder" in e.text) == ["DM → Ana", "DM → Bob"]
+
+
+async def test_custom_emoji_the_community_does_not_have_is_refused(db: Database,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    async def known_here_only(community: object, emoji: Emoji) -> bool | None:
+        return emoji.custom_id == "111111111111111111"
+
+    async with console_session(db) as s:
+        monkeypatch.setattr(s.console, "emoji_available", known_here_only)
+        await s.run(f'{TEACHER}\n/signup create title:"Trip" slots:"<:ours:111111111111111111> Driver; '
+                    '<:theirs:222222222222222222> Helper"')
+    assert s.last("only Ms Lee").text.startswith("The emoji theirs is not available in this community")
+    assert s.find("#") == []
+
+
+async def test_sign_ups_close_by_themselves_at_the_closing_time(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Fair" slots:"🍪 Baker x3" when:"in 3 days" '
+                    'closes:"in 2 hours"\nas Ana\nreact #1 🍪\nadvance 3h\nas Ben\nreact #1 🍪')
+        card = s.entries[0]
+    assert "Sign-ups are closed." in card.text and "Ana" in card.text and "Ben" not in card.text
+    assert s.last("DM → Ben").text == 'Sign-ups for "Fair" are closed, so I removed your reaction.'
+
+
+async def test_a_button_press_is_answered_privately_and_pressing_again_cancels(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Library" slots:"Monday x1; Tuesday x1"\n'
+                    "as Ana\nclick #1 Monday\nclick #1 Monday")
+    assert [e.text for e in s.find("only Ana")] == ['You\'re signed up for Monday on "Library". Thank you!',
+                                                   'You\'re no longer signed up for Monday on "Library".']
+    assert s.find("DM → Ana") == []
+
+
+async def test_erasure_after_the_event_keeps_the_place_counted_but_anonymous(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Fair" slots:"🍪 Baker x2" when:"in 2 days"\n'
+                    "as Ana\nreact #1 🍪\nas Ben\nreact #1 🍪\nadvance 3d")
+        async with db.read() as session:
+            ana = await session.scalar(select(Member.id).where(Member.display_name == "Ana"))
+        assert ana is not None
+        await PrivacyService(s.core).erase(ana)
+        await s.run(f"{TEACHER}\n/signup roster id:1")
+        async with db.read() as session:
+            claims = (await session.scalars(select(Claim).order_by(Claim.id))).all()
+    assert [(c.member_id is None, c.status) for c in claims] == [(True, "confirmed"), (False, "confirmed")]
+    roster = s.find("DM → Ms Lee")[-1].files[0].content.decode()
+    assert "Ana" not in roster and "(erased),Baker,confirmed" in roster
+
+
+async def test_a_family_that_leaves_frees_its_place_ahead_for_the_waitlist(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n{CREATE}\nas Ana\nreact #1 🚌\nas Ben\nreact #1 🚌\nas Cleo\nreact #1 🚌')
+        ana = s.console.person_named("Ana")
+        async with db.read() as session:
+            member_id = await session.scalar(select(Member.id).where(Member.display_name == "Ana"))
+        assert ana is not None and member_id is not None
+        await PrivacyService(s.core).member_left(member_id)
+        await s.core.settle()
+    assert "Good news" in s.last("DM → Cleo").text
+    assert "🚌 Chaperone — 2/2: Ben, Cleo" in s.entries[0].text
