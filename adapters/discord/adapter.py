@@ -17,7 +17,6 @@ import uuid
 from typing import Any
 
 import discord
-from aiolimiter import AsyncLimiter
 
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
@@ -29,6 +28,7 @@ from bot.emoji import Emoji, from_discord
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, Message, decode_custom_id
 from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
 
@@ -63,8 +63,9 @@ class DiscordAdapter(Outbound):
             cls = discord.AutoShardedClient if settings.sharded else discord.Client
             client = cls(intents=intents())
         self.client = client
-        # One DM at a time, evenly spaced: no burst that anti-spam heuristics would notice.
-        self._dm_limiter = AsyncLimiter(1, 60 / settings.dm_per_minute)
+        # DMs one at a time (no burst that anti-spam heuristics would notice), at the full
+        # configured rate over any minute.
+        self._dm_pacer = Pacer(settings.dm_per_minute, 60, burst=1)
         self._interactions: dict[str, discord.Interaction] = {}
         self._register()
         core.add_adapter(self)
@@ -275,18 +276,18 @@ class DiscordAdapter(Outbound):
         await channel.get_partial_message(int(ref.id)).delete()
 
     async def send_dm(self, user: UserRef, message: Message) -> Delivery:
-        async with self._dm_limiter:
-            try:
-                target = self.client.get_user(int(user.id)) or await self.client.fetch_user(int(user.id))
-                sent = await target.send(**self._kwargs(message))
-            except discord.Forbidden as exc:
-                if exc.code == DMS_CLOSED_CODE:
-                    return Delivery(DeliveryStatus.DMS_CLOSED, detail="50007")
-                return Delivery(DeliveryStatus.FAILED, detail=str(exc.code))
-            except discord.NotFound:
-                return Delivery(DeliveryStatus.NOT_FOUND)
-            except discord.HTTPException as exc:
-                return Delivery(DeliveryStatus.FAILED, detail=str(exc.status))
+        await self._dm_pacer.wait()
+        try:
+            target = self.client.get_user(int(user.id)) or await self.client.fetch_user(int(user.id))
+            sent = await target.send(**self._kwargs(message))
+        except discord.Forbidden as exc:
+            if exc.code == DMS_CLOSED_CODE:
+                return Delivery(DeliveryStatus.DMS_CLOSED, detail="50007")
+            return Delivery(DeliveryStatus.FAILED, detail=str(exc.code))
+        except discord.NotFound:
+            return Delivery(DeliveryStatus.NOT_FOUND)
+        except discord.HTTPException as exc:
+            return Delivery(DeliveryStatus.FAILED, detail=str(exc.status))
         return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("discord", str(sent.channel.id), None, True),
                                                         str(sent.id)))
 
@@ -417,6 +418,7 @@ class DiscordAdapter(Outbound):
 
     async def stop(self) -> None:
         await self.client.close()
+        self._dm_pacer.close()
 
 
 def _modal(spec: CommandSpec) -> discord.ui.Modal:

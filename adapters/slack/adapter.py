@@ -19,7 +19,6 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from aiolimiter import AsyncLimiter
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -34,6 +33,7 @@ from bot.emoji import Emoji, from_slack, to_slack_name
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, FormField, Message
 from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
 
@@ -65,7 +65,8 @@ class SlackAdapter(Outbound):
         self.app = AsyncApp(client=self.client, signing_secret=secrets.slack_signing_secret or "unset",
                             process_before_response=process_before_response, request_verification_enabled=True)
         self.post_interval = post_interval
-        self._limiters: dict[str, AsyncLimiter] = {}
+        # Slack: about one message per second per channel.
+        self._pacer = Pacer(1, post_interval)
         self._users: dict[str, tuple[float, dict[str, Any]]] = {}
         self._channels: dict[str, str] = {}
         self._bot_user_id: str | None = None
@@ -211,16 +212,10 @@ class SlackAdapter(Outbound):
                      platform_roles=self._roles(user))
 
     # ----- Outbound ----------------------------------------------------------------------------
-    def _limiter(self, channel_id: str) -> AsyncLimiter:
-        limiter = self._limiters.get(channel_id)
-        if limiter is None:
-            limiter = self._limiters[channel_id] = AsyncLimiter(1, self.post_interval)
-        return limiter
-
     async def _post(self, channel_id: str, message: Message, thread_ts: str | None = None) -> str:
-        async with self._limiter(channel_id):
-            response = await self.client.chat_postMessage(channel=channel_id, text=message.plain_text() or " ",
-                                                          blocks=to_blocks(message), thread_ts=thread_ts)
+        await self._pacer.wait(channel_id)
+        response = await self.client.chat_postMessage(channel=channel_id, text=message.plain_text() or " ",
+                                                      blocks=to_blocks(message), thread_ts=thread_ts)
         return str(response["ts"])
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
@@ -393,6 +388,7 @@ class SlackAdapter(Outbound):
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        self._pacer.close()
 
 
 def _form_for(spec: CommandSpec) -> Form:
