@@ -46,6 +46,21 @@ class DuplicateEvent(Exception):
     """The event's key was recorded by another delivery of the same event."""
 
 
+async def record_event_keys(session: AsyncSession, keys: list[str], at: datetime) -> set[str]:
+    """Record event keys as processed inside the caller's transaction; return the ones this
+    call recorded. A key already there (or recorded first by a concurrent twin: PostgreSQL
+    waits for the twin's commit) is left out: that delivery is a duplicate."""
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        return set()
+    builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    inserted = await session.scalars(builder(ProcessedEvent).values([{"key": key, "processed_at": at}
+                                                                    for key in unique])
+                                     .on_conflict_do_nothing(index_elements=["key"])
+                                     .returning(ProcessedEvent.key))
+    return set(inserted.all())
+
+
 class Core:
     """Configuration, storage, clock, jobs, translation, localisation and the adapters."""
 
@@ -183,10 +198,12 @@ class Core:
             builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
 
             async def _create(session: AsyncSession) -> Member | None:
-                await session.execute(builder(Member).values(**values)
-                                      .on_conflict_do_nothing(index_elements=["community_id", "user_id"]))
-                return await session.scalar(select(Member).where(Member.community_id == community.id,
-                                                                 Member.user_id == user_id))
+                # One statement creates the row or, when a concurrent first event won the race,
+                # touches it (a no-op update) so RETURNING hands back the row either way.
+                insert = builder(Member).values(**values)
+                insert = insert.on_conflict_do_update(index_elements=["community_id", "user_id"],
+                                                      set_={"user_id": insert.excluded.user_id})
+                return await session.scalar(select(Member).from_statement(insert.returning(Member)))
 
             created = await self.db.write_retrying(_create)
             assert created is not None
@@ -386,11 +403,7 @@ class Context:
         no-op (PostgreSQL waits for the twin's commit), and then this delivery stops."""
         if self.key_recorded:
             return
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
-        result = await session.execute(builder(ProcessedEvent).values(key=self.event.key,
-                                                                      processed_at=self.core.clock.now())
-                                       .on_conflict_do_nothing(index_elements=["key"]))
-        if not getattr(result, "rowcount", 1):
+        if not await record_event_keys(session, [self.event.key], self.core.clock.now()):
             raise DuplicateEvent(self.event.key)
 
     @asynccontextmanager

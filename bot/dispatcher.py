@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -128,14 +128,17 @@ class Dispatcher:
     async def _first_look(self, event: Event) -> tuple[bool, Member | None]:
         """One read for the two questions every event asks: seen before? who is this?"""
         community = self.core._communities.get(event.community.key) if event.community else None
+        seen = exists().where(ProcessedEvent.key == event.key)
         async with self.core.db.read() as session:
-            if await session.get(ProcessedEvent, event.key) is not None:
-                return True, None
             if community is None:
-                return False, None
-            member = await session.scalar(select(Member).where(Member.community_id == community.id,
-                                                               Member.user_id == event.actor.user.id))
-            return False, member
+                return bool(await session.scalar(select(seen))), None
+            # One statement: a one-row select that outer-joins the member (None when unknown).
+            one = select(literal(1).label("one")).subquery()
+            row = (await session.execute(
+                select(seen.label("seen"), Member).select_from(one).outerjoin(
+                    Member, and_(Member.community_id == community.id, Member.user_id == event.actor.user.id))
+            )).one()
+            return bool(row.seen), None if row.seen else row.Member
 
     async def _record(self, key: str) -> None:
         builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert

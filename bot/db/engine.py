@@ -46,7 +46,10 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Conflicts that a retry resolves: SQLite busy/locked, PostgreSQL 40001/40P01."""
+    """Conflicts that a retry resolves: SQLite busy/locked, PostgreSQL 40001/40P01, and a
+    pooled connection the server had closed (a restart): the retry gets a fresh one."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
     if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
         return True
     if isinstance(exc, DBAPIError):
@@ -74,14 +77,21 @@ class Database:
         else:
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = 10
-            kwargs["pool_pre_ping"] = True
+            # No ping per checkout (a round trip on every transaction): a connection found
+            # dead invalidates the pool, and write transactions retry it (``is_transient``).
+            kwargs["pool_recycle"] = 1800
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)
         self._writer_engine = self.engine.execution_options(**{_IMMEDIATE: True})
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
-        self._read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # PostgreSQL reads run without BEGIN/ROLLBACK round trips: under READ COMMITTED every
+        # statement takes its own snapshot anyway, so a read "transaction" guarantees nothing
+        # more than autocommit does. (SQLite keeps its deferred read transaction: there it does
+        # give one snapshot, and BEGIN costs no network round trip.)
+        reader = self.engine if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read_sessions = async_sessionmaker(reader, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self._writer_engine, expire_on_commit=False)
 
     @property
@@ -90,7 +100,8 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A read-only unit of work (a deferred transaction on SQLite)."""
+        """A read-only unit of work (a deferred transaction on SQLite, autocommit statements
+        on PostgreSQL). Never write here: use :meth:`write`."""
         async with self._read_sessions() as session:
             yield session
 

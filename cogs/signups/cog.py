@@ -40,7 +40,7 @@ from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.reconcile import Reconciler
 from cogs.signups.roster import roster_csv, roster_rows
 from cogs.signups.slots import check_custom_emoji, parse_slots
-from cogs.signups.store import Change, Refused, claim_slot, lock_signup, release_slot
+from cogs.signups.store import Change, Ledger, Refused, lock_signup
 
 log = logging.getLogger(__name__)
 
@@ -234,29 +234,18 @@ class SignupsCog(Cog):
 
     async def apply(self, session: AsyncSession, signup_id: int, slot: Slot | None, member_id: int, *,
                     add: bool | None, now: datetime, emoji_display: str = "") -> Outcome:
-        """The one claim/cancel transaction body every path uses (reaction, button, select,
-        resync). ``add=None`` toggles (a button pressed again cancels). The sign-up row is
-        locked first, so capacity and the per-family cap are checked against a stable count,
-        also across processes sharing one PostgreSQL."""
+        """One claim/cancel for the paths that come one at a time (button, select, resync).
+        ``add=None`` toggles (a button pressed again cancels). The sign-up row is locked
+        first, so capacity and the per-family cap are checked against a stable count, also
+        across processes sharing one PostgreSQL. Reactions come through
+        :class:`cogs.signups.batch.ReactionBatcher`, which applies the same :func:`decide`."""
         locked = await lock_signup(session, signup_id)
         if locked is None:
             return Outcome()
-        if slot is None:
-            if add:
-                return Outcome(refusal=Refused(NOT_A_SLOT, emoji=emoji_display, title=locked.title))
-            return Outcome()
-        if add is None:
-            held = await session.scalar(select(Claim.id).where(Claim.slot_id == slot.id,
-                                                               Claim.member_id == member_id))
-            add = held is None
-        if not add:
-            return Outcome(await release_slot(session, slot, member_id))
-        if locked.status != "open" or (locked.closes_at is not None and locked.closes_at <= now):
-            return Outcome(refusal=Refused(CLOSED, title=locked.title))
-        try:
-            return Outcome(await claim_slot(session, locked, slot, member_id, now))
-        except Refused as refused:
-            return Outcome(refusal=refused)
+        ledger = await Ledger.load(session, locked, [slot.id] if slot else [], [member_id])
+        outcome = decide(ledger, slot, member_id, add=add, now=now, emoji_display=emoji_display)
+        await ledger.flush(session)
+        return outcome
 
     @button("signup.toggle")
     async def on_toggle(self, ctx: Context, event: ButtonPressed) -> None:
@@ -523,11 +512,33 @@ class SignupsCog(Cog):
             ahead = signup.status != "cancelled" and (signup.when_at is None or signup.when_at > now)
             if not ahead:
                 continue
-            changes = await release_slot(session, slot, member.id)
+            ledger = await Ledger.load(session, signup, [slot.id], [member.id])
+            changes = ledger.release(slot, member.id)
+            await ledger.flush(session)
             promoted = [c for c in changes if c.member_id != member.id]
             await notices.queue_changes(self.core, session, signup_id, promoted, cause)
             self.refresh_card(signup_id)
         await session.flush()
+
+
+def decide(ledger: Ledger, slot: Slot | None, member_id: int, *, add: bool | None, now: datetime,
+           emoji_display: str = "") -> Outcome:
+    """The rules for one family's claim or cancellation, applied to a loaded ledger."""
+    signup = ledger.signup
+    if slot is None:
+        if add:
+            return Outcome(refusal=Refused(NOT_A_SLOT, emoji=emoji_display, title=signup.title))
+        return Outcome()
+    if add is None:
+        add = not ledger.holds(slot, member_id)
+    if not add:
+        return Outcome(ledger.release(slot, member_id))
+    if signup.status != "open" or (signup.closes_at is not None and signup.closes_at <= now):
+        return Outcome(refusal=Refused(CLOSED, title=signup.title))
+    try:
+        return Outcome(ledger.claim(slot, member_id, now))
+    except Refused as refused:
+        return Outcome(refusal=refused)
 
 
 def setup(core: Core) -> SignupsCog:

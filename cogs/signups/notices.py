@@ -9,6 +9,7 @@ a job scheduled twice with the same key is a no-op.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,23 +37,32 @@ def slot_label(slot: Slot) -> str:
     return f"{slot.emoji_display} {slot.label}".strip()
 
 
+def notice_items(signup_id: int, changes: list[Change], cause: str,
+                 at: datetime) -> list[tuple[dict[str, Any], datetime, str]]:
+    """One notice job per family whose state changed, keyed by cause, family and slot."""
+    return [({"signup": signup_id, "slot": change.slot_id, "member": change.member_id, "kind": change.kind,
+              "position": change.position}, at, f"signup:notice:{cause}:{change.member_id}:{change.slot_id}")
+            for change in changes]
+
+
+def refusal_item(member_id: int, msgid: str, params: dict[str, Any], dedupe_key: str,
+                 at: datetime) -> tuple[dict[str, Any], datetime, str]:
+    """Tell a family why their reaction was removed (closed, not a slot, over the cap),
+    durably and once per cause."""
+    return {"member": member_id, "msgid": msgid, "params": params}, at, dedupe_key
+
+
 async def queue_changes(core: Core, session: AsyncSession, signup_id: int, changes: list[Change],
                         cause: str) -> None:
-    """One notice job per family whose state changed, keyed by cause, family and slot."""
-    now = core.clock.now()
-    for change in changes:
-        await core.schedule(session, NOTICE_JOB, {
-            "signup": signup_id, "slot": change.slot_id, "member": change.member_id, "kind": change.kind,
-            "position": change.position}, now,
-            dedupe_key=f"signup:notice:{cause}:{change.member_id}:{change.slot_id}")
+    """Queue the notices for ``changes`` in the caller's transaction, in one statement."""
+    if changes:
+        await core.schedule_many(session, NOTICE_JOB, notice_items(signup_id, changes, cause, core.clock.now()))
 
 
 async def queue_refusal(core: Core, session: AsyncSession, member_id: int, msgid: str, params: dict[str, Any],
                         dedupe_key: str) -> None:
-    """Tell a family why their reaction was removed (closed, not a slot, over the cap),
-    durably and once per cause."""
-    await core.schedule(session, REFUSAL_JOB, {"member": member_id, "msgid": msgid, "params": params},
-                        core.clock.now(), dedupe_key=dedupe_key)
+    await core.schedule_many(session, REFUSAL_JOB, [refusal_item(member_id, msgid, params, dedupe_key,
+                                                                 core.clock.now())])
 
 
 async def send_notice(core: Core, payload: dict[str, Any]) -> None:
