@@ -21,17 +21,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import jobs as jobqueue
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.cog import Cog
 from bot.commands import CommandSpec
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.db.models import AuditEntry, Community, Member, ProcessedEvent
+from bot.db.models import AuditEntry, Community, Member
 from bot.errors import UserError
 from bot.events import Actor, Event
 from bot.i18n import Localizer
 from bot.messages import Message
 from bot.outbound import Delivery, DeliveryStatus, Outbound
+from bot.processed import record_event_keys
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
 from bot.roles import Role, highest, is_allowed
 from bot.translation import Translator
@@ -44,21 +46,6 @@ CHANNEL_PURPOSES = ("announcements", "general", "committee", "staff")
 
 class DuplicateEvent(Exception):
     """The event's key was recorded by another delivery of the same event."""
-
-
-async def record_event_keys(session: AsyncSession, keys: list[str], at: datetime) -> set[str]:
-    """Record event keys as processed inside the caller's transaction; return the ones this
-    call recorded. A key already there (or recorded first by a concurrent twin: PostgreSQL
-    waits for the twin's commit) is left out: that delivery is a duplicate."""
-    unique = list(dict.fromkeys(keys))
-    if not unique:
-        return set()
-    builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    inserted = await session.scalars(builder(ProcessedEvent).values([{"key": key, "processed_at": at}
-                                                                    for key in unique])
-                                     .on_conflict_do_nothing(index_elements=["key"])
-                                     .returning(ProcessedEvent.key))
-    return set(inserted.all())
 
 
 class Core:
@@ -87,6 +74,8 @@ class Core:
         from bot.debounce import Debouncer
 
         self.debouncer = Debouncer(config.signups.card_edit_delay_seconds)
+        #: families met for the first time together are created in one transaction
+        self._new_members: GroupCommit[int, dict[str, Any], Member] = GroupCommit(self._create_members)
         self.adapters: dict[str, Outbound] = {}
         self._communities: dict[str, Community] = {}
         self.cogs: list[Cog] = []
@@ -173,14 +162,15 @@ class Core:
         return created
 
     async def ensure_member(self, community: Community, actor: Actor, *, present: bool = True,
-                            known: Member | None = None) -> Member:
+                            known: Member | None = None, looked_up: bool = False) -> Member:
         """The member row for an actor, created on first sight and kept current (name, role).
         ``present`` False (a "member left" event) does not mark a departed member as back;
-        ``known`` is the row when the caller already read it."""
+        ``known`` is the row when the caller already read it (``looked_up`` with no row: the
+        caller looked and there is none yet)."""
         user_id = actor.user.id
         platform_role = highest(actor.platform_roles).value if actor.platform_roles else None
         row = known
-        if row is None:
+        if row is None and not looked_up:
             async with self.db.read() as session:
                 row = await session.scalar(
                     select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
@@ -195,19 +185,7 @@ class Core:
                       "role": Role.FAMILY.value, "platform_role": platform_role, "language": language,
                       "is_bot": actor.is_bot, "delivery": "channel", "dms_closed": False,
                       "joined_at": self.clock.now()}
-            builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
-
-            async def _create(session: AsyncSession) -> Member | None:
-                # One statement creates the row or, when a concurrent first event won the race,
-                # touches it (a no-op update) so RETURNING hands back the row either way.
-                insert = builder(Member).values(**values)
-                insert = insert.on_conflict_do_update(index_elements=["community_id", "user_id"],
-                                                      set_={"user_id": insert.excluded.user_id})
-                return await session.scalar(select(Member).from_statement(insert.returning(Member)))
-
-            created = await self.db.write_retrying(_create)
-            assert created is not None
-            return created
+            return await self._new_members.submit(community.id, values)
         elif ((actor.display_name and row.display_name != actor.display_name)
               or (row.left_at is not None and present) or row.platform_role != platform_role):
             async with self.db.write() as session:
@@ -226,6 +204,23 @@ class Core:
             )
         assert member is not None
         return member
+
+    async def _create_members(self, community_id: int, batch: list[dict[str, Any]]) -> list[Member]:
+        """Create the members first seen together (a burst of new families) in one statement.
+        A row a concurrent process created first is touched (a no-op update), so RETURNING
+        hands back every row either way."""
+        unique = list({values["user_id"]: values for values in batch}.values())
+        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+
+        async def _create(session: AsyncSession) -> dict[str, Member]:
+            insert = builder(Member).values(unique)
+            insert = insert.on_conflict_do_update(index_elements=["community_id", "user_id"],
+                                                  set_={"user_id": insert.excluded.user_id})
+            rows = await session.scalars(select(Member).from_statement(insert.returning(Member)))
+            return {row.user_id: row for row in rows}
+
+        created = await self.db.write_retrying(_create)
+        return [created[values["user_id"]] for values in batch]
 
     async def update_member(self, member_id: int, **changes: Any) -> Member | None:
         """Change profile fields of a member (language, timezone, quiet_hours, role, delivery)."""

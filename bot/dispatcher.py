@@ -14,11 +14,11 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cog import Cog
 from bot.commands import (
@@ -41,6 +41,7 @@ from bot.events import (
     MemberLeft,
 )
 from bot.i18n import N_
+from bot.processed import record_event_keys
 from bot.roles import is_allowed
 
 if TYPE_CHECKING:
@@ -54,6 +55,16 @@ MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see w
 MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
 MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was changed. "
                  "If it happens again, tell your teacher this code: {error_id}")
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What the first read of an event found. ``member_looked_up`` tells "no such member
+    yet" (create it) from "not looked for" (the community was not known yet)."""
+
+    seen: bool
+    member: Member | None = None
+    member_looked_up: bool = False
 
 
 class Dispatcher:
@@ -90,13 +101,13 @@ class Dispatcher:
     async def dispatch(self, event: Event) -> None:
         if event.actor.is_bot:
             return
-        processed, known = await self._first_look(event)
-        if processed:
+        look = await self._first_look(event)
+        if look.seen:
             log.debug("duplicate event %s ignored", event.key)
             return
         ctx: Context | None = None
         try:
-            ctx = await self._context(event, known)
+            ctx = await self._context(event, look)
             await self._route(ctx, event)
         except UserError as err:
             if ctx is not None:
@@ -125,31 +136,28 @@ class Dispatcher:
         except Exception:
             log.exception("could not send a private reply for event %s", ctx.event.key)
 
-    async def _first_look(self, event: Event) -> tuple[bool, Member | None]:
+    async def _first_look(self, event: Event) -> FirstLook:
         """One read for the two questions every event asks: seen before? who is this?"""
         community = self.core._communities.get(event.community.key) if event.community else None
         seen = exists().where(ProcessedEvent.key == event.key)
         async with self.core.db.read() as session:
             if community is None:
-                return bool(await session.scalar(select(seen))), None
+                return FirstLook(seen=bool(await session.scalar(select(seen))))
             # One statement: a one-row select that outer-joins the member (None when unknown).
             one = select(literal(1).label("one")).subquery()
             row = (await session.execute(
                 select(seen.label("seen"), Member).select_from(one).outerjoin(
                     Member, and_(Member.community_id == community.id, Member.user_id == event.actor.user.id))
             )).one()
-            return bool(row.seen), None if row.seen else row.Member
+            return FirstLook(seen=bool(row.seen), member=row.Member, member_looked_up=True)
 
     async def _record(self, key: str) -> None:
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
-
-        async def _insert(session: Any) -> None:
-            await session.execute(builder(ProcessedEvent).values(key=key, processed_at=self.core.clock.now())
-                                  .on_conflict_do_nothing(index_elements=["key"]))
+        async def _insert(session: AsyncSession) -> None:
+            await record_event_keys(session, [key], self.core.clock.now())
 
         await self.core.db.write_retrying(_insert)
 
-    async def _context(self, event: Event, known: Member | None = None) -> Context:
+    async def _context(self, event: Event, look: FirstLook | None = None) -> Context:
         from bot.core import Context
 
         core = self.core
@@ -161,8 +169,9 @@ class Dispatcher:
         else:
             community = await self._sole_community(event)
         if community is not None:
+            looked_up = look is not None and look.member_looked_up
             member = await core.ensure_member(community, event.actor, present=not isinstance(event, MemberLeft),
-                                              known=known)
+                                              known=look.member if look else None, looked_up=looked_up)
         interaction = getattr(event, "interaction", None)
         return Context(
             core=core, event=event, outbound=outbound, community=community, member=member,

@@ -35,6 +35,7 @@ from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
+from cogs.signups.batch import ReactionBatcher, ReactionRequest
 from cogs.signups.card import render_card, slots_of
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.reconcile import Reconciler
@@ -68,6 +69,7 @@ class SignupsCog(Cog):
         #: (sign-up id, emoji key or slot id) -> slot; slots never change once posted.
         self._slots: dict[tuple[int, str], Slot] = {}
         self.reconciler = Reconciler(self)
+        self.batcher = ReactionBatcher(self)
 
     # ----- creating ------------------------------------------------------------------------
     @command("signup create", "Post a volunteer sign-up families join by reacting",
@@ -204,19 +206,9 @@ class SignupsCog(Cog):
             await self._react(ctx, signup_id, event.emoji, event.message, add=False)
 
     async def _react(self, ctx: Context, signup_id: int, emoji: Emoji, message: MessageRef, *, add: bool) -> None:
-        member_id = ctx.require_member().id
-
-        async def work(session: AsyncSession) -> Outcome:
-            slot = await self.slot_by_key(session, signup_id, emoji.key)
-            outcome = await self.apply(session, signup_id, slot, member_id, add=add, now=ctx.now,
-                                       emoji_display=emoji.display)
-            await notices.queue_changes(self.core, session, signup_id, outcome.changes, ctx.event.key)
-            if outcome.refusal is not None:
-                await notices.queue_refusal(self.core, session, member_id, outcome.refusal.reason,
-                                            outcome.refusal.params, f"signup:refused:{ctx.event.key}")
-            return outcome
-
-        outcome = await ctx.transaction(work)
+        request = ReactionRequest(ctx.event.key, ctx.require_member().id, emoji, add, ctx.now)
+        outcome = await self.batcher.submit(signup_id, request)  # key recorded with the change
+        ctx.key_recorded = True
         if outcome.refusal is not None:
             await self.remove_reaction(ctx.outbound, message, emoji, ctx.user)
         if outcome.changes:

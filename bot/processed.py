@@ -1,0 +1,27 @@
+"""Processed event keys: how a redelivered event (a platform retry, a replay after a
+restart, a twin from another process) is recognised and applied at most once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ProcessedEvent
+
+
+async def record_event_keys(session: AsyncSession, keys: list[str], at: datetime) -> set[str]:
+    """Record event keys as processed inside the caller's transaction; return the ones this
+    call recorded. A key already there (or recorded first by a concurrent twin: PostgreSQL
+    waits for the twin's commit) is left out: that delivery is a duplicate."""
+    unique = list(dict.fromkeys(keys))
+    if not unique:
+        return set()
+    builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    inserted = await session.scalars(builder(ProcessedEvent).values([{"key": key, "processed_at": at}
+                                                                    for key in unique])
+                                     .on_conflict_do_nothing(index_elements=["key"])
+                                     .returning(ProcessedEvent.key))
+    return set(inserted.all())

@@ -1,0 +1,100 @@
+"""Reactions on one sign-up card share transactions (:class:`bot.batching.GroupCommit`).
+
+A new card draws its reactions in a burst, and every change on one sign-up is serialised by
+the lock on its row. So reactions on one card that queue up while a transaction runs go into
+the next one together: it records the events' keys, locks the sign-up once, loads the places
+involved once, applies each reaction in arrival order with the same rules as a single change
+(:func:`cogs.signups.cog.decide`), and writes places and notices back in a few statements.
+
+Per reaction nothing changes: its key is recorded in the same transaction as its effect (a
+redelivery gets :class:`~bot.core.DuplicateEvent`), and each affected family's notice is
+queued there too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.batching import GroupCommit
+from bot.core import Core, DuplicateEvent
+from bot.emoji import Emoji
+from bot.processed import record_event_keys
+from cogs.signups import notices
+from cogs.signups.store import Ledger, lock_signup
+
+if TYPE_CHECKING:
+    from cogs.signups.cog import Outcome, SignupsCog
+
+
+@dataclass(frozen=True)
+class ReactionRequest:
+    """One family's reaction added (``add``) or removed on a card."""
+
+    event_key: str
+    member_id: int
+    emoji: Emoji
+    add: bool
+    now: datetime
+
+
+class ReactionBatcher:
+    def __init__(self, cog: SignupsCog, *, max_batch: int = 64) -> None:
+        self.cog = cog
+        self.core: Core = cog.core
+        self._group: GroupCommit[int, ReactionRequest, Outcome] = GroupCommit(self._run, max_batch=max_batch)
+
+    async def submit(self, signup_id: int, request: ReactionRequest) -> Outcome:
+        """Apply one reaction (with whatever else is queued on this card) and return what it
+        did. Raises :class:`DuplicateEvent` for a key already recorded."""
+        return await self._group.submit(signup_id, request)
+
+    async def _run(self, signup_id: int, batch: list[ReactionRequest]) -> Sequence[Outcome | Exception]:
+        return await self.core.db.write_retrying(lambda session: self._apply(session, signup_id, batch))
+
+    async def _apply(self, session: AsyncSession, signup_id: int,
+                     batch: list[ReactionRequest]) -> list[Outcome | Exception]:
+        from cogs.signups.cog import Outcome, decide
+
+        recorded = await record_event_keys(session, [r.event_key for r in batch], self.core.clock.now())
+        results: list[Outcome | Exception] = []
+        live: list[ReactionRequest] = []
+        for request in batch:
+            if request.event_key in recorded:
+                recorded.discard(request.event_key)  # a twin inside this batch is a duplicate too
+                live.append(request)
+                results.append(Outcome())
+            else:
+                results.append(DuplicateEvent(request.event_key))
+        if not live:
+            return results
+        signup = await lock_signup(session, signup_id)
+        if signup is None:
+            return results
+        slots = {r.emoji.key: await self.cog.slot_by_key(session, signup_id, r.emoji.key) for r in live}
+        ledger = await Ledger.load(session, signup, [s.id for s in slots.values() if s is not None],
+                                   [r.member_id for r in live])
+        now = self.core.clock.now()
+        notice_items, refusal_items = [], []
+        for index, request in enumerate(batch):
+            if isinstance(results[index], Exception):
+                continue
+            outcome = decide(ledger, slots[request.emoji.key], request.member_id, add=request.add,
+                             now=request.now, emoji_display=request.emoji.display)
+            results[index] = outcome
+            notice_items += notices.notice_items(signup_id, outcome.changes, request.event_key, now)
+            if outcome.refusal is not None:
+                refusal_items.append(notices.refusal_item(request.member_id, outcome.refusal.reason,
+                                                          outcome.refusal.params,
+                                                          f"signup:refused:{request.event_key}", now))
+        await ledger.flush(session)
+        if notice_items:
+            await self.core.schedule_many(session, notices.NOTICE_JOB, notice_items)
+        if refusal_items:
+            await self.core.schedule_many(session, notices.REFUSAL_JOB, refusal_items)
+        return results
+
