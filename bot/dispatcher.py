@@ -17,9 +17,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, literal, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.batching import GroupCommit
 from bot.cog import Cog
 from bot.commands import (
     CommandSpec,
@@ -73,6 +74,8 @@ class Dispatcher:
         self.listeners: dict[type[Event], list[Handler]] = defaultdict(list)
         self.buttons: dict[str, Handler] = {}
         self.forms: dict[str, Handler] = {}
+        #: events arriving together share their first read (keyed by community id)
+        self._looks: GroupCommit[int | None, tuple[str, str], FirstLook] = GroupCommit(self._look_up)
 
     # ----- registration ------------------------------------------------------------------
     def register_cog(self, cog: Cog) -> None:
@@ -137,19 +140,23 @@ class Dispatcher:
             log.exception("could not send a private reply for event %s", ctx.event.key)
 
     async def _first_look(self, event: Event) -> FirstLook:
-        """One read for the two questions every event asks: seen before? who is this?"""
+        """The two questions every event asks first: seen before? who is this? Events that
+        arrive together (a burst of reactions) are looked up together, one read for all."""
         community = self.core._communities.get(event.community.key) if event.community else None
-        seen = exists().where(ProcessedEvent.key == event.key)
+        return await self._looks.submit(community.id if community else None, (event.key, event.actor.user.id))
+
+    async def _look_up(self, community_id: int | None, batch: list[tuple[str, str]]) -> list[FirstLook]:
+        keys = list(dict.fromkeys(key for key, _ in batch))
+        users = list(dict.fromkeys(user for _, user in batch))
+        members: dict[str, Member] = {}
         async with self.core.db.read() as session:
-            if community is None:
-                return FirstLook(seen=bool(await session.scalar(select(seen))))
-            # One statement: a one-row select that outer-joins the member (None when unknown).
-            one = select(literal(1).label("one")).subquery()
-            row = (await session.execute(
-                select(seen.label("seen"), Member).select_from(one).outerjoin(
-                    Member, and_(Member.community_id == community.id, Member.user_id == event.actor.user.id))
-            )).one()
-            return FirstLook(seen=bool(row.seen), member=row.Member, member_looked_up=True)
+            seen = set(await session.scalars(select(ProcessedEvent.key).where(ProcessedEvent.key.in_(keys))))
+            if community_id is not None:
+                rows = await session.scalars(select(Member).where(Member.community_id == community_id,
+                                                                  Member.user_id.in_(users)))
+                members = {member.user_id: member for member in rows}
+        return [FirstLook(seen=key in seen, member=members.get(user), member_looked_up=community_id is not None)
+                for key, user in batch]
 
     async def _record(self, key: str) -> None:
         async def _insert(session: AsyncSession) -> None:
