@@ -364,6 +364,24 @@ class DiscordAdapter(Outbound):
         return MemberInfo(user=user, display_name=member.display_name, is_bot=member.bot,
                           platform_roles=self._roles(member))
 
+    async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
+        """A custom emoji is usable on a card only if it belongs to this server: the cached
+        guild's emoji list, else Discord's answer for this guild (404: another server's)."""
+        if not emoji.is_custom:
+            return True
+        guild = self.client.get_guild(int(community.id))
+        if guild is None or not emoji.custom_id:
+            return None
+        if any(own.id == int(emoji.custom_id) for own in guild.emojis):
+            return True
+        try:
+            await guild.fetch_emoji(int(emoji.custom_id))
+        except discord.NotFound:
+            return False
+        except discord.HTTPException:
+            return None  # cannot tell: accept, as on platforms that cannot check
+        return True
+
     async def upload_file(self, destination: ChannelRef | UserRef, attachment: Attachment,
                           message: Message | None = None) -> MessageRef | None:
         with_file = Message(text=(message.text if message else ""), title=message.title if message else None,

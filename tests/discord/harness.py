@@ -57,6 +57,8 @@ class FakeDiscord:
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
     dm_channels: dict[int, int] = field(default_factory=dict)  # dm channel → user
     closed_dms: set[int] = field(default_factory=set)
+    #: custom emoji ids that belong to the test guild (any other is "another server's")
+    guild_emojis: set[int] = field(default_factory=set)
     rate_limit_once: set[str] = field(default_factory=set)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     reactions: dict[tuple[int, str], list[int]] = field(default_factory=dict)
@@ -146,6 +148,12 @@ class FakeDiscord:
                 if channel_id in self.dm_channels:
                     return json_response({"id": str(channel_id), "type": 1, "recipients": [
                         self.users.get(self.dm_channels[channel_id], user_payload(1, "x"))]})
+        if parts[0] == "guilds" and len(parts) == 4 and parts[2] == "emojis":
+            emoji_id = int(parts[3])
+            if emoji_id not in self.guild_emojis:
+                return json_response({"message": "Unknown Emoji", "code": 10014}, status=404)
+            return json_response({"id": str(emoji_id), "name": "ours", "roles": [], "require_colons": True,
+                                  "managed": False, "animated": False, "available": True})
         if parts[0] == "guilds" and len(parts) == 4 and parts[2] == "members":
             user = self.users.get(int(parts[3]))
             if user is None:

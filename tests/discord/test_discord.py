@@ -102,6 +102,7 @@ async def test_reactions_add_remove_on_an_uncached_message(driver: DiscordDriver
 
 
 async def test_custom_emoji_is_matched_by_id(driver: DiscordDriver) -> None:
+    driver.fake.guild_emojis.add(123456789012345678)
     teacher = await driver.person("Ms Lee", role=Role.TEACHER)
     ana = await driver.person("Ana")
     await driver.command(teacher, "signup create", title="Trip", slots="<:bus_custom:123456789012345678> Driver x1")
@@ -167,3 +168,11 @@ def test_application_commands_group_subcommands_and_put_required_options_first()
 def test_invite_url_has_exactly_the_needed_scopes() -> None:
     url = invite_url(123)
     assert "scope=bot+applications.commands" in url and "client_id=123" in url
+
+
+async def test_a_custom_emoji_from_another_server_is_refused_and_nothing_is_posted(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    await driver.command(teacher, "signup create", title="Trip", slots="<:theirs:223456789012345678> Driver x1")
+    assert driver.seen()[-1].where == "ephemeral:Ms Lee"
+    assert driver.seen()[-1].text.startswith("The emoji theirs is not available in this community")
+    assert not [s for s in driver.seen() if s.where.startswith("channel:")]
