@@ -387,13 +387,8 @@ class RelayCog(Cog):
         if message.delivered_message_id:
             return
         lang = message.target_language
-        result = await self.core.translator.translate(message.text, lang, source=message.source_language,
-                                                      community_id=community.id)
-        if result.ok:
-            text = result.text
-        else:
-            text = await self.core.localize(lang, "(Translation unavailable right now — original below.)") + \
-                "\n" + message.text
+        text, translated_ok = await self.core.translated(message.text, lang, source=message.source_language,
+                                                         community_id=community.id)
         name = teacher.display_name if teacher else ""
         body = Message(title=await self.core.localize(lang, "Answer to your question #{id} from {teacher}",
                                                       id=question.id, teacher=name),
@@ -404,14 +399,14 @@ class RelayCog(Cog):
         if delivery.status == DeliveryStatus.FAILED:
             raise ConnectionError(f"answer {message.id}: {delivery.detail}")
         async with self.core.db.write() as session:
-            values: dict[str, Any] = {"translated_text": result.text if result.ok else None}
+            values: dict[str, Any] = {"translated_text": text if translated_ok else None}
             if delivery.message is not None:
                 values.update(delivered_channel_id=delivery.message.channel.id,
                               delivered_message_id=delivery.message.id)
             else:
                 values.update(delivered_message_id="unreachable")
             await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(**values))
-            if not result.ok:
+            if not translated_ok:
                 await self.core.schedule(session, "relay.retranslate", {"message": message.id},
                                          self.core.clock.now() + RETRANSLATE_AFTER,
                                          dedupe_key=f"relay:retranslate:{message.id}")
