@@ -14,10 +14,10 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import __version__
 from bot.config import (
@@ -29,6 +29,9 @@ from bot.config import (
     find_config_path,
     load_config,
 )
+
+if TYPE_CHECKING:
+    from bot.db.engine import Database
 
 log = logging.getLogger("homeroom")
 
@@ -134,20 +137,30 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.asynccontextmanager
+async def _upgraded_database(config: Config) -> AsyncIterator[Database]:
+    """The configured database at the newest schema, disposed of afterwards: what every
+    one-shot command (migrate, translate, privacy report) starts from."""
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+
+    db = Database(config.database.url)
+    try:
+        await upgrade(db)
+        yield db
+    finally:
+        await db.dispose()
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     config, _ = load(args)
     _configure_logging(config, args)
 
     async def _go() -> None:
-        from bot.db.engine import Database
-        from bot.db.migrate import current_revision, upgrade
+        from bot.db.migrate import current_revision
 
-        db = Database(config.database.url)
-        try:
-            await upgrade(db)
+        async with _upgraded_database(config) as db:
             print(f"database at revision {await current_revision(db)}")
-        finally:
-            await db.dispose()
 
     asyncio.run(_go())
     return 0
@@ -159,17 +172,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
     async def _go() -> int:
         from bot.clock import SystemClock
-        from bot.db.engine import Database
-        from bot.db.migrate import upgrade
         from bot.translation.cli import run_translate_cli
 
-        db = Database(config.database.url)
-        try:
-            await upgrade(db)
+        async with _upgraded_database(config) as db:
             return await run_translate_cli(config, secrets, db, to=args.to, text=args.text, stats=args.stats,
                                            languages=args.languages, clock=SystemClock())
-        finally:
-            await db.dispose()
 
     return asyncio.run(_go())
 
@@ -180,17 +187,11 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
 
     async def _go() -> int:
         from bot.clock import SystemClock
-        from bot.db.engine import Database
-        from bot.db.migrate import upgrade
         from bot.retention import run_privacy_report
 
-        db = Database(config.database.url)
-        try:
-            await upgrade(db)
+        async with _upgraded_database(config) as db:
             print(await run_privacy_report(config, db, SystemClock()))
-            return 0
-        finally:
-            await db.dispose()
+        return 0
 
     return asyncio.run(_go())
 
