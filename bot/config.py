@@ -139,6 +139,8 @@ class DiscordSection(_Section):
     committee_roles: list[str] = Field(default_factory=lambda: ["Committee"])
     admin_roles: list[str] = Field(default_factory=lambda: ["Admin"])
     dm_per_minute: int = Field(default=30, ge=1, le=3000)
+    #: the privileged Server Members intent: hear when someone leaves the server
+    members_intent: bool = False
 
 
 class SlackSection(_Section):

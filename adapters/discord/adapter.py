@@ -37,14 +37,17 @@ DMS_CLOSED_CODE = 50007
 _ID = re.compile(r"^<[@#]!?(\d{15,25})>$|^(\d{15,25})$")
 
 
-def intents() -> discord.Intents:
+def intents(*, members: bool = False) -> discord.Intents:
     """Guilds, reactions, DMs and guild messages (for replies in threads). No privileged
-    intents: slash commands and DMs do not need message content."""
+    intents by default: slash commands and DMs do not need message content. ``members``
+    (the privileged Server Members intent, switched on in the developer portal too) lets the
+    bot hear when a family leaves the server, so their places and pending DMs are released."""
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.guild_reactions = True
     chosen.dm_messages = True
     chosen.guild_messages = True
+    chosen.members = members
     return chosen
 
 
@@ -61,7 +64,7 @@ class DiscordAdapter(Outbound):
         settings = core.config.discord
         if client is None:
             cls = discord.AutoShardedClient if settings.sharded else discord.Client
-            client = cls(intents=intents())
+            client = cls(intents=intents(members=settings.members_intent))
         self.client = client
         # DMs one at a time (no burst that anti-spam heuristics would notice), at the full
         # configured rate over any minute.

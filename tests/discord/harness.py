@@ -313,6 +313,12 @@ class DiscordDriver:
             "guild_id": str(GUILD_ID), "emoji": self._emoji(emoji), "type": 0, "burst": False})
         await self.settle()
 
+    async def leave(self, who: Person) -> None:
+        """GUILD_MEMBER_REMOVE (sent with the Server Members intent)."""
+        self.client._connection.parse_guild_member_remove({  # type: ignore[arg-type]
+            "guild_id": str(GUILD_ID), "user": user_payload(int(who.user_id), who.name)})
+        await self.settle()
+
     async def click(self, who: Person, message_id: str, label: str) -> None:
         message = self.fake.messages[int(message_id)]
         for row in message.get("components", []):

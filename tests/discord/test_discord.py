@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from adapters.console.harness import DEFAULT_START
+from adapters.discord.adapter import intents
 from adapters.discord.cli import invite_url
 from adapters.discord.commands import application_commands
 from bot.app import build_core
@@ -176,3 +177,20 @@ async def test_a_custom_emoji_from_another_server_is_refused_and_nothing_is_post
     assert driver.seen()[-1].where == "ephemeral:Ms Lee"
     assert driver.seen()[-1].text.startswith("The emoji theirs is not available in this community")
     assert not [s for s in driver.seen() if s.where.startswith("channel:")]
+
+
+def test_no_privileged_intent_is_asked_for_unless_members_is_switched_on() -> None:
+    default = intents()
+    assert not default.members and not default.message_content and not default.presences
+    assert intents(members=True).members
+
+
+async def test_a_family_that_leaves_the_server_frees_its_place_for_the_waitlist(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    ana, ben = await driver.person("Ana"), await driver.person("Ben")
+    await driver.command(teacher, "signup create", title="Trip", slots="🚌 Driver x1")
+    card = next(s for s in driver.seen() if s.where == "channel:general")
+    await driver.react(ana, card.message_id, "🚌")
+    await driver.react(ben, card.message_id, "🚌")
+    await driver.leave(ana)
+    assert [s for s in driver.seen() if s.where == "dm:Ben"][-1].text.startswith("Good news")
