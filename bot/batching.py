@@ -15,6 +15,7 @@ exception (a duplicate event, say); that request's caller gets it raised.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
@@ -35,23 +36,31 @@ class GroupCommit(Generic[K, R, T]):
     async def submit(self, key: K, request: R) -> T:
         """Run ``request`` in the next transaction for ``key`` and return its answer."""
         answer: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queues.setdefault(key, []).append((request, answer))
-        if key not in self._drainers:
-            self._drainers[key] = asyncio.create_task(self._drain(key))
+        queue = self._queues.setdefault(key, [])
+        queue.append((request, answer))
+        drainer = self._drainers.get(key)
+        if drainer is None or drainer.done():
+            drainer = self._drainers[key] = asyncio.create_task(self._drain(key, queue))
+            drainer.add_done_callback(functools.partial(self._drained, key))
         # Shielded: a caller that gives up does not cancel work other requests share.
         return await asyncio.shield(answer)
 
-    async def _drain(self, key: K) -> None:
-        queue = self._queues[key]
-        try:
-            while queue:
-                batch = queue[:self.max_batch]
-                del queue[:self.max_batch]
-                await self._run(key, batch)
-        finally:
-            del self._drainers[key]
-            if not queue:
-                del self._queues[key]
+    async def _drain(self, key: K, queue: list[tuple[R, asyncio.Future[T]]]) -> None:
+        while queue:  # a request stays queued until it is answered
+            batch = queue[:self.max_batch]
+            await self._run(key, batch)
+            del queue[:len(batch)]
+
+    def _drained(self, key: K, task: asyncio.Task[None]) -> None:
+        """Forget a finished drainer; if it was cancelled (shutting down) or broke, answer
+        whoever is still waiting instead of leaving them hanging."""
+        if self._drainers.get(key) is not task:
+            return  # a newer drainer already took over this key
+        del self._drainers[key]
+        queue = self._queues.pop(key, [])
+        error = RuntimeError("shutting down") if task.cancelled() else task.exception()
+        for _, future in queue:
+            _settle(future, error if isinstance(error, Exception) else RuntimeError("request not run"))
 
     async def _run(self, key: K, batch: list[tuple[R, asyncio.Future[T]]]) -> None:
         try:

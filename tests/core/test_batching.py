@@ -105,3 +105,14 @@ async def test_a_caller_that_gives_up_does_not_cancel_the_shared_batch() -> None
     runner.gate.set()
     assert await group.submit("card", 5) == 10
     assert runner.batches[0] == ("card", [1])
+
+
+async def test_callers_are_answered_when_the_drainer_is_cancelled() -> None:
+    runner = Recorder()
+    runner.gate.clear()
+    group: GroupCommit[str, int, int] = GroupCommit(runner)
+    waiting = asyncio.create_task(group.submit("card", 1))
+    await asyncio.sleep(0)
+    group._drainers["card"].cancel()
+    with pytest.raises(RuntimeError, match="shutting down"):
+        await asyncio.wait_for(waiting, timeout=30)
