@@ -22,10 +22,14 @@ from pyrate_limiter import BucketFactory, InMemoryBucket, Limiter, MonotonicCloc
 
 
 class _BucketPerKey(BucketFactory):
-    """One sliding window per key (a Slack channel has its own limit), created on first use."""
+    """One sliding window per key (a Slack channel has its own limit), created on first use.
+
+    Old entries are dropped here, on the caller's path, once a window holds twice what its
+    rates can count: no background leaker thread per pacer."""
 
     def __init__(self, rates: list[Rate]) -> None:
         self._rates = rates
+        self._keep = 2 * max(rate.limit for rate in rates)
         self._clock = MonotonicClock()
         self._buckets: dict[str, InMemoryBucket] = {}
 
@@ -35,11 +39,10 @@ class _BucketPerKey(BucketFactory):
     def get(self, item: RateItem) -> InMemoryBucket:
         bucket = self._buckets.get(item.name)
         if bucket is None:
-            bucket = self._buckets[item.name] = self.create(InMemoryBucket, self._rates)
+            bucket = self._buckets[item.name] = InMemoryBucket(self._rates)
+        elif len(bucket.items) > self._keep:
+            bucket.leak(item.timestamp)
         return bucket
-
-    def owned_buckets(self) -> list:  # type: ignore[type-arg]
-        return list(self._buckets.values())
 
 
 class Pacer:
@@ -69,7 +72,3 @@ class Pacer:
         if limiter is None:
             limiter = self._limiters[key] = Limiter(self._buckets, buffer_ms=self._margin_ms)
         await limiter.try_acquire_async(key)
-
-    def close(self) -> None:
-        """Stop the background clean-up of old entries (at shutdown)."""
-        self._buckets.close()

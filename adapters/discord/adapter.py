@@ -439,7 +439,6 @@ class DiscordAdapter(Outbound):
 
     async def stop(self) -> None:
         await self.client.close()
-        self._dm_pacer.close()
 
 
 def _modal(spec: CommandSpec) -> discord.ui.Modal:

@@ -388,7 +388,6 @@ class SlackAdapter(Outbound):
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
-        self._pacer.close()
 
 
 def _form_for(spec: CommandSpec) -> Form:
