@@ -4,7 +4,7 @@ A new card draws its reactions in a burst, and every change on one sign-up is se
 the lock on its row. So reactions on one card that queue up while a transaction runs go into
 the next one together: it records the events' keys, locks the sign-up once, loads the places
 involved once, applies each reaction in arrival order with the same rules as a single change
-(:func:`cogs.signups.cog.decide`), and writes places and notices back in a few statements.
+(:func:`cogs.signups.rules.decide`), and writes places and notices back in a few statements.
 
 Per reaction nothing changes: its key is recorded in the same transaction as its effect (a
 redelivery gets :class:`~bot.core.DuplicateEvent`), and each affected family's notice is
@@ -25,10 +25,11 @@ from bot.core import Core, DuplicateEvent
 from bot.emoji import Emoji
 from bot.processed import record_event_keys
 from cogs.signups import notices
+from cogs.signups.rules import Outcome, decide
 from cogs.signups.store import Ledger, lock_signup
 
 if TYPE_CHECKING:
-    from cogs.signups.cog import Outcome, SignupsCog
+    from cogs.signups.cog import SignupsCog
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,6 @@ class ReactionBatcher:
 
     async def _apply(self, session: AsyncSession, signup_id: int,
                      batch: list[ReactionRequest]) -> list[Outcome | Exception]:
-        from cogs.signups.cog import Outcome, decide
-
         recorded = await record_event_keys(session, [r.event_key for r in batch], self.core.clock.now())
         results: list[Outcome | Exception] = []
         live: list[ReactionRequest] = []

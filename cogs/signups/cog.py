@@ -12,7 +12,6 @@ the database. Reconciliation after downtime lives in :mod:`cogs.signups.reconcil
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,23 +39,11 @@ from cogs.signups.card import render_card, slots_of
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.reconcile import Reconciler
 from cogs.signups.roster import roster_csv, roster_rows
+from cogs.signups.rules import CLOSED, CLOSED_PRESS, Outcome, decide
 from cogs.signups.slots import check_custom_emoji, parse_slots
-from cogs.signups.store import Change, Ledger, Refused, lock_signup
+from cogs.signups.store import Ledger, lock_signup
 
 log = logging.getLogger(__name__)
-
-NOT_A_SLOT = "{emoji} is not one of the slots on \"{title}\"; I removed it."
-CLOSED = "Sign-ups for \"{title}\" are closed, so I removed your reaction."
-CLOSED_PRESS = "Sign-ups for \"{title}\" are closed."
-
-
-@dataclass
-class Outcome:
-    """What one claim/cancel transaction did: the changes, or why nothing changed."""
-
-    changes: list[Change] = field(default_factory=list)
-    refusal: Refused | None = None
-
 
 class SignupsCog(Cog):
     name = "signups"
@@ -230,7 +217,7 @@ class SignupsCog(Cog):
         ``add=None`` toggles (a button pressed again cancels). The sign-up row is locked
         first, so capacity and the per-family cap are checked against a stable count, also
         across processes sharing one PostgreSQL. Reactions come through
-        :class:`cogs.signups.batch.ReactionBatcher`, which applies the same :func:`decide`."""
+        :class:`cogs.signups.batch.ReactionBatcher`, which applies the same :func:`~cogs.signups.rules.decide`."""
         locked = await lock_signup(session, signup_id)
         if locked is None:
             return Outcome()
@@ -511,26 +498,6 @@ class SignupsCog(Cog):
             await notices.queue_changes(self.core, session, signup_id, promoted, cause)
             self.refresh_card(signup_id)
         await session.flush()
-
-
-def decide(ledger: Ledger, slot: Slot | None, member_id: int, *, add: bool | None, now: datetime,
-           emoji_display: str = "") -> Outcome:
-    """The rules for one family's claim or cancellation, applied to a loaded ledger."""
-    signup = ledger.signup
-    if slot is None:
-        if add:
-            return Outcome(refusal=Refused(NOT_A_SLOT, emoji=emoji_display, title=signup.title))
-        return Outcome()
-    if add is None:
-        add = not ledger.holds(slot, member_id)
-    if not add:
-        return Outcome(ledger.release(slot, member_id))
-    if signup.status != "open" or (signup.closes_at is not None and signup.closes_at <= now):
-        return Outcome(refusal=Refused(CLOSED, title=signup.title))
-    try:
-        return Outcome(ledger.claim(slot, member_id, now))
-    except Refused as refused:
-        return Outcome(refusal=refused)
 
 
 def setup(core: Core) -> SignupsCog:
