@@ -40,6 +40,18 @@ def _is_teacher(member: Member) -> bool:
         member.role, member.platform_role)
 
 
+def checked_message(text: str) -> str:
+    """A family's question or a teacher's answer, trimmed; empty or over the relay's limit
+    is refused with the numbers, before anything is stored."""
+    text = text.strip()
+    if not text:
+        raise UserError("Your message is empty.")
+    if len(text) > MAX_LENGTH:
+        raise UserError("Your message is {length} characters long; please send it in parts of at most {max} "
+                        "characters.", length=len(text), max=MAX_LENGTH)
+    return text
+
+
 class RelayCog(Cog):
     name = "relay"
     personal_data_models = (Question, RelayMessage, OfficeHours, FaqEntry)
@@ -72,12 +84,7 @@ class RelayCog(Cog):
 
     async def _intake(self, ctx: Context, text: str, *, teacher: UserRef | None) -> None:
         community, member = ctx.require_community(), ctx.require_member()
-        text = text.strip()
-        if not text:
-            raise UserError("Your message is empty.")
-        if len(text) > MAX_LENGTH:
-            raise UserError("Your message is {length} characters long; please send it in parts of at most {max} "
-                            "characters.", length=len(text), max=MAX_LENGTH)
+        text = checked_message(text)
         teachers = await self._teachers(community.id)
         chosen: Member | None = None
         if teacher is not None:
@@ -352,12 +359,7 @@ class RelayCog(Cog):
         return question
 
     async def _answer(self, ctx: Context, question_id: int, text: str) -> None:
-        text = text.strip()
-        if not text:
-            raise UserError("Your message is empty.")
-        if len(text) > MAX_LENGTH:
-            raise UserError("Your message is {length} characters long; please send it in parts of at most {max} "
-                            "characters.", length=len(text), max=MAX_LENGTH)
+        text = checked_message(text)
         member = ctx.require_member()
         question = await self._question_for_staff(ctx, question_id)
         community = ctx.require_community()
