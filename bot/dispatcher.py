@@ -37,11 +37,13 @@ from bot.errors import UserError
 from bot.events import (
     ButtonPressed,
     CommandInvoked,
+    DirectMessage,
     Event,
     FormSubmitted,
     MemberLeft,
 )
 from bot.i18n import N_
+from bot.messages import Message
 from bot.processed import record_event_keys
 from bot.roles import is_allowed
 
@@ -104,7 +106,16 @@ class Dispatcher:
     async def dispatch(self, event: Event) -> None:
         if event.actor.is_bot:
             return
-        look = await self._first_look(event)
+        try:
+            look = await self._first_look(event)
+        except Exception:
+            # The database cannot be read even after retries: nothing can be attributed or
+            # stored, but whoever wrote or clicked is told, so nothing they sent vanishes silently.
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("could not read the database for %s event %s (error id %s)", type(event).__name__,
+                          event.key, error_id)
+            await self._apologise_unattributed(event, error_id)
+            return
         if look.seen:
             log.debug("duplicate event %s ignored", event.key)
             return
@@ -133,6 +144,21 @@ class Dispatcher:
         if ctx is not None and not ctx.key_recorded:
             await self._record(event.key)
 
+    async def _apologise_unattributed(self, event: Event, error_id: str) -> None:
+        """The apology when not even the sender's language can be read: privately in the
+        interaction, or by DM for a direct message. (Reactions are not answered: the
+        start-up reconciliation applies the ones that were missed.)"""
+        text = MSG_APOLOGY.format(error_id=error_id)
+        try:
+            outbound = self.core.outbound(event.platform)
+            interaction = getattr(event, "interaction", None)
+            if interaction is not None:
+                await outbound.reply_private(interaction, Message(text=text))
+            elif isinstance(event, DirectMessage):
+                await outbound.send_dm(event.actor.user, Message(text=text))
+        except Exception:
+            log.exception("could not apologise for event %s", event.key)
+
     async def _safe_reply(self, ctx: Context, msgid: str, params: dict[str, Any]) -> None:
         try:
             await ctx.reply(msgid, **params)
@@ -148,13 +174,16 @@ class Dispatcher:
     async def _look_up(self, community_id: int | None, batch: list[tuple[str, str]]) -> list[FirstLook]:
         keys = list(dict.fromkeys(key for key, _ in batch))
         users = list(dict.fromkeys(user for _, user in batch))
-        members: dict[str, Member] = {}
-        async with self.core.db.read() as session:
+
+        async def read(session: AsyncSession) -> tuple[set[str], dict[str, Member]]:
             seen = set(await session.scalars(select(ProcessedEvent.key).where(ProcessedEvent.key.in_(keys))))
-            if community_id is not None:
-                rows = await session.scalars(select(Member).where(Member.community_id == community_id,
-                                                                  Member.user_id.in_(users)))
-                members = {member.user_id: member for member in rows}
+            if community_id is None:
+                return seen, {}
+            rows = await session.scalars(select(Member).where(Member.community_id == community_id,
+                                                              Member.user_id.in_(users)))
+            return seen, {member.user_id: member for member in rows}
+
+        seen, members = await self.core.db.read_retrying(read)
         return [FirstLook(seen=key in seen, member=members.get(user), member_looked_up=community_id is not None)
                 for key, user in batch]
 

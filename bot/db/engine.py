@@ -137,6 +137,19 @@ class Database:
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
+    async def read_retrying(self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 4) -> T:
+        """Run ``work`` in a read session, retrying transient errors (a pooled connection
+        the server closed, SQLite busy) with jitter."""
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.read() as session:
+                    return await work(session)
+            except (OperationalError, DBAPIError) as exc:
+                if attempt == attempts or not is_transient(exc):
+                    raise
+                await asyncio.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
     async def create_all(self) -> None:
         """Create every table from the models (tests); production uses Alembic migrations."""
         from bot.db.base import Base

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.app import build_core
 from bot.clock import ManualClock
@@ -157,3 +158,47 @@ async def test_reply_to_event_without_interaction_goes_by_dm(db: Database) -> No
                                     channel=event.channel)
     await core.dispatch(no_interaction)
     assert outbound.dms and outbound.dms[0][1] == Message(text="Counted.")
+
+
+def unreadable(monkeypatch: pytest.MonkeyPatch, db: Database) -> None:
+    async def fail(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(db, "read_retrying", fail)
+
+
+async def test_a_direct_message_that_cannot_be_read_in_is_answered_with_an_apology(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    core, cog, outbound = make_core(db)
+    unreadable(monkeypatch, db)
+    channel = ChannelRef("test", "dm", None, is_dm=True)
+    await core.dispatch(DirectMessage(key="dm3", actor=Actor(user=UserRef("test", "fam")), community=None,
+                                      text="Is school open tomorrow?", message=MessageRef(channel, "3")))
+    [(user, message)] = outbound.dms
+    assert user == UserRef("test", "fam")
+    assert message.text.startswith("Sorry, something went wrong on our side")
+    assert cog.dms == []
+
+
+async def test_a_command_that_cannot_be_read_in_is_answered_privately(db: Database,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    core, cog, outbound = make_core(db)
+    unreadable(monkeypatch, db)
+    await core.dispatch(invoke("bump", "k9"))
+    [(_, message)] = outbound.private
+    assert "tell your teacher this code" in message.text
+    assert cog.count == 0
+
+
+async def test_a_connection_the_server_closed_is_retried_for_reads(db: Database) -> None:
+    calls = 0
+
+    async def flaky(session: object) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise DBAPIError("SELECT 1", {}, Exception("closed"), connection_invalidated=True)
+        return 7
+
+    assert await db.read_retrying(flaky) == 7
+    assert calls == 2
