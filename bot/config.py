@@ -148,7 +148,6 @@ class SlackSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=0, le=65535)
     public_url: str = "https://homeroom.example.org"
-    oauth: bool = False
     teacher_users: list[str] = Field(default_factory=list)
     committee_users: list[str] = Field(default_factory=list)
     admin_users: list[str] = Field(default_factory=list)
@@ -215,8 +214,6 @@ class Secrets:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
-    slack_client_id: str | None = None
-    slack_client_secret: str | None = None
     deepl_api_key: str | None = None
     microsoft_translator_key: str | None = None
     libretranslate_api_key: str | None = None
@@ -226,8 +223,6 @@ class Secrets:
         "slack_bot_token": "SLACK_BOT_TOKEN",
         "slack_signing_secret": "SLACK_SIGNING_SECRET",
         "slack_app_token": "SLACK_APP_TOKEN",
-        "slack_client_id": "SLACK_CLIENT_ID",
-        "slack_client_secret": "SLACK_CLIENT_SECRET",
         "deepl_api_key": "DEEPL_API_KEY",
         "microsoft_translator_key": "MICROSOFT_TRANSLATOR_KEY",
         "libretranslate_api_key": "LIBRETRANSLATE_API_KEY",
@@ -333,15 +328,12 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
     if "discord" in adapters and not secrets.discord_token:
         raise ConfigError("DISCORD_TOKEN: environment variable required for the discord adapter")
     if "slack" in adapters:
-        if not secrets.slack_bot_token and not config.slack.oauth:
+        if not secrets.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN: environment variable required for the slack adapter")
         if config.slack.mode == "http" and not secrets.slack_signing_secret:
             raise ConfigError("SLACK_SIGNING_SECRET: environment variable required when slack.mode is \"http\"")
         if config.slack.mode == "socket" and not secrets.slack_app_token:
             raise ConfigError("SLACK_APP_TOKEN: environment variable required when slack.mode is \"socket\"")
-        if config.slack.oauth and not (secrets.slack_client_id and secrets.slack_client_secret):
-            raise ConfigError("SLACK_CLIENT_ID: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are required when "
-                              "slack.oauth is true")
     providers = {config.translation.provider} | {
         c.translation_provider for c in config.communities.values() if c.translation_provider
     }
