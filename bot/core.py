@@ -32,7 +32,7 @@ from bot.errors import UserError
 from bot.events import Actor, Event
 from bot.i18n import Localizer
 from bot.messages import Message
-from bot.outbound import Delivery, DeliveryStatus, Outbound
+from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, Outbound
 from bot.processed import record_event_keys
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
 from bot.roles import Role, highest, is_allowed
@@ -69,7 +69,7 @@ class Core:
         self.i18n = localizer or Localizer(translator)
         self.jobs = jobqueue.JobRunner(
             db, clock, lease_seconds=config.jobs.lease_seconds, batch_size=config.jobs.batch_size,
-            poll_seconds=config.jobs.poll_seconds,
+            poll_seconds=config.jobs.poll_seconds, platforms=lambda: set(self.adapters),
         )
         from bot.debounce import Debouncer
 
@@ -98,7 +98,7 @@ class Core:
         try:
             return self.adapters[platform]
         except KeyError:
-            raise LookupError(f"no adapter connected for platform {platform!r}") from None
+            raise AdapterMissing(platform) from None
 
     async def dispatch(self, event: Event) -> None:
         await self.dispatcher.dispatch(event)

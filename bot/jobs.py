@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Job
+from bot.outbound import AdapterMissing
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ class JobRunner:
         batch_size: int = 20,
         poll_seconds: float = 1.0,
         worker_id: str | None = None,
+        platforms: Callable[[], set[str]] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -130,6 +132,8 @@ class JobRunner:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        #: the platforms this process has adapters for (None: it serves every job)
+        self.platforms = platforms
         self.handlers: dict[str, JobHandler] = {}
         self._wake = asyncio.Event()
         self._stopping = False
@@ -153,7 +157,10 @@ class JobRunner:
                 and_(Job.status == "pending", Job.run_at <= now),
                 and_(Job.status == "running", Job.lease_until < now),
             )
-            query = select(Job).where(due).order_by(Job.run_at, Job.id).limit(limit)
+            query = select(Job).where(due)
+            if self.platforms is not None:  # jobs stamped for a platform this process lacks wait
+                query = query.where(or_(Job.platform.is_(None), Job.platform.in_(sorted(self.platforms()))))
+            query = query.order_by(Job.run_at, Job.id).limit(limit)
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             jobs = list((await session.scalars(query)).all())
@@ -166,7 +173,8 @@ class JobRunner:
 
         return await self.db.write_retrying(_claim)
 
-    async def _finish(self, job: Job, *, error: str | None = None, retry_at: datetime | None = None) -> None:
+    async def _finish(self, job: Job, *, error: str | None = None, retry_at: datetime | None = None,
+                      platform: str | None = None) -> None:
         now = self.clock.now()
 
         async def _update(session: AsyncSession) -> None:
@@ -174,6 +182,8 @@ class JobRunner:
             if retry_at is not None:
                 values = {"status": "pending", "run_at": retry_at, "lease_owner": None, "lease_until": None,
                           "attempts": Job.attempts - (0 if error else 1), "last_error": error}
+                if platform is not None:
+                    values["platform"] = platform
             elif error is None:
                 values = {"status": "done", "finished_at": now, "lease_owner": None, "lease_until": None}
             elif job.attempts >= job.max_attempts:
@@ -200,6 +210,12 @@ class JobRunner:
             await handler(ctx)
         except RetryLater as later:
             await self._finish(job, retry_at=later.at)
+        except AdapterMissing as missing:
+            # Another process sharing the database has this platform's adapter: stamp the job
+            # so only such a process claims it (not counted as an attempt; handlers are
+            # idempotent). With no such process it waits, rather than failing or spinning.
+            log.info("job %s (%s) needs the %s adapter; handed over", job.id, job.kind, missing.platform)
+            await self._finish(job, retry_at=self.clock.now(), platform=missing.platform)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -68,6 +68,15 @@ class MemberInfo:
     in_community: bool = True
 
 
+class AdapterMissing(LookupError):
+    """This process has no adapter for ``platform`` (another process sharing the database
+    may have one: a job that needs it is handed over, see :class:`bot.jobs.JobRunner`)."""
+
+    def __init__(self, platform: str) -> None:
+        super().__init__(f"no adapter connected for platform {platform!r}")
+        self.platform = platform
+
+
 class Outbound(ABC):
     """What the core and cogs may ask of a platform.
 

@@ -88,6 +88,9 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: the platform this job turned out to need, stamped by a worker that lacked its adapter
+    #: (None: any worker may take it)
+    platform: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class AuditEntry(Base):

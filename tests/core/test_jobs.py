@@ -12,6 +12,7 @@ from bot.clock import ManualClock
 from bot.db.engine import Database
 from bot.db.models import Job
 from bot.jobs import JobContext, JobRunner, RetryLater, backoff, cancel, schedule
+from bot.outbound import AdapterMissing
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
 
@@ -146,3 +147,28 @@ async def test_cancel_by_prefix_only_touches_pending_matches(db: Database) -> No
     async with db.read() as session:
         statuses = {j.dedupe_key: j.status for j in (await session.scalars(select(Job))).all()}
     assert statuses == {"signup:1:a": "cancelled", "signup:1:b": "cancelled", "signup:10:a": "pending"}
+
+
+async def test_a_job_for_a_platform_this_process_lacks_is_handed_to_a_process_that_has_it(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START, kind="deliver")
+    delivered: list[int] = []
+
+    async def no_adapter_here(job: JobContext) -> None:
+        raise AdapterMissing("discord")
+
+    async def deliver(job: JobContext) -> None:
+        delivered.append(job.payload["n"])
+
+    slack_only = JobRunner(db, clock, worker_id="slack", platforms=lambda: {"slack"})
+    discord_too = JobRunner(db, clock, worker_id="discord", platforms=lambda: {"discord", "slack"})
+    slack_only.register("deliver", no_adapter_here)
+    discord_too.register("deliver", deliver)
+
+    assert await slack_only.run_due() == 1
+    async with db.read() as session:
+        job = (await session.scalars(select(Job))).one()
+    assert (job.status, job.platform, job.attempts) == ("pending", "discord", 0)  # not counted as a failure
+    assert await slack_only.run_due() == 0  # it no longer claims what it cannot deliver
+    assert await discord_too.run_due() == 1
+    assert delivered == [0]

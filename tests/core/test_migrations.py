@@ -56,4 +56,34 @@ async def test_migrations_match_the_models(db: Database) -> None:
 
     async with db.engine.connect() as conn:
         differences = await conn.run_sync(diff)
-    assert differences == [], "models changed without a migration: run python -m bot.db.autogen"
+    assert differences == [], 'models changed without a migration: run python -m bot.db.autogen "what changed"'
+
+
+async def test_a_database_built_by_the_first_release_upgrades_with_its_data(db: Database) -> None:
+    await _empty(db)
+    await upgrade(db, "0001")
+    async with db.engine.begin() as conn:
+        for statement in (
+            "INSERT INTO communities (id, platform, external_id, name, default_language, timezone, settings, "
+            "created_at) VALUES (1, 'console', 'school', 'School', 'en', 'UTC', '{}', '2026-09-01 12:00:00')",
+            "INSERT INTO members (id, community_id, user_id, display_name, role, delivery, dms_closed, is_bot, "
+            "joined_at) VALUES (7, 1, 'u7', 'Ana', 'family', 'channel', false, false, '2026-09-01 12:00:00')",
+            "INSERT INTO signups (id, community_id, title, description, language, channel_id, mode, per_family, "
+            "reminders, status, created_at) VALUES (3, 1, 'Fair', '', 'en', 'general', 'reactions', 1, '24h', "
+            "'open', '2026-09-01 12:00:00')",
+            "INSERT INTO signup_slots (id, signup_id, position, emoji_key, emoji_display, label, capacity) "
+            "VALUES (5, 3, 0, 'b', 'b', 'Baker', 2)",
+            "INSERT INTO signup_claims (signup_id, slot_id, member_id, status, claimed_at) "
+            "VALUES (3, 5, 7, 'confirmed', '2026-09-01 12:00:00')",
+        ):
+            await conn.exec_driver_sql(statement)
+    await upgrade(db)
+    assert await current_revision(db) == head_revision()
+    async with db.engine.begin() as conn:
+        if db.is_sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        await conn.exec_driver_sql("DELETE FROM members WHERE id = 7")
+        rows = (await conn.exec_driver_sql("SELECT member_id, status FROM signup_claims")).all()
+        platforms = (await conn.exec_driver_sql("SELECT count(*) FROM jobs WHERE platform IS NULL")).scalar()
+    assert [tuple(row) for row in rows] == [(None, "confirmed")]  # the place outlives its holder
+    assert platforms == 0

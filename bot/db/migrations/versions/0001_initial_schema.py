@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-30 03:58:10.835064
+Create Date: 2026-11-24 16:44:42.910207
 """
 from collections.abc import Sequence
 
@@ -390,11 +390,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('signup_id', sa.Integer(), nullable=False),
     sa.Column('slot_id', sa.Integer(), nullable=False),
-    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('claimed_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status in ('confirmed', 'waitlisted')", name=op.f('ck_signup_claims_status_known')),
-    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_signup_claims_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_signup_claims_member_id_members'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['signup_id'], ['signups.id'], name=op.f('fk_signup_claims_signup_id_signups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['slot_id'], ['signup_slots.id'], name=op.f('fk_signup_claims_slot_id_signup_slots'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signup_claims')),
