@@ -147,6 +147,7 @@ class Database:
             except (OperationalError, DBAPIError) as exc:
                 if attempt == attempts or not is_transient(exc):
                     raise
+                log.debug("transient database error on a read, retry %d", attempt)
                 await asyncio.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
