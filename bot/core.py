@@ -175,6 +175,8 @@ class Core:
                 row = await session.scalar(
                     select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
                 )
+        if row is not None and not actor.roles_known:
+            platform_role = row.platform_role  # a DM says nothing about server roles: keep them
         if row is None:
             language = None
             if actor.locale:

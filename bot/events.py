@@ -23,7 +23,9 @@ class Actor:
 
     ``platform_roles`` are the roles the adapter derived from platform facts (Discord roles
     named in config, the Administrator permission, a Slack workspace admin); the core joins
-    them with roles granted inside Homeroom.
+    them with roles granted inside Homeroom. ``roles_known`` is False when the platform said
+    nothing about them (a Discord DM carries no server roles): the platform role stored from
+    the member's last event in the server then stands, instead of being wiped.
     """
 
     user: UserRef
@@ -31,6 +33,7 @@ class Actor:
     is_bot: bool = False
     locale: str | None = None
     platform_roles: frozenset[Role] = frozenset()
+    roles_known: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

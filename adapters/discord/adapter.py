@@ -131,7 +131,7 @@ class DiscordAdapter(Outbound):
 
     def actor(self, user: discord.Member | discord.User, locale: str | None = None) -> Actor:
         return Actor(user=UserRef("discord", str(user.id)), display_name=user.display_name, is_bot=user.bot,
-                     locale=locale, platform_roles=self._roles(user))
+                     locale=locale, platform_roles=self._roles(user), roles_known=isinstance(user, discord.Member))
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         if self.client.user is not None and payload.user_id == self.client.user.id:

@@ -63,7 +63,7 @@ class RelayCog(Cog):
             await ctx.reply("Hello! I couldn't tell which class you belong to. Please use /ask in your class's "
                             "server or workspace.")
             return
-        if ctx.has_role(Role.TEACHER) and not ctx.has_role(Role.FAMILY):
+        if ctx.has_role(Role.TEACHER):  # staff (admins too) answer; their DMs are not questions
             await ctx.reply("To answer a family, reply to their question or use /reply id:N text:...")
             return
         await self._intake(ctx, event.text, teacher=None)

@@ -194,3 +194,14 @@ async def test_a_family_that_leaves_the_server_frees_its_place_for_the_waitlist(
     await driver.react(ben, card.message_id, "🚌")
     await driver.leave(ana)
     assert [s for s in driver.seen() if s.where == "dm:Ben"][-1].text.startswith("Good news")
+
+
+async def test_a_teacher_who_writes_to_the_bot_privately_stays_a_teacher(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    maria = await driver.person("Maria", language="es")
+    await driver.command(teacher, "help")
+    await driver.dm(teacher, "Thanks!")  # a DM carries no server roles
+    assert [s for s in driver.seen() if s.where == "dm:Ms Lee"][-1].text.startswith("To answer a family")
+    await driver.command(maria, "help")
+    await driver.dm(maria, "¿Hay clase mañana?")
+    assert "¿Hay clase mañana?" in [s for s in driver.seen() if s.where == "dm:Ms Lee"][-1].text

@@ -135,3 +135,10 @@ async def test_answers_and_reads_are_audited(db: Database) -> None:
         async with db.read() as session:
             actions = sorted((await session.scalars(select(AuditEntry.action))).all())
     assert actions == ["relay.answer", "relay.delivered", "relay.list"]
+
+
+async def test_a_teachers_direct_message_is_not_taken_for_a_question(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\ndm Thanks, I'll answer tomorrow\n/questions")
+    assert s.find("DM → Ms Lee")[0].text.startswith("To answer a family, reply to their question")
+    assert s.last("only Ms Lee").text == "No questions here."
