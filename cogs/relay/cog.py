@@ -185,22 +185,30 @@ class RelayCog(Cog):
                 raise UserError("That question is no longer waiting for a teacher.")
             if question.status != "choosing":
                 return None
-            question.teacher_member_id, question.status = teacher.id, "open"
-            community = await session.get(Community, question.community_id)
-            pending = (await session.scalars(select(RelayMessage).where(
-                RelayMessage.question_id == question.id, RelayMessage.delivered_message_id.is_(None)))).all()
-            for message in pending:
-                message.target_language = self.core.language_of(teacher, community)
-                await self.core.schedule(session, "relay.deliver", {"message": message.id}, ctx.now,
-                                         dedupe_key=f"relay:deliver:{message.id}")
+            await self._assign(session, question, teacher, ctx.now)
             return teacher
 
         teacher = await ctx.transaction(work)
         if teacher is None:
+            await ctx.reply("A teacher has already taken up your question #{id}. The answer will come here.",
+                            id=int(question_id))
             return
         await ctx.reply("Your question #{id} was sent to {teacher}. The answer will come here, in your language.",
                         id=int(question_id), teacher=teacher.display_name)
         await self._office_hours_notice(ctx, teacher, ctx.require_community())
+
+    async def _assign(self, session: AsyncSession, question: Question, teacher: Member, now: datetime) -> None:
+        """Give a waiting question to a teacher and relay what the family wrote so far, in the
+        teacher's language (once per message, whoever assigns it)."""
+        question.teacher_member_id, question.status = teacher.id, "open"
+        community = await session.get(Community, question.community_id)
+        pending = (await session.scalars(select(RelayMessage).where(
+            RelayMessage.question_id == question.id, RelayMessage.direction == "in",
+            RelayMessage.delivered_message_id.is_(None)))).all()
+        for message in pending:
+            message.target_language = self.core.language_of(teacher, community)
+            await self.core.schedule(session, "relay.deliver", {"message": message.id}, now,
+                                     dedupe_key=f"relay:deliver:{message.id}")
 
     async def _office_hours_notice(self, ctx: Context, teacher: Member, community: Community) -> None:
         async with self.core.db.read() as session:
@@ -348,11 +356,11 @@ class RelayCog(Cog):
         unassigned = question.teacher_member_id is None and ctx.has_role(Role.TEACHER)
         if question.teacher_member_id != member.id and not ctx.has_role(Role.ADMIN) and not unassigned:
             raise UserError("Only the teacher this question was addressed to (or an admin) can read or answer it.")
-        if unassigned:
+        if unassigned:  # a question no teacher was chosen for goes to the first who takes it up
             async with self.core.db.write() as session:
                 fresh = await session.get(Question, question.id)
                 if fresh is not None and fresh.teacher_member_id is None:
-                    fresh.teacher_member_id, fresh.status = member.id, "open"
+                    await self._assign(session, fresh, member, ctx.now)
             question.teacher_member_id = member.id
         if ctx.community is None:
             ctx.community = community

@@ -142,3 +142,17 @@ async def test_a_teachers_direct_message_is_not_taken_for_a_question(db: Databas
         await s.run(f"{TEACHER}\ndm Thanks, I'll answer tomorrow\n/questions")
     assert s.find("DM → Ms Lee")[0].text.startswith("To answer a family, reply to their question")
     assert s.last("only Ms Lee").text == "No questions here."
+
+
+async def test_a_teacher_who_takes_up_an_unassigned_question_receives_it_and_the_family_its_answer(
+        db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Mr Kim role=teacher\n{FAMILY}\ndm ¿Mi hijo puede faltar mañana?")
+        prompt = s.last("DM → Maria")
+        await s.run('as Mr Kim\n/reply id:1 text:"Yes, get well soon"')
+        await s.run(f"{FAMILY}\nclick #{prompt.number} Ms Lee")
+    assert "¿Mi hijo puede faltar mañana?" in s.last("DM → Mr Kim").text
+    assert s.find("DM → Ms Lee") == []
+    assert "[es] Yes, get well soon" in s.find("DM → Maria")[1].text
+    assert s.last("only Maria").text == ("[es] A teacher has already taken up your question #1. "
+                                         "The answer will come here.")
