@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
 from adapters.slack.blocks import to_blocks, to_modal
+from adapters.slack.inbound import PERSON_SUBTYPES
 from bot.commands import CommandSpec
 from bot.core import Core
 from bot.emoji import Emoji, from_slack, to_slack_name
@@ -38,6 +39,8 @@ from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserR
 from bot.roles import Role
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 10.0
 
 _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -74,6 +77,7 @@ class SlackAdapter(Outbound):
         self._socket: Any = None
         self.port: int | None = None
         self._stopped = asyncio.Event()
+        self._in_flight: set[asyncio.Task[None]] = set()
         self._register()
         core.add_adapter(self)
 
@@ -107,17 +111,25 @@ class SlackAdapter(Outbound):
         if self.app._process_before_response:  # tests: finish before answering
             await run()
         else:
+            # Kept until done, and awaited at shutdown: Slack was already answered, so it
+            # will not send the event again if we drop it.
             task = asyncio.create_task(run())
-            task.add_done_callback(lambda _: None)
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
 
     async def _on_command(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
         name, text = body["command"].lstrip("/"), body.get("text", "").strip()
         spec = self._modal_spec(name, text)
         if spec is not None:
-            await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(_form_for(spec),
-                                                                                       f"hr-cmd|{spec.name}"))
-            return
+            try:
+                await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(_form_for(spec),
+                                                                                           f"hr-cmd|{spec.name}"))
+                return
+            except SlackApiError:
+                log.warning("slack: could not open the form for /%s; running the command as typed", spec.name,
+                            exc_info=True)
+        # As typed: a missing option is answered privately by the core, naming what is needed.
         await self._dispatch_later(lambda: self._command(body))
 
     def _modal_spec(self, root: str, text: str) -> CommandSpec | None:
@@ -156,7 +168,7 @@ class SlackAdapter(Outbound):
                 return None
             if event["type"] == "message":
                 bot_id = await self.bot_user_id()
-                if event.get("bot_id") or event.get("subtype") or user == bot_id:
+                if event.get("bot_id") or event.get("subtype") not in PERSON_SUBTYPES or user == bot_id:
                     return None  # never answer ourselves or other bots: no relay loops
                 return inbound.message_event(body, await self.actor(body["team_id"], user), bot_id)
             return inbound.reaction_event(body, await self.actor(body["team_id"], user))
@@ -383,6 +395,8 @@ class SlackAdapter(Outbound):
         await self._stopped.wait()
 
     async def stop(self) -> None:
+        if self._in_flight:  # events already acknowledged: finish them (bounded) before closing
+            await asyncio.wait(set(self._in_flight), timeout=SHUTDOWN_GRACE_SECONDS)
         self._stopped.set()
         if self._socket is not None:
             await self._socket.close_async()

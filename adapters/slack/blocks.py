@@ -44,6 +44,10 @@ def to_blocks(message: Message) -> list[dict[str, Any]]:
     return blocks
 
 
+#: Block Kit's cap on a plain-text input (a larger max_length makes Slack refuse the whole view).
+MAX_INPUT_LENGTH = 3000
+
+
 def to_modal(form: Form, callback_id: str) -> dict[str, Any]:
     return {
         "type": "modal",
@@ -55,7 +59,8 @@ def to_modal(form: Form, callback_id: str) -> dict[str, Any]:
             {"type": "input", "block_id": field.name, "optional": not field.required,
              "label": {"type": "plain_text", "text": field.label[:2000]},
              "element": {"type": "plain_text_input", "action_id": "value", "multiline": field.long,
-                         "max_length": field.max_length, **({"initial_value": field.default} if field.default else {})}}
+                         "max_length": min(field.max_length, MAX_INPUT_LENGTH),
+                         **({"initial_value": field.default[:MAX_INPUT_LENGTH]} if field.default else {})}}
             for field in form.fields
         ],
     }

@@ -24,6 +24,11 @@ from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 PLATFORM = "slack"
 
 
+#: message subtypes that are a person writing (a reply also sent to the channel, a message with
+#: a file); edits, deletions, joins and bot messages are not.
+PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+
+
 def community_of(team_id: str) -> CommunityRef:
     return CommunityRef(PLATFORM, team_id)
 
@@ -65,7 +70,7 @@ def reaction_event(body: dict[str, Any], actor: Actor) -> Event | None:
 def message_event(body: dict[str, Any], actor: Actor, bot_user_id: str) -> Event | None:
     """A DM to the bot, or a reply in a thread; None for bots, edits and our own messages."""
     event = body["event"]
-    if event.get("bot_id") or event.get("subtype") or event.get("user") in (None, bot_user_id):
+    if event.get("bot_id") or event.get("subtype") not in PERSON_SUBTYPES or event.get("user") in (None, bot_user_id):
         return None
     community = community_of(body.get("team_id") or event.get("team", ""))
     is_dm = event.get("channel_type") == "im"

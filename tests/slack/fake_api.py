@@ -79,7 +79,13 @@ class FakeSlack:
                 {"name": name, "users": users, "count": len(users)} for name, users in found.items()]}}
         if method == "files.completeUploadExternal":
             return {"ok": True, "files": [{"id": "F1", "title": "file"}]}
-        if method in ("reactions.add", "reactions.remove", "views.open"):
+        if method == "views.open":
+            view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
+            too_long = [b for b in view.get("blocks", []) if b.get("element", {}).get("max_length", 0) > 3000]
+            if too_long or len(view["title"]["text"]) > 24:  # Block Kit's limits, as Slack checks them
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True}
+        if method in ("reactions.add", "reactions.remove"):
             return {"ok": True}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.url}upload/F1", "file_id": "F1"}

@@ -55,6 +55,7 @@ async def test_command_without_arguments_opens_a_modal_and_its_submission_runs_i
     [opened] = slack.fake.called("views.open")
     view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
     assert view["callback_id"] == "hr-cmd|announce"
+    assert all(block["element"]["max_length"] <= 3000 for block in view["blocks"])  # Block Kit's cap
     submitted = {"id": "V1", "type": "modal", "hash": "h", "callback_id": view["callback_id"],
                  "state": {"values": {"text": {"value": {"type": "plain_text_input", "value": "Picture day"}}}}}
     await slack.post_payload({"type": "view_submission", "team": {"id": "T1"}, "user": {"id": teacher.user_id},
@@ -207,3 +208,18 @@ def test_manifest_lists_every_command_root_and_scope() -> None:
     assert {"/announce", "/signup", "/ask", "/reply", "/poll", "/language", "/privacy"} <= commands
     assert "reactions:read" in manifest["oauth_config"]["scopes"]["bot"]
     assert manifest["settings"]["event_subscriptions"]["request_url"].endswith("/slack/events")
+
+
+async def test_a_direct_message_with_a_file_is_a_question_but_an_edit_is_not(slack: SlackDriver) -> None:
+    teacher = await slack.person("Ms Lee", role=Role.TEACHER)
+    maria = await slack.person("Maria")
+    await slack.command(teacher, "help")
+    await slack.command(maria, "help")
+    for subtype, text in (("file_share", "Here is the permission slip"), ("message_changed", "edited")):
+        ts = slack.fake.next_ts()
+        await slack.post_event({"type": "message", "subtype": subtype, "channel_type": "im",
+                                "channel": f"D{maria.user_id}", "user": maria.user_id, "text": text, "ts": ts,
+                                "event_ts": ts})
+        await slack.settle()
+    to_teacher = [c["text"] for c in slack.fake.called("chat.postMessage") if c["channel"] == f"D{teacher.user_id}"]
+    assert len(to_teacher) == 1 and "Here is the permission slip" in to_teacher[0]
