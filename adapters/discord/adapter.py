@@ -70,6 +70,8 @@ class DiscordAdapter(Outbound):
         # configured rate over any minute.
         self._dm_pacer = Pacer(settings.dm_per_minute, 60, burst=1)
         self._interactions: dict[str, discord.Interaction] = {}
+        #: interactions answered while their event was being handled
+        self._answered: set[str] = set()
         self._register()
         core.add_adapter(self)
 
@@ -188,11 +190,14 @@ class DiscordAdapter(Outbound):
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 options = await self._typed(raw, community)
                 await self._dispatch(inbound.command(name, options, actor, community, channel, ref, key))
+                await self._clear_thinking(interaction, ref)
             elif kind == discord.InteractionType.component:
+                # Acknowledged without a "thinking" message (a press need not be answered; when
+                # it is, the answer is an ephemeral follow-up).
+                await interaction.response.defer()
                 decoded = decode_custom_id(str(data.get("custom_id", "")))
                 if decoded is None:
                     return
-                await interaction.response.defer(ephemeral=True, thinking=True)
                 action, value = decoded
                 if data.get("values"):
                     value = str(data["values"][0])
@@ -202,8 +207,20 @@ class DiscordAdapter(Outbound):
             elif kind == discord.InteractionType.modal_submit:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 await self._dispatch(inbound.modal(data, actor, community, channel, ref, key))
+                await self._clear_thinking(interaction, ref)
         finally:
+            self._answered.discard(ref.id)
             asyncio.get_running_loop().call_later(900, self._interactions.pop, ref.id, None)
+
+    async def _clear_thinking(self, interaction: discord.Interaction, ref: InteractionRef) -> None:
+        """A handled command that said nothing (a duplicate delivery, say) must not leave
+        "Homeroom is thinking…" on the screen: remove the deferred response."""
+        if ref.id in self._answered:
+            return
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException:
+            log.debug("could not remove the deferred response of interaction %s", ref.id)
 
     @staticmethod
     def _needs_form(spec: CommandSpec, raw: list[dict[str, Any]]) -> bool:
@@ -297,6 +314,7 @@ class DiscordAdapter(Outbound):
     async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
         live = self._interactions.get(interaction.id)
         kwargs = self._kwargs(message)
+        self._answered.add(interaction.id)
         if live is not None:
             if not live.response.is_done():
                 await live.response.send_message(ephemeral=True, **kwargs)

@@ -205,3 +205,15 @@ async def test_a_teacher_who_writes_to_the_bot_privately_stays_a_teacher(driver:
     await driver.command(maria, "help")
     await driver.dm(maria, "¿Hay clase mañana?")
     assert "¿Hay clase mañana?" in [s for s in driver.seen() if s.where == "dm:Ms Lee"][-1].text
+
+
+async def test_a_button_press_is_acknowledged_without_a_thinking_message_and_answered_privately(
+        driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    maria = await driver.person("Maria", language="es")
+    await driver.command(teacher, "announce", text="Picture day")
+    post = next(s for s in driver.seen() if s.where == "channel:announcements")
+    await driver.click(maria, post.message_id, "Translate")
+    callbacks = [b for m, p, b in driver.fake.calls if p.startswith("/interactions/") and p.endswith("/callback")]
+    assert callbacks[-1]["type"] == 6  # deferred update: nothing shown until there is something to say
+    assert driver.seen()[-1].where == "ephemeral:Maria" and "[es] Picture day" in driver.seen()[-1].text
