@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class Core:
         from bot.debounce import Debouncer
 
         self.debouncer = Debouncer(config.signups.card_edit_delay_seconds)
+        self._lines: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         #: families met for the first time together are created in one transaction
         self._new_members: GroupCommit[int, dict[str, Any], Member] = GroupCommit(self._create_members)
         self.adapters: dict[str, Outbound] = {}
@@ -93,6 +95,15 @@ class Core:
 
     def add_adapter(self, outbound: Outbound) -> None:
         self.adapters[outbound.platform] = outbound
+
+    def line(self, key: str) -> asyncio.Lock:
+        """A first-come-first-served line for messages that must arrive in order (one
+        family's notices: jobs run concurrently, and "no longer signed up" must not overtake
+        the "signed up" it follows). Take it before the first await of the job."""
+        lock = self._lines.get(key)
+        if lock is None:
+            lock = self._lines[key] = asyncio.Lock()
+        return lock
 
     def outbound(self, platform: str) -> Outbound:
         try:

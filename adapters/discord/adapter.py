@@ -14,6 +14,8 @@ import io
 import logging
 import re
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import discord
@@ -35,6 +37,11 @@ from bot.roles import Role
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
 _ID = re.compile(r"^<[@#]!?(\d{15,25})>$|^(\d{15,25})$")
+
+
+#: events whose key is their place in the gateway stream (they carry no id of their own)
+GATEWAY_KEYED_EVENTS = ("MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE", "GUILD_MEMBER_REMOVE")
+_GATEWAY_POSITION: ContextVar[str | None] = ContextVar("homeroom_discord_gateway_position", default=None)
 
 
 def intents(*, members: bool = False) -> discord.Intents:
@@ -73,6 +80,7 @@ class DiscordAdapter(Outbound):
         #: interactions answered while their event was being handled
         self._answered: set[str] = set()
         self._register()
+        self._capture_gateway_positions()
         core.add_adapter(self)
 
     # ----- gateway events -------------------------------------------------------------------
@@ -104,10 +112,41 @@ class DiscordAdapter(Outbound):
             actor = Actor(user=UserRef("discord", str(payload.user.id)))
             await self._dispatch(inbound.member_left(payload.guild_id, actor, self._gateway_key()))
 
-    def _gateway_key(self) -> str:
+    def _capture_gateway_positions(self) -> None:
+        """Remember, for the events keyed by their place in the gateway stream, that place
+        at the moment the event is parsed. discord.py runs each handler as a task created
+        right after parsing; the task copies the context, so the handler reads the position
+        of its own event — not the websocket's position when the handler gets to run, which
+        by then may belong to a later event (two events would share a key and one would be
+        dropped as a duplicate)."""
+        parsers = self.client._connection.parsers
+        for name in GATEWAY_KEYED_EVENTS:
+            original = parsers.get(name)
+            if original is None:
+                continue
+
+            def parse(data: Any, _original: Callable[[Any], None] = original) -> None:
+                token = _GATEWAY_POSITION.set(self._gateway_position(data))
+                try:
+                    _original(data)
+                finally:
+                    _GATEWAY_POSITION.reset(token)
+
+            parsers[name] = parse
+
+    def _gateway_position(self, data: Any) -> str | None:
         ws = getattr(self.client, "ws", None)
+        if ws is None and isinstance(data, dict) and data.get("guild_id") and self.client.shard_count:
+            shard = self.client.get_shard((int(data["guild_id"]) >> 22) % self.client.shard_count) \
+                if isinstance(self.client, discord.AutoShardedClient) else None
+            ws = getattr(getattr(shard, "_parent", None), "ws", None)
         session, sequence = getattr(ws, "session_id", None), getattr(ws, "sequence", None)
-        return f"{session}:{sequence}" if session and sequence else uuid.uuid4().hex
+        return f"{session}:{sequence}" if session and sequence else None
+
+    def _gateway_key(self) -> str:
+        """The parsed event's place in the gateway stream (a replay after a resume repeats
+        it); a fresh id where it is unknown, which can never make two events one."""
+        return _GATEWAY_POSITION.get() or uuid.uuid4().hex
 
     async def _dispatch(self, event: Event | None) -> None:
         if event is None:
@@ -138,16 +177,14 @@ class DiscordAdapter(Outbound):
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         if self.client.user is not None and payload.user_id == self.client.user.id:
             return
+        # No REST look-up here: a removal carries no member, and waiting for one would let
+        # a later add overtake it. Roles do not matter to a reaction; the stored ones stand.
         member: discord.Member | discord.User | None = payload.member
-        guild = self.client.get_guild(payload.guild_id) if payload.guild_id else None
-        if member is None and guild is not None:
-            member = guild.get_member(payload.user_id)
-            if member is None:
-                try:
-                    member = await guild.fetch_member(payload.user_id)
-                except discord.HTTPException:
-                    member = None
-        actor = self.actor(member) if member is not None else Actor(user=UserRef("discord", str(payload.user_id)))
+        if member is None and payload.guild_id:
+            guild = self.client.get_guild(payload.guild_id)
+            member = guild.get_member(payload.user_id) if guild is not None else None
+        actor = self.actor(member) if member is not None else Actor(user=UserRef("discord", str(payload.user_id)),
+                                                                   roles_known=False)
         await self._dispatch(inbound.reaction(payload, actor, added=added, gateway=self._gateway_key()))
 
     async def _message(self, message: discord.Message) -> None:

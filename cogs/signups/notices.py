@@ -66,22 +66,25 @@ async def queue_refusal(core: Core, session: AsyncSession, member_id: int, msgid
 
 
 async def send_notice(core: Core, payload: dict[str, Any]) -> None:
-    """The body of a notice job: read fresh names, write in the family's language."""
-    async with core.db.read() as session:
-        signup = await session.get(Signup, payload["signup"])
-        slot = await session.get(Slot, payload["slot"])
-        member = await session.get(Member, payload["member"])
-        community = await session.get(Community, member.community_id) if member else None
-    if signup is None or slot is None or member is None or community is None:
-        return
-    await core.notify(community, member, NOTICES[payload["kind"]], slot=slot_label(slot), title=signup.title,
-                      position=payload.get("position") or "")
+    """The body of a notice job: read fresh names, write in the family's language, after
+    the family's earlier notices (the line is taken before anything else waits)."""
+    async with core.line(f"signup-notices:{payload['member']}"):
+        async with core.db.read() as session:
+            signup = await session.get(Signup, payload["signup"])
+            slot = await session.get(Slot, payload["slot"])
+            member = await session.get(Member, payload["member"])
+            community = await session.get(Community, member.community_id) if member else None
+        if signup is None or slot is None or member is None or community is None:
+            return
+        await core.notify(community, member, NOTICES[payload["kind"]], slot=slot_label(slot), title=signup.title,
+                          position=payload.get("position") or "")
 
 
 async def send_refusal(core: Core, payload: dict[str, Any]) -> None:
-    async with core.db.read() as session:
-        member = await session.get(Member, payload["member"])
-        community = await session.get(Community, member.community_id) if member else None
-    if member is None or community is None:
-        return
-    await core.notify(community, member, payload["msgid"], **payload.get("params", {}))
+    async with core.line(f"signup-notices:{payload['member']}"):
+        async with core.db.read() as session:
+            member = await session.get(Member, payload["member"])
+            community = await session.get(Community, member.community_id) if member else None
+        if member is None or community is None:
+            return
+        await core.notify(community, member, payload["msgid"], **payload.get("params", {}))

@@ -13,6 +13,7 @@ import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import discord
@@ -312,6 +313,19 @@ class DiscordDriver:
             "user_id": who.user_id, "channel_id": str(self._channel_of(message_id)), "message_id": message_id,
             "guild_id": str(GUILD_ID), "emoji": self._emoji(emoji), "type": 0, "burst": False})
         await self.settle()
+
+    def gateway(self, sequence: int, event: str, who: Person, message_id: str, emoji: str) -> None:
+        """Feed one reaction as the gateway would: through the parser table, at ``sequence``
+        of session "S" (without settling, so several can be in flight at once)."""
+        self.client.ws = SimpleNamespace(session_id="S", sequence=sequence)  # type: ignore[assignment]
+        data = {"user_id": who.user_id, "channel_id": str(self._channel_of(message_id)), "message_id": message_id,
+                "guild_id": str(GUILD_ID), "emoji": self._emoji(emoji), "type": 0, "burst": False}
+        if event == "MESSAGE_REACTION_ADD":
+            data.update(member=self.members[int(who.user_id)], burst_colors=[], message_author_id=str(BOT_ID))
+        try:
+            self.client._connection.parsers[event](data)
+        finally:
+            self.client.ws = None  # type: ignore[assignment]
 
     async def leave(self, who: Person) -> None:
         """GUILD_MEMBER_REMOVE (sent with the Server Members intent)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import select
 
 from adapters.console.harness import DEFAULT_START
 from adapters.discord.adapter import intents
@@ -14,6 +15,7 @@ from bot.app import build_core
 from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
+from bot.db.models import ProcessedEvent
 from bot.roles import Role
 from bot.testing import FakeTranslator
 from tests.discord.harness import BOT_ID, CHANNELS, DiscordDriver
@@ -217,3 +219,20 @@ async def test_a_button_press_is_acknowledged_without_a_thinking_message_and_ans
     callbacks = [b for m, p, b in driver.fake.calls if p.startswith("/interactions/") and p.endswith("/callback")]
     assert callbacks[-1]["type"] == 6  # deferred update: nothing shown until there is something to say
     assert driver.seen()[-1].where == "ephemeral:Maria" and "[es] Picture day" in driver.seen()[-1].text
+
+
+async def test_reactions_keep_their_gateway_order_and_each_its_own_key(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    ana = await driver.person("Ana")
+    await driver.command(teacher, "signup create", title="Trip", slots="🚌 Driver x2")
+    card = next(s for s in driver.seen() if s.where == "channel:general")
+    driver.gateway(11, "MESSAGE_REACTION_ADD", ana, card.message_id, "🚌")
+    driver.gateway(12, "MESSAGE_REACTION_REMOVE", ana, card.message_id, "🚌")
+    driver.gateway(13, "MESSAGE_REACTION_ADD", ana, card.message_id, "🚌")
+    driver.gateway(14, "MESSAGE_REACTION_REMOVE", ana, card.message_id, "🚌")
+    await driver.settle()
+    notices = [s.text.split(" for ")[0] for s in driver.seen() if s.where == "dm:Ana"]
+    assert notices == ["You're signed up", "You're no longer signed up"] * 2
+    async with driver.core.db.read() as session:
+        keys = set(await session.scalars(select(ProcessedEvent.key).where(ProcessedEvent.key.like("%:S:%"))))
+    assert {key.rsplit(":", 1)[1] for key in keys} == {"11", "12", "13", "14"}
