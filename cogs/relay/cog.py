@@ -22,12 +22,12 @@ from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
-from bot.jobs import JobContext
+from bot.jobs import JobContext, RetryLater
 from bot.messages import Button, Field, Message, Select, SelectOption
 from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef, UserRef
 from bot.roles import STAFF, Role
-from bot.when import format_when
+from bot.when import format_when, quiet_hours_end
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
@@ -396,6 +396,10 @@ class RelayCog(Cog):
         message, question, family, teacher, community = loaded
         if message.delivered_message_id:
             return
+        now = self.core.clock.now()
+        ends = quiet_hours_end(now, self.core.quiet_hours_of(family), self.core.zone_of(family, community))
+        if ends > now:  # the family asked for no messages now: the answer waits until morning
+            raise RetryLater(ends)
         lang = message.target_language
         text, translated_ok = await self.core.translated(message.text, lang, source=message.source_language,
                                                          community_id=community.id)
@@ -416,10 +420,15 @@ class RelayCog(Cog):
             else:
                 values.update(delivered_message_id="unreachable")
             await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(**values))
-            if not translated_ok:
+            if not translated_ok and delivery.message is not None:
                 await self.core.schedule(session, "relay.retranslate", {"message": message.id},
                                          self.core.clock.now() + RETRANSLATE_AFTER,
                                          dedupe_key=f"relay:retranslate:{message.id}")
+        if delivery.message is None and teacher is not None:
+            # Never silently: the teacher learns the family could not be reached this way.
+            await self.core.notify(community, teacher, "I could not deliver your answer to question #{id}: "
+                                   "{family} does not accept direct messages from me. Please reach them another "
+                                   "way.", id=question.id, family=family.display_name)
 
     @button("relay.original")
     async def show_original(self, ctx: Context, event: ButtonPressed) -> None:

@@ -12,12 +12,13 @@ from bot.refs import ChannelRef, MessageRef
 from cogs.relay.models import RelayMessage
 
 TEACHER = "as Ms Lee role=teacher"
-FAMILY = "as Maria lang=es tz=America/Los_Angeles"
+FAMILY = "as Maria lang=es tz=America/Los_Angeles"  # 05:00 there at the sessions' start: quiet hours
+FAMILY_AWAKE = "as Maria lang=es tz=America/New_York"  # 08:00 there
 
 
 async def test_question_answer_follow_up_and_resolve_in_two_languages(db: Database) -> None:
     async with console_session(db) as s:
-        await s.run(f"{TEACHER}\n{FAMILY}\ndm ¿Puede mi hijo traer almuerzo mañana?")
+        await s.run(f"{TEACHER}\n{FAMILY_AWAKE}\ndm ¿Puede mi hijo traer almuerzo mañana?")
         question = s.last("DM → Ms Lee")
         assert question.text == ("**Question #1 from Maria**\nOriginal (es): ¿Puede mi hijo traer almuerzo mañana?\n"
                                  "Translation: [en] ¿Puede mi hijo traer almuerzo mañana?\n"
@@ -27,10 +28,10 @@ async def test_question_answer_follow_up_and_resolve_in_two_languages(db: Databa
         await s.run(f"{TEACHER}\nreply #{question.number} Yes, of course!")
         answer = s.last("DM → Maria")
         assert answer.text.startswith("**[es] Answer to your question #1 from Ms Lee**\n[es] Yes, of course!")
-        await s.run(f"{FAMILY}\ndm ¿Y a qué hora es la salida?")
+        await s.run(f"{FAMILY_AWAKE}\ndm ¿Y a qué hora es la salida?")
         follow_up = s.last("DM → Ms Lee")
         assert "Question #1 from Maria" in follow_up.text and "¿Y a qué hora es la salida?" in follow_up.text
-        await s.run(f"{FAMILY}\nclick #{answer.number} [es] Show original\n{TEACHER}\n/resolve id:1\n/questions")
+        await s.run(f"{FAMILY_AWAKE}\nclick #{answer.number} [es] Show original\n{TEACHER}\n/resolve id:1\n/questions")
     assert s.last("only Maria").text == "**[es] Original (en)**\nYes, of course!"
     assert s.last("only Ms Lee").text == "No questions here."
     assert s.find("#") == []  # nothing ever reached a public channel
@@ -147,12 +148,27 @@ async def test_a_teachers_direct_message_is_not_taken_for_a_question(db: Databas
 async def test_a_teacher_who_takes_up_an_unassigned_question_receives_it_and_the_family_its_answer(
         db: Database) -> None:
     async with console_session(db) as s:
-        await s.run(f"{TEACHER}\nas Mr Kim role=teacher\n{FAMILY}\ndm ¿Mi hijo puede faltar mañana?")
+        await s.run(f"{TEACHER}\nas Mr Kim role=teacher\n{FAMILY_AWAKE}\ndm ¿Mi hijo puede faltar mañana?")
         prompt = s.last("DM → Maria")
         await s.run('as Mr Kim\n/reply id:1 text:"Yes, get well soon"')
-        await s.run(f"{FAMILY}\nclick #{prompt.number} Ms Lee")
+        await s.run(f"{FAMILY_AWAKE}\nclick #{prompt.number} Ms Lee")
     assert "¿Mi hijo puede faltar mañana?" in s.last("DM → Mr Kim").text
     assert s.find("DM → Ms Lee") == []
     assert "[es] Yes, get well soon" in s.find("DM → Maria")[1].text
     assert s.last("only Maria").text == ("[es] A teacher has already taken up your question #1. "
                                          "The answer will come here.")
+
+
+async def test_an_answer_written_late_at_night_waits_for_the_end_of_the_familys_quiet_hours(db: Database) -> None:
+    async with console_session(db) as s:  # 12:00 UTC = 05:00 in Los Angeles: quiet hours until 07:00
+        await s.run(f"{TEACHER}\n{FAMILY}\ndm ¿Hay excursión?\n{TEACHER}\n/reply id:1 text:\"Yes, on Friday\"")
+        assert len(s.find("DM → Maria")) == 1  # only the receipt of the question
+        await s.run("advance 2h")
+    assert "[es] Yes, on Friday" in s.last("DM → Maria").text
+
+
+async def test_a_teacher_is_told_when_the_answer_cannot_reach_the_family(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Maria lang=es\n/ask text:\"¿Hay clase?\"\nas Maria dms=closed\n"
+                    f"{TEACHER}\n/reply id:1 text:\"Yes\"")
+    assert s.last("DM → Ms Lee").text.startswith("I could not deliver your answer to question #1: Maria")
