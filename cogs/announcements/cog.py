@@ -124,7 +124,9 @@ class AnnouncementsCog(Cog):
         """One outbox row and one job per family that wants DMs; digest rows wait for the digest."""
         recipients = [f for f in await families(session, community.id)
                       if f.delivery in ("dm", "digest") and f.id != row.author_member_id]
-        deliveries = [AnnouncementDelivery(announcement_id=row.id, member_id=f.id, mode=f.delivery, status="pending",
+        # Urgent news does not wait for the evening digest: digest families get it by DM now.
+        deliveries = [AnnouncementDelivery(announcement_id=row.id, member_id=f.id,
+                                           mode="dm" if row.urgent else f.delivery, status="pending",
                                            language=self.core.language_of(f, community), created_at=now,
                                            updated_at=now) for f in recipients]
         session.add_all(deliveries)
@@ -166,12 +168,7 @@ class AnnouncementsCog(Cog):
             if ends > now:
                 await self._set_status(delivery.id, "waiting")
                 raise RetryLater(ends)
-        lang = self.core.language_of(member, community)
-        body, _ = await self.core.translated(row.text, lang, source=row.language, community_id=community.id)
-        message = Message(title=await self.core.localize(lang, "Announcement"), text=body,
-                          buttons=(Button(await self.core.localize(lang, "Got it ✓"), "announce.ack", str(row.id),
-                                          ButtonStyle.SUCCESS),),
-                          footer=f"#{row.id}")
+        message = await self._dm_message(row, community, self.core.language_of(member, community))
         result = await self.core.send_dm(community, member, message)
         if result.status == DeliveryStatus.SENT:
             await self._set_status(delivery.id, "sent", result.message)
@@ -191,6 +188,14 @@ class AnnouncementsCog(Cog):
             await session.execute(update(AnnouncementDelivery).where(AnnouncementDelivery.id == delivery_id)
                                   .values(**values))
 
+    async def _dm_message(self, row: Announcement, community: Community, lang: str) -> Message:
+        """An announcement by DM in ``lang``, with its "Got it ✓" (also when it is edited)."""
+        body, _ = await self.core.translated(row.text, lang, source=row.language, community_id=community.id)
+        return Message(title=await self.core.localize(lang, "Announcement"), text=body,
+                       buttons=(Button(await self.core.localize(lang, "Got it ✓"), "announce.ack", str(row.id),
+                                       ButtonStyle.SUCCESS),),
+                       footer=f"#{row.id}")
+
     @job("announce.digest")
     async def digest(self, job_ctx: JobContext) -> None:
         """One DM per digest family with everything new since their last digest."""
@@ -208,6 +213,8 @@ class AnnouncementsCog(Cog):
         by_member: dict[int, list[tuple[AnnouncementDelivery, Announcement]]] = {}
         for delivery, row in pending:
             by_member.setdefault(delivery.member_id, []).append((delivery, row))
+        limit = self.core.outbound(community.platform).capabilities.max_text_length
+        failed = []
         for member_id, items in by_member.items():
             async with self.core.db.read() as session:
                 member = await session.get(Member, member_id)
@@ -219,13 +226,21 @@ class AnnouncementsCog(Cog):
                 body, _ = await self.core.translated(row.text, lang, source=row.language, community_id=community.id)
                 parts.append(f"#{row.id}: {body}")
             title = await self.core.localize(lang, "Today's announcements ({count})", count=len(items))
-            result = await self.core.send_dm(community, member, Message(title=title, text="\n\n".join(parts)))
+            result = None
+            for text in pack(parts, limit):  # as many DMs as the platform's length limit needs
+                result = await self.core.send_dm(community, member, Message(title=title, text=text))
+                if result.status != DeliveryStatus.SENT:
+                    break
+            assert result is not None
             status = {DeliveryStatus.SENT: "sent", DeliveryStatus.DMS_CLOSED: "unreachable",
                       DeliveryStatus.NOT_FOUND: "unreachable"}.get(result.status)
             if status is None:
-                raise ConnectionError(f"digest for member {member_id} failed")  # retried; sent rows are skipped
+                failed.append(member_id)  # the others still get theirs
+                continue
             for delivery, _ in items:
                 await self._set_status(delivery.id, status, result.message)
+        if failed:  # retried with backoff; rows already sent are skipped
+            raise ConnectionError(f"digest for members {failed} failed")
 
     # ----- buttons ------------------------------------------------------------------------
     @button("announce.translate")
@@ -323,13 +338,9 @@ class AnnouncementsCog(Cog):
             for delivery in sent:
                 if delivery.mode != "dm":
                     continue
-                body, _ = await self.core.translated(fresh_row.text, delivery.language, source=fresh_row.language,
-                                                     community_id=community.id)
                 ref = MessageRef(ChannelRef(community.platform, delivery.dm_channel_id or "", None, True),
                                  delivery.dm_message_id or "")
-                await ctx.outbound.edit(ref, Message(title=await self.core.localize(delivery.language,
-                                                                                      "Announcement"),
-                                                     text=body, footer=f"#{row.id}"))
+                await ctx.outbound.edit(ref, await self._dm_message(fresh_row, community, delivery.language))
                 edited += 1
         await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
 
@@ -452,3 +463,22 @@ class AnnouncementsCog(Cog):
 
 def setup(core: Core) -> AnnouncementsCog:
     return AnnouncementsCog(core)
+
+
+def pack(parts: list[str], limit: int, separator: str = "\n\n") -> list[str]:
+    """Join ``parts`` into as few texts as fit ``limit`` characters each (a part longer than
+    the limit on its own is cut into pieces), so nothing is lost to a platform's cap."""
+    texts: list[str] = []
+    current = ""
+    for part in parts:
+        pieces = [part[i:i + limit] for i in range(0, len(part), limit)] or [""]
+        for piece in pieces:
+            joined = f"{current}{separator}{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                texts.append(current)
+                current = piece
+    if current or not texts:
+        texts.append(current)
+    return texts

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from adapters.console import console_session
 from bot.db.engine import Database
 from bot.jobs import JobRunner
+from bot.messages import Message
+from bot.outbound import Delivery, DeliveryStatus
+from bot.refs import UserRef
+from cogs.announcements.cog import pack
 from cogs.announcements.models import AnnouncementDelivery
 
 TEACHER = "as Ms Lee role=teacher"
@@ -157,6 +162,7 @@ async def test_edit_updates_the_post_and_delivered_dms(db: Database) -> None:
         dm = s.find("DM → Maria")[0]
     assert post.edits == 1 and "Trip Saturday" in post.text
     assert dm.edits == 1 and "[es] Trip Saturday" in dm.text
+    assert [b.label for b in dm.message.buttons] == ["[es] Got it ✓"]  # still acknowledgeable
     assert "updated (and 1 direct messages)" in s.last("only Ms Lee").text
 
 
@@ -177,3 +183,35 @@ async def test_delete_cancels_deliveries_still_waiting(db: Database) -> None:
     assert statuses == ["cancelled"]
     assert s.find("DM → Maria") == []
     assert "(#1 deleted)" in s.transcript() or any(e.deleted for e in s.entries)
+
+
+async def test_urgent_news_reaches_digest_families_at_once(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"as Chen\n/delivery digest\n{TEACHER}\n/announce text:\"School closed today\" urgent:true")
+        assert "School closed today" in s.last("DM → Chen").text
+
+
+async def test_one_familys_failed_digest_does_not_hold_up_the_others(db: Database,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    async with console_session(db) as s:
+        await s.run(f"as Ana\n/delivery digest\nas Ben\n/delivery digest\n{TEACHER}\n/announce text:\"Picture day\"")
+        sending = s.console.send_dm
+
+        async def ana_unreachable_for_now(user: UserRef, message: Message) -> Delivery:
+            if user.id == s.console.person_named("Ana").user.id:  # type: ignore[union-attr]
+                return Delivery(DeliveryStatus.FAILED, detail="503")
+            return await sending(user, message)
+
+        monkeypatch.setattr(s.console, "send_dm", ana_unreachable_for_now)
+        await s.run("advance 10h")
+        assert "Picture day" in s.last("DM → Ben").text and s.find("DM → Ana") == []
+        monkeypatch.setattr(s.console, "send_dm", sending)
+        await s.run("advance 1h")  # the digest job's retry
+    assert len(s.find("DM → Ana")) == 1 and len(s.find("DM → Ben")) == 1
+
+
+def test_a_long_digest_is_split_under_the_platforms_limit_and_loses_nothing() -> None:
+    parts = ["#1: " + "a" * 60, "#2: " + "b" * 60, "#3: " + "c" * 250]
+    texts = pack(parts, 100)
+    assert all(len(text) <= 100 for text in texts)
+    assert "".join(texts).replace("\n", "") == "".join(parts)
