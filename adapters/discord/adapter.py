@@ -22,7 +22,7 @@ import discord
 
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
-from adapters.discord.render import to_embed, to_view
+from adapters.discord.render import to_embeds, to_view
 from bot import languages
 from bot.commands import CommandSpec
 from bot.core import Core
@@ -295,9 +295,9 @@ class DiscordAdapter(Outbound):
     @staticmethod
     def _kwargs(message: Message) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
-        embed = to_embed(message)
-        if embed is not None:
-            kwargs["embed"] = embed
+        embeds = to_embeds(message)
+        if embeds:
+            kwargs["embeds"] = embeds
         view = to_view(message)
         if view is not None:
             kwargs["view"] = view

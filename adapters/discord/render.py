@@ -11,16 +11,53 @@ _STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDA
            ButtonStyle.SUCCESS: discord.ButtonStyle.success, ButtonStyle.DANGER: discord.ButtonStyle.danger}
 
 
-def to_embed(message: Message) -> discord.Embed | None:
+#: Discord's embed limits: per description, field value, fields per embed, embeds per
+#: message, and characters across all of a message's embeds.
+DESCRIPTION, FIELD_VALUE, FIELDS, EMBEDS, TOTAL = 4096, 1024, 25, 10, 6000
+CUT = "…"
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
+def to_embeds(message: Message) -> list[discord.Embed]:
+    """The message as embeds within Discord's limits: a long description or field value
+    continues in the next embed or field instead of being cut; only beyond what one message
+    can carry (10 embeds, 6,000 characters) is the rest cut, with a visible mark."""
     if not (message.title or message.text or message.fields or message.footer):
-        return None
-    embed = discord.Embed(title=(message.title or None) and message.title[:256],
-                          description=message.text[:4096] or None, colour=0x1D4ED8)
-    for field in message.fields[:25]:
-        embed.add_field(name=field.name[:256] or "\u200b", value=field.value[:1024] or "\u200b", inline=field.inline)
-    if message.footer:
-        embed.set_footer(text=message.footer[:2048])
-    return embed
+        return []
+    title = (message.title or "")[:256]
+    footer = (message.footer or "")[:2048]
+    budget = TOTAL - len(title) - len(footer)
+    embeds = [discord.Embed(title=title or None, colour=0x1D4ED8)]
+
+    def room(wanted: int) -> int:
+        return max(0, min(wanted, budget))
+
+    for number, piece in enumerate(_pieces(message.text, DESCRIPTION)):
+        if number and len(embeds) < EMBEDS:
+            embeds.append(discord.Embed(colour=0x1D4ED8))
+        take = room(len(piece))
+        embeds[-1].description = piece[:take] if take == len(piece) else piece[:max(0, take - 1)] + CUT
+        budget -= len(embeds[-1].description)
+    for field in message.fields:
+        name = field.name[:256] or "\u200b"
+        for number, piece in enumerate(_pieces(field.value, FIELD_VALUE) or [""]):
+            if len(embeds[-1].fields) >= FIELDS:
+                if len(embeds) >= EMBEDS:
+                    break
+                embeds.append(discord.Embed(colour=0x1D4ED8))
+            label = name if number == 0 else "\u200b"
+            take = room(len(piece) + len(label)) - len(label)
+            if take <= 0:
+                break
+            value = piece if take >= len(piece) else piece[:take - 1] + CUT
+            embeds[-1].add_field(name=label, value=value or "\u200b", inline=field.inline and number == 0)
+            budget -= len(label) + len(value)
+    if footer:
+        embeds[-1].set_footer(text=footer)
+    return embeds
 
 
 def to_view(message: Message) -> discord.ui.View | None:
