@@ -141,6 +141,8 @@ class DiscordSection(_Section):
     dm_per_minute: int = Field(default=30, ge=1, le=3000)
     #: the privileged Server Members intent: hear when someone leaves the server
     members_intent: bool = False
+    #: the privileged Message Content intent: read teachers' answers written in relay threads
+    message_content_intent: bool = False
 
 
 class SlackSection(_Section):
@@ -327,6 +329,13 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
     """The values an adapter cannot start without, named the way an operator sets them."""
     if "discord" in adapters and not secrets.discord_token:
         raise ConfigError("DISCORD_TOKEN: environment variable required for the discord adapter")
+    if "discord" in adapters and not config.discord.message_content_intent:
+        thread_relay = config.relay.mode == "thread" or any(
+            c.relay_mode == "thread" for c in config.communities.values())
+        if thread_relay:
+            raise ConfigError("discord.message_content_intent: must be true when the relay mode is \"thread\" on "
+                              "Discord (answers written in a thread are message text; switch on the Message "
+                              "Content intent in the developer portal too), or use relay mode \"dm\"")
     if "slack" in adapters:
         if not secrets.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN: environment variable required for the slack adapter")

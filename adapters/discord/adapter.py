@@ -44,7 +44,7 @@ GATEWAY_KEYED_EVENTS = ("MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE", "GUIL
 _GATEWAY_POSITION: ContextVar[str | None] = ContextVar("homeroom_discord_gateway_position", default=None)
 
 
-def intents(*, members: bool = False) -> discord.Intents:
+def intents(*, members: bool = False, message_content: bool = False) -> discord.Intents:
     """Guilds, reactions, DMs and guild messages (for replies in threads). No privileged
     intents by default: slash commands and DMs do not need message content. ``members``
     (the privileged Server Members intent, switched on in the developer portal too) lets the
@@ -55,6 +55,7 @@ def intents(*, members: bool = False) -> discord.Intents:
     chosen.dm_messages = True
     chosen.guild_messages = True
     chosen.members = members
+    chosen.message_content = message_content
     return chosen
 
 
@@ -71,7 +72,8 @@ class DiscordAdapter(Outbound):
         settings = core.config.discord
         if client is None:
             cls = discord.AutoShardedClient if settings.sharded else discord.Client
-            client = cls(intents=intents(members=settings.members_intent))
+            client = cls(intents=intents(members=settings.members_intent,
+                                         message_content=settings.message_content_intent))
         self.client = client
         # DMs one at a time (no burst that anti-spam heuristics would notice), at the full
         # configured rate over any minute.
@@ -200,6 +202,8 @@ class DiscordAdapter(Outbound):
                 parent_id = message.reference.message_id
         elif isinstance(message.channel, discord.Thread):
             parent_id = message.channel.id  # a thread's id is its starter message's id
+        if message.guild is not None and not message.content and not message.attachments:
+            return  # a server message we may not read (no Message Content intent): nothing to act on
         await self._dispatch(inbound.message(message, self.actor(message.author), parent_id))
 
     # ----- interactions ---------------------------------------------------------------------

@@ -59,6 +59,10 @@ class RelayCog(Cog):
     # ----- asking -------------------------------------------------------------------------
     @listener(DirectMessage)
     async def on_direct_message(self, ctx: Context, event: DirectMessage) -> None:
+        await self._private_message(ctx, event.text)
+
+    async def _private_message(self, ctx: Context, text: str) -> None:
+        """Whatever a family writes to the bot privately is a question or a follow-up."""
         if ctx.community is None or ctx.member is None:
             await ctx.reply("Hello! I couldn't tell which class you belong to. Please use /ask in your class's "
                             "server or workspace.")
@@ -66,7 +70,7 @@ class RelayCog(Cog):
         if ctx.has_role(Role.TEACHER):  # staff (admins too) answer; their DMs are not questions
             await ctx.reply("To answer a family, reply to their question or use /reply id:N text:...")
             return
-        await self._intake(ctx, event.text, teacher=None)
+        await self._intake(ctx, text, teacher=None)
 
     @command("ask", "Ask your child's teacher a private question, in any language",
              OptionSpec("text", "Your question", required=True, long=True),
@@ -337,6 +341,8 @@ class RelayCog(Cog):
             if question is None:
                 question = await session.scalar(select(Question).where(Question.thread_root_id == event.parent.id))
         if question is None:
+            if event.parent.channel.is_dm:  # a family using "Reply" on one of the bot's DMs
+                await self._private_message(ctx, event.text)
             return
         await self._answer(ctx, question.id, event.text)
 

@@ -13,7 +13,7 @@ from adapters.discord.cli import invite_url
 from adapters.discord.commands import application_commands
 from bot.app import build_core
 from bot.clock import ManualClock
-from bot.config import Config, Secrets
+from bot.config import Config, ConfigError, Secrets, check_adapter_requirements
 from bot.db.engine import Database
 from bot.db.models import ProcessedEvent
 from bot.roles import Role
@@ -236,3 +236,25 @@ async def test_reactions_keep_their_gateway_order_and_each_its_own_key(driver: D
     async with driver.core.db.read() as session:
         keys = set(await session.scalars(select(ProcessedEvent.key).where(ProcessedEvent.key.like("%:S:%"))))
     assert {key.rsplit(":", 1)[1] for key in keys} == {"11", "12", "13", "14"}
+
+
+async def test_a_family_using_reply_on_the_bots_dm_is_heard(driver: DiscordDriver) -> None:
+    teacher = await driver.person("Ms Lee", role=Role.TEACHER)
+    maria = await driver.person("Maria", language="es")
+    await driver.command(teacher, "help")
+    await driver.command(maria, "language", name="es")
+    await driver.dm(maria, "¿Hay clase mañana?")
+    question = next(s for s in driver.seen() if s.where == "dm:Ms Lee")
+    await driver.reply(teacher, question.message_id, "Yes")
+    answer = [s for s in driver.seen() if s.where == "dm:Maria"][-1]
+    await driver.reply(maria, answer.message_id, "¿Y a qué hora?")
+    assert "¿Y a qué hora?" in [s for s in driver.seen() if s.where == "dm:Ms Lee"][-1].text
+
+
+def test_thread_relay_on_discord_requires_the_message_content_intent() -> None:
+    config = Config.model_validate({"relay": {"mode": "thread"}})
+    with pytest.raises(ConfigError, match=r"discord\.message_content_intent"):
+        check_adapter_requirements(config, Secrets(discord_token="t"), ["discord"])
+    allowed = Config.model_validate({"relay": {"mode": "thread"}, "discord": {"message_content_intent": True}})
+    check_adapter_requirements(allowed, Secrets(discord_token="t"), ["discord"])
+    assert intents(message_content=True).message_content
