@@ -1,13 +1,14 @@
 """Announcements: a teacher posts once; every family reads it in its own language.
 
-Posting and every DM go through durable jobs (``announce.publish``, ``announce.deliver``,
-``announce.digest``), so a scheduled announcement survives restarts and a crash in the
+Posting and every DM go through durable jobs (``announce.publish``, ``announce.fan_out``,
+``announce.deliver``, ``announce.digest``), so a scheduled announcement survives restarts and a crash in the
 middle of a fan-out neither skips nor repeats anyone: each (announcement, member) has one
 outbox row, and a delivery job re-reads that row before it sends.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +35,8 @@ from cogs.announcements.models import Acknowledgement, Announcement, Announcemen
 from cogs.announcements.report import families, status_lines
 
 DELIVERY_MODES = ("channel", "dm", "digest")
+
+log = logging.getLogger(__name__)
 
 
 def _post_message(announcement: Announcement, title: str, translate: str, got_it: str) -> Message:
@@ -102,14 +105,44 @@ class AnnouncementsCog(Cog):
         outbound = self.core.outbound(community.platform)
         message = await self._render_post(row, community)
         channel = ChannelRef(community.platform, row.channel_id, self.core.community_ref(community))
-        posted = await outbound.post(channel, message)
+        try:
+            posted = await outbound.post(channel, message)
+        except Exception:
+            if job_ctx.attempt >= self.core.config.jobs.max_attempts:
+                await self._tell_author(row, community, "Announcement #{id} could not be posted to the channel "
+                                        "(is the bot still allowed to write there?). Nothing was sent to families.")
+            raise
         now = self.core.clock.now()
+        # The post is recorded the moment it exists (a retry must never post it twice); the
+        # fan-out is its own durable job, so a failure there cannot undo the record.
         async with self.core.db.write() as session:
             fresh = await session.get(Announcement, row.id)
-            if fresh is None or fresh.status != "scheduled":
+            cancelled = fresh is None or fresh.status != "scheduled"
+            if not cancelled:
+                fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, now
+                await self.core.schedule(session, "announce.fan_out", {"id": row.id}, now,
+                                         dedupe_key=f"announce:fan-out:{row.id}")
+        if cancelled:  # cancelled while it was being posted: take the post down again
+            try:
+                await outbound.delete(posted)
+            except Exception:
+                log.warning("announcement %s: could not remove a post cancelled mid-publish", row.id, exc_info=True)
+
+    @job("announce.fan_out")
+    async def fan_out(self, job_ctx: JobContext) -> None:
+        now = self.core.clock.now()
+        async with self.core.db.write() as session:
+            row = await session.get(Announcement, job_ctx.payload["id"])
+            community = await session.get(Community, row.community_id) if row else None
+            if row is None or community is None or row.status != "posted":
                 return
-            fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, now
-            await self._fan_out(session, fresh, community, now)
+            await self._fan_out(session, row, community, now)
+
+    async def _tell_author(self, row: Announcement, community: Community, msgid: str) -> None:
+        async with self.core.db.read() as session:
+            author = await session.get(Member, row.author_member_id) if row.author_member_id else None
+        if author is not None:
+            await self.core.notify(community, author, msgid, id=row.id)
 
     async def _render_post(self, row: Announcement, community: Community) -> Message:
         lang = community.default_language
@@ -122,8 +155,10 @@ class AnnouncementsCog(Cog):
 
     async def _fan_out(self, session: AsyncSession, row: Announcement, community: Community, now: datetime) -> None:
         """One outbox row and one job per family that wants DMs; digest rows wait for the digest."""
+        already = set(await session.scalars(select(AnnouncementDelivery.member_id).where(
+            AnnouncementDelivery.announcement_id == row.id)))  # a retried fan-out skips who has a row
         recipients = [f for f in await families(session, community.id)
-                      if f.delivery in ("dm", "digest") and f.id != row.author_member_id]
+                      if f.delivery in ("dm", "digest") and f.id != row.author_member_id and f.id not in already]
         # Urgent news does not wait for the evening digest: digest families get it by DM now.
         deliveries = [AnnouncementDelivery(announcement_id=row.id, member_id=f.id,
                                            mode="dm" if row.urgent else f.delivery, status="pending",

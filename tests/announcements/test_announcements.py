@@ -142,7 +142,10 @@ async def test_crash_between_claim_and_send_delivers_each_family_exactly_once(db
         await s.console._command("announce", 'text:"Early pickup Friday"', s.console.channels["general"])
         [publish] = await s.core.jobs.claim()
         assert publish.kind == "announce.publish"
-        await s.core.jobs.run_job(publish)  # posts, writes the outbox rows and schedules one job per family
+        await s.core.jobs.run_job(publish)  # posts, records the post, schedules the fan-out
+        [fan_out] = await s.core.jobs.claim()
+        assert fan_out.kind == "announce.fan_out"
+        await s.core.jobs.run_job(fan_out)  # writes the outbox rows and schedules one job per family
         # A worker claims the deliveries and dies before sending anything.
         crashed = JobRunner(db, s.clock, lease_seconds=60, worker_id="crashed")
         claimed = await crashed.claim(limit=100)
@@ -215,3 +218,34 @@ def test_a_long_digest_is_split_under_the_platforms_limit_and_loses_nothing() ->
     texts = pack(parts, 100)
     assert all(len(text) <= 100 for text in texts)
     assert "".join(texts).replace("\n", "") == "".join(parts)
+
+
+async def test_a_failed_fan_out_never_posts_twice_and_still_reaches_everyone(db: Database,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    async with console_session(db) as s:
+        await s.run(f"as Maria\n/delivery dm\n{TEACHER}")
+        cog = next(c for c in s.core.cogs if c.name == "announcements")
+        fan_out = cog._fan_out
+        failures = [RuntimeError("database hiccup")]
+
+        async def flaky(*args: object, **kwargs: object) -> None:
+            if failures:
+                raise failures.pop()
+            await fan_out(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(cog, "_fan_out", flaky)
+        await s.run("/announce text:\"Early pickup Friday\"\nadvance 1m")
+    assert len(s.find("#announcements")) == 1
+    assert len(s.find("DM → Maria")) == 1
+
+
+async def test_the_author_is_told_when_the_post_cannot_be_made(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with console_session(db) as s:
+        await s.run(TEACHER)
+
+        async def refused(*args: object, **kwargs: object) -> None:
+            raise PermissionError("missing access")
+
+        monkeypatch.setattr(s.console, "post", refused)
+        await s.run("/announce text:\"Early pickup Friday\"\nadvance 2h")
+    assert s.last("DM → Ms Lee").text.startswith("Announcement #1 could not be posted to the channel")
