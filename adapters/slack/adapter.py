@@ -72,6 +72,7 @@ class SlackAdapter(Outbound):
         self._pacer = Pacer(1, post_interval)
         self._users: dict[str, tuple[float, dict[str, Any]]] = {}
         self._channels: dict[str, str] = {}
+        self._dm_channels: dict[str, str] = {}
         self._bot_user_id: str | None = None
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
@@ -245,8 +246,13 @@ class SlackAdapter(Outbound):
         await self.client.chat_delete(channel=ref.channel.id, ts=ref.id)
 
     async def _dm_channel(self, user: UserRef) -> str:
-        response = await self.client.conversations_open(users=user.id)
-        return str(response["channel"]["id"])
+        """The DM channel with a person: opened once (conversations.open is a Tier 3 method, so
+        a fan-out must not call it per message) and remembered, as Slack keeps it for good."""
+        known = self._dm_channels.get(user.id)
+        if known is None:
+            response = await self.client.conversations_open(users=user.id)
+            known = self._dm_channels[user.id] = str(response["channel"]["id"])
+        return known
 
     async def send_dm(self, user: UserRef, message: Message) -> Delivery:
         try:

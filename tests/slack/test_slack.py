@@ -223,3 +223,11 @@ async def test_a_direct_message_with_a_file_is_a_question_but_an_edit_is_not(sla
         await slack.settle()
     to_teacher = [c["text"] for c in slack.fake.called("chat.postMessage") if c["channel"] == f"D{teacher.user_id}"]
     assert len(to_teacher) == 1 and "Here is the permission slip" in to_teacher[0]
+
+
+async def test_a_persons_dm_channel_is_opened_once(slack: SlackDriver) -> None:
+    maria = await slack.person("Maria")
+    for text in ("one", "two", "three"):
+        await slack.adapter.send_dm(UserRef("slack", maria.user_id), Message(text=text))
+    assert len([c for c in slack.fake.called("conversations.open") if c["users"] == maria.user_id]) == 1
+    assert len([c for c in slack.fake.called("chat.postMessage") if c["channel"] == f"D{maria.user_id}"]) == 3
