@@ -106,6 +106,8 @@ class Dispatcher:
     async def dispatch(self, event: Event) -> None:
         if event.actor.is_bot:
             return
+        if not self._routed(event):
+            return  # channel chatter no cog listens to: no read, no member row, nothing stored
         try:
             look = await self._first_look(event)
         except Exception:
@@ -143,6 +145,11 @@ class Dispatcher:
             return  # key not recorded: a platform retry may succeed
         if ctx is not None and not ctx.key_recorded:
             await self._record(event.key)
+
+    def _routed(self, event: Event) -> bool:
+        if isinstance(event, (CommandInvoked, ButtonPressed, FormSubmitted)):
+            return True  # always answered, if only to say the command is unknown
+        return bool(self.listeners.get(type(event)))
 
     async def _apologise_unattributed(self, event: Event, error_id: str) -> None:
         """The apology when not even the sender's language can be read: privately in the

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.app import build_core
@@ -14,7 +15,8 @@ from bot.cog import Cog, command, listener
 from bot.config import Config, Secrets
 from bot.core import Context, Core
 from bot.db.engine import Database
-from bot.events import Actor, CommandInvoked, DirectMessage
+from bot.db.models import Member, ProcessedEvent
+from bot.events import Actor, ChannelMessage, CommandInvoked, DirectMessage
 from bot.messages import Message
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import STAFF, Role
@@ -202,3 +204,13 @@ async def test_a_connection_the_server_closed_is_retried_for_reads(db: Database)
 
     assert await db.read_retrying(flaky) == 7
     assert calls == 2
+
+
+async def test_channel_chatter_no_cog_listens_to_stores_nothing(db: Database) -> None:
+    core, _, _ = make_core(db)
+    channel = ChannelRef("test", "general", COMMUNITY)
+    await core.dispatch(ChannelMessage(key="chat1", actor=Actor(user=UserRef("test", "parent")), community=COMMUNITY,
+                                       text="See you all at pickup!", message=MessageRef(channel, "9")))
+    async with db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+        assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
