@@ -103,11 +103,13 @@ async def schedule_many(session: AsyncSession, kind: str, items: list[tuple[dict
 
 
 async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:
-    """Cancel pending jobs whose dedupe key starts with a prefix (e.g. one sign-up's reminders)."""
+    """Cancel pending jobs whose dedupe key starts with a prefix (e.g. one sign-up's reminders).
+    The keys are released, so the same job can be scheduled again (an event moved back to its
+    first time, a task handed back to its owner)."""
     result = await session.execute(
         update(Job)
         .where(Job.status == "pending", Job.dedupe_key.startswith(dedupe_key_prefix, autoescape=True))
-        .values(status="cancelled")
+        .values(status="cancelled", dedupe_key=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,6 +14,7 @@ from bot.db.models import Member
 from bot.errors import UserError
 from bot.messages import Attachment, Message
 from bot.roles import ORGANISERS
+from bot.spreadsheet import csv_bytes
 from bot.when import format_when
 from cogs.committee.models import Decision
 
@@ -50,11 +49,8 @@ class DecisionsCog(Cog):
             return
         zone = self.core.zone_of(ctx.member, community)
         if export == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(["id", "date", "decision"])
-            writer.writerows([d.id, d.created_at.isoformat(), d.text] for d in rows)
-            attachment = Attachment("decisions.csv", buffer.getvalue().encode("utf-8"), "text/csv")
+            content = csv_bytes(["id", "date", "decision"], ([d.id, d.created_at.isoformat(), d.text] for d in rows))
+            attachment = Attachment("decisions.csv", content, "text/csv")
         elif export == "md":
             lines = ["# Decisions", ""] + [f"- **#{d.id}** ({format_when(d.created_at, ctx.language, zone)}): {d.text}"
                                            for d in rows]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import jobs as jobqueue
 from bot.cog import Cog, button, command, job
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
@@ -71,6 +72,7 @@ class MeetingsCog(Cog):
         chosen = times[option - 1]
         async with ctx.write() as session:
             await session.execute(update(Meeting).where(Meeting.id == id).values(chosen_index=option - 1))
+            await jobqueue.cancel(session, f"meeting:{id}:remind:")  # a new pick replaces the old reminders
             for before in REMINDERS:
                 at = chosen - before
                 if at > ctx.now:

@@ -65,7 +65,10 @@ async def create_poll(core: Core, ctx: Context, question: str, labels: list[str]
     """Store and post a poll card (shared by /poll and /meeting propose)."""
     community, member = ctx.require_community(), ctx.require_member()
     caps = ctx.outbound.capabilities
-    use_reactions = caps.reactions and len(labels) <= min(len(NUMBERS), caps.max_reactions_per_message)
+    # Reactions show everyone who chose what, and the running count: an anonymous poll or one
+    # with hidden results uses buttons, whose presses only Homeroom sees.
+    use_reactions = (caps.reactions and not anonymous and not hide_results
+                     and len(labels) <= min(len(NUMBERS), caps.max_reactions_per_message))
     async with ctx.write() as session:
         poll = Poll(community_id=community.id, creator_member_id=member.id, question=question,
                     options={"labels": labels}, language=ctx.language, anonymous=anonymous,

@@ -39,9 +39,11 @@ def slot_label(slot: Slot) -> str:
 
 def notice_items(signup_id: int, changes: list[Change], cause: str,
                  at: datetime) -> list[tuple[dict[str, Any], datetime, str]]:
-    """One notice job per family whose state changed, keyed by cause, family and slot."""
+    """One notice job per family whose state changed, keyed by cause, family, slot and kind
+    (one cause may move a family twice: a resync promotes and then releases the same family)."""
     return [({"signup": signup_id, "slot": change.slot_id, "member": change.member_id, "kind": change.kind,
-              "position": change.position}, at, f"signup:notice:{cause}:{change.member_id}:{change.slot_id}")
+              "position": change.position}, at,
+             f"signup:notice:{cause}:{change.member_id}:{change.slot_id}:{change.kind}")
             for change in changes]
 
 

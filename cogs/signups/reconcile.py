@@ -83,16 +83,19 @@ class Reconciler:
     async def _reconcile_one(self, community: Community, signup: Signup, cause: str) -> int:
         outbound = self.core.outbound(community.platform)
         card = self.cog.card_ref(community, signup)
-        try:
-            current = await outbound.read_reactions(card)
-        except LookupError:
-            log.warning("sign-up %s: its card is gone; nothing to reconcile", signup.id)
-            return 0
+        # The database first, then the platform: a reaction made in between is then on the
+        # platform but not yet recorded (applying it again is a no-op), never recorded but
+        # missing from an older read of the platform (which would release a live place).
         async with self.core.db.read() as session:
             slots = await slots_of(session, signup.id)
             recorded = list((await session.execute(
                 select(Claim.slot_id, Member.user_id, Member.id).join(Member, Member.id == Claim.member_id)
                 .where(Claim.signup_id == signup.id).order_by(Claim.claimed_at, Claim.id))).all())
+        try:
+            current = await outbound.read_reactions(card)
+        except LookupError:
+            log.warning("sign-up %s: its card is gone; nothing to reconcile", signup.id)
+            return 0
         by_key = {slot.emoji_key: slot for slot in slots}
         total = 0
         # 1. removals (reactions gone while we were away), promoting those already waiting.

@@ -70,6 +70,8 @@ async def fan_out_reminders(core: Core, signup_id: int, offset_seconds: int) -> 
         signup = await session.get(Signup, signup_id)
         if signup is None or signup.status == "cancelled" or signup.when_at is None:
             return
+        if signup.when_at <= core.clock.now():
+            return  # fell due while the bot was down and the event has begun: too late to remind
         members = (await session.scalars(
             select(Claim.member_id).join(Member, Member.id == Claim.member_id)
             .where(Claim.signup_id == signup_id, Claim.status == "confirmed", Member.left_at.is_(None))
@@ -93,7 +95,7 @@ async def send_reminder(core: Core, signup_id: int, member_id: int) -> None:
         slots = list(row.scalars().all())
         community = await session.get(Community, member.community_id) if member else None
     if signup is None or signup.status == "cancelled" or signup.when_at is None or member is None \
-            or community is None or member.left_at is not None:
+            or community is None or member.left_at is not None or signup.when_at <= core.clock.now():
         return
     when = format_when(signup.when_at, core.language_of(member, community), core.zone_of(member, community))
     for slot in slots:

@@ -35,6 +35,8 @@ def decide(ledger: Ledger, slot: Slot | None, member_id: int, *, add: bool | Non
     if add is None:
         add = not ledger.holds(slot, member_id)
     if not add:
+        if signup.status == "cancelled":  # everyone was told; nobody is promoted into nothing
+            return Outcome()
         return Outcome(ledger.release(slot, member_id))
     if signup.status != "open" or (signup.closes_at is not None and signup.closes_at <= now):
         return Outcome(refusal=Refused(CLOSED, title=signup.title))

@@ -145,8 +145,20 @@ async def test_cancel_by_prefix_only_touches_pending_matches(db: Database) -> No
     async with db.write() as session:
         assert await cancel(session, "signup:1:") == 2
     async with db.read() as session:
-        statuses = {j.dedupe_key: j.status for j in (await session.scalars(select(Job))).all()}
-    assert statuses == {"signup:1:a": "cancelled", "signup:1:b": "cancelled", "signup:10:a": "pending"}
+        statuses = sorted((j.status, j.dedupe_key or "") for j in (await session.scalars(select(Job))).all())
+    assert statuses == [("cancelled", ""), ("cancelled", ""), ("pending", "signup:10:a")]
+
+
+async def test_a_cancelled_job_can_be_scheduled_again(db: Database) -> None:
+    async with db.write() as session:
+        await schedule(session, "remind", {}, START, dedupe_key="signup:1:remind:24h")
+    async with db.write() as session:
+        await cancel(session, "signup:1:")
+    async with db.write() as session:
+        await schedule(session, "remind", {}, START, dedupe_key="signup:1:remind:24h")
+    async with db.read() as session:
+        pending = (await session.scalars(select(Job).where(Job.status == "pending"))).all()
+    assert [job.dedupe_key for job in pending] == ["signup:1:remind:24h"]
 
 
 async def test_a_job_for_a_platform_this_process_lacks_is_handed_to_a_process_that_has_it(db: Database) -> None:
