@@ -45,3 +45,8 @@ class CircuitBreaker:
         self._trial_in_flight = False
         if self.opened_at is not None or self.consecutive >= self.threshold:
             self.opened_at = self.clock()
+
+    def abandon(self) -> None:
+        """The call let through never finished (its caller was cancelled): it proves nothing
+        either way, and the next caller may make the trial."""
+        self._trial_in_flight = False

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import wraps
@@ -126,6 +126,7 @@ class TranslationService:
         self.stats = CacheStats()
         self._memory: OrderedDict[str, str] = OrderedDict()
         self._writes: dict[str, asyncio.Task[None]] = {}
+        self._background: set[asyncio.Task[None]] = set()
         self._lookups: dict[str, list[asyncio.Future[str | None]]] = {}
         self._lookup_task: asyncio.Task[None] | None = None
         self._providers: dict[str, Provider] = {}
@@ -137,8 +138,8 @@ class TranslationService:
         _install_request_timeout()
 
     async def close(self) -> None:
-        if self._writes:
-            await asyncio.gather(*self._writes.values(), return_exceptions=True)
+        if self._writes or self._background:
+            await asyncio.gather(*self._writes.values(), *self._background, return_exceptions=True)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # ----- providers -----------------------------------------------------------------------
@@ -147,8 +148,12 @@ class TranslationService:
         if community_id is not None and self.config is not None and self.config.communities:
             from bot.db.models import Community
 
-            async with self.db.read() as session:
-                community = await session.get(Community, community_id)
+            try:
+                async with self.db.read() as session:
+                    community = await session.get(Community, community_id)
+            except Exception:  # the database is unreadable: the default provider still works
+                log.warning("could not read community %s; using the default provider", community_id, exc_info=True)
+                community = None
             if community is not None:
                 name = self.config.community(community.key).translation_provider or name
         if name not in self._providers:
@@ -215,20 +220,32 @@ class TranslationService:
         if key in self._memory:
             self._memory.move_to_end(key)
             return self._memory[key]
-        pending = self._writes.get(key)
-        if pending is not None:
-            await asyncio.gather(pending, return_exceptions=True)
-        text = await self._lookup(key)
+        # Never wait here for a cache write (ours or a hit count): the caller may be inside a
+        # write transaction (a card rendered while it is stored), and on SQLite that write would
+        # wait for the very lock the caller holds.
+        try:
+            text = await self._lookup(key)
+        except Exception:
+            log.warning("translation cache unreadable; treating it as a miss", exc_info=True)
+            return None
         if text is None:
             return None
+        self._in_background(self._count_hit(key))
+        self._remember(key, text)
+        return text
+
+    async def _count_hit(self, key: str) -> None:
         try:
             async with self.db.write() as session:
                 await session.execute(update(CachedTranslation).where(CachedTranslation.key == key)
                                       .values(hits=CachedTranslation.hits + 1, last_used_at=self.clock.now()))
         except Exception:
             log.debug("could not record a cache hit", exc_info=True)
-        self._remember(key, text)
-        return text
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _lookup(self, key: str) -> str | None:
         """Look a key up in the persistent cache. Look-ups made in the same moment (one
@@ -307,6 +324,9 @@ class TranslationService:
                                      error="provider temporarily unavailable (circuit open)")
         try:
             translated = await self._translate_text(provider, text, source, target, community_id)
+        except asyncio.CancelledError:
+            breaker.abandon()  # a cancelled trial call decides nothing; the next caller may try
+            raise
         except Exception as exc:
             breaker.failure()
             self.stats.failures += 1

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import ManualClock
 from bot.config import Secrets, TranslationSection
@@ -184,3 +185,26 @@ async def test_mentions_links_and_emoji_reach_the_reader_untouched(service: Tran
     for kept in ("<@123>", "🚌", "https://school.example/trip", "office@school.example", "`code`", "{name}"):
         assert kept in result.text
         assert kept not in behaviour.requests[0]["q"]
+
+
+async def test_a_cached_translation_is_served_inside_a_write_transaction(db: Database, google_url: str) -> None:
+    """A card rendered while it is being stored: on SQLite the caller holds the only write
+    lock, so the cache must answer without writing (hits are counted afterwards)."""
+    svc = TranslationService(settings(), Secrets(), db, ManualClock(START), base_urls={"google": google_url})
+    await svc.translate("Snack sign-up", "ar", source="en")
+    await svc.close()  # the stored copy is written
+    svc.forget_memory()
+    async with db.write():
+        inside = await asyncio.wait_for(svc.translate("Snack sign-up", "ar", source="en"), timeout=30)
+    await svc.close()
+    assert inside.ok and inside.cached
+
+
+async def test_an_unreadable_cache_falls_back_to_the_provider(service: TranslationService,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    async def broken(key: str) -> None:
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(service, "_lookup", broken)
+    result = await service.translate("Early pickup", "es", source="en")
+    assert result.ok and result.text == "[es] Early pickup"
