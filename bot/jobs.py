@@ -137,6 +137,8 @@ class JobRunner:
         #: the platforms this process has adapters for (None: it serves every job)
         self.platforms = platforms
         self.handlers: dict[str, JobHandler] = {}
+        #: ids of the jobs this process is running now
+        self._running: set[int] = set()
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -160,6 +162,8 @@ class JobRunner:
                 and_(Job.status == "running", Job.lease_until < now),
             )
             query = select(Job).where(due)
+            if self._running:  # an expired lease of our own is still running here: never twice at once
+                query = query.where(Job.id.not_in(sorted(self._running)))
             if self.platforms is not None:  # jobs stamped for a platform this process lacks wait
                 query = query.where(or_(Job.platform.is_(None), Job.platform.in_(sorted(self.platforms()))))
             query = query.order_by(Job.run_at, Job.id).limit(limit)
@@ -168,7 +172,9 @@ class JobRunner:
             jobs = list((await session.scalars(query)).all())
             for job in jobs:
                 job.status = "running"
-                job.lease_owner = self.worker_id
+                # Each claim is its own lease: a run whose lease expired and was claimed again
+                # (here or elsewhere) can no longer finish the job under the newer lease.
+                job.lease_owner = f"{self.worker_id[:52]}:{uuid.uuid4().hex[:8]}"
                 job.lease_until = now + self.lease
                 job.attempts += 1
             return jobs
@@ -195,7 +201,7 @@ class JobRunner:
                           "lease_owner": None, "lease_until": None}
             # Only the lease holder may finish the job (a late worker must not undo a re-claim).
             await session.execute(
-                update(Job).where(Job.id == job.id, Job.lease_owner == self.worker_id).values(**values)
+                update(Job).where(Job.id == job.id, Job.lease_owner == job.lease_owner).values(**values)
             )
 
         await self.db.write_retrying(_update)
@@ -238,12 +244,20 @@ class JobRunner:
                 for job in jobs:
                     task = asyncio.create_task(self.run_job(job))
                     running.add(task)
+                    self._running.add(job.id)
                     task.add_done_callback(running.discard)
+                    task.add_done_callback(lambda _, job_id=job.id: self._running.discard(job_id))
                 total += len(jobs)
                 if not running:
                     return total
                 if not jobs or len(running) >= concurrency:
-                    await asyncio.wait(set(running), return_when=asyncio.FIRST_COMPLETED)
+                    # Until one finishes, or new work is announced, or a poll interval passes:
+                    # one slow job must not hold up what falls due meanwhile.
+                    self._wake.clear()
+                    woken = asyncio.ensure_future(self._wake.wait())
+                    await asyncio.wait({*running, woken}, timeout=self.poll_seconds,
+                                       return_when=asyncio.FIRST_COMPLETED)
+                    woken.cancel()
         finally:
             if running:
                 await asyncio.gather(*running, return_exceptions=True)

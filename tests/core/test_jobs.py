@@ -184,3 +184,51 @@ async def test_a_job_for_a_platform_this_process_lacks_is_handed_to_a_process_th
     assert await slack_only.run_due() == 0  # it no longer claims what it cannot deliver
     assert await discord_too.run_due() == 1
     assert delivered == [0]
+
+
+async def test_a_job_outliving_its_lease_is_not_run_twice_at_once_by_its_own_process(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START, kind="slow")
+    runner = JobRunner(db, clock, lease_seconds=1, poll_seconds=0.05)
+    started = asyncio.Event()
+    release = asyncio.Event()
+    runs = 0
+
+    async def slow(job: JobContext) -> None:
+        nonlocal runs
+        runs += 1
+        started.set()
+        await release.wait()
+
+    runner.register("slow", slow)
+    first = asyncio.create_task(runner.run_due())
+    await asyncio.wait_for(started.wait(), timeout=30)
+    clock.advance(timedelta(seconds=5))  # the lease has expired while the job still runs
+    assert await runner.claim() == []
+    release.set()
+    await first
+    assert runs == 1
+
+
+async def test_a_slow_job_does_not_hold_up_one_that_falls_due_meanwhile(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START, kind="slow")
+    runner = JobRunner(db, clock, poll_seconds=0.05)
+    release = asyncio.Event()
+    quick_ran = asyncio.Event()
+
+    async def slow(job: JobContext) -> None:
+        await release.wait()
+
+    async def quick(job: JobContext) -> None:
+        quick_ran.set()
+
+    runner.register("slow", slow)
+    runner.register("quick", quick)
+    busy = asyncio.create_task(runner.run_due())
+    await asyncio.sleep(0.1)
+    await add_jobs(db, 1, START, kind="quick")
+    runner.wake()
+    await asyncio.wait_for(quick_ran.wait(), timeout=30)  # before the slow one ends
+    release.set()
+    await busy
