@@ -142,9 +142,14 @@ class Dispatcher:
                           error_id)
             if ctx is not None:
                 await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
+            else:  # failed before the sender could be identified: still never silent
+                await self._apologise_unattributed(event, error_id)
             return  # key not recorded: a platform retry may succeed
         if ctx is not None and not ctx.key_recorded:
-            await self._record(event.key)
+            try:
+                await self._record(event.key)
+            except Exception:
+                log.exception("could not record event %s as processed", event.key)
 
     def _routed(self, event: Event) -> bool:
         if isinstance(event, (CommandInvoked, ButtonPressed, FormSubmitted)):
@@ -224,12 +229,14 @@ class Dispatcher:
 
     async def _sole_community(self, event: Event) -> Community | None:
         """A DM carries no community: attribute it when the person belongs to exactly one."""
-        async with self.core.db.read() as session:
-            rows = (await session.scalars(
+        async def read(session: AsyncSession) -> list[Community]:
+            return list((await session.scalars(
                 select(Community).join(Member, Member.community_id == Community.id).where(
                     Community.platform == event.platform, Member.user_id == event.actor.user.id,
                     Member.left_at.is_(None))
-            )).all()
+            )).all())
+
+        rows = await self.core.db.read_retrying(read)
         return rows[0] if len(rows) == 1 else None
 
     async def _route(self, ctx: Context, event: Event) -> None:

@@ -317,7 +317,7 @@ class RelayCog(Cog):
             return
         result = await self.core.translator.translate(message.text, message.target_language,
                                                       source=message.source_language, community_id=community.id,
-                                                      owner_member_id=family.id if message.direction == "in" else None)
+                                                      owner_member_id=family.id)
         if not result.ok:
             raise ConnectionError("translation still unavailable")  # retried with backoff by the job runner
         lang = message.target_language
@@ -407,8 +407,9 @@ class RelayCog(Cog):
         if ends > now:  # the family asked for no messages now: the answer waits until morning
             raise RetryLater(ends)
         lang = message.target_language
+        # The family owns the conversation: erasing their data also drops this cached translation.
         text, translated_ok = await self.core.translated(message.text, lang, source=message.source_language,
-                                                         community_id=community.id)
+                                                         community_id=community.id, owner_member_id=family.id)
         name = teacher.display_name if teacher else ""
         body = Message(title=await self.core.localize(lang, "Answer to your question #{id} from {teacher}",
                                                       id=question.id, teacher=name),

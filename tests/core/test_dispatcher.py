@@ -214,3 +214,17 @@ async def test_channel_chatter_no_cog_listens_to_stores_nothing(db: Database) ->
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Member)) == 0
         assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+
+
+async def test_a_failure_before_the_sender_is_identified_still_gets_an_apology(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    core, cog, outbound = make_core(db)
+
+    async def no_community(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("disk full"))
+
+    monkeypatch.setattr(core, "ensure_community", no_community)
+    await core.dispatch(invoke("bump", "k10"))
+    [(_, message)] = outbound.private
+    assert "tell your teacher this code" in message.text
+    assert cog.count == 0

@@ -14,16 +14,19 @@ from adapters.console import console_session
 from adapters.console.harness import DEFAULT_START
 from bot.app import DEFAULT_COGS, build_core
 from bot.clock import ManualClock
-from bot.config import Config, Secrets
+from bot.config import Config, Secrets, TranslationSection
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Member
 from bot.db.registry import import_all_models
 from bot.logging_setup import JsonFormatter, RedactingFilter
-from bot.privacy import CORE_PERSONAL_MODELS
+from bot.privacy import CORE_PERSONAL_MODELS, PrivacyService
 from bot.retention import purge
 from bot.testing import FakeTranslator
+from bot.translation.models import CachedTranslation
+from bot.translation.service import TranslationService
 from cogs.signups.models import Claim
+from tests.translation.fake_providers import Behaviour, serve
 
 NAME = "Zyxwanda Quorpel"
 SECRET_TEXT = "Glimmerfax pickup note"
@@ -169,3 +172,20 @@ def test_email_addresses_are_scrubbed_from_log_records() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "mail %s failed", ("parent@example.org",), None)
     RedactingFilter().filter(record)
     assert record.getMessage() == "mail <email> failed"
+
+
+async def test_erasing_a_family_drops_the_cached_translations_of_their_conversation(db: Database) -> None:
+    with serve("google", Behaviour()) as url:
+        service = TranslationService(TranslationSection(provider="google", timeout_seconds=2.0), Secrets(), db,
+                                     ManualClock(DEFAULT_START), base_urls={"google": url})
+        async with console_session(db, translator=service) as s:
+            await s.run('as Ms Lee role=teacher\nas Maria lang=es tz=America/New_York\n/ask text:"¿Hay clase?"\n'
+                        'as Ms Lee\n/reply id:1 text:"Yes, school opens at nine"')
+            await service.close()  # cache writes done
+            async with db.read() as session:
+                maria = await session.scalar(select(Member.id).where(Member.display_name == "Maria"))
+            assert maria is not None
+            await PrivacyService(s.core).erase(maria)
+    async with db.read() as session:
+        texts = list(await session.scalars(select(CachedTranslation.text)))
+    assert not [t for t in texts if "opens at nine" in t or "Hay clase" in t]
