@@ -364,6 +364,8 @@ class SignupsCog(Cog):
     async def edit(self, ctx: Context, id: int, title: str | None = None, when: str | None = None,
                    description: str | None = None) -> None:
         signup = await self._own_signup(ctx, id)
+        if signup.status == "cancelled":
+            raise UserError("Sign-up #{id} was cancelled; create a new one instead.", id=signup.id)
         community, member = ctx.require_community(), ctx.require_member()
         zone = self.core.zone_of(member, community)
         when_at = future_time(when, ctx.language, zone, ctx.now) if when else None

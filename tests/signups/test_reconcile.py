@@ -85,3 +85,18 @@ async def test_offline_reactions_that_cannot_count_are_removed_and_explained_onc
     assert ana not in card.reactions[snacks][1] and ben not in card.reactions[party.key][1]
     assert [e.text for e in s.find("DM → Ana")][-1].startswith("You can sign up for at most 1 slot(s)")
     assert [e.text for e in s.find("DM → Ben")] == ['🎉 is not one of the slots on "Trip"; I removed it.']
+
+
+async def test_a_family_moved_twice_by_one_resync_hears_both_changes(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run('as Ms Lee role=teacher\n/signup create title:"Trip" slots:"🚌 Driver x1"\n'
+                    "as Ana\nreact #1 🚌\nas Ben\nreact #1 🚌\nas Cleo\nreact #1 🚌")
+        card = s.entries[0]
+        ana, ben = (s.console.person_named(n).user for n in ("Ana", "Ben"))  # type: ignore[union-attr]
+        bus = next(k for k, (e, _) in card.reactions.items() if e.display == "🚌")
+        card.reactions[bus][1].remove(ana)  # both gone while the bot was away
+        card.reactions[bus][1].remove(ben)
+        await s.run("as Ms Lee\n/signup resync id:1")
+    ben_heard = [e.text.split(" for ")[0].split(":")[0] for e in s.find("DM → Ben")]
+    assert ben_heard[-2:] == ["Good news", "You're no longer signed up"]
+    assert "Good news" in s.last("DM → Cleo").text

@@ -229,3 +229,13 @@ async def test_a_family_that_leaves_frees_its_place_ahead_for_the_waitlist(db: D
         await s.core.settle()
     assert "Good news" in s.last("DM → Cleo").text
     assert "🚌 Chaperone — 2/2: Ben, Cleo" in s.entries[0].text
+
+
+async def test_a_cancelled_sign_up_promotes_nobody_and_cannot_be_moved(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Fair" slots:"🍪 Baker x1" when:"in 3 days"\n'
+                    "as Ana\nreact #1 🍪\nas Ben\nreact #1 🍪\n"
+                    f"{TEACHER}\n/signup cancel id:1\nas Ana\nunreact #1 🍪\n"
+                    f'{TEACHER}\n/signup edit id:1 when:"in 4 days"')
+    assert not [e for e in s.find("DM → Ben") if e.text.startswith("Good news")]
+    assert s.last("only Ms Lee").text == "Sign-up #1 was cancelled; create a new one instead."
