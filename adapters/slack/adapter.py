@@ -171,6 +171,8 @@ class SlackAdapter(Outbound):
                 bot_id = await self.bot_user_id()
                 if event.get("bot_id") or event.get("subtype") not in PERSON_SUBTYPES or user == bot_id:
                     return None  # never answer ourselves or other bots: no relay loops
+                if not inbound.is_for_the_bot(event):
+                    return None
                 return inbound.message_event(body, await self.actor(body["team_id"], user), bot_id)
             return inbound.reaction_event(body, await self.actor(body["team_id"], user))
 

@@ -67,6 +67,13 @@ def reaction_event(body: dict[str, Any], actor: Actor) -> Event | None:
                 emoji=from_slack(event["reaction"]))
 
 
+def is_for_the_bot(event: dict[str, Any]) -> bool:
+    """A DM or a reply in a thread: the only messages that become events (checked before the
+    author is looked up, so channel chatter costs no users.info call)."""
+    thread_ts = event.get("thread_ts")
+    return event.get("channel_type") == "im" or bool(thread_ts and thread_ts != event.get("ts"))
+
+
 def message_event(body: dict[str, Any], actor: Actor, bot_user_id: str) -> Event | None:
     """A DM to the bot, or a reply in a thread; None for bots, edits and our own messages."""
     event = body["event"]

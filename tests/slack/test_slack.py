@@ -231,3 +231,13 @@ async def test_a_persons_dm_channel_is_opened_once(slack: SlackDriver) -> None:
         await slack.adapter.send_dm(UserRef("slack", maria.user_id), Message(text=text))
     assert len([c for c in slack.fake.called("conversations.open") if c["users"] == maria.user_id]) == 1
     assert len([c for c in slack.fake.called("chat.postMessage") if c["channel"] == f"D{maria.user_id}"]) == 3
+
+
+async def test_channel_chatter_costs_no_user_look_up(slack: SlackDriver) -> None:
+    ana = await slack.person("Ana")
+    before = len(slack.fake.called("users.info"))
+    ts = slack.fake.next_ts()
+    await slack.post_event({"type": "message", "channel_type": "channel", "channel": "CGEN", "user": ana.user_id,
+                            "text": "See you at pickup", "ts": ts, "event_ts": ts})
+    await slack.settle()
+    assert len(slack.fake.called("users.info")) == before
