@@ -127,6 +127,15 @@ class PollsCog(Cog):
     name = "polls"
     personal_data_models = (Poll, Vote)
 
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        from cogs.committee.poll_reconcile import PollReconciler
+
+        self.reconciler = PollReconciler(self)
+
+    async def on_platform_ready(self, platform: str) -> None:
+        await self.reconciler.on_platform_ready(platform)
+
     @command("poll", "Ask the committee a question with options",
              OptionSpec("question", "The question", required=True),
              OptionSpec("options", "Options separated by \";\"", required=True),

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select
 
 from adapters.console import Person, console_session
 from bot.db.engine import Database
+from bot.db.models import Member
 from bot.emoji import parse
 from bot.events import Actor, ReactionAdded
 from bot.refs import UserRef
@@ -147,3 +148,21 @@ def test_chart_bars_match_the_counts_and_decode_as_png() -> None:
     assert chart.bars == (3.0, 0.0, 5.0)
     pixels = matplotlib.image.imread(io.BytesIO(chart.png), format="png")
     assert pixels.shape[0] > 100 and pixels.shape[1] > 300
+
+
+async def test_votes_by_reaction_made_while_the_bot_was_away_are_counted_at_start(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{COMMITTEE}\nin #committee /poll question:"Bake sale day?" options:"Fri; Sat"\n'
+                    "as Ana\nreact #1 1️⃣\nas Ben\nreact #1 1️⃣\nas Cleo")
+        card = s.entries[0]
+        ana, ben, cleo = (s.console.person_named(n).user for n in ("Ana", "Ben", "Cleo"))  # type: ignore[union-attr]
+        one, two = (parse(n).key for n in ("1️⃣", "2️⃣"))  # type: ignore[union-attr]
+        card.reactions[one][1].remove(ben)  # Ben withdrew, Cleo voted Sat, Ana also reacted Sat
+        card.reactions[two] = (parse("2️⃣"), [cleo, ana])  # type: ignore[assignment]
+        cog = next(c for c in s.core.cogs if c.name == "polls")
+        await cog.reconciler.on_platform_ready("console")  # type: ignore[attr-defined]
+        await s.core.settle()
+        async with db.read() as session:
+            votes = sorted((await session.execute(select(Member.display_name, Vote.option_index)
+                                                  .join(Member, Member.id == Vote.member_id))).all())
+    assert [tuple(v) for v in votes] == [("Ana", 0), ("Cleo", 1)]  # Ana's recorded vote stands
