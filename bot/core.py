@@ -33,7 +33,7 @@ from bot.errors import UserError
 from bot.events import Actor, Event
 from bot.i18n import Localizer
 from bot.messages import Message
-from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, Outbound
+from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.processed import record_event_keys
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
 from bot.roles import Role, highest, is_allowed
@@ -217,6 +217,12 @@ class Core:
             )
         assert member is not None
         return member
+
+    async def ensure_member_from(self, community: Community, user: UserRef, info: MemberInfo) -> Member:
+        """The member row for someone the platform described (a reaction found at start-up,
+        a task's owner): ``ensure_member`` with the name, locale and roles it gave."""
+        return await self.ensure_member(community, Actor(user=user, display_name=info.display_name,
+                                                         locale=info.locale, platform_roles=info.platform_roles))
 
     async def _create_members(self, community_id: int, batch: list[dict[str, Any]]) -> list[Member]:
         """Create the members first seen together (a burst of new families) in one statement.

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import event
@@ -125,30 +125,26 @@ class Database:
 
         ``work`` must be safe to run again from the start (it is: the failed attempt rolled back).
         """
+        return await self._retrying(self.write, work, attempts)
+
+    async def read_retrying(self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 4) -> T:
+        """Run ``work`` in a read session, retrying transient errors (a pooled connection
+        the server closed, SQLite busy) with jitter."""
+        return await self._retrying(self.read, work, attempts)
+
+    @staticmethod
+    async def _retrying(session_of: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+                        work: Callable[[AsyncSession], Awaitable[T]], attempts: int) -> T:
         for attempt in range(1, attempts + 1):
             try:
-                async with self.write() as session:
+                async with session_of() as session:
                     return await work(session)
             except (OperationalError, DBAPIError) as exc:
                 if attempt == attempts or not is_transient(exc):
                     raise
                 delay = min(0.5, 0.01 * 2**attempt) * (0.5 + random.random())
-                log.debug("transient database conflict, retry %d in %.3fs", attempt, delay)
+                log.debug("transient database error, retry %d in %.3fs", attempt, delay)
                 await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
-
-    async def read_retrying(self, work: Callable[[AsyncSession], Awaitable[T]], *, attempts: int = 4) -> T:
-        """Run ``work`` in a read session, retrying transient errors (a pooled connection
-        the server closed, SQLite busy) with jitter."""
-        for attempt in range(1, attempts + 1):
-            try:
-                async with self.read() as session:
-                    return await work(session)
-            except (OperationalError, DBAPIError) as exc:
-                if attempt == attempts or not is_transient(exc):
-                    raise
-                log.debug("transient database error on a read, retry %d", attempt)
-                await asyncio.sleep(min(0.5, 0.01 * 2**attempt) * (0.5 + random.random()))
         raise AssertionError("unreachable")
 
     async def create_all(self) -> None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 
 from bot.db.models import Community, Member
-from bot.events import Actor
 from bot.refs import ChannelRef, MessageRef, UserRef
 from cogs.committee.models import Poll, Vote
 from cogs.committee.polls import NUMBER_KEYS, lock_poll
@@ -98,6 +97,4 @@ class PollReconciler:
         info = await self.core.outbound(community.platform).lookup_member(self.core.community_ref(community), user)
         if info is None or info.is_bot:
             return None
-        member = await self.core.ensure_member(community, Actor(user=user, display_name=info.display_name,
-                                                               locale=info.locale, platform_roles=info.platform_roles))
-        return member.id
+        return (await self.core.ensure_member_from(community, user, info)).id

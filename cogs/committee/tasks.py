@@ -14,7 +14,6 @@ from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context
 from bot.db.models import Community, Member
 from bot.errors import UserError
-from bot.events import Actor
 from bot.jobs import JobContext
 from bot.messages import Message
 from bot.refs import UserRef
@@ -34,8 +33,7 @@ class TasksCog(Cog):
         info = await ctx.outbound.lookup_member(self.core.community_ref(community), user)
         if info is None or not info.in_community:
             raise UserError("That person is not a member of this community.")
-        return await self.core.ensure_member(community, Actor(user=user, display_name=info.display_name,
-                                                              locale=info.locale, platform_roles=info.platform_roles))
+        return await self.core.ensure_member_from(community, user, info)
 
     async def _schedule(self, session: AsyncSession, task: Task) -> None:
         await jobqueue.cancel(session, f"task:{task.id}:")

@@ -38,7 +38,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Community, Member
 from bot.emoji import Emoji
-from bot.events import Actor
 from bot.refs import UserRef
 from cogs.signups import notices
 from cogs.signups.card import slots_of
@@ -133,8 +132,7 @@ class Reconciler:
         info = await self.core.outbound(community.platform).lookup_member(self.core.community_ref(community), user)
         if info is None or info.is_bot:
             return None
-        return await self.core.ensure_member(community, Actor(user=user, display_name=info.display_name,
-                                                             locale=info.locale, platform_roles=info.platform_roles))
+        return await self.core.ensure_member_from(community, user, info)
 
     async def _apply(self, signup_id: int, slot: Slot | None, member_id: int, *, add: bool, cause: str,
                      emoji: Emoji | None = None, user: UserRef | None = None) -> int:
