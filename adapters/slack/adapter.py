@@ -27,7 +27,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
 from adapters.slack.blocks import to_blocks, to_modal
-from adapters.slack.inbound import PERSON_SUBTYPES
 from bot.commands import CommandSpec
 from bot.core import Core
 from bot.emoji import Emoji, from_slack, to_slack_name
@@ -169,10 +168,8 @@ class SlackAdapter(Outbound):
                 return None
             if event["type"] == "message":
                 bot_id = await self.bot_user_id()
-                if event.get("bot_id") or event.get("subtype") not in PERSON_SUBTYPES or user == bot_id:
-                    return None  # never answer ourselves or other bots: no relay loops
-                if not inbound.is_for_the_bot(event):
-                    return None
+                if not inbound.from_a_person(event, bot_id) or not inbound.is_for_the_bot(event):
+                    return None  # checked before the author's look-up: no users.info for chatter
                 return inbound.message_event(body, await self.actor(body["team_id"], user), bot_id)
             return inbound.reaction_event(body, await self.actor(body["team_id"], user))
 

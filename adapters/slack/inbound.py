@@ -67,6 +67,13 @@ def reaction_event(body: dict[str, Any], actor: Actor) -> Event | None:
                 emoji=from_slack(event["reaction"]))
 
 
+def from_a_person(event: dict[str, Any], bot_user_id: str) -> bool:
+    """Written by a person: not a bot (ourselves included: no relay loops), not an edit,
+    deletion or join."""
+    return not event.get("bot_id") and event.get("subtype") in PERSON_SUBTYPES \
+        and event.get("user") not in (None, bot_user_id)
+
+
 def is_for_the_bot(event: dict[str, Any]) -> bool:
     """A DM or a reply in a thread: the only messages that become events (checked before the
     author is looked up, so channel chatter costs no users.info call)."""
@@ -77,7 +84,7 @@ def is_for_the_bot(event: dict[str, Any]) -> bool:
 def message_event(body: dict[str, Any], actor: Actor, bot_user_id: str) -> Event | None:
     """A DM to the bot, or a reply in a thread; None for bots, edits and our own messages."""
     event = body["event"]
-    if event.get("bot_id") or event.get("subtype") not in PERSON_SUBTYPES or event.get("user") in (None, bot_user_id):
+    if not from_a_person(event, bot_user_id):
         return None
     community = community_of(body.get("team_id") or event.get("team", ""))
     is_dm = event.get("channel_type") == "im"
