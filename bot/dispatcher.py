@@ -108,21 +108,12 @@ class Dispatcher:
             return
         if not self._routed(event):
             return  # channel chatter no cog listens to: no read, no member row, nothing stored
-        try:
-            look = await self._first_look(event)
-        except Exception:
-            # The database cannot be read even after retries: nothing can be attributed or
-            # stored, but whoever wrote or clicked is told, so nothing they sent vanishes silently.
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("could not read the database for %s event %s (error id %s)", type(event).__name__,
-                          event.key, error_id)
-            await self._apologise_unattributed(event, error_id)
-            return
-        if look.seen:
-            log.debug("duplicate event %s ignored", event.key)
-            return
         ctx: Context | None = None
         try:
+            look = await self._first_look(event)
+            if look.seen:
+                log.debug("duplicate event %s ignored", event.key)
+                return
             ctx = await self._context(event, look)
             await self._route(ctx, event)
         except UserError as err:
@@ -142,7 +133,8 @@ class Dispatcher:
                           error_id)
             if ctx is not None:
                 await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
-            else:  # failed before the sender could be identified: still never silent
+            else:  # failed before the sender could be identified (the database unreadable even
+                # after retries, say): whoever wrote or clicked is still told, never silence
                 await self._apologise_unattributed(event, error_id)
             return  # key not recorded: a platform retry may succeed
         if ctx is not None and not ctx.key_recorded:
