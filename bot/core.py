@@ -221,7 +221,7 @@ class Core:
     async def ensure_member_from(self, community: Community, user: UserRef, info: MemberInfo) -> Member:
         """The member row for someone the platform described (a reaction found at start-up,
         a task's owner): ``ensure_member`` with the name, locale and roles it gave."""
-        return await self.ensure_member(community, Actor(user=user, display_name=info.display_name,
+        return await self.ensure_member(community, Actor(user=user, display_name=info.display_name, is_bot=info.is_bot,
                                                          locale=info.locale, platform_roles=info.platform_roles))
 
     async def _create_members(self, community_id: int, batch: list[dict[str, Any]]) -> list[Member]:

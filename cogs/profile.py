@@ -166,10 +166,7 @@ class ProfileCog(Cog):
         info = await ctx.outbound.lookup_member(self.core.community_ref(community), user)
         if info is None:
             raise UserError("I can't find {who} in this community.", who=user.id)
-        from bot.events import Actor
-
-        target = await self.core.ensure_member(community, Actor(user=user, display_name=info.display_name,
-                                                                is_bot=info.is_bot))
+        target = await self.core.ensure_member_from(community, user, info)
         async with ctx.write() as session:
             row = await session.get(Member, target.id)
             assert row is not None

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from adapters.console import ScriptError, console_session
 from bot.db.engine import Database
+from bot.db.models import Member
 
 PROFILE = ("cogs.profile",)
 
@@ -104,3 +106,11 @@ def test_the_documented_demo_script_runs_to_the_end(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "seen by 1 of 2 families" in result.stdout
     assert "(La traducción no está disponible ahora; abajo está el original.)" in result.stdout
+
+
+async def test_giving_a_role_keeps_the_role_the_platform_gave(db: Database) -> None:
+    async with console_session(db, cogs=PROFILE) as s:
+        await s.run("as Lee role=teacher\nas Pat role=admin\n/role user:Lee role:committee")
+        async with db.read() as session:
+            lee = await session.scalar(select(Member).where(Member.display_name == "Lee"))
+    assert lee is not None and (lee.role, lee.platform_role) == ("committee", "teacher")
