@@ -104,9 +104,18 @@ class Outbound(ABC):
         """Delete a message the bot posted."""
 
     @abstractmethod
-    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+    async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
+                      dm_channel: str | None = None) -> Delivery:
         """Send a direct message; reports DMS_CLOSED instead of raising when the person
-        does not accept them."""
+        does not accept them.
+
+        ``key`` makes the send idempotent where the platform allows it: a message already
+        delivered under the same key is not sent again, and its reference is returned
+        instead (Discord: the message ``nonce`` with ``enforce_nonce``; Slack: message
+        metadata looked up in the DM's recent history; console: its journal). ``resend`` says
+        an earlier attempt with this key may have reached the platform (the process died
+        before recording the outcome), so the adapter looks before it sends. ``dm_channel``
+        is the person's DM channel when the caller already knows it (saves a round trip)."""
 
     @abstractmethod
     async def reply_private(self, interaction: InteractionRef, message: Message) -> None:

@@ -152,7 +152,8 @@ class ConsoleAdapter(Outbound):
         entry.deleted = True
         self.out(f"(#{entry.number} deleted)")
 
-    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+    async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
+                      dm_channel: str | None = None) -> Delivery:
         person = self._person_of(user)
         if person is None:
             return Delivery(DeliveryStatus.NOT_FOUND, detail="no such person")

@@ -336,7 +336,8 @@ class DiscordAdapter(Outbound):
         channel = await self._channel(ref.channel.id)
         await channel.get_partial_message(int(ref.id)).delete()
 
-    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+    async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
+                      dm_channel: str | None = None) -> Delivery:
         await self._dm_pacer.wait()
         try:
             target = self.client.get_user(int(user.id)) or await self.client.fetch_user(int(user.id))

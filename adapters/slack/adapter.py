@@ -253,7 +253,8 @@ class SlackAdapter(Outbound):
             known = self._dm_channels[user.id] = str(response["channel"]["id"])
         return known
 
-    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+    async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
+                      dm_channel: str | None = None) -> Delivery:
         try:
             channel_id = await self._dm_channel(user)
             ts = await self._post(channel_id, message)

@@ -31,7 +31,8 @@ class RecordingOutbound(Outbound):
     async def delete(self, ref: MessageRef) -> None:
         return None
 
-    async def send_dm(self, user: UserRef, message: Message) -> Delivery:
+    async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
+                      dm_channel: str | None = None) -> Delivery:
         if user.id in self.closed_dms:
             return Delivery(DeliveryStatus.DMS_CLOSED)
         self.dms.append((user, message))
