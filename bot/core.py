@@ -84,9 +84,14 @@ class Core:
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[str] = set()
         self._ready_lock = asyncio.Lock()
+        from bot.delivery.cog import DeliveryCog
+        from bot.delivery.service import DeliveryService
         from bot.dispatcher import Dispatcher
 
         self.dispatcher = Dispatcher(self)
+        #: every message to a person goes through this service
+        self.deliveries = DeliveryService(self)
+        self.add_cog(DeliveryCog(self))
 
     # ----- composition -------------------------------------------------------------------
     def add_cog(self, cog: Cog) -> None:

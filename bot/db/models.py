@@ -55,6 +55,8 @@ class Member(Base):
     quiet_hours: Mapped[str | None] = mapped_column(String(16), default=None)
     delivery: Mapped[str] = mapped_column(String(16), default="channel")
     dms_closed: Mapped[bool] = mapped_column(default=False)
+    #: the platform's DM channel with this person, once known (a DM then costs one request)
+    dm_channel_id: Mapped[str | None] = mapped_column(String(64), default=None)
     is_bot: Mapped[bool] = mapped_column(default=False)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -12,6 +12,7 @@ import importlib
 MODEL_MODULES: tuple[str, ...] = (
     "bot.db.models",
     "bot.translation.models",
+    "bot.delivery.models",
     "cogs.announcements.models",
     "cogs.signups.models",
     "cogs.relay.models",

@@ -1,40 +1,49 @@
 """Announcements: a teacher posts once; every family reads it in its own language.
 
-Posting and every DM go through durable jobs (``announce.publish``, ``announce.fan_out``,
-``announce.deliver``, ``announce.digest``), so a scheduled announcement survives restarts and a crash in the
-middle of a fan-out neither skips nor repeats anyone: each (announcement, member) has one
-outbox row, and a delivery job re-reads that row before it sends.
+Posting and the fan-out are durable jobs (``announce.publish``, ``announce.fan_out``), so a
+scheduled announcement survives restarts. Families who read by DM or digest get it through
+the core's delivery service, which keeps one outbox row per (announcement, family): a crash
+in the middle of a fan-out neither skips nor repeats anyone.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import jobs as jobqueue
 from bot.cog import Cog, button, command, job
 from bot.commands import Choice, OptionSpec, OptionType
-from bot.config import parse_clock
 from bot.core import Context, Core
 from bot.db.models import Community, Member
+from bot.delivery import Action, Content, Phrase, Reach, Urgency
+from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
-from bot.jobs import JobContext, RetryLater
+from bot.i18n import N_
+from bot.jobs import JobContext
 from bot.messages import Button, ButtonStyle, Message
-from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
-from bot.when import format_when, future_time, quiet_hours_end
-from cogs.announcements.models import Acknowledgement, Announcement, AnnouncementDelivery
+from bot.when import format_when, future_time
+from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import families, status_lines
 
 DELIVERY_MODES = ("channel", "dm", "digest")
+#: the delivery service's topic for announcements; rows are about "announcement:<id>"
+TOPIC = "announcement"
+
+
+def subject_of(announcement_id: int) -> str:
+    return f"{TOPIC}:{announcement_id}"
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +60,11 @@ def _post_message(announcement: Announcement, title: str, translate: str, got_it
 
 class AnnouncementsCog(Cog):
     name = "announcements"
-    personal_data_models = (Announcement, Acknowledgement, AnnouncementDelivery)
+    personal_data_models = (Announcement, Acknowledgement)
+
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        core.deliveries.on_seen(TOPIC, self._acknowledged)
 
     # ----- posting -------------------------------------------------------------------------
     @command("announce", "Post an announcement to families",
@@ -138,11 +151,25 @@ class AnnouncementsCog(Cog):
                 return
             await self._fan_out(session, row, community, now)
 
+    @job("announce.deliver")
+    async def legacy_deliver(self, job_ctx: JobContext) -> None:
+        """A DM queued by a release before deliveries moved to the core (its outbox row kept
+        its number when the table moved)."""
+        await self.core.deliveries.send(replace(job_ctx, payload={"id": job_ctx.payload["delivery"]}))
+
+    @job("announce.digest")
+    async def legacy_digest(self, job_ctx: JobContext) -> None:
+        """A digest scheduled by a release before deliveries moved to the core."""
+        await self.core.deliveries.digest(job_ctx)
+
     async def _tell_author(self, row: Announcement, community: Community, msgid: str) -> None:
         async with self.core.db.read() as session:
             author = await session.get(Member, row.author_member_id) if row.author_member_id else None
         if author is not None:
-            await self.core.notify(community, author, msgid, id=row.id)
+            async with self.core.db.write() as session:
+                await self.core.deliveries.enqueue(session, community, [author], topic="announcement.author",
+                                                   subject=f"{subject_of(row.id)}:author", cause=f"{msgid}:{row.id}",
+                                                   content=Content(body=Phrase.of(msgid, id=row.id)))
 
     async def _render_post(self, row: Announcement, community: Community) -> Message:
         lang = community.default_language
@@ -154,133 +181,36 @@ class AnnouncementsCog(Cog):
         )
 
     async def _fan_out(self, session: AsyncSession, row: Announcement, community: Community, now: datetime) -> None:
-        """One outbox row and one job per family that wants DMs; digest rows wait for the digest."""
-        already = set(await session.scalars(select(AnnouncementDelivery.member_id).where(
-            AnnouncementDelivery.announcement_id == row.id)))  # a retried fan-out skips who has a row
-        recipients = [f for f in await families(session, community.id)
-                      if f.delivery in ("dm", "digest") and f.id != row.author_member_id and f.id not in already]
-        # Urgent news does not wait for the evening digest: digest families get it by DM now.
-        deliveries = [AnnouncementDelivery(announcement_id=row.id, member_id=f.id,
-                                           mode="dm" if row.urgent else f.delivery, status="pending",
-                                           language=self.core.language_of(f, community), created_at=now,
-                                           updated_at=now) for f in recipients]
-        session.add_all(deliveries)
-        await session.flush()  # one batched INSERT, ids returned
-        await self.core.schedule_many(session, "announce.deliver", [
-            ({"delivery": d.id}, now, f"announce:delivery:{d.id}") for d in deliveries if d.mode == "dm"])
-        needs_digest = any(d.mode == "digest" for d in deliveries)
-        if needs_digest:
-            due = self._next_digest(community, now)
-            await self.core.schedule(session, "announce.digest", {"community": community.id}, due,
-                                     dedupe_key=f"announce:digest:{community.id}:{due:%Y-%m-%dT%H:%M}")
+        """Every family that reads by DM or digest gets it that way, through the delivery
+        service (channel readers already have the post). Urgent news reaches digest readers
+        by DM at once. A retried fan-out queues nobody twice (the service keys each row by
+        announcement and family)."""
+        recipients = [f for f in await families(session, community.id) if f.id != row.author_member_id]
+        await self.core.deliveries.enqueue(
+            session, community, recipients, topic=TOPIC, subject=subject_of(row.id), content=self._content(row),
+            reach=Reach.BROADCAST, urgency=Urgency.URGENT if row.urgent else Urgency.NORMAL, tracked=True)
 
-    def _next_digest(self, community: Community, now: datetime) -> datetime:
-        setting = self.core.config.community(community.key).digest_time or self.core.config.announcements.digest_time
-        at: time = parse_clock(setting)
-        zone = ZoneInfo(community.timezone)
-        local = now.astimezone(zone)
-        candidate = datetime.combine(local.date(), at, tzinfo=zone)
-        if candidate <= local:
-            candidate += timedelta(days=1)
-        return candidate.astimezone(ZoneInfo("UTC"))
-
-    # ----- delivery -------------------------------------------------------------------------
-    @job("announce.deliver")
-    async def deliver(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
-            delivery = await session.get(AnnouncementDelivery, job_ctx.payload["delivery"])
-            if delivery is None or delivery.status not in ("pending", "waiting"):
-                return  # sent, unreachable or cancelled: never twice
-            row = await session.get(Announcement, delivery.announcement_id)
-            member = await session.get(Member, delivery.member_id)
-            community = await session.get(Community, member.community_id) if member else None
-        if row is None or member is None or community is None or row.status != "posted" or member.left_at:
-            await self._set_status(delivery.id, "cancelled")
-            return
-        now = self.core.clock.now()
-        if not row.urgent:
-            ends = quiet_hours_end(now, self.core.quiet_hours_of(member), self.core.zone_of(member, community))
-            if ends > now:
-                await self._set_status(delivery.id, "waiting")
-                raise RetryLater(ends)
-        message = await self._dm_message(row, community, self.core.language_of(member, community))
-        result = await self.core.send_dm(community, member, message)
-        if result.status == DeliveryStatus.SENT:
-            await self._set_status(delivery.id, "sent", result.message)
-        elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
-            await self._set_status(delivery.id, "unreachable")
-        else:
-            if job_ctx.attempt >= self.core.config.jobs.max_attempts:
-                await self._set_status(delivery.id, "failed")
-                return
-            raise ConnectionError(f"delivery {delivery.id} failed: {result.detail}")
-
-    async def _set_status(self, delivery_id: int, status: str, ref: MessageRef | None = None) -> None:
-        values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
-        if ref is not None:
-            values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
-        async with self.core.db.write() as session:
-            await session.execute(update(AnnouncementDelivery).where(AnnouncementDelivery.id == delivery_id)
-                                  .values(**values))
-
-    async def _dm_message(self, row: Announcement, community: Community, lang: str) -> Message:
-        """An announcement by DM in ``lang``, with its "Got it ✓" (also when it is edited)."""
-        body, _ = await self.core.translated(row.text, lang, source=row.language, community_id=community.id)
-        return Message(title=await self.core.localize(lang, "Announcement"), text=body,
-                       buttons=(Button(await self.core.localize(lang, "Got it ✓"), "announce.ack", str(row.id),
-                                       ButtonStyle.SUCCESS),),
+    @staticmethod
+    def _content(row: Announcement) -> Content:
+        """An announcement by DM or digest: the text in the reader's language, "Show original"
+        beside the delivery service's "Got it"."""
+        return Content(title=Phrase.of(N_("Announcement")),
+                       body=Phrase.words(row.text, row.language),
+                       actions=(Action(N_("Show original"), "announce.original", str(row.id)),),
                        footer=f"#{row.id}")
 
-    @job("announce.digest")
-    async def digest(self, job_ctx: JobContext) -> None:
-        """One DM per digest family with everything new since their last digest."""
-        async with self.core.db.read() as session:
-            community = await session.get(Community, job_ctx.payload["community"])
-            pending = list((await session.execute(
-                select(AnnouncementDelivery, Announcement).join(
-                    Announcement, Announcement.id == AnnouncementDelivery.announcement_id).where(
-                    Announcement.community_id == job_ctx.payload["community"],
-                    AnnouncementDelivery.mode == "digest", AnnouncementDelivery.status == "pending",
-                    Announcement.status == "posted").order_by(AnnouncementDelivery.member_id, Announcement.id)
-            )).all())
-        if community is None:
-            return
-        by_member: dict[int, list[tuple[AnnouncementDelivery, Announcement]]] = {}
-        for delivery, row in pending:
-            by_member.setdefault(delivery.member_id, []).append((delivery, row))
-        limit = self.core.outbound(community.platform).capabilities.max_text_length
-        failed = []
-        for member_id, items in by_member.items():
-            async with self.core.db.read() as session:
-                member = await session.get(Member, member_id)
-            if member is None or member.left_at:
-                continue
-            lang = self.core.language_of(member, community)
-            parts = []
-            for _, row in items:
-                body, _ = await self.core.translated(row.text, lang, source=row.language, community_id=community.id)
-                parts.append(f"#{row.id}: {body}")
-            title = await self.core.localize(lang, "Today's announcements ({count})", count=len(items))
-            result = None
-            for text in pack(parts, limit):  # as many DMs as the platform's length limit needs
-                result = await self.core.send_dm(community, member, Message(title=title, text=text))
-                if result.status != DeliveryStatus.SENT:
-                    break
-            assert result is not None
-            status = {DeliveryStatus.SENT: "sent", DeliveryStatus.DMS_CLOSED: "unreachable",
-                      DeliveryStatus.NOT_FOUND: "unreachable"}.get(result.status)
-            if status is None:
-                failed.append(member_id)  # the others still get theirs
-                continue
-            for delivery, _ in items:
-                await self._set_status(delivery.id, status, result.message)
-        if failed:  # retried with backoff; rows already sent are skipped
-            raise ConnectionError(f"digest for members {failed} failed")
+    async def _acknowledged(self, session: AsyncSession, entry: OutboxEntry) -> None:
+        """A "Got it" pressed on a DM or a digest counts as seen, like the channel's button."""
+        number = int(entry.subject.rsplit(":", 1)[1])
+        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        await session.execute(builder(Acknowledgement).values(
+            announcement_id=number, member_id=entry.member_id, at=self.core.clock.now())
+            .on_conflict_do_nothing(index_elements=["announcement_id", "member_id"]))
 
     # ----- buttons ------------------------------------------------------------------------
     @button("announce.translate")
     async def translate_button(self, ctx: Context, event: ButtonPressed) -> None:
-        row = await self._announcement(ctx, event.value)
+        row = await self._published(ctx, event.value)
         if row.language == ctx.language:
             await ctx.reply_message(Message(text=row.text))
             return
@@ -288,9 +218,14 @@ class AnnouncementsCog(Cog):
                                              community_id=row.community_id)
         await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}"))
 
+    @button("announce.original")
+    async def original(self, ctx: Context, event: ButtonPressed) -> None:
+        row = await self._published(ctx, event.value)
+        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=row.text, footer=f"#{row.id}"))
+
     @button("announce.ack")
     async def acknowledge(self, ctx: Context, event: ButtonPressed) -> None:
-        row = await self._announcement(ctx, event.value)
+        row = await self._published(ctx, event.value)
         member = ctx.require_member()
         try:
             async with ctx.write() as session:
@@ -332,7 +267,8 @@ class AnnouncementsCog(Cog):
             else:
                 row = await self._announcement(ctx, str(id))
             self._check_author_or_teacher(ctx, row)
-            numbers = await status_lines(session, row, community.default_language)
+            outcome = await self.core.deliveries.outcome(session, subject_of(row.id))
+            numbers = await status_lines(session, row, community.default_language, outcome)
         lines = [
             await ctx.t("Announcement #{id}: seen by {seen} of {total} families.", id=row.id, seen=numbers["seen"],
                         total=numbers["total"]),
@@ -344,6 +280,9 @@ class AnnouncementsCog(Cog):
                                  "(DMs closed).",
                                  delivered=numbers["delivered"], waiting=numbers["waiting"], digest=numbers["digest"],
                                  failed=numbers["failed"], unreachable=numbers["unreachable"]))
+        if numbers["unreachable_names"]:
+            lines.append(await ctx.t("Could not be reached: {names}. Please contact them another way.",
+                                     names=", ".join(numbers["unreachable_names"])))  # type: ignore[arg-type]
         lines.append(await ctx.t("Languages: {languages}", languages=numbers["languages"]))
         await ctx.reply_message(Message(text="\n".join(lines)))
 
@@ -361,22 +300,11 @@ class AnnouncementsCog(Cog):
             fresh = await session.get(Announcement, row.id)
             assert fresh is not None
             fresh.text, fresh.edited_at = text.strip(), ctx.now
-            sent = list((await session.scalars(select(AnnouncementDelivery).where(
-                AnnouncementDelivery.announcement_id == row.id, AnnouncementDelivery.status == "sent",
-                AnnouncementDelivery.dm_message_id.is_not(None)))).all())
         community = ctx.require_community()
         fresh_row = await self._announcement(ctx, str(row.id))
         if fresh_row.status == "posted" and fresh_row.message_id:
             await ctx.outbound.edit(self._post_ref(community, fresh_row), await self._render_post(fresh_row, community))
-        edited = 0
-        if ctx.outbound.capabilities.edit_dm:
-            for delivery in sent:
-                if delivery.mode != "dm":
-                    continue
-                ref = MessageRef(ChannelRef(community.platform, delivery.dm_channel_id or "", None, True),
-                                 delivery.dm_message_id or "")
-                await ctx.outbound.edit(ref, await self._dm_message(fresh_row, community, delivery.language))
-                edited += 1
+        edited = await self.core.deliveries.revise(subject_of(row.id), self._content(fresh_row))
         await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
 
     @command("announcement delete", "Remove an announcement",
@@ -390,18 +318,13 @@ class AnnouncementsCog(Cog):
             assert fresh is not None
             was_posted = fresh.status == "posted"
             fresh.status = "deleted"
-            await session.execute(update(AnnouncementDelivery).where(
-                AnnouncementDelivery.announcement_id == row.id,
-                AnnouncementDelivery.status.in_(("pending", "waiting"))).values(status="cancelled"))
-            sent = list((await session.scalars(select(AnnouncementDelivery).where(
-                AnnouncementDelivery.announcement_id == row.id, AnnouncementDelivery.mode == "dm",
-                AnnouncementDelivery.dm_message_id.is_not(None)))).all())
+            await self.core.deliveries.cancel(session, subject_of(row.id))
+            sent = await self.core.deliveries.sent_messages(session, subject_of(row.id))
             await jobqueue.cancel(session, f"announce:{row.id}:")
         if was_posted and row.message_id:
             await ctx.outbound.delete(self._post_ref(community, row))
-            for delivery in sent:
-                await ctx.outbound.delete(MessageRef(ChannelRef(community.platform, delivery.dm_channel_id or "",
-                                                                None, True), delivery.dm_message_id or ""))
+            for _, ref in sent:
+                await ctx.outbound.delete(ref)
         await ctx.reply("Announcement #{id} was deleted.", id=row.id)
 
     @command("announcement list", "Scheduled announcements", allowed=STAFF)
@@ -446,6 +369,14 @@ class AnnouncementsCog(Cog):
             raise UserError("There is no announcement #{id} here.", id=raw_id)
         return row
 
+    async def _published(self, ctx: Context, raw_id: str) -> Announcement:
+        """An announcement a family may have been shown: posted, in their community (a
+        button value naming a scheduled one reveals nothing)."""
+        row = await self._announcement(ctx, raw_id)
+        if row.status != "posted":
+            raise UserError("There is no announcement #{id} here.", id=raw_id)
+        return row
+
     @staticmethod
     def _check_author_or_teacher(ctx: Context, row: Announcement) -> None:
         member = ctx.require_member()
@@ -459,61 +390,19 @@ class AnnouncementsCog(Cog):
     # ----- privacy -------------------------------------------------------------------------
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         acks = (await session.scalars(select(Acknowledgement).where(Acknowledgement.member_id == member.id))).all()
-        deliveries = (await session.scalars(select(AnnouncementDelivery).where(
-            AnnouncementDelivery.member_id == member.id))).all()
         authored = (await session.scalars(select(Announcement).where(
             Announcement.author_member_id == member.id))).all()
         return {
             "acknowledged": [{"announcement": a.announcement_id, "at": a.at.isoformat()} for a in acks],
-            "deliveries": [{"announcement": d.announcement_id, "mode": d.mode, "status": d.status,
-                            "language": d.language, "updated_at": d.updated_at.isoformat()} for d in deliveries],
             "authored": [{"announcement": a.id, "text": a.text, "status": a.status,
                           "created_at": a.created_at.isoformat()} for a in authored],
         }
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
         await session.execute(delete(Acknowledgement).where(Acknowledgement.member_id == member.id))
-        await session.execute(delete(AnnouncementDelivery).where(AnnouncementDelivery.member_id == member.id))
         await session.execute(update(Announcement).where(Announcement.author_member_id == member.id)
                               .values(author_member_id=None))
-
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        """Delivery records older than the policy (the announcement itself stays)."""
-        result = await session.execute(delete(AnnouncementDelivery).where(
-            AnnouncementDelivery.updated_at < cutoffs["deliveries"]))
-        return {"deliveries": int(getattr(result, "rowcount", 0) or 0)}
-
-    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        from sqlalchemy import func
-
-        count = await session.scalar(select(func.count()).select_from(AnnouncementDelivery).where(
-            AnnouncementDelivery.updated_at < cutoffs["deliveries"]))
-        return {"deliveries": int(count or 0)}
-
-    async def on_member_left(self, session: AsyncSession, member: Member) -> None:
-        await session.execute(update(AnnouncementDelivery).where(
-            AnnouncementDelivery.member_id == member.id,
-            AnnouncementDelivery.status.in_(("pending", "waiting"))).values(status="cancelled"))
 
 
 def setup(core: Core) -> AnnouncementsCog:
     return AnnouncementsCog(core)
-
-
-def pack(parts: list[str], limit: int, separator: str = "\n\n") -> list[str]:
-    """Join ``parts`` into as few texts as fit ``limit`` characters each (a part longer than
-    the limit on its own is cut into pieces), so nothing is lost to a platform's cap."""
-    texts: list[str] = []
-    current = ""
-    for part in parts:
-        pieces = [part[i:i + limit] for i in range(0, len(part), limit)] or [""]
-        for piece in pieces:
-            joined = f"{current}{separator}{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                texts.append(current)
-                current = piece
-    if current or not texts:
-        texts.append(current)
-    return texts

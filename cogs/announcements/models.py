@@ -1,4 +1,5 @@
-"""Announcement tables: the post, each family's acknowledgement, and the delivery outbox."""
+"""Announcement tables: the post and each family's acknowledgement (DMs and digests are the
+core delivery service's outbox)."""
 
 from __future__ import annotations
 
@@ -39,25 +40,3 @@ class Acknowledgement(Base):
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class AnnouncementDelivery(Base):
-    """The outbox: one row per (announcement, member) that gets it by DM or digest.
-
-    status: pending → sent; waiting (quiet hours) → sent; failed (gave up); unreachable
-    (DMs closed: never retried); cancelled (announcement deleted, member left).
-    """
-
-    __tablename__ = "announcement_deliveries"
-    __table_args__ = (UniqueConstraint("announcement_id", "member_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    mode: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    language: Mapped[str] = mapped_column(String(16), default="en")
-    dm_channel_id: Mapped[str | None] = mapped_column(String(64), default=None)
-    dm_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
-from cogs.announcements.models import Acknowledgement, Announcement, AnnouncementDelivery
+from bot.delivery import Outcome
+from cogs.announcements.models import Acknowledgement, Announcement
 
 
 async def families(session: AsyncSession, community_id: int) -> list[Member]:
@@ -19,15 +20,13 @@ async def families(session: AsyncSession, community_id: int) -> list[Member]:
         Member.left_at.is_(None)).order_by(Member.id))).all())
 
 
-async def status_lines(session: AsyncSession, announcement: Announcement, default_language: str) -> dict[str, object]:
-    """Numbers for the status report (the cog localises the sentences)."""
+async def status_lines(session: AsyncSession, announcement: Announcement, default_language: str,
+                       outcome: Outcome) -> dict[str, object]:
+    """Numbers and names for the status report (the cog localises the sentences)."""
     audience = await families(session, announcement.community_id)
     acked = set((await session.scalars(select(Acknowledgement.member_id).where(
         Acknowledgement.announcement_id == announcement.id))).all())
-    deliveries = list((await session.scalars(select(AnnouncementDelivery).where(
-        AnnouncementDelivery.announcement_id == announcement.id))).all())
-    counts = Counter(d.status for d in deliveries)
-    in_digest = sum(1 for d in deliveries if d.mode == "digest" and d.status == "pending")
+    counts = outcome.counts
     languages = Counter((m.language or default_language) for m in audience)
     not_seen = [m.display_name or f"member {m.id}" for m in audience if m.id not in acked]
     return {
@@ -35,9 +34,11 @@ async def status_lines(session: AsyncSession, announcement: Announcement, defaul
         "total": len(audience),
         "not_seen": not_seen,
         "delivered": counts.get("sent", 0),
-        "waiting": counts.get("waiting", 0) + counts.get("pending", 0) - in_digest,
-        "digest": in_digest,
+        "waiting": counts.get("waiting", 0) + counts.get("pending", 0) + counts.get("sending", 0)
+        - outcome.in_digest,
+        "digest": outcome.in_digest,
         "failed": counts.get("failed", 0),
         "unreachable": counts.get("unreachable", 0),
+        "unreachable_names": outcome.unreachable + outcome.failed,
         "languages": ", ".join(f"{code} {n}" for code, n in sorted(languages.items())),
     }

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from adapters.console import console_session
 from bot.db.engine import Database
+from bot.delivery.models import OutboxEntry
+from bot.delivery.service import pack
 from bot.jobs import JobRunner
 from bot.messages import Message
 from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import UserRef
-from cogs.announcements.cog import pack
-from cogs.announcements.models import AnnouncementDelivery
 
 TEACHER = "as Ms Lee role=teacher"
 
@@ -114,7 +115,7 @@ async def test_closed_dms_are_marked_unreachable_once_and_not_retried(db: Databa
         await s.run(f"as Bob dms=closed\n/delivery dm\n{TEACHER}\n/announce text:\"One\"\n/announce text:\"Two\"\n"
                     "advance 1d\n/announcement status id:1")
         async with db.read() as session:
-            statuses = (await session.scalars(select(AnnouncementDelivery.status))).all()
+            statuses = (await session.scalars(select(OutboxEntry.status))).all()
     assert statuses == ["unreachable", "unreachable"]
     assert "1 unreachable (DMs closed)" in s.last("only Ms Lee").text
     assert s.find("DM → Bob") == []
@@ -129,7 +130,7 @@ async def test_daily_digest_sends_one_message_with_everything_new(db: Database) 
         digests = s.find("DM → Chen")
     assert len(digests) == 1
     assert "[zh-CN] Picture day" in digests[0].text and "[zh-CN] Library books due" in digests[0].text
-    assert "Today's announcements (2)" in digests[0].text
+    assert "Today's messages from school (2)" in digests[0].text
 
 
 async def test_crash_between_claim_and_send_delivers_each_family_exactly_once(db: Database) -> None:
@@ -149,7 +150,7 @@ async def test_crash_between_claim_and_send_delivers_each_family_exactly_once(db
         # A worker claims the deliveries and dies before sending anything.
         crashed = JobRunner(db, s.clock, lease_seconds=60, worker_id="crashed")
         claimed = await crashed.claim(limit=100)
-        assert claimed and all(job.kind == "announce.deliver" for job in claimed)
+        assert claimed and all(job.kind == "delivery.send" for job in claimed)
         assert s.find("DM → ") == []
         s.clock.advance(timedelta(seconds=61))
         await s.core.settle()
@@ -165,7 +166,7 @@ async def test_edit_updates_the_post_and_delivered_dms(db: Database) -> None:
         dm = s.find("DM → Maria")[0]
     assert post.edits == 1 and "Trip Saturday" in post.text
     assert dm.edits == 1 and "[es] Trip Saturday" in dm.text
-    assert [b.label for b in dm.message.buttons] == ["[es] Got it ✓"]  # still acknowledgeable
+    assert [b.label for b in dm.message.buttons] == ["[es] Show original", "[es] Got it ✓"]  # still acknowledgeable
     assert "updated (and 1 direct messages)" in s.last("only Ms Lee").text
 
 
@@ -182,7 +183,7 @@ async def test_delete_cancels_deliveries_still_waiting(db: Database) -> None:
         await s.run(f"as Maria\n/delivery dm\n/quiet-hours 07:00-09:00\n{TEACHER}\n/announce text:\"Oops\"\n"
                     "/announcement delete id:1\nadvance 3h")
         async with db.read() as session:
-            statuses = (await session.scalars(select(AnnouncementDelivery.status))).all()
+            statuses = (await session.scalars(select(OutboxEntry.status))).all()
     assert statuses == ["cancelled"]
     assert s.find("DM → Maria") == []
     assert "(#1 deleted)" in s.transcript() or any(e.deleted for e in s.entries)
@@ -200,10 +201,10 @@ async def test_one_familys_failed_digest_does_not_hold_up_the_others(db: Databas
         await s.run(f"as Ana\n/delivery digest\nas Ben\n/delivery digest\n{TEACHER}\n/announce text:\"Picture day\"")
         sending = s.console.send_dm
 
-        async def ana_unreachable_for_now(user: UserRef, message: Message) -> Delivery:
+        async def ana_unreachable_for_now(user: UserRef, message: Message, **options: Any) -> Delivery:
             if user.id == s.console.person_named("Ana").user.id:  # type: ignore[union-attr]
                 return Delivery(DeliveryStatus.FAILED, detail="503")
-            return await sending(user, message)
+            return await sending(user, message, **options)
 
         monkeypatch.setattr(s.console, "send_dm", ana_unreachable_for_now)
         await s.run("advance 10h")

@@ -74,7 +74,7 @@ async def test_export_contains_everything_seeded(db: Database) -> None:
     document = json.loads(export.content)
     assert document["profile"]["display_name"] == NAME
     assert document["announcements"]["acknowledged"][0]["announcement"] == 1
-    assert document["announcements"]["deliveries"][0]["status"] == "sent"
+    assert document["delivery"]["messages_to_you"][0]["status"] == "sent"
     assert document["signups"]["volunteering"][0]["slot"] == "Driver"
     assert document["relay"]["questions_asked"][0]["messages"][0]["text"] == SECRET_TEXT
     assert "[es] Thanks" in document["relay"]["questions_asked"][0]["messages"][1]["translation"]

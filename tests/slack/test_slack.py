@@ -185,10 +185,10 @@ async def test_deactivated_account_is_treated_as_having_left(slack: SlackDriver)
     await slack.settle()
     from sqlalchemy import select
 
-    from cogs.announcements.models import AnnouncementDelivery
+    from bot.delivery.models import OutboxEntry
 
     async with slack.core.db.read() as session:
-        statuses = (await session.scalars(select(AnnouncementDelivery.status))).all()
+        statuses = (await session.scalars(select(OutboxEntry.status))).all()
     assert statuses == ["cancelled"]
 
 

@@ -1,0 +1,129 @@
+"""What a delivery says, stored as data and put into words only when it is sent.
+
+A delivery waits (quiet hours, a digest, a retry) and the reader may change their language
+or time zone meanwhile, so a cog describes its message as :class:`Content` — catalog
+messages with their parameters, and words a person wrote — and the delivery service renders
+it in the reader's language and zone at the moment it goes out. Content round-trips through
+JSON so it lives in the outbox row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.messages import ButtonStyle
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A moment, shown in the reader's language and time zone."""
+
+    moment: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Words a person wrote (a sign-up title, an announcement): machine-translated into the
+    reader's language, the original kept when translation fails."""
+
+    text: str
+    source: str | None = None
+    #: whose words these are, so erasing that member also drops the cached translation
+    owner_member_id: int | None = None
+
+
+Param = str | int | When | Written
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One piece of text: a catalog message with parameters, or a person's own words."""
+
+    msgid: str = ""
+    params: Mapping[str, Param] = field(default_factory=dict)
+    written: Written | None = None
+
+    @classmethod
+    def of(cls, msgid: str, **params: Param) -> Phrase:
+        return cls(msgid=msgid, params=params)
+
+    @classmethod
+    def words(cls, text: str, source: str | None = None, owner_member_id: int | None = None) -> Phrase:
+        return cls(written=Written(text, source, owner_member_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button on the delivered message (its label is a catalog message)."""
+
+    label: str
+    action: str
+    value: str = ""
+    style: ButtonStyle = ButtonStyle.SECONDARY
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """A message to one person, in no language yet."""
+
+    body: Phrase
+    title: Phrase | None = None
+    actions: tuple[Action, ...] = ()
+    footer: str | None = None
+
+
+# ----- JSON ---------------------------------------------------------------------------------
+def _param_json(value: Param) -> Any:
+    if isinstance(value, When):
+        return {"$when": value.moment.isoformat()}
+    if isinstance(value, Written):
+        return {"$written": value.text, "source": value.source, "owner": value.owner_member_id}
+    return value
+
+
+def _param_from(value: Any) -> Param:
+    if isinstance(value, dict) and "$when" in value:
+        return When(datetime.fromisoformat(value["$when"]))
+    if isinstance(value, dict) and "$written" in value:
+        return Written(value["$written"], value.get("source"), value.get("owner"))
+    return value  # type: ignore[no-any-return]
+
+
+def _phrase_json(phrase: Phrase) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if phrase.msgid:
+        data["msgid"] = phrase.msgid
+        data["params"] = {name: _param_json(value) for name, value in phrase.params.items()}
+    if phrase.written is not None:
+        data["written"] = _param_json(phrase.written)
+    return data
+
+
+def _phrase_from(data: dict[str, Any]) -> Phrase:
+    written = _param_from(data["written"]) if "written" in data else None
+    return Phrase(msgid=data.get("msgid", ""),
+                  params={name: _param_from(value) for name, value in data.get("params", {}).items()},
+                  written=written if isinstance(written, Written) else None)
+
+
+def to_json(content: Content) -> dict[str, Any]:
+    return {
+        "body": _phrase_json(content.body),
+        "title": _phrase_json(content.title) if content.title is not None else None,
+        "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value}
+                    for a in content.actions],
+        "footer": content.footer,
+    }
+
+
+def from_json(data: dict[str, Any]) -> Content:
+    return Content(
+        body=_phrase_from(data["body"]),
+        title=_phrase_from(data["title"]) if data.get("title") else None,
+        actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")))
+                      for a in data.get("actions", [])),
+        footer=data.get("footer"),
+    )

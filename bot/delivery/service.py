@@ -1,0 +1,512 @@
+"""One delivery service for every message the bot sends to a person.
+
+Every feature hands its messages to :class:`DeliveryService` inside the transaction of the
+change they tell about (an outbox). The service decides, in one place, how each person gets
+it — by DM, in their daily digest, or not at all because they read the channel — respects
+their quiet hours in their own zone, records "DMs closed" once and names unreachable people
+to the sender, counts "Got it" presses (digest items too), and sends each message exactly
+once across crashes: a row is claimed in a committed transaction before the platform is
+asked, and a row found still claimed is sent again under the same key, which the platform
+recognises (see :meth:`bot.outbound.Outbound.send_dm`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import parse_clock
+from bot.db.models import Community, Member
+from bot.delivery.content import Content, Phrase, When, Written, from_json, to_json
+from bot.delivery.models import OutboxEntry
+from bot.i18n import N_
+from bot.jobs import JobContext, RetryLater
+from bot.messages import Button, ButtonStyle, Message
+from bot.outbound import DeliveryStatus
+from bot.refs import ChannelRef, MessageRef
+from bot.when import format_when, quiet_hours_end
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+log = logging.getLogger(__name__)
+
+SEND_JOB = "delivery.send"
+DIGEST_JOB = "delivery.digest"
+SEEN_ACTION = "delivery.seen"
+SEEN_DIGEST_ACTION = "delivery.seen_digest"
+
+MSG_GOT_IT = N_("Got it ✓")
+MSG_DIGEST_TITLE = N_("Today's messages from school ({count})")
+MSG_UNREACHABLE = N_("I could not deliver a message to {name}: they do not accept direct messages from me. "
+                     "Please reach them another way.")
+MSG_FAILED = N_("I could not deliver a message to {name} after several tries. Please reach them another way.")
+
+#: statuses that are final: nothing more will be sent for the row
+FINAL = frozenset({"sent", "unreachable", "failed", "expired", "cancelled"})
+#: statuses that may still go out
+OPEN = frozenset({"pending", "waiting", "sending"})
+
+SeenHook = Callable[[AsyncSession, OutboxEntry], Awaitable[None]]
+
+
+class Urgency(StrEnum):
+    """``normal`` waits for quiet hours to end; ``urgent`` ignores them and reaches digest
+    readers by DM at once; ``emergency`` also reaches those who read only the channel."""
+
+    NORMAL = "normal"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+class Reach(StrEnum):
+    """``broadcast``: the message is also posted in a channel, so channel readers already
+    have it and DM/digest readers get it their way. ``personal``: it concerns this person
+    (a notice, a reminder, an answer) and reaches them by DM whatever they chose."""
+
+    BROADCAST = "broadcast"
+    PERSONAL = "personal"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Where deliveries of one subject stand, for a sender's status report."""
+
+    counts: dict[str, int]
+    in_digest: int
+    unreachable: list[str]
+    failed: list[str]
+    seen_member_ids: frozenset[int]
+
+
+def mode_for(member: Member, reach: Reach, urgency: Urgency) -> str | None:
+    """How a person gets a message: "dm", "digest", or None (they read it in the channel)."""
+    if urgency == Urgency.EMERGENCY or reach == Reach.PERSONAL:
+        return "dm"
+    if member.delivery == "dm":
+        return "dm"
+    if member.delivery == "digest":
+        return "dm" if urgency == Urgency.URGENT else "digest"
+    return None
+
+
+class DeliveryService:
+    """Queue, send, track and report messages to people (see the module docstring)."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._seen_hooks: dict[str, SeenHook] = {}
+
+    # ----- what features call -------------------------------------------------------------
+    def on_seen(self, topic: str, hook: SeenHook) -> None:
+        """Run ``hook`` in the transaction that records a "Got it" for a row of ``topic``."""
+        self._seen_hooks[topic] = hook
+
+    async def enqueue(self, session: AsyncSession, community: Community, members: Iterable[Member], *,
+                      topic: str, subject: str, content: Content, cause: str | None = None,
+                      reach: Reach = Reach.PERSONAL, urgency: Urgency = Urgency.NORMAL,
+                      expires_at: datetime | None = None, sender: Member | None = None,
+                      tracked: bool = False, at: datetime | None = None) -> int:
+        """Queue ``content`` for each of ``members`` in the caller's transaction.
+
+        ``cause`` names what this message tells about (default: the subject); a second
+        enqueue with the same cause for the same person is a no-op, so a redelivered event or
+        a retried job never queues twice. ``expires_at``: when the message becomes pointless
+        (a reminder for something that began) — held through quiet hours until then, and
+        dropped after. ``at``: send no earlier than this. Returns the rows queued."""
+        now = self.core.clock.now()
+        due = max(at or now, now)
+        rows = []
+        for member in members:
+            if member.is_bot or member.left_at is not None:
+                continue
+            mode = mode_for(member, reach, urgency)
+            if mode is None:
+                continue
+            rows.append({
+                "community_id": community.id, "member_id": member.id,
+                "key": f"{cause or subject}:{member.id}"[:255], "topic": topic, "subject": subject,
+                "mode": mode, "urgency": urgency.value,
+                "status": "unreachable" if mode == "dm" and member.dms_closed else "pending",
+                "content": to_json(content), "tracked": tracked, "expires_at": expires_at,
+                "sender_member_id": sender.id if sender is not None else None,
+                "created_at": now, "updated_at": now,
+            })
+        if not rows:
+            return 0
+        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        statement = builder(OutboxEntry).values(rows).on_conflict_do_nothing(index_elements=["key"])
+        inserted = (await session.execute(statement.returning(
+            OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status))).all()
+        sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
+                 for row_id, member_id, mode, status in inserted if mode == "dm" and status == "pending"]
+        if sends:
+            await self.core.schedule_many(session, SEND_JOB, sends)
+        if any(mode == "digest" for _, _, mode, _ in inserted):
+            await self._schedule_digest(session, community, due)
+        return len(inserted)
+
+    async def cancel(self, session: AsyncSession, subject: str) -> int:
+        """Withdraw what has not gone out yet for ``subject`` (a deleted announcement)."""
+        result = await session.execute(update(OutboxEntry).where(
+            OutboxEntry.subject == subject, OutboxEntry.status.in_(("pending", "waiting")))
+            .values(status="cancelled", updated_at=self.core.clock.now()))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def sent_messages(self, session: AsyncSession, subject: str) -> list[tuple[OutboxEntry, MessageRef]]:
+        """The DMs sent for ``subject``, with their platform references (to edit or delete)."""
+        rows = (await session.scalars(select(OutboxEntry).where(
+            OutboxEntry.subject == subject, OutboxEntry.status == "sent", OutboxEntry.mode == "dm",
+            OutboxEntry.dm_message_id.is_not(None)))).all()
+        platform = await self._platform_of(session, rows[0].community_id) if rows else ""
+        return [(row, MessageRef(ChannelRef(platform, row.dm_channel_id or "", None, True), row.dm_message_id or ""))
+                for row in rows]
+
+    async def revise(self, subject: str, content: Content) -> int:
+        """New words for ``subject``: rows not sent yet will say them, and DMs already sent are
+        edited in each reader's language where the platform can edit DMs. Returns DMs edited."""
+        async with self.core.db.write() as session:
+            await session.execute(update(OutboxEntry).where(
+                OutboxEntry.subject == subject, OutboxEntry.status.in_(OPEN))
+                .values(content=to_json(content), updated_at=self.core.clock.now()))
+            await session.execute(update(OutboxEntry).where(
+                OutboxEntry.subject == subject, OutboxEntry.status == "sent", OutboxEntry.mode == "dm")
+                .values(content=to_json(content)))
+            sent = await self.sent_messages(session, subject)
+        edited = 0
+        for row, ref in sent:
+            member, community = await self._subjects(row)
+            if member is None or community is None:
+                continue
+            outbound = self.core.outbound(community.platform)
+            if not outbound.capabilities.edit_dm:
+                break
+            await outbound.edit(ref, await self.render(row, member, community))
+            edited += 1
+        return edited
+
+    async def outcome(self, session: AsyncSession, subject: str) -> Outcome:
+        """Counts per status, digest items waiting, and who could not be reached, by name."""
+        rows = list((await session.execute(
+            select(OutboxEntry, Member.display_name).join(Member, Member.id == OutboxEntry.member_id)
+            .where(OutboxEntry.subject == subject).order_by(OutboxEntry.id))).all())
+        counts: dict[str, int] = {}
+        for row, _ in rows:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        return Outcome(
+            counts=counts,
+            in_digest=sum(1 for row, _ in rows if row.mode == "digest" and row.status in ("pending", "waiting")),
+            unreachable=[name or f"member {row.member_id}" for row, name in rows if row.status == "unreachable"],
+            failed=[name or f"member {row.member_id}" for row, name in rows if row.status == "failed"],
+            seen_member_ids=frozenset(row.member_id for row, _ in rows if row.seen_at is not None),
+        )
+
+    # ----- rendering ----------------------------------------------------------------------
+    async def _phrase(self, phrase: Phrase, lang: str, zone: ZoneInfo, community_id: int) -> str:
+        if phrase.written is not None and not phrase.msgid:
+            return await self._written(phrase.written, lang, community_id)
+        params: dict[str, Any] = {}
+        for name, value in phrase.params.items():
+            if isinstance(value, When):
+                params[name] = format_when(value.moment, lang, zone)
+            elif isinstance(value, Written):
+                params[name] = await self._written(value, lang, community_id, note=False)
+            else:
+                params[name] = value
+        text = await self.core.localize(lang, phrase.msgid, **params)
+        if phrase.written is not None:
+            text = f"{text}\n{await self._written(phrase.written, lang, community_id)}"
+        return text
+
+    async def _written(self, written: Written, lang: str, community_id: int, *, note: bool = True) -> str:
+        if not written.text or written.source == lang:
+            return written.text
+        if note:
+            text, _ = await self.core.translated(written.text, lang, source=written.source,
+                                                 community_id=community_id, owner_member_id=written.owner_member_id)
+            return text
+        result = await self.core.translator.translate(written.text, lang, source=written.source,
+                                                      community_id=community_id,
+                                                      owner_member_id=written.owner_member_id)
+        return result.text if result.ok else written.text
+
+    async def render(self, row: OutboxEntry, member: Member, community: Community) -> Message:
+        """A row's message in the reader's language and zone, with its buttons."""
+        lang = self.core.language_of(member, community)
+        zone = self.core.zone_of(member, community)
+        content = from_json(row.content)
+        buttons = [Button(await self.core.localize(lang, a.label), a.action, a.value, a.style)
+                   for a in content.actions]
+        if row.tracked:
+            buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(row.id),
+                                  ButtonStyle.SUCCESS))
+        return Message(
+            title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
+            text=await self._phrase(content.body, lang, zone, community.id),
+            buttons=tuple(buttons), footer=content.footer)
+
+    # ----- sending one ---------------------------------------------------------------------
+    async def send(self, job_ctx: JobContext) -> None:
+        """The ``delivery.send`` job: one row, once, after the person's earlier messages (the
+        person's line is taken before anything waits, so jobs started in order send in order:
+        "no longer signed up" never overtakes the "signed up" it follows)."""
+        async with self.core.line(f"deliveries:{job_ctx.payload.get('member')}"):
+            await self._send(job_ctx)
+
+    async def _send(self, job_ctx: JobContext) -> None:
+        async with self.core.db.read() as session:
+            row = await session.get(OutboxEntry, job_ctx.payload["id"])
+        if row is None or row.status in FINAL:
+            return
+        member, community = await self._subjects(row)
+        if member is None or community is None or member.left_at is not None:
+            await self._settle(row.id, "cancelled")
+            return
+        now = self.core.clock.now()
+        if row.status != "sending" and not await self._may_send_now(row, member, community, now):
+            return
+        resend = row.status == "sending"
+        if not await self._claim(row.id):
+            return
+        message = await self.render(row, member, community)
+        outbound = self.core.outbound(community.platform)
+        result = await outbound.send_dm(self.core.user_ref(member, community.platform), message,
+                                        key=f"hr-{row.id}", resend=resend, dm_channel=member.dm_channel_id)
+        if result.status == DeliveryStatus.SENT:
+            await self._settle(row.id, "sent", result.message, member=member)
+        elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
+            await self._unreachable(row, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
+        else:
+            last = job_ctx.attempt >= self.core.config.jobs.max_attempts
+            await self._settle(row.id, "failed" if last else "pending")
+            if last:
+                await self._tell_sender(row, member, community, MSG_FAILED)
+                return
+            raise ConnectionError(f"delivery {row.id} failed: {result.detail}")
+
+    async def _may_send_now(self, row: OutboxEntry, member: Member, community: Community, now: datetime) -> bool:
+        """Quiet hours and expiry: False when the row waits (RetryLater is raised), moved to
+        the digest, or expired."""
+        if row.expires_at is not None and now >= row.expires_at:
+            await self._settle(row.id, "expired")
+            return False
+        if row.urgency != Urgency.NORMAL:
+            return True
+        ends = quiet_hours_end(now, self.core.quiet_hours_of(member), self.core.zone_of(member, community))
+        if ends <= now:
+            return True
+        if row.expires_at is not None and ends >= row.expires_at:
+            if member.delivery == "digest":  # they read a daily digest: it goes there instead
+                async with self.core.db.write() as session:
+                    await session.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(
+                        mode="digest", status="pending", updated_at=now))
+                    await self._schedule_digest(session, community, now)
+            else:
+                await self._settle(row.id, "expired")
+            return False
+        await self._settle(row.id, "waiting")
+        raise RetryLater(ends)
+
+    async def _claim(self, row_id: int) -> bool:
+        """Mark the row as being sent, committed before the platform is asked."""
+        async with self.core.db.write() as session:
+            result = await session.execute(update(OutboxEntry).where(
+                OutboxEntry.id == row_id, OutboxEntry.status.in_(OPEN))
+                .values(status="sending", attempts=OutboxEntry.attempts + 1, updated_at=self.core.clock.now()))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def _settle(self, row_id: int, status: str, ref: MessageRef | None = None, *,
+                      member: Member | None = None) -> None:
+        values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
+        if ref is not None:
+            values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
+        async with self.core.db.write() as session:
+            await session.execute(update(OutboxEntry).where(OutboxEntry.id == row_id).values(**values))
+            if ref is not None and member is not None and member.dm_channel_id != ref.channel.id:
+                await session.execute(update(Member).where(Member.id == member.id)
+                                      .values(dm_channel_id=ref.channel.id))
+
+    async def _unreachable(self, row: OutboxEntry, member: Member, community: Community, *, closed: bool) -> None:
+        async with self.core.db.write() as session:
+            await session.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(
+                status="unreachable", updated_at=self.core.clock.now()))
+            if closed:
+                await session.execute(update(Member).where(Member.id == member.id).values(dms_closed=True))
+        if closed:
+            log.info("member %s has direct messages closed; marked unreachable", member.id)
+        await self._tell_sender(row, member, community, MSG_UNREACHABLE)
+
+    async def _tell_sender(self, row: OutboxEntry, member: Member, community: Community, msgid: str) -> None:
+        """Never silently: whoever sent a personal message learns, by name, that it did not arrive."""
+        if row.sender_member_id is None or row.sender_member_id == member.id:
+            return
+        async with self.core.db.write() as session:
+            sender = await session.get(Member, row.sender_member_id)
+            if sender is not None:
+                await self.enqueue(session, community, [sender], topic="delivery.report",
+                                   subject=f"delivery:report:{row.id}",
+                                   content=Content(body=Phrase.of(msgid, name=member.display_name or "?")))
+
+    # ----- the digest ----------------------------------------------------------------------
+    def next_digest(self, community: Community, now: datetime) -> datetime:
+        """The next digest moment in the community's zone (``[announcements] digest_time``)."""
+        setting = (self.core.config.community(community.key).digest_time
+                   or self.core.config.announcements.digest_time)
+        at: time = parse_clock(setting)
+        zone = ZoneInfo(community.timezone)
+        local = now.astimezone(zone)
+        candidate = datetime.combine(local.date(), at, tzinfo=zone)
+        if candidate <= local:
+            candidate += timedelta(days=1)
+        return candidate.astimezone(ZoneInfo("UTC"))
+
+    async def _schedule_digest(self, session: AsyncSession, community: Community, now: datetime) -> None:
+        due = self.next_digest(community, now)
+        await self.core.schedule(session, DIGEST_JOB, {"community": community.id}, due,
+                                 dedupe_key=f"delivery:digest:{community.id}:{due:%Y-%m-%dT%H:%M}")
+
+    async def digest(self, job_ctx: JobContext) -> None:
+        """The ``delivery.digest`` job: one message (or as few as the length limit allows) per
+        digest reader with every item waiting for them, from every feature. One reader's
+        failure does not hold up the others; the job retries only theirs."""
+        community_id = job_ctx.payload["community"]
+        async with self.core.db.read() as session:
+            community = await session.get(Community, community_id)
+            member_ids = list(dict.fromkeys((await session.scalars(select(OutboxEntry.member_id).where(
+                OutboxEntry.community_id == community_id, OutboxEntry.mode == "digest",
+                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.member_id))).all()))
+        if community is None:
+            return
+        failed = []
+        for member_id in member_ids:
+            if not await self._digest_for(community, member_id, job_ctx.job_id):
+                failed.append(member_id)
+        if failed:
+            raise ConnectionError(f"digest for members {failed} failed")
+
+    async def _digest_for(self, community: Community, member_id: int, job_id: int) -> bool:
+        now = self.core.clock.now()
+        async with self.core.db.write() as session:
+            member = await session.get(Member, member_id)
+            rows = list((await session.scalars(select(OutboxEntry).where(
+                OutboxEntry.member_id == member_id, OutboxEntry.mode == "digest",
+                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.id))).all())
+            if member is None or member.left_at is not None or not rows:
+                for row in rows:
+                    row.status, row.updated_at = "cancelled", now
+                return True
+            claimed = [row for row in rows if row.status == "sending" and row.digest_batch]
+            batch = claimed[0].digest_batch if claimed else f"{job_id}-{member_id}"
+            resend = bool(claimed)
+            for row in rows:
+                row.updated_at = now
+                if row.expires_at is not None and row.expires_at <= now and row.status != "sending":
+                    row.status = "expired"  # its moment passed before the digest went out
+                    continue
+                row.status, row.digest_batch, row.attempts = "sending", batch, row.attempts + 1
+            items = [row for row in rows if row.status == "sending"]
+            if member.dms_closed:
+                for row in items:
+                    row.status = "unreachable"
+                return True
+        if not items:
+            return True
+        messages = await self._digest_messages(items, member, community, batch)
+        outbound = self.core.outbound(community.platform)
+        result = None
+        for number, message in enumerate(messages):
+            result = await outbound.send_dm(self.core.user_ref(member, community.platform), message,
+                                            key=f"hr-d{batch}-{number}", resend=resend,
+                                            dm_channel=member.dm_channel_id)
+            if result.status != DeliveryStatus.SENT:
+                break
+        assert result is not None
+        if result.status == DeliveryStatus.SENT:
+            for row in items:
+                await self._settle(row.id, "sent", result.message, member=member)
+            return True
+        if result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
+            for row in items:
+                await self._unreachable(row, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
+            return True
+        return False  # still claimed: the retry resends under the same keys
+
+    async def _digest_messages(self, items: Sequence[OutboxEntry], member: Member, community: Community,
+                               batch: str) -> list[Message]:
+        lang = self.core.language_of(member, community)
+        parts = []
+        for row in items:
+            message = await self.render(row, member, community)
+            heading = " ".join(part for part in (message.title, message.footer) if part)
+            parts.append(f"{heading}\n{message.text}" if heading else message.text)
+        title = await self.core.localize(lang, MSG_DIGEST_TITLE, count=len(items))
+        limit = self.core.outbound(community.platform).capabilities.max_text_length - len(title) - 50
+        texts = pack(parts, max(limit, 200))
+        messages = [Message(title=title, text=text) for text in texts]
+        if any(row.tracked for row in items):
+            last = messages[-1]
+            messages[-1] = Message(title=last.title, text=last.text, buttons=(
+                Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_DIGEST_ACTION, batch, ButtonStyle.SUCCESS),))
+        return messages
+
+    # ----- read receipts -------------------------------------------------------------------
+    async def mark_seen(self, session: AsyncSession, member_id: int, *, row_id: int | None = None,
+                        batch: str | None = None) -> int:
+        """Record "Got it" for a row or a digest the member was sent. Rows of other people
+        are never touched (a forged value changes nothing). Returns rows newly seen."""
+        query = select(OutboxEntry).where(OutboxEntry.member_id == member_id, OutboxEntry.status == "sent",
+                                          OutboxEntry.tracked.is_(True), OutboxEntry.seen_at.is_(None))
+        if row_id is not None:
+            query = query.where(OutboxEntry.id == row_id)
+        elif batch is not None:
+            query = query.where(OutboxEntry.digest_batch == batch)
+        else:
+            return 0
+        rows = list((await session.scalars(query)).all())
+        now = self.core.clock.now()
+        for row in rows:
+            row.seen_at = now
+            hook = self._seen_hooks.get(row.topic)
+            if hook is not None:
+                await hook(session, row)
+        return len(rows)
+
+    # ----- helpers -------------------------------------------------------------------------
+    async def _subjects(self, row: OutboxEntry) -> tuple[Member | None, Community | None]:
+        async with self.core.db.read() as session:
+            member = await session.get(Member, row.member_id)
+            community = await session.get(Community, row.community_id)
+        return member, community
+
+    async def _platform_of(self, session: AsyncSession, community_id: int) -> str:
+        community = await session.get(Community, community_id)
+        return community.platform if community is not None else ""
+
+
+def pack(parts: list[str], limit: int, separator: str = "\n\n") -> list[str]:
+    """Join ``parts`` into as few texts as fit ``limit`` characters each (a part longer than
+    the limit on its own is cut into pieces), so nothing is lost to a platform's cap."""
+    texts: list[str] = []
+    current = ""
+    for part in parts:
+        pieces = [part[i:i + limit] for i in range(0, len(part), limit)] or [""]
+        for piece in pieces:
+            joined = f"{current}{separator}{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                texts.append(current)
+                current = piece
+    if current or not texts:
+        texts.append(current)
+    return texts
