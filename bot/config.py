@@ -98,6 +98,9 @@ class ChannelsSection(_Section):
 class ConsoleSection(_Section):
     community_name: str = "Room 12"
     history_file: str = ""
+    #: where the console records each direct message it delivered, by delivery key, so a
+    #: restart after a crash never delivers one twice ("" keeps the record in memory)
+    journal_file: str = ""
 
 
 class TranslationSection(_Section):

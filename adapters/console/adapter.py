@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from adapters.console.journal import DeliveryJournal
 from adapters.console.render import render
 from bot import languages
 from bot.commands import CommandSyntaxError, split_words
@@ -91,6 +92,7 @@ class ConsoleAdapter(Outbound):
         self.current: Person | None = None
         self.entries: list[Entry] = []
         self.bot_user = UserRef(CONSOLE, "homeroom-bot")
+        self.journal = DeliveryJournal(core.config.console.journal_file)
         core.add_adapter(self)
 
     # ----- transcript ---------------------------------------------------------------------
@@ -160,6 +162,11 @@ class ConsoleAdapter(Outbound):
         if person.dms_closed:
             return Delivery(DeliveryStatus.DMS_CLOSED)
         channel = ChannelRef(CONSOLE, f"dm-{user.id}", None, is_dm=True)
+        if key is not None:
+            earlier = self.journal.get(key)
+            if earlier is not None:  # delivered before a crash: the record says so, no second copy
+                return Delivery(DeliveryStatus.SENT, message=MessageRef(channel, earlier), detail="already delivered")
+            self.journal.record(key, str(len(self.entries) + 1), person.name)
         entry = self._new_entry(f"DM → {person.name}", message, channel, audience=person.name)
         return Delivery(DeliveryStatus.SENT, message=entry.ref)
 
