@@ -36,7 +36,7 @@ from bot.messages import Message
 from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.processed import record_event_keys
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
-from bot.roles import Role, highest, is_allowed
+from bot.roles import Role, is_allowed
 from bot.translation import Translator
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ class Core:
         ``known`` is the row when the caller already read it (``looked_up`` with no row: the
         caller looked and there is none yet)."""
         user_id = actor.user.id
-        platform_role = highest(actor.platform_roles).value if actor.platform_roles else None
+        platform_roles = frozenset(actor.platform_roles) - {Role.FAMILY}
         row = known
         if row is None and not looked_up:
             async with self.db.read() as session:
@@ -192,7 +192,7 @@ class Core:
                     select(Member).where(Member.community_id == community.id, Member.user_id == user_id)
                 )
         if row is not None and not actor.roles_known:
-            platform_role = row.platform_role  # a DM says nothing about server roles: keep them
+            platform_roles = row.platform_roles  # a DM says nothing about server roles: keep them
         if row is None:
             language = None
             if actor.locale:
@@ -200,18 +200,18 @@ class Core:
 
                 language = languages.normalize(actor.locale)
             values = {"community_id": community.id, "user_id": user_id, "display_name": actor.display_name or "",
-                      "role": Role.FAMILY.value, "platform_role": platform_role, "language": language,
+                      "granted_roles": frozenset(), "platform_roles": platform_roles, "language": language,
                       "is_bot": actor.is_bot, "delivery": "channel", "dms_closed": False,
                       "joined_at": self.clock.now()}
             return await self._new_members.submit(community.id, values)
         elif ((actor.display_name and row.display_name != actor.display_name)
-              or (row.left_at is not None and present) or row.platform_role != platform_role):
+              or (row.left_at is not None and present) or row.platform_roles != platform_roles):
             async with self.db.write() as session:
                 fresh = await session.get(Member, row.id)
                 if fresh is not None:
                     if actor.display_name:
                         fresh.display_name = actor.display_name
-                    fresh.platform_role = platform_role
+                    fresh.platform_roles = platform_roles  # granted roles are never touched here
                     if present:
                         fresh.left_at = None
         else:
@@ -247,8 +247,8 @@ class Core:
         return [created[values["user_id"]] for values in batch]
 
     async def update_member(self, member_id: int, **changes: Any) -> Member | None:
-        """Change profile fields of a member (language, timezone, quiet_hours, role, delivery)."""
-        allowed = {"language", "writes_in", "timezone", "quiet_hours", "role", "delivery", "display_name",
+        """Change profile fields of a member (language, timezone, quiet_hours, delivery)."""
+        allowed = {"language", "writes_in", "timezone", "quiet_hours", "delivery", "display_name",
                    "dms_closed", "left_at"}
         unknown = set(changes) - allowed
         if unknown:
@@ -270,13 +270,12 @@ class Core:
         await self.db.write_retrying(_do)
 
     def roles_of(self, member: Member | None, actor: Actor | None = None) -> frozenset[Role]:
-        held: set[Role] = set()
-        if member is not None:
-            held.add(Role(member.role))
-            if member.platform_role:
-                held.add(Role(member.platform_role))
+        """Every role a member holds (platform and granted, plus what this event's platform
+        says); family when there is no other."""
+        held: set[Role] = set(member.roles) if member is not None else set()
         if actor is not None:
             held |= set(actor.platform_roles)
+        held.discard(Role.FAMILY)
         return frozenset(held or {Role.FAMILY})
 
     def language_of(self, member: Member | None, community: Community | None) -> str:

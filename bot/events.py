@@ -24,7 +24,7 @@ class Actor:
     ``platform_roles`` are the roles the adapter derived from platform facts (Discord roles
     named in config, the Administrator permission, a Slack workspace admin); the core joins
     them with roles granted inside Homeroom. ``roles_known`` is False when the platform said
-    nothing about them (a Discord DM carries no server roles): the platform role stored from
+    nothing about them (a Discord DM carries no server roles): the platform roles stored from
     the member's last event in the server then stands, instead of being wiped.
     """
 

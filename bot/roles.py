@@ -34,12 +34,8 @@ ORGANISERS: frozenset[Role] = frozenset({Role.TEACHER, Role.ADMIN, Role.COMMITTE
 EVERYONE: frozenset[Role] = frozenset(Role)
 
 
-_RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}
-
-
-def highest(roles: frozenset[Role] | set[Role]) -> Role:
-    """The most capable of several roles (family when there are none)."""
-    return max(roles, key=_RANK.__getitem__, default=Role.FAMILY)
+#: How capable each role is, for listing a member's roles most capable first.
+RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}
 
 
 def is_allowed(held: frozenset[Role] | set[Role], allowed: frozenset[Role]) -> bool:

@@ -20,7 +20,7 @@ from bot.core import Context, Core
 from bot.db.models import Member
 from bot.errors import UserError
 from bot.refs import UserRef
-from bot.roles import STAFF, Role
+from bot.roles import RANK, STAFF, Role
 
 QUIET_OFF = "off"
 
@@ -153,12 +153,15 @@ class ProfileCog(Cog):
             await ctx.reply("Quiet hours set: no direct messages from {start} to {end}, except urgent ones.",
                             start=start, end=end)
 
-    @command("role", "Give a member a role (teachers and admins only)",
+    @command("role", "Give a member a role, or take one away (teachers and admins only)",
              OptionSpec("user", "The member", type=OptionType.USER, required=True),
              OptionSpec("role", "family, committee, teacher or admin", required=True,
                         choices=tuple(Choice(r.value, r.value) for r in Role)),
+             OptionSpec("remove", "Take this role away instead of giving it", type=OptionType.BOOLEAN),
              allowed=STAFF)
-    async def role(self, ctx: Context, user: UserRef, role: str) -> None:
+    async def role(self, ctx: Context, user: UserRef, role: str, remove: bool = False) -> None:
+        """Roles given here add to what the platform gives (a member holds a set); "family"
+        takes away every role given here. Roles the platform gives are changed there."""
         community = ctx.require_community()
         new_role = Role(role)
         if new_role == Role.ADMIN and not ctx.has_role(Role.ADMIN):
@@ -167,13 +170,22 @@ class ProfileCog(Cog):
         if info is None:
             raise UserError("I can't find {who} in this community.", who=user.id)
         target = await self.core.ensure_member_from(community, user, info)
+        if remove and new_role in target.platform_roles:
+            raise UserError("{name} is {role} through the platform's own roles; change it there.",
+                            name=info.display_name, role=new_role.value)
         async with ctx.write() as session:
             row = await session.get(Member, target.id)
             assert row is not None
-            row.role = new_role.value
-            await self.core.audit(session, community.id, ctx.member, "role.set", "member", target.id,
-                                  subject_member_id=target.id)
-        await ctx.reply("{name} is now {role}.", name=info.display_name, role=new_role.value)
+            if new_role == Role.FAMILY:
+                row.granted_roles = frozenset()
+            elif remove:
+                row.granted_roles = row.granted_roles - {new_role}
+            else:
+                row.granted_roles = row.granted_roles | {new_role}
+            held = row.roles
+            await self.core.audit(session, community.id, ctx.member, "role.remove" if remove else "role.set",
+                                  "member", target.id, subject_member_id=target.id)
+        await ctx.reply("{name} is now {role}.", name=info.display_name, role=describe_roles(held))
 
     @command("help", "What I can do for you")
     async def help(self, ctx: Context) -> None:
@@ -187,12 +199,21 @@ class ProfileCog(Cog):
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         return {
-            "user_id": member.user_id, "display_name": member.display_name, "role": member.role,
+            "user_id": member.user_id, "display_name": member.display_name,
+            "roles": describe_roles(member.roles),
+            "roles_from_the_platform": sorted(r.value for r in member.platform_roles),
+            "roles_given_here": sorted(r.value for r in member.granted_roles),
             "language": member.language, "writes_in": member.writes_in, "timezone": member.timezone,
             "quiet_hours": member.quiet_hours, "delivery": member.delivery,
             "direct_messages_closed": member.dms_closed,
             "joined_at": member.joined_at.isoformat() if member.joined_at else None,
         }
+
+
+def describe_roles(roles: frozenset[Role]) -> str:
+    """A member's roles for people to read, most capable first ("teacher, admin" reads as
+    "admin, teacher")."""
+    return ", ".join(r.value for r in sorted(roles, key=lambda r: -RANK[r]))
 
 
 def setup(core: Core) -> ProfileCog:

@@ -44,6 +44,18 @@ class ScriptError(Exception):
     """A line the console cannot run (bad syntax, unknown message number...)."""
 
 
+def parse_roles(text: str) -> frozenset[Role]:
+    """The console's ``role=`` setting: one role or several (``role=teacher,admin``); these
+    are the person's platform roles, as a Discord server's roles would be."""
+    roles: set[Role] = set()
+    for word in text.split(","):
+        parsed = Role.parse(word)
+        if parsed is None:
+            raise ScriptError(f"as: unknown role {word.strip()!r} (family, committee, teacher or admin)")
+        roles.add(parsed)
+    return frozenset(roles - {Role.FAMILY})
+
+
 @dataclass
 class Person:
     user: UserRef
@@ -239,10 +251,7 @@ class ConsoleAdapter(Outbound):
             person = Person(user=UserRef(CONSOLE, f"u-{slug}"), name=name.strip())
             self.people[key] = person
         if role is not None:
-            parsed = Role.parse(role)
-            if parsed is None:
-                raise ScriptError(f"as: unknown role {role!r} (family, committee, teacher or admin)")
-            person.roles = frozenset({parsed})
+            person.roles = parse_roles(role)
         if lang is not None:
             code = languages.normalize(lang)
             if code is None:

@@ -159,12 +159,15 @@ class DiscordAdapter(Outbound):
             log.exception("discord event handling failed")
 
     def _roles(self, member: discord.Member | discord.User | None) -> frozenset[Role]:
+        """Every platform role the person has, not the highest: the server owner and the
+        Administrator permission make an admin, and each configured role name adds its role."""
         if not isinstance(member, discord.Member):
             return frozenset()
         settings = self.core.config.discord
         names = {role.name for role in member.roles}
         roles: set[Role] = set()
-        if member.guild_permissions.administrator or names & set(settings.admin_roles):
+        owner = member.guild.owner_id == member.id
+        if owner or member.guild_permissions.administrator or names & set(settings.admin_roles):
             roles.add(Role.ADMIN)
         if names & set(settings.teacher_roles):
             roles.add(Role.TEACHER)

@@ -199,6 +199,8 @@ class SlackAdapter(Outbound):
         return user
 
     def _roles(self, user: dict[str, Any]) -> frozenset[Role]:
+        """Every platform role the person has: workspace admins and owners (users.info) and
+        the configured ids, each adding its own role."""
         settings = self.core.config.slack
         roles: set[Role] = set()
         if user.get("is_admin") or user.get("is_owner") or user["id"] in settings.admin_users:

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 from bot.db.base import Base, utcnow
+from bot.roles import Role
 
 
 class Community(Base):
@@ -31,11 +35,41 @@ class Community(Base):
         return f"{self.platform}:{self.external_id}"
 
 
+class RoleSet(TypeDecorator[frozenset[Role]]):
+    """A set of roles stored as a sorted JSON list (JSONB on PostgreSQL).
+
+    Family is never stored: it is what a member is when they hold no other role. The value
+    is an immutable frozenset, so a change is always an assignment the session sees.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: frozenset[Role] | None, dialect: Dialect) -> list[str]:
+        return sorted({Role(role).value for role in value or ()} - {Role.FAMILY.value})
+
+    def process_result_value(self, value: list[str] | None, dialect: Dialect) -> frozenset[Role]:
+        return frozenset(Role(role) for role in value or ()) - {Role.FAMILY}
+
+
 class Member(Base):
-    """A person in one community: their role, language, time zone and quiet hours.
+    """A person in one community: their roles, language, time zone and quiet hours.
 
     ``user_id`` is the platform id; ``display_name`` is only the last name the platform
     showed (kept for rosters and reports, refreshed on every event, erased on request).
+
+    A member holds a *set* of roles from two sources kept apart: ``platform_roles`` are what
+    the platform says (Discord roles, the server owner and the Administrator permission;
+    Slack admins and configured ids; the console's ``role=``) and are replaced whenever an
+    event carries the member's roles; ``granted_roles`` are given with /role and only /role
+    changes them. The effective set is the union (``roles``). Both are JSON list columns on
+    the member row rather than a member_roles table: every event reads the row and checks
+    permissions, so the roles come with that one read (no join, no second query), families
+    met together are still created in one INSERT ... RETURNING, and "who holds role X" is
+    one SQL expression (``bot.members.holds_role``) shared by the few look-ups that need it.
     """
 
     __tablename__ = "members"
@@ -45,10 +79,10 @@ class Member(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(16), default="family")
-    #: The role the platform gives this member (Discord roles, Slack admins, the console's
-    #: ``role=``), refreshed on every event; the effective role is the higher of the two.
-    platform_role: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: Roles the platform gives this member, refreshed on every event that carries them.
+    platform_roles: Mapped[frozenset[Role]] = mapped_column(RoleSet(), default=frozenset, server_default="[]")
+    #: Roles given inside Homeroom with /role; a platform refresh never touches them.
+    granted_roles: Mapped[frozenset[Role]] = mapped_column(RoleSet(), default=frozenset, server_default="[]")
     language: Mapped[str | None] = mapped_column(String(16), default=None)
     writes_in: Mapped[str | None] = mapped_column(String(16), default=None)
     timezone: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -60,6 +94,12 @@ class Member(Base):
     is_bot: Mapped[bool] = mapped_column(default=False)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The effective roles: platform and granted together, family when there are none."""
+        held = frozenset(self.platform_roles or ()) | frozenset(self.granted_roles or ())
+        return held or frozenset({Role.FAMILY})
 
 
 class ProcessedEvent(Base):

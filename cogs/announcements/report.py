@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
 from bot.delivery import Outcome
+from bot.members import members_with_role
+from bot.roles import Role
 from cogs.announcements.models import Acknowledgement, Announcement
 
 
 async def families(session: AsyncSession, community_id: int) -> list[Member]:
-    """Members an announcement is for: families still in the community."""
-    return list((await session.scalars(select(Member).where(
-        Member.community_id == community_id, Member.role == "family", Member.is_bot.is_(False),
-        or_(Member.platform_role.is_(None), Member.platform_role == "family"),
-        Member.left_at.is_(None)).order_by(Member.id))).all())
+    """Members an announcement is for: families still in the community (anyone holding
+    another role — a teacher who owns the server, an admin, the committee — is not one)."""
+    return await members_with_role(session, community_id, Role.FAMILY)
 
 
 async def status_lines(session: AsyncSession, announcement: Announcement, default_language: str,

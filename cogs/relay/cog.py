@@ -23,6 +23,7 @@ from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
 from bot.jobs import JobContext, RetryLater
+from bot.members import members_with_role
 from bot.messages import Button, Field, Message, Select, SelectOption
 from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef, UserRef
@@ -33,11 +34,6 @@ from cogs.relay.office_hours import parse_office_hours
 
 MAX_LENGTH = 1500
 RETRANSLATE_AFTER = timedelta(minutes=10)
-
-
-def _is_teacher(member: Member) -> bool:
-    return Role.TEACHER.value in (member.role, member.platform_role) or Role.ADMIN.value in (
-        member.role, member.platform_role)
 
 
 def checked_message(text: str) -> str:
@@ -79,12 +75,10 @@ class RelayCog(Cog):
         await self._intake(ctx, text, teacher=teacher)
 
     async def _teachers(self, community_id: int) -> list[Member]:
+        """Who a family's question can go to: everyone holding the teacher role (a server
+        owner or admin who is also a teacher included)."""
         async with self.core.db.read() as session:
-            rows = (await session.scalars(select(Member).where(
-                Member.community_id == community_id, Member.left_at.is_(None),
-                or_(Member.role == Role.TEACHER.value, Member.platform_role == Role.TEACHER.value))
-                .order_by(Member.id))).all()
-        return list(rows)
+            return await members_with_role(session, community_id, Role.TEACHER)
 
     async def _intake(self, ctx: Context, text: str, *, teacher: UserRef | None) -> None:
         community, member = ctx.require_community(), ctx.require_member()

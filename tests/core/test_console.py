@@ -12,6 +12,7 @@ from sqlalchemy import select
 from adapters.console import ScriptError, console_session
 from bot.db.engine import Database
 from bot.db.models import Member
+from bot.roles import Role
 
 PROFILE = ("cogs.profile",)
 
@@ -113,4 +114,4 @@ async def test_giving_a_role_keeps_the_role_the_platform_gave(db: Database) -> N
         await s.run("as Lee role=teacher\nas Pat role=admin\n/role user:Lee role:committee")
         async with db.read() as session:
             lee = await session.scalar(select(Member).where(Member.display_name == "Lee"))
-    assert lee is not None and (lee.role, lee.platform_role) == ("committee", "teacher")
+    assert lee is not None and (lee.granted_roles, lee.platform_roles) == ({Role.COMMITTEE}, {Role.TEACHER})

@@ -5,21 +5,32 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import MetaData, inspect, select
+from sqlalchemy.engine import Connection
 
 from bot.db.base import Base
 from bot.db.engine import Database
-from bot.db.migrate import current_revision, head_revision, upgrade
+from bot.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from bot.db.models import Member
 from bot.db.registry import import_all_models
+from bot.roles import Role
+
+
+def _drop_every_table(connection: Connection) -> None:
+    """Every table the database holds, including those of older revisions the models no
+    longer name (a downgrade brings them back)."""
+    present = MetaData()
+    present.reflect(connection)
+    present.drop_all(connection)
 
 
 async def _empty(db: Database) -> None:
     import_all_models()
     async with db.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.drop_all)
-        await conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        await conn.run_sync(_drop_every_table)
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +98,53 @@ async def test_a_database_built_by_the_first_release_upgrades_with_its_data(db: 
         platforms = (await conn.exec_driver_sql("SELECT count(*) FROM jobs WHERE platform IS NULL")).scalar()
     assert [tuple(row) for row in rows] == [(None, "confirmed")]  # the place outlives its holder
     assert platforms == 0
+
+
+async def _downgrade(db: Database, revision: str) -> None:
+    cfg = alembic_config(db.url)
+
+    def _run(connection: Connection) -> None:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(_run)
+
+
+async def _members_before_role_sets(db: Database) -> None:
+    """A database at 0002 with the old single-valued columns: a family, a teacher the
+    platform made, a committee member granted /role who the platform makes a teacher."""
+    await _empty(db)
+    await upgrade(db, "0002")
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql(
+            "INSERT INTO communities (id, platform, external_id, name, default_language, timezone, settings, "
+            "created_at) VALUES (1, 'console', 'school', 'School', 'en', 'UTC', '{}', '2026-09-01 12:00:00')")
+        for member_id, role, platform_role in ((1, "family", None), (2, "family", "teacher"),
+                                               (3, "committee", "teacher"), (4, "family", "family")):
+            value = "NULL" if platform_role is None else f"'{platform_role}'"
+            await conn.exec_driver_sql(
+                "INSERT INTO members (id, community_id, user_id, display_name, role, platform_role, delivery, "
+                f"dms_closed, is_bot, joined_at) VALUES ({member_id}, 1, 'u{member_id}', 'M{member_id}', '{role}', "
+                f"{value}, 'channel', false, false, '2026-09-01 12:00:00')")
+
+
+async def test_the_single_valued_roles_become_one_element_sets(db: Database) -> None:
+    await _members_before_role_sets(db)
+    await upgrade(db)
+    async with db.read() as session:
+        members = {m.id: (m.granted_roles, m.platform_roles) for m in await session.scalars(select(Member))}
+    assert members == {1: (frozenset(), frozenset()), 2: (frozenset(), {Role.TEACHER}),
+                       3: ({Role.COMMITTEE}, {Role.TEACHER}), 4: (frozenset(), frozenset())}
+
+
+async def test_downgrading_the_role_sets_keeps_each_sets_highest_role(db: Database) -> None:
+    await _members_before_role_sets(db)
+    await upgrade(db)
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql("UPDATE members SET platform_roles = '[\"admin\", \"teacher\"]' WHERE id = 1")
+    await _downgrade(db, "0002")
+    async with db.engine.connect() as conn:
+        rows = (await conn.exec_driver_sql("SELECT id, role, platform_role FROM members ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(1, "family", "admin"), (2, "family", "teacher"),
+                                            (3, "committee", "teacher"), (4, "family", None)]

@@ -29,9 +29,14 @@ from tests.conformance.driver import Person, Seen
 GUILD_ID = 900000000000000001
 APP_ID = 900000000000000002
 BOT_ID = 900000000000000003
+#: the guild's ``owner_id``: ``person(owner=True)`` is this user
+OWNER_ID = 900000000000000004
 EVERYONE_ROLE = GUILD_ID
 ROLE_IDS = {Role.TEACHER: 900000000000000010, Role.COMMITTEE: 900000000000000011, Role.ADMIN: 900000000000000012}
 ROLE_NAMES = {Role.TEACHER: "Teacher", Role.COMMITTEE: "Committee", Role.ADMIN: "Admin"}
+#: a role with the Administrator permission (bit 3, 0x8) whose name the config does not list
+PRINCIPAL_ROLE = 900000000000000013
+ADMINISTRATOR = 1 << 3
 CHANNELS = {"announcements": 910000000000000001, "general": 910000000000000002, "committee": 910000000000000003,
             "staff": 910000000000000004}
 _ids = itertools.count(920000000000000000)
@@ -226,10 +231,12 @@ class DiscordDriver:
         for role, role_id in ROLE_IDS.items():
             roles.append({"id": str(role_id), "name": ROLE_NAMES[role], "position": 1, "color": 0, "hoist": False,
                           "managed": False, "mentionable": False, "flags": 0,
-                          "permissions": str(8 if role == Role.ADMIN else 0)})
+                          "permissions": str(ADMINISTRATOR if role == Role.ADMIN else 0)})
+        roles.append({"id": str(PRINCIPAL_ROLE), "name": "Principal", "position": 2, "color": 0, "hoist": False,
+                      "managed": False, "mentionable": False, "flags": 0, "permissions": str(ADMINISTRATOR)})
         channels = [{"id": str(cid), "type": 0, "name": name, "position": n, "guild_id": str(GUILD_ID),
                      "permission_overwrites": []} for n, (name, cid) in enumerate(CHANNELS.items())]
-        return {"id": str(GUILD_ID), "name": "Room 12", "owner_id": "1", "roles": roles, "channels": channels,
+        return {"id": str(GUILD_ID), "name": "Room 12", "owner_id": str(OWNER_ID), "roles": roles, "channels": channels,
                 "members": [{"user": user_payload(BOT_ID, "Homeroom", True), "roles": [],
                              "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0}],
                 "member_count": 1, "features": [], "emojis": [], "stickers": [], "large": False,
@@ -238,14 +245,22 @@ class DiscordDriver:
                 "premium_tier": 0, "nsfw_level": 0, "preferred_locale": "en-US", "system_channel_flags": 0}
 
     # ----- people and gateway payloads -----------------------------------------------------
-    async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None) -> Person:
-        user_id = snowflake()
+    async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None, *,
+                     owner: bool = False, administrator: bool = False) -> Person:
+        """A guild member with the role named for ``role``; ``owner`` makes them the guild's
+        owner, ``administrator`` gives them the "Principal" role (Administrator permission)."""
+        user_id = OWNER_ID if owner else snowflake()
         user = user_payload(user_id, name)
         user["_roles"] = [str(ROLE_IDS[role])] if role in ROLE_IDS else []
+        if administrator:
+            user["_roles"].append(str(PRINCIPAL_ROLE))
         self.fake.users[user_id] = user
+        # An interaction's member carries its total permissions; the owner and an
+        # Administrator have them all.
+        everything = owner or administrator or role == Role.ADMIN
         member = {"user": {k: v for k, v in user.items() if not k.startswith("_")}, "roles": user["_roles"],
                   "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0,
-                  "permissions": "8" if role == Role.ADMIN else "0"}
+                  "permissions": str(discord.Permissions.all().value if everything else 0)}
         self.members[user_id] = member
         guild = self.client.get_guild(GUILD_ID)
         assert guild is not None

@@ -15,7 +15,7 @@ from bot.app import build_core
 from bot.clock import ManualClock
 from bot.config import Config, ConfigError, Secrets, check_adapter_requirements
 from bot.db.engine import Database
-from bot.db.models import ProcessedEvent
+from bot.db.models import Member, ProcessedEvent
 from bot.roles import Role
 from bot.testing import FakeTranslator
 from tests.discord.harness import BOT_ID, CHANNELS, DiscordDriver
@@ -124,6 +124,32 @@ async def test_dm_in_and_answer_out(driver: DiscordDriver) -> None:
     assert "¿Hay clase mañana?" in question.text
     await driver.reply(teacher, question.message_id, "Yes")
     assert [s for s in driver.seen() if s.where == "dm:Maria"][-1].text.startswith("[es] Answer to your question")
+
+
+async def test_a_server_owner_who_is_also_a_teacher_receives_a_familys_question(driver: DiscordDriver) -> None:
+    owner = await driver.person("Ms Lee", role=Role.TEACHER, owner=True)
+    maria = await driver.person("Maria", language="es")
+    await driver.command(owner, "help")
+    await driver.command(maria, "help")
+    await driver.dm(maria, "¿Hay clase mañana?")
+    assert "¿Hay clase mañana?" in [s for s in driver.seen() if s.where == "dm:Ms Lee"][-1].text
+
+
+async def test_the_server_owner_is_an_admin_and_keeps_their_named_roles(driver: DiscordDriver) -> None:
+    owner = await driver.person("Ms Lee", role=Role.COMMITTEE, owner=True)
+    await driver.command(owner, "help")
+    async with driver.core.db.read() as session:
+        member = await session.scalar(select(Member).where(Member.user_id == owner.user_id))
+    assert member is not None and member.platform_roles == {Role.ADMIN, Role.COMMITTEE}
+
+
+async def test_the_administrator_permission_makes_an_admin_whatever_the_role_is_called(
+        driver: DiscordDriver) -> None:
+    principal = await driver.person("Dr Park", role=Role.TEACHER, administrator=True)
+    await driver.command(principal, "help")
+    async with driver.core.db.read() as session:
+        member = await session.scalar(select(Member).where(Member.user_id == principal.user_id))
+    assert member is not None and member.platform_roles == {Role.ADMIN, Role.TEACHER}
 
 
 async def test_closed_dms_are_reported_once(driver: DiscordDriver) -> None:

@@ -100,11 +100,16 @@ class SlackDriver:
                 "trigger_id": f"trig.{uuid.uuid4().hex}"}
 
     # ----- Driver protocol --------------------------------------------------------------------
-    async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None) -> Person:
+    async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None, *,
+                     owner: bool = False) -> Person:
+        """A workspace member; ``owner`` makes them the workspace owner (users.info then says
+        ``is_owner`` and ``is_admin``), whatever ``role`` adds."""
         user_id = f"U{name.upper().replace(' ', '')[:8]}"
         extra: dict[str, Any] = {"locale": language} if language else {}
-        if role == Role.ADMIN:
+        if role == Role.ADMIN or owner:
             extra["is_admin"] = True
+        if owner:
+            extra["is_owner"] = True
         self.fake.add_user(user_id, name, **extra)
         settings = self.core.config.slack
         if role == Role.TEACHER:

@@ -100,6 +100,16 @@ async def test_dm_relay_both_ways(slack: SlackDriver) -> None:
     assert "[es] Yes, as usual." in answer.text
 
 
+async def test_a_workspace_owner_who_is_a_configured_teacher_receives_a_familys_question(
+        slack: SlackDriver) -> None:
+    owner = await slack.person("Ms Lee", role=Role.TEACHER, owner=True)
+    await slack.command(owner, "help")
+    maria = await slack.person("Maria", language="es")
+    await slack.command(maria, "help")
+    await slack.dm(maria, "¿Hay clase mañana?")
+    assert "¿Hay clase mañana?" in next(s for s in slack.seen() if s.where == "dm:Ms Lee").text
+
+
 async def test_same_event_delivered_four_times_has_one_effect(slack: SlackDriver) -> None:
     await slack.command(await slack.person("Ms Lee", role=Role.TEACHER), "help")
     maria = await slack.person("Maria")

@@ -4,8 +4,8 @@ Announcement deliveries move into the core's ``deliveries`` table with the same 
 queued before the upgrade still name them), their text described as content the delivery
 service renders when it sends.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003_member_role_sets
 Create Date: 2026-12-01 08:34:10.423165
 """
 from collections.abc import Sequence
@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql
 
 import bot.db.base
 
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = '0004'
+down_revision: str | None = '0003_member_role_sets'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -74,16 +74,16 @@ def downgrade() -> None:
         batch_op.drop_column('dm_channel_id')
 
     op.create_table('announcement_deliveries',
-    sa.Column('id', sa.INTEGER(), nullable=False),
-    sa.Column('announcement_id', sa.INTEGER(), nullable=False),
-    sa.Column('member_id', sa.INTEGER(), nullable=False),
-    sa.Column('mode', sa.VARCHAR(length=16), nullable=False),
-    sa.Column('status', sa.VARCHAR(length=16), nullable=False),
-    sa.Column('language', sa.VARCHAR(length=16), nullable=False),
-    sa.Column('dm_channel_id', sa.VARCHAR(length=64), nullable=True),
-    sa.Column('dm_message_id', sa.VARCHAR(length=64), nullable=True),
-    sa.Column('created_at', sa.DATETIME(), nullable=False),
-    sa.Column('updated_at', sa.DATETIME(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('announcement_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('dm_channel_id', sa.String(length=64), nullable=True),
+    sa.Column('dm_message_id', sa.String(length=64), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['announcement_id'], ['announcements.id'], name=op.f('fk_announcement_deliveries_announcement_id_announcements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_announcement_deliveries_member_id_members'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_announcement_deliveries')),
