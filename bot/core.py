@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import fallbacks
 from bot import jobs as jobqueue
 from bot.batching import GroupCommit
 from bot.clock import Clock
@@ -448,9 +449,11 @@ class Context:
         await self.reply_message(Message(text=await self.t(msgid, **params)))
 
     async def reply_message(self, message: Message) -> None:
-        """A private answer: ephemeral where the event came with an interaction, else a DM."""
+        """A private answer: ephemeral where the platform has it and the event came with an
+        interaction, else a DM (:func:`bot.fallbacks.private_route`)."""
         self.replied = True
-        if self.interaction is not None:
+        route = fallbacks.private_route(self.outbound.capabilities, interaction=self.interaction is not None)
+        if route is fallbacks.PrivateRoute.EPHEMERAL and self.interaction is not None:
             await self.outbound.reply_private(self.interaction, message)
             return
         if self.community is not None and self.member is not None:

@@ -85,8 +85,8 @@ async def test_long_text_option_missing_opens_a_modal_and_submit_runs_the_comman
     data = {"id": "1", "name": "announce", "type": 1, "options": []}
     await driver.feed_interaction(driver.interaction(teacher, 2, data))
     modal = [body for method, path, body in driver.fake.calls if path.startswith("/interactions/")][-1]
-    assert modal["type"] == 9 and modal["data"]["custom_id"] == "hr-cmd|announce"
-    submit = {"custom_id": "hr-cmd|announce", "components": [
+    assert modal["type"] == 9 and modal["data"]["custom_id"] == "hr|cmd:announce|"
+    submit = {"custom_id": "hr|cmd:announce|", "components": [
         {"type": 1, "components": [{"type": 4, "custom_id": "text", "value": "From a modal"}]}]}
     await driver.feed_interaction(driver.interaction(teacher, 5, submit))
     assert any("From a modal" in s.text for s in driver.seen() if s.where == "channel:announcements")
