@@ -377,8 +377,8 @@ class Core:
 @dataclass
 class Context:
     """Everything a handler needs about one event: who, where, in which language, and how
-    to answer them privately. ``write``/``transaction`` record the event's de-duplication
-    key in the same transaction as the handler's changes, so a redelivered event can never
+    to answer them privately. ``write``/``transaction`` record the handler's de-duplication
+    key (:attr:`key`) in the same transaction as the handler's changes, so a redelivered event can never
     apply twice and a crash before commit loses nothing."""
 
     core: Core
@@ -391,6 +391,14 @@ class Context:
     interaction: InteractionRef | None = None
     key_recorded: bool = field(default=False)
     replied: bool = field(default=False)
+    #: the key this handler's completion is recorded under when it is not the event's own
+    #: (one of several listeners of the event: see :func:`bot.dispatcher.listener_key`)
+    dedupe_key: str = ""
+
+    @property
+    def key(self) -> str:
+        """The de-duplication key ``write``/``transaction`` record."""
+        return self.dedupe_key or self.event.key
 
     @property
     def user(self) -> UserRef:
@@ -418,8 +426,8 @@ class Context:
         no-op (PostgreSQL waits for the twin's commit), and then this delivery stops."""
         if self.key_recorded:
             return
-        if not await record_event_keys(session, [self.event.key], self.core.clock.now()):
-            raise DuplicateEvent(self.event.key)
+        if not await record_event_keys(session, [self.key], self.core.clock.now()):
+            raise DuplicateEvent(self.key)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
