@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -338,3 +339,19 @@ async def test_each_listener_records_its_own_key_and_a_lone_listener_the_events(
 def test_listener_key_fits_the_key_column() -> None:
     key = listener_key("k" * 250, "cogs.some.Cog.on_reaction")
     assert len(key) <= 255 and key != listener_key("k" * 250, "cogs.other.Cog.on_reaction")
+
+
+async def test_several_listeners_still_cost_one_first_read(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    core, flaky, _, _ = make_listeners_core(db)
+    flaky.attempts = 1  # no failure in this test
+    await core.dispatch(reaction("warm-up"))  # the community and the member now exist
+    reads: list[str] = []
+    plain_read = core.db.read
+
+    def counting_read() -> Any:  # every read session, retried or not, opens here
+        reads.append("read")
+        return plain_read()
+
+    monkeypatch.setattr(core.db, "read", counting_read)
+    await core.dispatch(reaction("r6"))
+    assert len(reads) == 1
