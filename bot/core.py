@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import fallbacks
 from bot import jobs as jobqueue
 from bot.batching import GroupCommit
 from bot.clock import Clock
@@ -380,8 +381,8 @@ class Core:
 @dataclass
 class Context:
     """Everything a handler needs about one event: who, where, in which language, and how
-    to answer them privately. ``write``/``transaction`` record the event's de-duplication
-    key in the same transaction as the handler's changes, so a redelivered event can never
+    to answer them privately. ``write``/``transaction`` record the handler's de-duplication
+    key (:attr:`key`) in the same transaction as the handler's changes, so a redelivered event can never
     apply twice and a crash before commit loses nothing."""
 
     core: Core
@@ -394,6 +395,14 @@ class Context:
     interaction: InteractionRef | None = None
     key_recorded: bool = field(default=False)
     replied: bool = field(default=False)
+    #: the key this handler's completion is recorded under when it is not the event's own
+    #: (one of several listeners of the event: see :func:`bot.dispatcher.listener_key`)
+    dedupe_key: str = ""
+
+    @property
+    def key(self) -> str:
+        """The de-duplication key ``write``/``transaction`` record."""
+        return self.dedupe_key or self.event.key
 
     @property
     def user(self) -> UserRef:
@@ -421,8 +430,8 @@ class Context:
         no-op (PostgreSQL waits for the twin's commit), and then this delivery stops."""
         if self.key_recorded:
             return
-        if not await record_event_keys(session, [self.event.key], self.core.clock.now()):
-            raise DuplicateEvent(self.event.key)
+        if not await record_event_keys(session, [self.key], self.core.clock.now()):
+            raise DuplicateEvent(self.key)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -452,9 +461,11 @@ class Context:
         await self.reply_message(Message(text=await self.t(msgid, **params)))
 
     async def reply_message(self, message: Message) -> None:
-        """A private answer: ephemeral where the event came with an interaction, else a DM."""
+        """A private answer: ephemeral where the platform has it and the event came with an
+        interaction, else a DM (:func:`bot.fallbacks.private_route`)."""
         self.replied = True
-        if self.interaction is not None:
+        route = fallbacks.private_route(self.outbound.capabilities, interaction=self.interaction is not None)
+        if route is fallbacks.PrivateRoute.EPHEMERAL and self.interaction is not None:
             await self.outbound.reply_private(self.interaction, message)
             return
         if self.community is not None and self.member is not None:

@@ -6,15 +6,22 @@ community and member, check roles for commands, run the handler, and record the 
 handler that raises :class:`~bot.errors.UserError` gets its message shown privately; any
 other exception gets a short apology with an error id, the log gets the traceback and
 context, and the bot keeps running.
+
+Commands, buttons and forms have one handler each and record the event's own key. An event
+several listeners hear (a reaction: sign-ups and polls) gives each listener a key of its own
+(:func:`listener_key`), recorded with that listener's changes: one failing listener does
+not stop the others, and a redelivery of the event runs only the listeners that did not
+complete. A lone listener keeps the event's key, so it costs nothing extra.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -60,12 +67,35 @@ MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was change
                  "If it happens again, tell your teacher this code: {error_id}")
 
 
+#: the processed-event key column's length
+MAX_KEY_LENGTH = 255
+
+
+def listener_key(event_key: str, listener: str) -> str:
+    """The de-duplication key of one listener's handling of an event: the event's key and the
+    listener's qualified name (hashed when together they would not fit the key column)."""
+    key = f"{event_key}#{listener}"
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{event_key[:MAX_KEY_LENGTH - len(digest) - 1]}#{digest}"
+
+
+@dataclass(frozen=True)
+class Listener:
+    """A listener and the name its de-duplication keys are derived from."""
+
+    name: str
+    handler: Handler
+
+
 @dataclass(frozen=True)
 class FirstLook:
-    """What the first read of an event found. ``member_looked_up`` tells "no such member
-    yet" (create it) from "not looked for" (the community was not known yet)."""
+    """What the first read of an event found: which of the keys asked about are recorded.
+    ``member_looked_up`` tells "no such member yet" (create it) from "not looked for" (the
+    community was not known yet)."""
 
-    seen: bool
+    seen: frozenset[str] = frozenset()
     member: Member | None = None
     member_looked_up: bool = False
 
@@ -73,11 +103,13 @@ class FirstLook:
 class Dispatcher:
     def __init__(self, core: Core) -> None:
         self.core = core
-        self.listeners: dict[type[Event], list[Handler]] = defaultdict(list)
+        self.listeners: dict[type[Event], list[Listener]] = defaultdict(list)
         self.buttons: dict[str, Handler] = {}
         self.forms: dict[str, Handler] = {}
         #: events arriving together share their first read (keyed by community id)
-        self._looks: GroupCommit[int | None, tuple[str, str], FirstLook] = GroupCommit(self._look_up)
+        self._looks: GroupCommit[int | None, tuple[tuple[str, ...], str], FirstLook] = GroupCommit(self._look_up)
+        #: keys of handlers that finished without writing, recorded together
+        self._records: GroupCommit[None, str, None] = GroupCommit(self._record_batch)
 
     # ----- registration ------------------------------------------------------------------
     def register_cog(self, cog: Cog) -> None:
@@ -86,11 +118,11 @@ class Dispatcher:
                 assert mark.spec is not None
                 if mark.key in self.core.commands:
                     raise ValueError(f"two cogs declare the command /{mark.key}")
-                from dataclasses import replace
-
                 self.core.commands[mark.key] = replace(mark.spec, handler=fn)
             elif mark.kind == "listener":
-                self.listeners[mark.key].append(fn)
+                owner = type(cog)
+                self.listeners[mark.key].append(Listener(f"{owner.__module__}.{owner.__qualname__}.{fn.__name__}",
+                                                         fn))
             elif mark.kind == "button":
                 if mark.key in self.buttons:
                     raise ValueError(f"two handlers for the button action {mark.key!r}")
@@ -108,40 +140,72 @@ class Dispatcher:
             return
         if not self._routed(event):
             return  # channel chatter no cog listens to: no read, no member row, nothing stored
-        ctx: Context | None = None
+        runs = self._runs(event)
         try:
-            look = await self._first_look(event)
-            if look.seen:
+            look = await self._first_look(event, tuple(dict.fromkeys([event.key, *(key for key, _ in runs)])))
+            pending = [] if event.key in look.seen else [(key, work) for key, work in runs if key not in look.seen]
+            if not pending:
                 log.debug("duplicate event %s ignored", event.key)
                 return
             ctx = await self._context(event, look)
-            await self._route(ctx, event)
-        except UserError as err:
-            if ctx is not None:
-                await self._safe_reply(ctx, err.msgid, err.params)
-        except CommandSyntaxError as err:
-            if ctx is not None:
-                await self._safe_reply(ctx, err.msgid, err.params)
-        except Exception as exc:
-            from bot.core import DuplicateEvent
-
-            if isinstance(exc, DuplicateEvent):
-                log.debug("event %s applied by a concurrent delivery", event.key)
-                return
+        except (UserError, CommandSyntaxError) as err:
+            log.info("event %s could not be attributed: %s", event.key, err)
+            return
+        except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("handler failed for %s event %s (error id %s)", type(event).__name__, event.key,
                           error_id)
-            if ctx is not None:
-                await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
-            else:  # failed before the sender could be identified (the database unreadable even
-                # after retries, say): whoever wrote or clicked is still told, never silence
-                await self._apologise_unattributed(event, error_id)
+            # failed before the sender could be identified (the database unreadable even after
+            # retries, say): whoever wrote or clicked is still told, never silence
+            await self._apologise_unattributed(event, error_id)
             return  # key not recorded: a platform retry may succeed
-        if ctx is not None and not ctx.key_recorded:
+        apologised = False
+        for key, work in pending:
+            own = ctx if key == event.key else replace(ctx, dedupe_key=key, key_recorded=False, replied=False)
+            apologised = await self._run(own, work, apologise=not apologised) or apologised
+
+    def _runs(self, event: Event) -> list[tuple[str, Callable[[Context], Awaitable[Any]]]]:
+        """What handles ``event``, each with the key its completion is recorded under: the
+        event's own key for a command, button, form or lone listener; a key per listener
+        when several hear it."""
+        if isinstance(event, (CommandInvoked, ButtonPressed, FormSubmitted)):
+            return [(event.key, lambda ctx: self._route(ctx, event))]
+        listeners = self.listeners.get(type(event), [])
+
+        def run(listener: Listener) -> Callable[[Context], Awaitable[Any]]:
+            return lambda ctx: listener.handler(ctx, event)
+
+        if len(listeners) == 1:
+            return [(event.key, run(listeners[0]))]
+        return [(listener_key(event.key, listener.name), run(listener)) for listener in listeners]
+
+    async def _run(self, ctx: Context, work: Callable[[Context], Awaitable[Any]], *, apologise: bool) -> bool:
+        """Run one handler in isolation and record its completion; returns whether it failed
+        with an apology sent (so a second failing listener of the same event does not send
+        another). A failure is logged once, with its error id, and leaves the key unrecorded
+        so the platform's retry runs this handler again."""
+        from bot.core import DuplicateEvent
+
+        try:
+            await work(ctx)
+        except (UserError, CommandSyntaxError) as err:
+            await self._safe_reply(ctx, err.msgid, err.params)
+        except DuplicateEvent:
+            log.debug("event %s applied by a concurrent delivery", ctx.key)
+            return False
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("handler failed for %s event %s (error id %s)", type(ctx.event).__name__, ctx.key,
+                          error_id)
+            if apologise:
+                await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
+            return apologise
+        if not ctx.key_recorded:
             try:
-                await self._record(event.key)
+                await self._records.submit(None, ctx.key)
             except Exception:
-                log.exception("could not record event %s as processed", event.key)
+                log.exception("could not record event %s as processed", ctx.key)
+        return False
 
     def _routed(self, event: Event) -> bool:
         if isinstance(event, (CommandInvoked, ButtonPressed, FormSubmitted)):
@@ -169,14 +233,15 @@ class Dispatcher:
         except Exception:
             log.exception("could not send a private reply for event %s", ctx.event.key)
 
-    async def _first_look(self, event: Event) -> FirstLook:
-        """The two questions every event asks first: seen before? who is this? Events that
-        arrive together (a burst of reactions) are looked up together, one read for all."""
+    async def _first_look(self, event: Event, keys: tuple[str, ...]) -> FirstLook:
+        """The two questions every event asks first: seen before (``keys``: the event's, and
+        each listener's when several listen)? who is this? Events that arrive together (a
+        burst of reactions) are looked up together, one read for all."""
         community = self.core._communities.get(event.community.key) if event.community else None
-        return await self._looks.submit(community.id if community else None, (event.key, event.actor.user.id))
+        return await self._looks.submit(community.id if community else None, (keys, event.actor.user.id))
 
-    async def _look_up(self, community_id: int | None, batch: list[tuple[str, str]]) -> list[FirstLook]:
-        keys = list(dict.fromkeys(key for key, _ in batch))
+    async def _look_up(self, community_id: int | None, batch: list[tuple[tuple[str, ...], str]]) -> list[FirstLook]:
+        keys = list(dict.fromkeys(key for asked, _ in batch for key in asked))
         users = list(dict.fromkeys(user for _, user in batch))
 
         async def read(session: AsyncSession) -> tuple[set[str], dict[str, Member]]:
@@ -188,14 +253,18 @@ class Dispatcher:
             return seen, {member.user_id: member for member in rows}
 
         seen, members = await self.core.db.read_retrying(read)
-        return [FirstLook(seen=key in seen, member=members.get(user), member_looked_up=community_id is not None)
-                for key, user in batch]
+        return [FirstLook(seen=frozenset(seen.intersection(asked)), member=members.get(user),
+                          member_looked_up=community_id is not None)
+                for asked, user in batch]
 
-    async def _record(self, key: str) -> None:
+    async def _record_batch(self, _: None, keys: list[str]) -> list[None]:
+        """Record the keys of handlers that finished without writing (those that wrote
+        recorded theirs with their changes); handlers finishing together share one write."""
         async def _insert(session: AsyncSession) -> None:
-            await record_event_keys(session, [key], self.core.clock.now())
+            await record_event_keys(session, keys, self.core.clock.now())
 
         await self.core.db.write_retrying(_insert)
+        return [None] * len(keys)
 
     async def _context(self, event: Event, look: FirstLook | None = None) -> Context:
         from bot.core import Context
@@ -246,9 +315,6 @@ class Dispatcher:
                 log.warning("form %s has no handler", event.form_id)
                 return
             await handler(ctx, event)
-        else:
-            for handler in self.listeners.get(type(event), ()):
-                await handler(ctx, event)
 
     def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, dict[str, Any]] | None:
         """The declared command and its raw options, from typed or text invocations."""

@@ -2,8 +2,9 @@
 
 A cog builds a :class:`Message`; each adapter renders it (a Discord embed with components,
 Slack Block Kit, console text). Buttons carry an ``action`` and a ``value`` that the adapter
-encodes into the platform's custom id and decodes back into a :class:`~bot.events.ButtonPressed`,
-so buttons keep working after a restart without any in-memory view.
+encodes into the platform's custom id and decodes back into a :class:`~bot.events.ButtonPressed`
+(both through :mod:`bot.customid`), so buttons keep working after a restart without any
+in-memory view.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-#: Separator inside encoded custom ids: ``hr|<action>|<value>``.
-CUSTOM_ID_PREFIX = "hr"
+from bot import customid
 
 
 class ButtonStyle(StrEnum):
@@ -33,7 +33,7 @@ class Button:
 
     @property
     def custom_id(self) -> str:
-        return encode_custom_id(self.action, self.value)
+        return customid.button(self.action, self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class Select:
 
     @property
     def custom_id(self) -> str:
-        return encode_custom_id(self.action, self.group)
+        return customid.button(self.action, self.group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,19 +124,3 @@ class FormField:
     required: bool = True
     max_length: int = 4000
     default: str = ""
-
-
-def encode_custom_id(action: str, value: str) -> str:
-    """``hr|announce.ack|42`` — short enough for Discord's 100-character custom id."""
-    encoded = f"{CUSTOM_ID_PREFIX}|{action}|{value}"
-    if len(encoded) > 100:
-        raise ValueError(f"custom id too long for platforms ({len(encoded)} > 100): {action}")
-    return encoded
-
-
-def decode_custom_id(custom_id: str) -> tuple[str, str] | None:
-    """The (action, value) a custom id encodes, or None when it is not one of ours."""
-    parts = custom_id.split("|", 2)
-    if len(parts) != 3 or parts[0] != CUSTOM_ID_PREFIX:
-        return None
-    return parts[1], parts[2]

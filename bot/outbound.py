@@ -17,22 +17,30 @@ from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserR
 from bot.roles import Role
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Capabilities:
-    """What a platform offers. Numbers are the platform's own limits."""
+    """What a platform offers. Every adapter declares every field (there are no defaults,
+    so a new capability cannot silently read as "yes" somewhere). Numbers are the platform's
+    own limits. Where a capability is missing, :mod:`bot.fallbacks` decides what happens
+    instead; cogs never test these flags where a fallback is involved."""
 
-    buttons: bool = True
-    selects: bool = True
-    forms: bool = True
-    threads: bool = True
-    ephemeral: bool = True
-    file_upload: bool = True
-    reactions: bool = True
-    edit_dm: bool = True
-    max_reactions_per_message: int = 20
-    max_buttons_per_message: int = 25
-    max_select_options: int = 25
-    max_text_length: int = 2000
+    buttons: bool
+    selects: bool
+    #: modals; without them the person is told the typed ``/command name:value`` syntax
+    forms: bool
+    #: replies in a thread under a message; without them the reply goes by DM
+    threads: bool
+    #: replies only the invoker sees; without them the reply goes by DM
+    ephemeral: bool
+    file_upload: bool
+    reactions: bool
+    #: the bot may remove someone else's reaction; without it that person is told privately
+    remove_others_reactions: bool
+    edit_dm: bool
+    max_reactions_per_message: int
+    max_buttons_per_message: int
+    max_select_options: int
+    max_text_length: int
 
 
 class DeliveryStatus(StrEnum):
@@ -122,8 +130,8 @@ class Outbound(ABC):
         """Answer an invocation so only its author sees it (ephemeral)."""
 
     async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
-        """Show a form (modal). Returns False where the platform cannot (then the caller
-        asks for ``name:value`` text instead)."""
+        """Show a form (modal). Returns False where the platform cannot. Called only through
+        :func:`bot.fallbacks.open_form`, which then tells the person the typed command."""
         return False
 
     @abstractmethod
@@ -132,7 +140,9 @@ class Outbound(ABC):
 
     @abstractmethod
     async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
-        """Remove someone's reaction (a closed sign-up, an emoji that is not a slot)."""
+        """Remove someone's reaction (a closed sign-up, an emoji that is not a slot). Only
+        where ``capabilities.remove_others_reactions`` (or for the bot's own reaction);
+        :func:`bot.fallbacks.take_back_reaction` decides."""
 
     async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
         """Whether the bot can react with a custom emoji in ``community``: False when the

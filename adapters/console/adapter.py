@@ -90,8 +90,8 @@ class ConsoleAdapter(Outbound):
     platform = CONSOLE
     capabilities = Capabilities(
         buttons=True, selects=True, forms=False, threads=True, ephemeral=True, file_upload=True,
-        reactions=True, edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25,
-        max_select_options=25, max_text_length=4000,
+        reactions=True, remove_others_reactions=True, edit_dm=True, max_reactions_per_message=20,
+        max_buttons_per_message=25, max_select_options=25, max_text_length=4000,
     )
 
     def __init__(self, core: Core, *, out: Callable[[str], None] = print, community_name: str = "") -> None:

@@ -23,12 +23,12 @@ import discord
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.render import to_embeds, to_view
-from bot import languages
+from bot import customid, languages
 from bot.commands import CommandSpec
 from bot.core import Core
 from bot.emoji import Emoji, from_discord
 from bot.events import Actor, Event
-from bot.messages import Attachment, Form, Message, decode_custom_id
+from bot.messages import Attachment, Form, Message
 from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
@@ -63,8 +63,9 @@ class DiscordAdapter(Outbound):
     platform = "discord"
     capabilities = Capabilities(
         buttons=True, selects=True, forms=True, threads=True, ephemeral=True, file_upload=True, reactions=True,
-        edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25, max_select_options=25,
-        max_text_length=4000,
+        # Removing another member's reaction needs Manage Messages, which the install asks for.
+        remove_others_reactions=True, edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25,
+        max_select_options=25, max_text_length=4000,
     )
 
     def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
@@ -239,10 +240,10 @@ class DiscordAdapter(Outbound):
                 # Acknowledged without a "thinking" message (a press need not be answered; when
                 # it is, the answer is an ephemeral follow-up).
                 await interaction.response.defer()
-                decoded = decode_custom_id(str(data.get("custom_id", "")))
-                if decoded is None:
+                decoded = customid.decode(str(data.get("custom_id", "")))
+                if decoded is None or decoded.kind != customid.Kind.BUTTON:
                     return
-                action, value = decoded
+                action, value = decoded.name, decoded.value
                 if data.get("values"):
                     value = str(data["values"][0])
                 message_ref = MessageRef(channel, str(interaction.message.id)) if (
@@ -374,7 +375,7 @@ class DiscordAdapter(Outbound):
         live = self._interactions.get(interaction.id)
         if live is None or live.response.is_done():
             return False
-        modal = discord.ui.Modal(title=form.title[:45], custom_id=f"hr-form|{form.form_id}|{form.value}"[:100])
+        modal = discord.ui.Modal(title=form.title[:45], custom_id=customid.form(form.form_id, form.value))
         for field in form.fields[:5]:
             modal.add_item(discord.ui.TextInput(label=field.label[:45], custom_id=field.name, required=field.required,
                                                 style=discord.TextStyle.long if field.long else discord.TextStyle.short,
@@ -505,7 +506,7 @@ class DiscordAdapter(Outbound):
 
 
 def _modal(spec: CommandSpec) -> discord.ui.Modal:
-    modal = discord.ui.Modal(title=f"/{spec.name}"[:45], custom_id=f"hr-cmd|{spec.name}")
+    modal = discord.ui.Modal(title=f"/{spec.name}"[:45], custom_id=customid.command_form(spec.name))
     for option in [o for o in spec.options if o.type.value == "string"][:5]:
         modal.add_item(discord.ui.TextInput(label=option.description[:45] or option.name, custom_id=option.name,
                                             required=option.required,

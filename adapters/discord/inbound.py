@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot import customid
 from bot.emoji import from_discord
 from bot.events import (
     Actor,
@@ -76,11 +77,11 @@ def modal(data: dict[str, Any], actor: Actor, guild: CommunityRef | None, channe
         for component in row.get("components", [row.get("component", {})]):
             if component.get("custom_id") and component.get("value") is not None:
                 values[component["custom_id"]] = component["value"]
-    custom_id = str(data.get("custom_id", ""))
-    if custom_id.startswith("hr-cmd|"):
-        return CommandInvoked(key=key, actor=actor, community=guild, name=custom_id.split("|", 1)[1],
+    route = customid.decode(str(data.get("custom_id", "")))
+    if route is not None and route.kind == customid.Kind.COMMAND:
+        return CommandInvoked(key=key, actor=actor, community=guild, name=route.name,
                               options={k: v for k, v in values.items() if v}, channel=channel, interaction=interaction)
-    _, form_id, value = [*custom_id.split("|", 2), "", ""][:3]
+    form_id, value = (route.name, route.value) if route is not None else ("", "")
     return FormSubmitted(key=key, actor=actor, community=guild, form_id=form_id, value=value, fields=values,
                          interaction=interaction)
 

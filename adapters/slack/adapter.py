@@ -26,7 +26,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
+from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
 from adapters.slack.blocks import to_blocks, to_modal
+from bot import customid
 from bot.commands import CommandSpec
 from bot.core import Core
 from bot.emoji import Emoji, from_slack, to_slack_name
@@ -52,7 +54,8 @@ class SlackAdapter(Outbound):
     platform = "slack"
     capabilities = Capabilities(
         buttons=True, selects=True, forms=True, threads=True, ephemeral=True, file_upload=True, reactions=True,
-        edit_dm=True,
+        # reactions.remove removes only the calling app's own reaction, never a person's.
+        remove_others_reactions=False, edit_dm=True,
         # Slack shows at most 23 distinct emoji reactions on one message.
         max_reactions_per_message=23, max_buttons_per_message=25, max_select_options=100,
         max_text_length=3000,
@@ -86,8 +89,8 @@ class SlackAdapter(Outbound):
         roots = sorted({spec.root for spec in self.core.commands.values()})
         for root in roots:
             self.app.command(f"/{root}")(self._on_command)
-        self.app.action(re.compile(r"^hr\|"))(self._on_action)
-        self.app.view(re.compile(r"^hr-"))(self._on_view)
+        self.app.action(customid.OURS)(self._on_action)
+        self.app.view(customid.OURS)(self._on_view)
         self.app.event("reaction_added")(self._on_event)
         self.app.event("reaction_removed")(self._on_event)
         self.app.event("message")(self._on_event)
@@ -123,8 +126,8 @@ class SlackAdapter(Outbound):
         spec = self._modal_spec(name, text)
         if spec is not None:
             try:
-                await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(_form_for(spec),
-                                                                                           f"hr-cmd|{spec.name}"))
+                await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(
+                    _form_for(spec), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
                 return
             except SlackApiError:
                 log.warning("slack: could not open the form for /%s; running the command as typed", spec.name,
@@ -289,7 +292,8 @@ class SlackAdapter(Outbound):
         trigger = interaction.id.split("|", 1)[1] if "|" in interaction.id else ""
         if not trigger:
             return False
-        await self.client.views_open(trigger_id=trigger, view=to_modal(form, f"hr-form|{form.form_id}"))
+        await self.client.views_open(trigger_id=trigger, view=to_modal(
+            form, customid.form(form.form_id, form.value, limit=SLACK_ID_LIMIT)))
         return True
 
     async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import Form, Message
+from bot import customid
+from bot.messages import Button, Form, Message
 
 SECTION_LIMIT = 3000
+#: Block Kit's cap on an ``action_id`` or a view's ``callback_id``.
+ID_LIMIT = 255
+#: Block Kit's cap on a button's ``value``.
+VALUE_LIMIT = 2000
 HEADER_LIMIT = 150
 ACTIONS_LIMIT = 25
 
 
 def _chunks(text: str, size: int) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _button(b: Button) -> dict[str, Any]:
+    style = {"style": "danger"} if b.style == "danger" else {"style": "primary"} if b.style in (
+        "primary", "success") else {}
+    return {"type": "button", "text": {"type": "plain_text", "text": b.label[:75]},
+            "action_id": customid.checked(b.custom_id, limit=ID_LIMIT, what="Slack action_id"),
+            "value": customid.checked(b.value, limit=VALUE_LIMIT, what="Slack button value") or "-", **style}
 
 
 def to_blocks(message: Message) -> list[dict[str, Any]]:
@@ -26,14 +39,10 @@ def to_blocks(message: Message) -> list[dict[str, Any]]:
         fields = message.fields[start:start + 10]
         blocks.append({"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*{f.name}*\n{f.value}"[:2000]} for f in fields]})
-    elements: list[dict[str, Any]] = [
-        {"type": "button", "text": {"type": "plain_text", "text": b.label[:75]}, "action_id": b.custom_id,
-         "value": b.value[:2000] or "-", **({"style": "danger"} if b.style == "danger" else
-                                            {"style": "primary"} if b.style in ("primary", "success") else {})}
-        for b in message.buttons
-    ]
+    elements: list[dict[str, Any]] = [_button(b) for b in message.buttons]
     for menu in message.selects:
-        elements.append({"type": "static_select", "action_id": menu.custom_id,
+        elements.append({"type": "static_select",
+                         "action_id": customid.checked(menu.custom_id, limit=ID_LIMIT, what="Slack action_id"),
                          "placeholder": {"type": "plain_text", "text": menu.placeholder[:150]},
                          "options": [{"text": {"type": "plain_text", "text": o.label[:75]}, "value": o.value}
                                      for o in menu.options[:100]]})
@@ -51,7 +60,7 @@ MAX_INPUT_LENGTH = 3000
 def to_modal(form: Form, callback_id: str) -> dict[str, Any]:
     return {
         "type": "modal",
-        "callback_id": callback_id,
+        "callback_id": customid.checked(callback_id, limit=ID_LIMIT, what="Slack callback_id"),
         "private_metadata": form.value,
         "title": {"type": "plain_text", "text": form.title[:24]},
         "submit": {"type": "plain_text", "text": "OK"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import customid
 from bot.emoji import from_slack
 from bot.events import (
     Actor,
@@ -18,7 +19,6 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
-from bot.messages import decode_custom_id
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 
 PLATFORM = "slack"
@@ -106,10 +106,10 @@ def member_left(body: dict[str, Any], actor: Actor) -> MemberLeft:
 
 def action_event(body: dict[str, Any], actor: Actor) -> ButtonPressed | None:
     action = body["actions"][0]
-    decoded = decode_custom_id(action.get("action_id", ""))
-    if decoded is None:
+    decoded = customid.decode(action.get("action_id", ""))
+    if decoded is None or decoded.kind != customid.Kind.BUTTON:
         return None
-    name, value = decoded
+    name, value = decoded.name, decoded.value
     if action.get("type") == "static_select":
         value = action["selected_option"]["value"]
     community = community_of(body["team"]["id"])
@@ -137,7 +137,8 @@ def view_values(view: dict[str, Any]) -> dict[str, str]:
 
 
 def view_event(body: dict[str, Any], actor: Actor) -> Event:
-    """A submitted modal: a command's options (callback ``hr-cmd|<name>``) or a cog's form."""
+    """A submitted modal: a command's options or a cog's form (told apart by the callback id,
+    :mod:`bot.customid`)."""
     view = body["view"]
     community = community_of(body["team"]["id"])
     values = view_values(view)
@@ -145,8 +146,11 @@ def view_event(body: dict[str, Any], actor: Actor) -> Event:
     user_id = body["user"]["id"]
     interaction = interaction_of(user_id, body.get("trigger_id", ""), "", None)
     key = f"slack:view:{view['id']}:{view.get('hash', '')}"
-    if callback.startswith("hr-cmd|"):
-        return CommandInvoked(key=key, actor=actor, community=community, name=callback.split("|", 1)[1],
+    route = customid.decode(callback)
+    if route is not None and route.kind == customid.Kind.COMMAND:
+        return CommandInvoked(key=key, actor=actor, community=community, name=route.name,
                               options=values, interaction=interaction)
-    return FormSubmitted(key=key, actor=actor, community=community, form_id=callback.removeprefix("hr-form|"),
-                         value=view.get("private_metadata", ""), fields=values, interaction=interaction)
+    form_id = route.name if route is not None else callback
+    value = (route.value if route is not None else "") or view.get("private_metadata", "")
+    return FormSubmitted(key=key, actor=actor, community=community, form_id=form_id, value=value, fields=values,
+                         interaction=interaction)

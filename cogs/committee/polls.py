@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import emoji as emoji_norm
+from bot import fallbacks
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
@@ -171,7 +172,9 @@ class PollsCog(Cog):
         if poll is None or poll.mode != "reactions":
             return
         if event.emoji.key not in NUMBER_KEYS[:len(poll.options["labels"])]:
-            await ctx.outbound.remove_reaction(event.message, event.emoji, ctx.user)
+            await fallbacks.take_back_reaction(ctx.outbound, event.message, event.emoji, ctx.user, notice=ctx,
+                                               msgid="That reaction is not one of this poll's options, so it "
+                                                     "does not count.")
             return
         await self._vote(ctx, poll, NUMBER_KEYS.index(event.emoji.key), add=True, message=event.message)
 
@@ -232,12 +235,15 @@ class PollsCog(Cog):
         await ctx.transaction(work)
         if closed:
             if message is not None:
-                await ctx.outbound.remove_reaction(message, emoji_norm.parse(NUMBERS[index]), ctx.user)  # type: ignore[arg-type]
+                await fallbacks.take_back_reaction(ctx.outbound, message, emoji_norm.parse(NUMBERS[index]), ctx.user)  # type: ignore[arg-type]
             await ctx.reply("This poll is closed.")
             return
         if message is not None:
             for old in replaced:
-                await ctx.outbound.remove_reaction(message, emoji_norm.parse(NUMBERS[old]), ctx.user)  # type: ignore[arg-type]
+                await fallbacks.take_back_reaction(
+                    ctx.outbound, message, emoji_norm.parse(NUMBERS[old]), ctx.user,  # type: ignore[arg-type]
+                    notice=ctx, msgid="Only your latest choice counts in this poll; your earlier reaction "
+                                      "{emoji} no longer counts.", emoji=NUMBERS[old])
         self.refresh(poll.id)
 
     def refresh(self, poll_id: int) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import fallbacks
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
@@ -280,7 +281,7 @@ class RelayCog(Cog):
                                body: Message) -> MessageRef | None:
         mode = self.core.config.community(community.key).relay_mode or self.core.config.relay.mode
         outbound = self.core.outbound(community.platform)
-        if mode == "thread" and outbound.capabilities.threads:
+        if mode == "thread" and fallbacks.thread_route(outbound.capabilities) is fallbacks.ThreadRoute.THREAD:
             if question.thread_root_id is None:
                 staff = await self.core.channel(community, "staff")
                 if staff is not None:

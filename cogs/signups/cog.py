@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import fallbacks
 from bot import jobs as jobqueue
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
@@ -193,7 +194,7 @@ class SignupsCog(Cog):
             await self._react(ctx, signup_id, event.emoji, event.message, add=False)
 
     async def _react(self, ctx: Context, signup_id: int, emoji: Emoji, message: MessageRef, *, add: bool) -> None:
-        request = ReactionRequest(ctx.event.key, ctx.require_member().id, emoji, add, ctx.now)
+        request = ReactionRequest(ctx.key, ctx.require_member().id, emoji, add, ctx.now)
         outcome = await self.batcher.submit(signup_id, request)  # key recorded with the change
         ctx.key_recorded = True
         if outcome.refusal is not None:
@@ -202,14 +203,10 @@ class SignupsCog(Cog):
             self.refresh_card(signup_id)
 
     async def remove_reaction(self, outbound: Any, message: MessageRef, emoji: Emoji, user: Any) -> None:
-        """Best effort: where the platform cannot remove another person's reaction, the
-        family has still been told why it does not count."""
-        if not getattr(outbound.capabilities, "remove_others_reactions", True):
-            return
-        try:
-            await outbound.remove_reaction(message, emoji, user)
-        except Exception:
-            log.warning("could not remove a reaction from message %s", message.id, exc_info=True)
+        """Take back a reaction that does not count. Where the platform cannot remove another
+        person's reaction the family is told privately instead: the refusal notice queued
+        with the decision is that notice, so nothing more is sent here."""
+        await fallbacks.take_back_reaction(outbound, message, emoji, user)
 
     async def apply(self, session: AsyncSession, signup_id: int, slot: Slot | None, member_id: int, *,
                     add: bool | None, now: datetime, emoji_display: str = "") -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -16,7 +17,9 @@ from bot.config import Config, Secrets
 from bot.core import Context, Core
 from bot.db.engine import Database
 from bot.db.models import Member, ProcessedEvent
-from bot.events import Actor, ChannelMessage, CommandInvoked, DirectMessage
+from bot.dispatcher import listener_key
+from bot.emoji import parse as parse_emoji
+from bot.events import Actor, ChannelMessage, CommandInvoked, DirectMessage, ReactionAdded
 from bot.messages import Message
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import STAFF, Role
@@ -228,3 +231,127 @@ async def test_a_failure_before_the_sender_is_identified_still_gets_an_apology(
     [(_, message)] = outbound.private
     assert "tell your teacher this code" in message.text
     assert cog.count == 0
+
+
+# ----- several listeners of one event ------------------------------------------------------
+class FlakyCog(Cog):
+    """A reaction listener that fails on its first delivery."""
+
+    name = "flaky"
+
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        self.attempts = 0
+
+    @listener(ReactionAdded)
+    async def on_reaction(self, ctx: Context, event: ReactionAdded) -> None:
+        self.attempts += 1
+        if self.attempts == 1:
+            raise RuntimeError("flaky listener")
+
+
+class SiblingCog(Cog):
+    """A reaction listener whose effect is a write (counted, so a second run would show)."""
+
+    name = "sibling"
+
+    def __init__(self, core: Core) -> None:
+        super().__init__(core)
+        self.applied = 0
+
+    @listener(ReactionAdded)
+    async def on_reaction(self, ctx: Context, event: ReactionAdded) -> None:
+        async with ctx.write():
+            self.applied += 1
+
+
+def make_listeners_core(db: Database) -> tuple[Core, FlakyCog, SiblingCog, RecordingOutbound]:
+    core = build_core(Config(), secrets=Secrets(), db=db, clock=ManualClock(START), translator=FakeTranslator(),
+                      cogs=())
+    flaky, sibling = FlakyCog(core), SiblingCog(core)
+    core.add_cog(flaky)  # registered first: its failure comes before the sibling runs
+    core.add_cog(sibling)
+    outbound = RecordingOutbound()
+    core.add_adapter(outbound)
+    return core, flaky, sibling, outbound
+
+
+def reaction(key: str) -> ReactionAdded:
+    channel = ChannelRef("test", "general", COMMUNITY)
+    return ReactionAdded(key=key, actor=Actor(user=UserRef("test", "ana"), display_name="ana"), community=COMMUNITY,
+                         message=MessageRef(channel, "m1"), emoji=parse_emoji("🍪"))
+
+
+async def test_failing_listener_does_not_stop_its_sibling(db: Database) -> None:
+    core, flaky, sibling, _ = make_listeners_core(db)
+    await core.dispatch(reaction("r1"))
+    assert flaky.attempts == 1
+    assert sibling.applied == 1
+
+
+async def test_redelivery_runs_only_the_listener_that_failed(db: Database) -> None:
+    core, flaky, sibling, _ = make_listeners_core(db)
+    await core.dispatch(reaction("r2"))
+    await core.dispatch(reaction("r2"))  # the platform's retry
+    assert flaky.attempts == 2 and sibling.applied == 1
+    await core.dispatch(reaction("r2"))  # both completed now: nothing runs
+    assert flaky.attempts == 2 and sibling.applied == 1
+
+
+async def test_listener_completion_survives_a_restart(db: Database) -> None:
+    core, _, sibling, _ = make_listeners_core(db)
+    await core.dispatch(reaction("r3"))
+    restarted, flaky2, sibling2, _ = make_listeners_core(db)
+    flaky2.attempts = 1  # it will succeed this time
+    await restarted.dispatch(reaction("r3"))
+    assert sibling.applied == 1 and sibling2.applied == 0
+    assert flaky2.attempts == 2
+
+
+async def test_failed_listener_logs_its_error_id_once_and_apologises_once(
+        db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    core, _, _, outbound = make_listeners_core(db)
+    with caplog.at_level(logging.ERROR):
+        await core.dispatch(reaction("r4"))
+    failures = [r for r in caplog.records if "error id" in r.getMessage()]
+    assert len(failures) == 1 and failures[0].exc_info
+    [(_, apology)] = outbound.dms
+    assert apology.text.rsplit(" ", 1)[-1] in failures[0].getMessage()
+
+
+async def test_each_listener_records_its_own_key_and_a_lone_listener_the_events(db: Database) -> None:
+    core, _, _, _ = make_listeners_core(db)
+    flaky = core.dispatcher.listeners[ReactionAdded][0]
+    await core.dispatch(reaction("r5"))
+    await core.dispatch(reaction("r5"))
+    core2, _, _ = make_core(db)
+    channel = ChannelRef("test", "dm", None, is_dm=True)
+    await core2.dispatch(DirectMessage(key="dm-lone", actor=Actor(user=UserRef("test", "ana")), community=None,
+                                       text="hi", message=MessageRef(channel, "9")))
+    async with db.read() as session:
+        keys = set(await session.scalars(select(ProcessedEvent.key)))
+    assert listener_key("r5", flaky.name) in keys
+    assert {key for key in keys if key.startswith("r5")} == {
+        listener_key("r5", listener.name) for listener in core.dispatcher.listeners[ReactionAdded]}
+    assert "dm-lone" in keys
+
+
+def test_listener_key_fits_the_key_column() -> None:
+    key = listener_key("k" * 250, "cogs.some.Cog.on_reaction")
+    assert len(key) <= 255 and key != listener_key("k" * 250, "cogs.other.Cog.on_reaction")
+
+
+async def test_several_listeners_still_cost_one_first_read(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    core, flaky, _, _ = make_listeners_core(db)
+    flaky.attempts = 1  # no failure in this test
+    await core.dispatch(reaction("warm-up"))  # the community and the member now exist
+    reads: list[str] = []
+    plain_read = core.db.read
+
+    def counting_read() -> Any:  # every read session, retried or not, opens here
+        reads.append("read")
+        return plain_read()
+
+    monkeypatch.setattr(core.db, "read", counting_read)
+    await core.dispatch(reaction("r6"))
+    assert len(reads) == 1

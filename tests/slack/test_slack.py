@@ -54,7 +54,7 @@ async def test_command_without_arguments_opens_a_modal_and_its_submission_runs_i
     await slack.post_form(slack.command_fields(teacher, "announce", ""))
     [opened] = slack.fake.called("views.open")
     view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
-    assert view["callback_id"] == "hr-cmd|announce"
+    assert view["callback_id"] == "hr|cmd:announce|"
     assert all(block["element"]["max_length"] <= 3000 for block in view["blocks"])  # Block Kit's cap
     submitted = {"id": "V1", "type": "modal", "hash": "h", "callback_id": view["callback_id"],
                  "state": {"values": {"text": {"value": {"type": "plain_text_input", "value": "Picture day"}}}}}
