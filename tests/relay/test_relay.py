@@ -231,3 +231,15 @@ async def test_faq_list_says_kindly_when_nothing_is_published(db: Database) -> N
     async with console_session(db) as s:
         await s.run("as Bob\n/faq list")
     assert s.last("only Bob").text == "No questions have been published for the class yet."
+
+
+async def test_a_teacher_is_told_again_when_a_later_answer_meets_dms_already_known_closed(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Maria lang=es dms=closed\n/ask text:\"¿Hay clase?\"\n"
+                    f"{TEACHER}\n/reply id:1 text:\"Yes\"\n/reply id:1 text:\"From 8:00\"")
+        async with db.read() as session:
+            answers = (await session.scalars(select(OutboxEntry.status).where(
+                OutboxEntry.topic == "relay.answer"))).all()
+    reports = [e.text for e in s.find("DM → Ms Lee") if e.text.startswith("I could not deliver a message to Maria")]
+    assert answers == ["unreachable", "unreachable"]
+    assert len(reports) == 2
