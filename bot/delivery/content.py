@@ -40,11 +40,13 @@ Param = str | int | When | Written
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """One piece of text: a catalog message with parameters, or a person's own words."""
+    """One piece of text: a catalog message with parameters, a person's own words (translated
+    for the reader), or ``literal`` text shown exactly as it is (a quoted original)."""
 
     msgid: str = ""
     params: Mapping[str, Param] = field(default_factory=dict)
     written: Written | None = None
+    literal: str | None = None
 
     @classmethod
     def of(cls, msgid: str, **params: Param) -> Phrase:
@@ -53,6 +55,19 @@ class Phrase:
     @classmethod
     def words(cls, text: str, source: str | None = None, owner_member_id: int | None = None) -> Phrase:
         return cls(written=Written(text, source, owner_member_id))
+
+    @classmethod
+    def exact(cls, text: str) -> Phrase:
+        """Text shown as it is, in every language (an original quoted next to its translation)."""
+        return cls(literal=text)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A named field of the delivered message (an embed field where the platform has them)."""
+
+    name: Phrase
+    value: Phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +87,9 @@ class Content:
     body: Phrase
     title: Phrase | None = None
     actions: tuple[Action, ...] = ()
-    footer: str | None = None
+    #: a fixed string, or a phrase put into the reader's language
+    footer: str | Phrase | None = None
+    fields: tuple[Item, ...] = ()
 
 
 # ----- JSON ---------------------------------------------------------------------------------
@@ -99,6 +116,8 @@ def _phrase_json(phrase: Phrase) -> dict[str, Any]:
         data["params"] = {name: _param_json(value) for name, value in phrase.params.items()}
     if phrase.written is not None:
         data["written"] = _param_json(phrase.written)
+    if phrase.literal is not None:
+        data["literal"] = phrase.literal
     return data
 
 
@@ -106,7 +125,7 @@ def _phrase_from(data: dict[str, Any]) -> Phrase:
     written = _param_from(data["written"]) if "written" in data else None
     return Phrase(msgid=data.get("msgid", ""),
                   params={name: _param_from(value) for name, value in data.get("params", {}).items()},
-                  written=written if isinstance(written, Written) else None)
+                  written=written if isinstance(written, Written) else None, literal=data.get("literal"))
 
 
 def to_json(content: Content) -> dict[str, Any]:
@@ -115,7 +134,9 @@ def to_json(content: Content) -> dict[str, Any]:
         "title": _phrase_json(content.title) if content.title is not None else None,
         "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value}
                     for a in content.actions],
-        "footer": content.footer,
+        "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
+        **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
+           if content.fields else {}),
     }
 
 
@@ -125,5 +146,12 @@ def from_json(data: dict[str, Any]) -> Content:
         title=_phrase_from(data["title"]) if data.get("title") else None,
         actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")))
                       for a in data.get("actions", [])),
-        footer=data.get("footer"),
+        footer=_footer_from(data.get("footer")),
+        fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
     )
+
+
+def _footer_from(value: Any) -> str | Phrase | None:
+    if isinstance(value, dict) and "phrase" in value:
+        return _phrase_from(value["phrase"])
+    return value if isinstance(value, str) else None

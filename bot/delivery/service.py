@@ -31,7 +31,7 @@ from bot.delivery.content import Content, Phrase, When, Written, from_json, to_j
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
-from bot.messages import Button, ButtonStyle, Message
+from bot.messages import Button, ButtonStyle, Field, Message
 from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_when, quiet_hours_end
@@ -127,7 +127,9 @@ class DeliveryService:
         now = self.core.clock.now()
         due = max(at or now, now)
         rows = []
+        members_by_id: dict[int, Member] = {}
         for member in members:
+            members_by_id[member.id] = member
             if member.is_bot or member.left_at is not None:
                 continue
             mode = mode_for(member, reach, urgency)
@@ -150,6 +152,15 @@ class DeliveryService:
             OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status))).all()
         sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
                  for row_id, member_id, mode, status in inserted if mode == "dm" and status == "pending"]
+        known_closed = {member_id for _, member_id, _, status in inserted if status == "unreachable"}
+        if sender is not None and known_closed:  # never silently, also when we knew before trying
+            for member in members_by_id.values():
+                if member.id in known_closed and member.id != sender.id:
+                    await self.enqueue(session, community, [sender], topic="delivery.report",
+                                       subject=f"delivery:report:{subject}:{member.id}"[:128],
+                                       cause=f"delivery:report:{cause or subject}:{member.id}",
+                                       content=Content(body=Phrase.of(MSG_UNREACHABLE,
+                                                                      name=member.display_name or "?")))
         if sends:
             await self.core.schedule_many(session, SEND_JOB, sends)
         if any(mode == "digest" for _, _, mode, _ in inserted):
@@ -213,6 +224,8 @@ class DeliveryService:
 
     # ----- rendering ----------------------------------------------------------------------
     async def _phrase(self, phrase: Phrase, lang: str, zone: ZoneInfo, community_id: int) -> str:
+        if phrase.literal is not None:
+            return phrase.literal
         if phrase.written is not None and not phrase.msgid:
             return await self._written(phrase.written, lang, community_id)
         params: dict[str, Any] = {}
@@ -242,18 +255,28 @@ class DeliveryService:
 
     async def render(self, row: OutboxEntry, member: Member, community: Community) -> Message:
         """A row's message in the reader's language and zone, with its buttons."""
+        return await self.render_content(from_json(row.content), member, community,
+                                         seen_row_id=row.id if row.tracked else None)
+
+    async def render_content(self, content: Content, member: Member, community: Community, *,
+                             seen_row_id: int | None = None) -> Message:
+        """``content`` in the reader's language and zone — also for a feature that posts the
+        same words somewhere other than a DM (a staff thread), so both read alike."""
         lang = self.core.language_of(member, community)
         zone = self.core.zone_of(member, community)
-        content = from_json(row.content)
         buttons = [Button(await self.core.localize(lang, a.label), a.action, a.value, a.style)
                    for a in content.actions]
-        if row.tracked:
-            buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(row.id),
+        if seen_row_id is not None:
+            buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
+        footer = content.footer
         return Message(
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
             text=await self._phrase(content.body, lang, zone, community.id),
-            buttons=tuple(buttons), footer=content.footer)
+            fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
+                                await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
+            buttons=tuple(buttons),
+            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer)
 
     # ----- sending one ---------------------------------------------------------------------
     async def send(self, job_ctx: JobContext) -> None:

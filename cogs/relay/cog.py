@@ -6,6 +6,14 @@ restart cannot relay it twice, and a crash before commit loses nothing: the plat
 redelivers); delivery and answers are durable jobs that record what they posted. When
 translation fails, the original goes through with a note and a retry job adds the
 translation to the conversation later. Questions never appear in a public channel.
+
+Every DM goes through the delivery service (``core.deliveries``): the question to a teacher
+who reads by DM, answers to families (PERSONAL: quiet hours, DMs closed and the teacher told by
+name are the service's), the retranslation notes, and published FAQ entries (BROADCAST).
+Where a relayed DM landed is recorded once, on its outbox row (``dm_message_id``), under the
+subject ``relay:message:<id>``; a teacher's "Reply" to that DM is matched to the question
+through the outbox (see :meth:`RelayCog._question_replied_to`). Thread posts are channel
+posts, not deliveries: they still record ``delivered_message_id`` on the message.
 """
 
 from __future__ import annotations
@@ -21,20 +29,42 @@ from bot.cog import Cog, button, command, job, listener
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
+from bot.delivery import Action, Content, Item, Phrase, Reach
+from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
-from bot.jobs import JobContext, RetryLater
+from bot.i18n import N_
+from bot.jobs import JobContext
 from bot.members import members_with_role
-from bot.messages import Button, Field, Message, Select, SelectOption
-from bot.outbound import DeliveryStatus
+from bot.messages import Button, Message, Select, SelectOption
 from bot.refs import ChannelRef, MessageRef, UserRef
 from bot.roles import STAFF, Role
-from bot.when import format_when, quiet_hours_end
+from bot.when import format_when
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
 MAX_LENGTH = 1500
 RETRANSLATE_AFTER = timedelta(minutes=10)
+FAQ_LIST_LIMIT = 20
+FAQ_LINE_LIMIT = 300
+
+QUESTION_TOPIC = "relay.question"
+ANSWER_TOPIC = "relay.answer"
+FAQ_TOPIC = "relay.faq"
+
+MSG_SENT = N_("Your question #{id} was sent to {teacher}. The answer will come here, in your language.")
+MSG_SENT_DMS_CLOSED = N_("Your question #{id} was sent to {teacher}. I can't send you direct messages, so your "
+                         "teacher's answer can't reach you here. Please open your direct messages from this "
+                         "server, or ask your teacher in class.")
+MSG_TAKEN = N_("A teacher has already taken up your question #{id}. The answer will come here.")
+MSG_TAKEN_DMS_CLOSED = N_("A teacher has already taken up your question #{id}. I can't send you direct messages, "
+                          "so the answer can't reach you here. Please open your direct messages from this "
+                          "server, or ask your teacher in class.")
+
+
+def message_subject(message_id: int) -> str:
+    """The outbox subject of everything delivered about one relay message."""
+    return f"relay:message:{message_id}"
 
 
 def checked_message(text: str) -> str:
@@ -146,8 +176,8 @@ class RelayCog(Cog):
             await ctx.reply("Added to your question #{id}. {teacher} will see it.", id=number,
                             teacher=teacher_row.display_name if teacher_row else "")
         else:
-            await ctx.reply("Your question #{id} was sent to {teacher}. The answer will come here, in your "
-                            "language.", id=number, teacher=teacher_row.display_name if teacher_row else "")
+            await ctx.reply(MSG_SENT_DMS_CLOSED if await self._dms_closed(member.id) else MSG_SENT, id=number,
+                            teacher=teacher_row.display_name if teacher_row else "")
         if teacher_row is not None:
             await self._office_hours_notice(ctx, teacher_row, community)
 
@@ -188,13 +218,19 @@ class RelayCog(Cog):
             return teacher
 
         teacher = await ctx.transaction(work)
+        closed = await self._dms_closed(member.id)
         if teacher is None:
-            await ctx.reply("A teacher has already taken up your question #{id}. The answer will come here.",
-                            id=int(question_id))
+            await ctx.reply(MSG_TAKEN_DMS_CLOSED if closed else MSG_TAKEN, id=int(question_id))
             return
-        await ctx.reply("Your question #{id} was sent to {teacher}. The answer will come here, in your language.",
-                        id=int(question_id), teacher=teacher.display_name)
+        await ctx.reply(MSG_SENT_DMS_CLOSED if closed else MSG_SENT, id=int(question_id),
+                        teacher=teacher.display_name)
         await self._office_hours_notice(ctx, teacher, ctx.require_community())
+
+    async def _dms_closed(self, member_id: int) -> bool:
+        """Whether this person is known not to accept the bot's DMs (read fresh: a failed
+        delivery may have found out since the event arrived)."""
+        async with self.core.db.read() as session:
+            return bool(await session.scalar(select(Member.dms_closed).where(Member.id == member_id)))
 
     async def _assign(self, session: AsyncSession, question: Question, teacher: Member, now: datetime) -> None:
         """Give a waiting question to a teacher and relay what the family wrote so far, in the
@@ -249,27 +285,23 @@ class RelayCog(Cog):
         result = await self.core.translator.translate(message.text, message.target_language,
                                                       source=message.source_language, community_id=community.id,
                                                       owner_member_id=family.id)
-        lang = message.target_language
-        title = await self.core.localize(lang, "Question #{id} from {name}", id=question.id, name=family.display_name)
-        translation = result.text if result.ok else await self.core.localize(
-            lang, "(Translation unavailable right now — it will follow.)")
-        fields = [Field(await self.core.localize(lang, "Original ({language})", language=message.source_language),
-                        message.text)]
+        translation = Phrase.exact(result.text) if result.ok else Phrase.of(
+            N_("(Translation unavailable right now — it will follow.)"))
+        fields = [Item(Phrase.of(N_("Original ({language})"), language=message.source_language),
+                       Phrase.exact(message.text))]
         if not result.unchanged:  # a question already in the teacher's language needs no second copy
-            fields.append(Field(await self.core.localize(lang, "Translation"), translation))
-        body = Message(title=title, fields=tuple(fields),
-            footer=await self.core.localize(lang, "Reply to this message, or use /reply id:{id} text:...",
-                                            id=question.id))
-        ref = await self._post_to_teacher(community, question, teacher, body)
-        if ref is None:
-            raise ConnectionError(f"question {question.id}: the teacher could not be reached")
+            fields.append(Item(Phrase.of(N_("Translation")), translation))
+        body = Content(title=Phrase.of(N_("Question #{id} from {name}"), id=question.id,
+                                       name=family.display_name or ""),
+                       body=Phrase.exact(""), fields=tuple(fields),
+                       footer=Phrase.of(N_("Reply to this message, or use /reply id:{id} text:..."), id=question.id))
+        ref = await self._post_to_teacher(community, question, teacher, body, message_id=message.id,
+                                          cause=f"relay:question:{message.id}", sender=family)
         async with self.core.db.write() as session:
-            await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(
-                delivered_channel_id=ref.channel.id, delivered_message_id=ref.id,
-                translated_text=result.text if result.ok and not result.unchanged else None))
-            fresh = await session.get(Question, question.id)
-            if fresh is not None and fresh.teacher_channel_id is None:
-                fresh.teacher_channel_id = ref.channel.id
+            values: dict[str, Any] = {"translated_text": result.text if result.ok and not result.unchanged else None}
+            if ref is not None:  # a thread post; a DM's place is on its outbox row
+                values.update(delivered_channel_id=ref.channel.id, delivered_message_id=ref.id)
+            await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(**values))
             await self.core.audit(session, community.id, teacher, "relay.delivered", "question", question.id,
                                   subject_member_id=family.id)
             if not result.ok:
@@ -278,7 +310,11 @@ class RelayCog(Cog):
                                          dedupe_key=f"relay:retranslate:{message.id}")
 
     async def _post_to_teacher(self, community: Community, question: Question, teacher: Member,
-                               body: Message) -> MessageRef | None:
+                               content: Content, *, message_id: int, cause: str,
+                               sender: Member | None = None) -> MessageRef | None:
+        """Post in the question's staff thread (returns where), or queue a DM to the teacher
+        through the delivery service under the message's subject (returns None: the outbox
+        row records where it lands). ``cause`` makes a rerun queue nothing twice."""
         mode = self.core.config.community(community.key).relay_mode or self.core.config.relay.mode
         outbound = self.core.outbound(community.platform)
         if mode == "thread" and fallbacks.thread_route(outbound.capabilities) is fallbacks.ThreadRoute.THREAD:
@@ -286,7 +322,7 @@ class RelayCog(Cog):
                 staff = await self.core.channel(community, "staff")
                 if staff is not None:
                     header = Message(text=await self.core.localize(
-                        self.core.language_of(teacher, community), "Private question #{id} for {teacher}",
+                        self.core.language_of(teacher, community), N_("Private question #{id} for {teacher}"),
                         id=question.id, teacher=teacher.display_name))
                     root = await outbound.post(staff, header)
                     async with self.core.db.write() as session:
@@ -298,9 +334,13 @@ class RelayCog(Cog):
             if question.thread_root_id is not None:
                 parent = MessageRef(ChannelRef(community.platform, question.teacher_channel_id or "",
                                                self.core.community_ref(community)), question.thread_root_id)
+                body = await self.core.deliveries.render_content(content, teacher, community)
                 return await outbound.post_in_thread(parent, body)
-        delivery = await self.core.send_dm(community, teacher, body)
-        return delivery.message if delivery.status == DeliveryStatus.SENT else None
+        async with self.core.db.write() as session:
+            await self.core.deliveries.enqueue(session, community, [teacher], topic=QUESTION_TOPIC,
+                                               subject=message_subject(message_id), cause=cause,
+                                               content=content, reach=Reach.PERSONAL, sender=sender)
+        return None
 
     @job("relay.retranslate")
     async def retranslate(self, job_ctx: JobContext) -> None:
@@ -315,13 +355,16 @@ class RelayCog(Cog):
                                                       owner_member_id=family.id)
         if not result.ok:
             raise ConnectionError("translation still unavailable")  # retried with backoff by the job runner
-        lang = message.target_language
-        note = Message(title=await self.core.localize(lang, "Translation of question #{id}", id=question.id),
-                       text=result.text)
+        note = Content(title=Phrase.of(N_("Translation of question #{id}"), id=question.id),
+                       body=Phrase.exact(result.text))
+        cause = f"relay:retranslation:{message.id}"
         if message.direction == "in" and teacher is not None:
-            await self._post_to_teacher(community, question, teacher, note)
+            await self._post_to_teacher(community, question, teacher, note, message_id=message.id, cause=cause)
         elif message.direction == "out":
-            await self.core.send_dm(community, family, note)
+            async with self.core.db.write() as session:
+                await self.core.deliveries.enqueue(session, community, [family], topic=ANSWER_TOPIC,
+                                                   subject=message_subject(message.id), cause=cause, content=note,
+                                                   reach=Reach.PERSONAL, sender=teacher)
         async with self.core.db.write() as session:
             await session.execute(update(RelayMessage).where(RelayMessage.id == message.id)
                                   .values(translated_text=result.text))
@@ -329,17 +372,33 @@ class RelayCog(Cog):
     # ----- answering ------------------------------------------------------------------------
     @listener(ThreadReply)
     async def on_thread_reply(self, ctx: Context, event: ThreadReply) -> None:
-        async with self.core.db.read() as session:
-            question = await session.scalar(select(Question).join(
-                RelayMessage, RelayMessage.question_id == Question.id).where(
-                RelayMessage.direction == "in", RelayMessage.delivered_message_id == event.parent.id))
-            if question is None:
-                question = await session.scalar(select(Question).where(Question.thread_root_id == event.parent.id))
+        question = await self._question_replied_to(ctx, event.parent)
         if question is None:
             if event.parent.channel.is_dm:  # a family using "Reply" on one of the bot's DMs
                 await self._private_message(ctx, event.text)
             return
         await self._answer(ctx, question.id, event.text)
+
+    async def _question_replied_to(self, ctx: Context, parent: MessageRef) -> Question | None:
+        """The question whose relayed message ``parent`` is: a DM the service delivered to this
+        person (found through its outbox row, the one record of where a DM landed), a thread
+        post, or a thread's root."""
+        async with self.core.db.read() as session:
+            if parent.channel.is_dm and ctx.member is not None:
+                subject = await session.scalar(select(OutboxEntry.subject).where(
+                    OutboxEntry.member_id == ctx.member.id, OutboxEntry.topic == QUESTION_TOPIC,
+                    OutboxEntry.dm_message_id == parent.id).limit(1))
+                message_id = subject.rpartition(":")[2] if subject else ""
+                if message_id.isdigit():
+                    return await session.scalar(select(Question).join(
+                        RelayMessage, RelayMessage.question_id == Question.id).where(
+                        RelayMessage.id == int(message_id)))
+            question = await session.scalar(select(Question).join(
+                RelayMessage, RelayMessage.question_id == Question.id).where(
+                RelayMessage.direction == "in", RelayMessage.delivered_message_id == parent.id))
+            if question is None:
+                question = await session.scalar(select(Question).where(Question.thread_root_id == parent.id))
+        return question
 
     @command("reply", "Answer a family's question (it is translated for them)",
              OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
@@ -391,46 +450,38 @@ class RelayCog(Cog):
 
     @job("relay.answer")
     async def send_answer(self, job_ctx: JobContext) -> None:
+        """Queue the answer for the family through the delivery service: PERSONAL, so it
+        reaches them by DM after their quiet hours, in their language (``Written``, rendered
+        when sent); the teacher is the sender, told by name if the family cannot be reached.
+        The job first tries the translation so that a failure is known and a note with the
+        translation follows later (``relay.retranslate``)."""
         loaded = await self._load(job_ctx.payload["message"])
         if loaded is None:
             return
         message, question, family, teacher, community = loaded
         if message.delivered_message_id:
-            return
-        now = self.core.clock.now()
-        ends = quiet_hours_end(now, self.core.quiet_hours_of(family), self.core.zone_of(family, community))
-        if ends > now:  # the family asked for no messages now: the answer waits until morning
-            raise RetryLater(ends)
-        lang = message.target_language
-        # The family owns the conversation: erasing their data also drops this cached translation.
-        text, translated_ok = await self.core.translated(message.text, lang, source=message.source_language,
-                                                         community_id=community.id, owner_member_id=family.id)
-        name = teacher.display_name if teacher else ""
-        body = Message(title=await self.core.localize(lang, "Answer to your question #{id} from {teacher}",
-                                                      id=question.id, teacher=name),
-                       text=text,
-                       buttons=(Button(await self.core.localize(lang, "Show original"), "relay.original",
-                                       str(message.id)),))
-        delivery = await self.core.send_dm(community, family, body)
-        if delivery.status == DeliveryStatus.FAILED:
-            raise ConnectionError(f"answer {message.id}: {delivery.detail}")
+            return  # sent by a release that sent answers itself
+        result = await self.core.translator.translate(message.text, message.target_language,
+                                                      source=message.source_language, community_id=community.id,
+                                                      owner_member_id=family.id)
+        content = Content(
+            title=Phrase.of(N_("Answer to your question #{id} from {teacher}"), id=question.id,
+                            teacher=teacher.display_name or "" if teacher else ""),
+            # The family owns the conversation: erasing their data also drops this cached translation.
+            body=Phrase.words(message.text, message.source_language, owner_member_id=family.id),
+            actions=(Action(N_("Show original"), "relay.original", str(message.id)),))
         async with self.core.db.write() as session:
-            values: dict[str, Any] = {"translated_text": text if translated_ok else None}
-            if delivery.message is not None:
-                values.update(delivered_channel_id=delivery.message.channel.id,
-                              delivered_message_id=delivery.message.id)
+            await self.core.deliveries.enqueue(session, community, [family], topic=ANSWER_TOPIC,
+                                               subject=message_subject(message.id),
+                                               cause=f"relay:answer:{message.id}", content=content,
+                                               reach=Reach.PERSONAL, sender=teacher)
+            if result.ok:
+                await session.execute(update(RelayMessage).where(RelayMessage.id == message.id)
+                                      .values(translated_text=result.text))
             else:
-                values.update(delivered_message_id="unreachable")
-            await session.execute(update(RelayMessage).where(RelayMessage.id == message.id).values(**values))
-            if not translated_ok and delivery.message is not None:
                 await self.core.schedule(session, "relay.retranslate", {"message": message.id},
                                          self.core.clock.now() + RETRANSLATE_AFTER,
                                          dedupe_key=f"relay:retranslate:{message.id}")
-        if delivery.message is None and teacher is not None:
-            # Never silently: the teacher learns the family could not be reached this way.
-            await self.core.notify(community, teacher, "I could not deliver your answer to question #{id}: "
-                                   "{family} does not accept direct messages from me. Please reach them another "
-                                   "way.", id=question.id, family=family.display_name)
 
     @button("relay.original")
     async def show_original(self, ctx: Context, event: ButtonPressed) -> None:
@@ -530,12 +581,50 @@ class RelayCog(Cog):
                              created_at=ctx.now)
             session.add(entry)
             await session.flush()
+            await self._faq_to_families(session, community, entry)
         lang = community.default_language
         await ctx.outbound.post(channel, Message(
             title=await self.core.localize(lang, "Question from a family"), text=text,
             buttons=(Button(await self.core.localize(lang, "Translate"), "relay.faq_translate", str(entry.id)),),
             footer=f"FAQ #{entry.id}"))
         await ctx.reply("Published as FAQ #{id}.", id=entry.id)
+
+    async def _faq_to_families(self, session: AsyncSession, community: Community, entry: FaqEntry) -> None:
+        """The FAQ also reaches those who read by DM or digest (BROADCAST: channel readers have
+        the post), in each one's language, with "Got it" — in the entry's own transaction."""
+        members = (await session.scalars(select(Member).where(
+            Member.community_id == community.id, Member.left_at.is_(None)))).all()
+        await self.core.deliveries.enqueue(
+            session, community, members, topic=FAQ_TOPIC, subject=f"relay:faq:{entry.id}",
+            cause=f"relay:faq:{entry.id}",
+            content=Content(title=Phrase.of(N_("Question from a family")),
+                            body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}"),
+            reach=Reach.BROADCAST, tracked=True)
+
+    @command("faq list", "The class's published questions and answers, newest first")
+    async def faq_list(self, ctx: Context) -> None:
+        """The latest entries, each in the reader's language (bounded: the newest
+        ``FAQ_LIST_LIMIT``, each cut to ``FAQ_LINE_LIMIT`` characters, within the platform's cap)."""
+        community = ctx.require_community()
+        async with self.core.db.read() as session:
+            entries = (await session.scalars(select(FaqEntry).where(FaqEntry.community_id == community.id)
+                                             .order_by(FaqEntry.id.desc()).limit(FAQ_LIST_LIMIT))).all()
+        if not entries:
+            await ctx.reply(N_("No questions have been published for the class yet."))
+            return
+        lines = [await ctx.t(N_("Published questions and answers ({count}):"), count=len(entries))]
+        for entry in entries:
+            text, _ = await self.core.translated(entry.text, ctx.language, source=entry.language,
+                                                 community_id=community.id)
+            text = " ".join(text.split())
+            if len(text) > FAQ_LINE_LIMIT:
+                text = text[:FAQ_LINE_LIMIT - 1] + "…"
+            lines.append(f"#{entry.id} — {text}")
+        limit = ctx.outbound.capabilities.max_text_length
+        body = "\n".join(lines)
+        if len(body) > limit:
+            body = body[:limit - 1] + "…"
+        await ctx.reply_message(Message(text=body))
 
     @button("relay.faq_translate")
     async def faq_translate(self, ctx: Context, event: ButtonPressed) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from adapters.console import console_session
 from bot.db.engine import Database
 from bot.db.models import AuditEntry
+from bot.delivery.models import OutboxEntry
 from bot.events import DirectMessage
 from bot.refs import ChannelRef, MessageRef
 from cogs.relay.models import RelayMessage
@@ -164,11 +165,81 @@ async def test_an_answer_written_late_at_night_waits_for_the_end_of_the_familys_
         await s.run(f"{TEACHER}\n{FAMILY}\ndm ¿Hay excursión?\n{TEACHER}\n/reply id:1 text:\"Yes, on Friday\"")
         assert len(s.find("DM → Maria")) == 1  # only the receipt of the question
         await s.run("advance 2h")
-    assert "[es] Yes, on Friday" in s.last("DM → Maria").text
+    answer = s.last("DM → Maria")
+    assert answer.text.startswith("**[es] Answer to your question #1 from Ms Lee**\n[es] Yes, on Friday")
+    assert [b.label for b in answer.message.buttons] == ["[es] Show original"]
 
 
-async def test_a_teacher_is_told_when_the_answer_cannot_reach_the_family(db: Database) -> None:
+async def test_a_teacher_is_told_by_name_when_the_answer_cannot_reach_the_family(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"{TEACHER}\nas Maria lang=es\n/ask text:\"¿Hay clase?\"\nas Maria dms=closed\n"
                     f"{TEACHER}\n/reply id:1 text:\"Yes\"")
-    assert s.last("DM → Ms Lee").text.startswith("I could not deliver your answer to question #1: Maria")
+    assert s.last("DM → Ms Lee").text == ("I could not deliver a message to Maria: they do not accept direct "
+                                          "messages from me. Please reach them another way.")
+    assert s.find("DM → Maria") == []
+
+
+async def test_a_family_whose_dms_are_known_closed_is_not_promised_the_answer_by_dm(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Maria lang=es dms=closed\n/ask text:\"¿Hay clase?\"\n"
+                    f"{TEACHER}\n/reply id:1 text:\"Yes\"\n/resolve id:1\n"  # the failed answer shows DMs closed
+                    "as Maria\n/ask text:\"¿Y mañana?\"")
+    told = s.last("only Maria").text
+    assert told == ("[es] Your question #2 was sent to Ms Lee. I can't send you direct messages, so your teacher's "
+                    "answer can't reach you here. Please open your direct messages from this server, or ask your "
+                    "teacher in class.")
+    assert len(s.find("DM → Ms Lee")) == 3  # both questions reached the teacher, and the report about the answer
+
+
+async def test_a_teacher_answers_by_replying_to_the_delivered_question(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{FAMILY_AWAKE}\ndm ¿Hay clase?")
+        question = s.last("DM → Ms Lee")
+        await s.run(f"{TEACHER}\nreply #{question.number} Yes")
+        async with db.read() as session:
+            rows = (await session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))).all()
+    assert [(row.topic, row.subject, row.status) for row in rows] == [
+        ("relay.question", "relay:message:1", "sent"), ("relay.answer", "relay:message:2", "sent")]
+    assert rows[0].dm_message_id == question.ref.id
+    assert s.last("DM → Maria").text.startswith("**[es] Answer to your question #1 from Ms Lee**\n[es] Yes")
+
+
+async def test_a_published_faq_reaches_dm_families_by_dm_and_digest_families_in_the_digest(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"as Bob lang=fr\n/delivery dm\nas Chen lang=zh-CN\n/delivery digest\n{TEACHER}\n{FAMILY_AWAKE}\n"
+                    f"dm ¿Almuerzo?\n{TEACHER}\n/faq publish id:1 text:\"Children may bring lunch from home.\"")
+        by_dm = s.last("DM → Bob")
+        assert s.find("DM → Chen") == []
+        await s.run("advance 10h")  # 08:00 → 18:00 New York: the digest time
+        digests = s.find("DM → Chen")
+    assert by_dm.text == "**[fr] Question from a family**\n[fr] Children may bring lunch from home.\n— FAQ #1\n" \
+        "[[fr] Got it ✓]"
+    assert len(digests) == 1 and "[zh-CN] Children may bring lunch from home." in digests[0].text
+    assert not any("lunch" in e.text for e in s.find("DM → Maria"))  # she reads the channel post
+
+
+async def test_faq_list_shows_the_published_entries_in_the_readers_language(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\n{FAMILY_AWAKE}\ndm ¿Almuerzo?\n{TEACHER}\n"
+                    "/faq publish id:1 text:\"Children may bring lunch from home.\"\n"
+                    "/faq publish id:1 text:\"School starts at 8:00.\"\nas Bob lang=fr\n/faq list")
+    assert s.last("only Bob").text == ("[fr] Published questions and answers (2):\n#2 — [fr] School starts at 8:00.\n"
+                                       "#1 — [fr] Children may bring lunch from home.")
+
+
+async def test_faq_list_says_kindly_when_nothing_is_published(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run("as Bob\n/faq list")
+    assert s.last("only Bob").text == "No questions have been published for the class yet."
+
+
+async def test_a_teacher_is_told_again_when_a_later_answer_meets_dms_already_known_closed(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"{TEACHER}\nas Maria lang=es dms=closed\n/ask text:\"¿Hay clase?\"\n"
+                    f"{TEACHER}\n/reply id:1 text:\"Yes\"\n/reply id:1 text:\"From 8:00\"")
+        async with db.read() as session:
+            answers = (await session.scalars(select(OutboxEntry.status).where(
+                OutboxEntry.topic == "relay.answer"))).all()
+    reports = [e.text for e in s.find("DM → Ms Lee") if e.text.startswith("I could not deliver a message to Maria")]
+    assert answers == ["unreachable", "unreachable"]
+    assert len(reports) == 2
