@@ -329,10 +329,10 @@ class DeliveryService:
         if ends <= now:
             return True
         if row.expires_at is not None and ends >= row.expires_at:
-            if member.delivery == "digest":  # they read a daily digest: it goes there instead
+            if member.delivery == "digest":  # they read a daily digest: they find it there
                 async with self.core.db.write() as session:
                     await session.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(
-                        mode="digest", status="pending", updated_at=now))
+                        mode="digest", status="pending", expires_at=None, updated_at=now))
                     await self._schedule_digest(session, community, now)
             else:
                 await self._settle(row.id, "expired")
