@@ -1,9 +1,15 @@
-"""Offline language detection with lingua, restricted to the languages a community uses.
+"""Offline language detection with lingua: one detector, over a fixed set, built once.
 
-Memory grows with the candidate set (about 324 MB for 20 languages, 1.2 GB for all), so a
-detector is built per candidate set on first use and kept. When lingua is unsure (its
-minimum relative distance is not met), or a candidate is a language lingua lacks (Haitian
-Creole, Hmong, Amharic, Burmese, Khmer, Lao, Nepali, Pashto), the member's own language wins.
+The set is every language Homeroom offers that lingua knows (about 70), so a family writing
+in a language nobody else in the class speaks is still recognised. lingua's low-accuracy
+mode (trigram models only) keeps that detector near 70 MB of RSS, where the high-accuracy
+models cost about 1.1 GB for the same set; on short parent-style sentences it scores as well
+(see tests/translation/detection_sentences.tsv). The detector is built on first use, in the
+caller's worker thread (never on the event loop), and kept for the life of the process.
+
+When lingua is unsure (its minimum relative distance is not met), finds a language outside
+the caller's candidates, or the member writes a language lingua lacks (Haitian Creole,
+Hmong, Amharic, Burmese, Khmer, Lao, Nepali, Pashto), the member's own language wins.
 """
 
 from __future__ import annotations
@@ -30,36 +36,44 @@ def _lingua_language(code: str) -> Language | None:
         return None
 
 
-def _canonical(language: Language, candidates: Iterable[str]) -> str:
+def detectable() -> frozenset[Language]:
+    """The fixed set the one detector tells apart."""
+    return frozenset(lang for code in languages.offered() if (lang := _lingua_language(code)) is not None)
+
+
+def _canonical(language: Language, candidates: Iterable[str]) -> str | None:
     iso = language.iso_code_639_1.name.lower()
     for code in candidates:
         if _SPECIAL.get(code, languages.base(code)) == iso:
             return code
-    return languages.normalize(iso) or iso
+    return None
 
 
 class Detector:
     def __init__(self, min_relative_distance: float = 0.25) -> None:
         self.min_relative_distance = min_relative_distance
-        self._detectors: dict[frozenset[Language], LanguageDetector] = {}
+        self._detector: LanguageDetector | None = None
         self._lock = threading.Lock()
 
-    def _detector(self, langs: frozenset[Language]) -> LanguageDetector:
+    @property
+    def built(self) -> bool:
+        return self._detector is not None
+
+    def build(self) -> LanguageDetector:
+        """Build the detector (once; blocking, so call it from a worker thread)."""
         with self._lock:
-            detector = self._detectors.get(langs)
-            if detector is None:
-                detector = (LanguageDetectorBuilder.from_languages(*langs)
-                            .with_minimum_relative_distance(self.min_relative_distance).build())
-                self._detectors[langs] = detector
-            return detector
+            if self._detector is None:
+                self._detector = (LanguageDetectorBuilder.from_languages(*detectable())
+                                  .with_minimum_relative_distance(self.min_relative_distance)
+                                  .with_low_accuracy_mode().build())
+            return self._detector
 
     def detect(self, text: str, candidates: Iterable[str], fallback: str) -> str:
         """The candidate language ``text`` is written in, or ``fallback`` when unsure."""
         codes = [c for c in dict.fromkeys(candidates) if c]
         if fallback in UNSUPPORTED:
             return fallback  # a member writing Kreyòl would be read as French
-        mapped = {lang for code in codes if (lang := _lingua_language(code)) is not None}
-        if len(mapped) < 2 or not text.strip():
+        if sum(1 for code in codes if _lingua_language(code) is not None) < 2 or not text.strip():
             return fallback
-        found = self._detector(frozenset(mapped)).detect_language_of(text)
-        return _canonical(found, codes) if found is not None else fallback
+        found = self.build().detect_language_of(text)
+        return (_canonical(found, codes) if found is not None else None) or fallback

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from adapters.console import console_session
@@ -172,3 +174,23 @@ async def test_a_teacher_is_told_when_the_answer_cannot_reach_the_family(db: Dat
         await s.run(f"{TEACHER}\nas Maria lang=es\n/ask text:\"¿Hay clase?\"\nas Maria dms=closed\n"
                     f"{TEACHER}\n/reply id:1 text:\"Yes\"")
     assert s.last("DM → Ms Lee").text.startswith("I could not deliver your answer to question #1: Maria")
+
+
+async def test_a_spanish_question_from_an_english_locale_family_is_relayed_as_spanish(db: Database) -> None:
+    """Nobody in the class has chosen Spanish and the family's platform says en-US: the
+    question is still recognised as Spanish, so the teacher gets it translated."""
+    from bot.translation.detection import Detector
+
+    detector = Detector(0.25)
+
+    async def detect(text: str, *, candidates: Iterable[str], fallback: str) -> str:
+        return detector.detect(text, list(candidates), fallback)
+
+    async with console_session(db) as s:
+        s.core.translator.detect = detect  # type: ignore[method-assign]  # the real offline detector
+        await s.run(f"{TEACHER}\nas Ana lang=en tz=America/New_York\n"
+                    "dm ¿Puede mi hijo salir temprano el viernes para ir al médico?")
+        async with db.read() as session:
+            stored = (await session.scalars(select(RelayMessage))).one()
+    assert stored.source_language == "es"
+    assert "Original (es)" in s.last("DM → Ms Lee").text
