@@ -4,8 +4,11 @@ The set is every language Homeroom offers that lingua knows (about 70), so a fam
 in a language nobody else in the class speaks is still recognised. lingua's low-accuracy
 mode (trigram models only) keeps that detector near 70 MB of RSS, where the high-accuracy
 models cost about 1.1 GB for the same set; on short parent-style sentences it scores as well
-(see tests/translation/detection_sentences.tsv). The detector is built on first use, in the
-caller's worker thread (never on the event loop), and kept for the life of the process.
+(see tests/translation/detection_sentences.tsv). There is one detector per process, its models
+loaded all at once when it is built. lingua holds the interpreter lock while it loads models
+(about 0.3 s), so a worker thread alone would still stall the event loop; the translation
+service therefore builds it in a background thread as it starts, before any traffic, and
+detection afterwards costs a few milliseconds.
 
 When lingua is unsure (its minimum relative distance is not met), finds a language outside
 the caller's candidates, or the member writes a language lingua lacks (Haitian Creole,
@@ -49,24 +52,29 @@ def _canonical(language: Language, candidates: Iterable[str]) -> str | None:
     return None
 
 
+_build_lock = threading.Lock()
+_built: dict[float, LanguageDetector] = {}
+
+
+def _shared_detector(min_relative_distance: float) -> LanguageDetector:
+    with _build_lock:
+        detector = _built.get(min_relative_distance)
+        if detector is None:
+            detector = (LanguageDetectorBuilder.from_languages(*detectable())
+                        .with_minimum_relative_distance(min_relative_distance)
+                        .with_low_accuracy_mode().with_preloaded_language_models().build())
+            _built[min_relative_distance] = detector
+        return detector
+
+
 class Detector:
     def __init__(self, min_relative_distance: float = 0.25) -> None:
         self.min_relative_distance = min_relative_distance
-        self._detector: LanguageDetector | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def built(self) -> bool:
-        return self._detector is not None
 
     def build(self) -> LanguageDetector:
-        """Build the detector (once; blocking, so call it from a worker thread)."""
-        with self._lock:
-            if self._detector is None:
-                self._detector = (LanguageDetectorBuilder.from_languages(*detectable())
-                                  .with_minimum_relative_distance(self.min_relative_distance)
-                                  .with_low_accuracy_mode().build())
-            return self._detector
+        """The process's one detector, built on the first call (blocking: a worker thread's
+        job, at start-up)."""
+        return _shared_detector(self.min_relative_distance)
 
     def detect(self, text: str, candidates: Iterable[str], fallback: str) -> str:
         """The candidate language ``text`` is written in, or ``fallback`` when unsure."""

@@ -170,7 +170,14 @@ class TranslationService:
         # Twice the concurrency: abandoned (timed-out) workers can finish while new calls run.
         self._pool = ThreadPoolExecutor(max_workers=settings.max_concurrency * 2, thread_name_prefix="translate")
         self.detector = Detector(settings.detection_min_relative_distance)
+        # Built now, off the event loop, so the first family's message does not pay for it.
+        self._detector_ready = threading.Thread(target=self.detector.build, name="detector-build", daemon=True)
+        self._detector_ready.start()
         _install_request_timeout()
+
+    async def warm(self) -> None:
+        """Wait until the language detector is built (it starts building with the service)."""
+        await asyncio.to_thread(self._detector_ready.join)
 
     async def close(self) -> None:
         for task in list(self._inflight.values()):
