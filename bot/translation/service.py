@@ -402,6 +402,12 @@ class TranslationService:
         # Shielded: one reader giving up (a cancelled handler) must not cancel the others' result.
         return await asyncio.shield(task)
 
+    async def cached(self, text: str, target: str, *, source: str | None = None) -> str | None:
+        target = languages.normalize(target) or target
+        source = languages.normalize(source) if source else None
+        provider = await self.provider_for(None)
+        return await self._cached(cache_key(text, source or "auto", target, provider.name))
+
     def _settled(self, key: str, task: asyncio.Task[TranslationResult]) -> None:
         if self._inflight.get(key) is task:
             del self._inflight[key]

@@ -204,3 +204,12 @@ def test_a_dropped_connection_and_a_timeout_are_retried() -> None:
     assert _is_retryable(dropped)
     assert _is_retryable(requests.exceptions.ReadTimeout())
     assert _is_retryable(requests.exceptions.ConnectTimeout())
+
+
+async def test_cached_answers_from_earlier_translations_without_a_request(
+        service: TranslationService, behaviour: Behaviour) -> None:
+    assert await service.cached("Picture day", "es", source="en") is None
+    assert behaviour.requests == []
+    await service.translate("Picture day", "es", source="en")
+    assert await service.cached("Picture day", "es", source="en") == "[es] Picture day"
+    assert len(behaviour.requests) == 1
