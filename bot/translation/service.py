@@ -415,6 +415,7 @@ class TranslationService:
     async def _resolve(self, key: str, provider: Provider, text: str, source: str | None, target: str,
                        community_id: int | None, owner_member_id: int | None) -> TranslationResult:
         """The one translation every concurrent reader of ``key`` shares: cache, then provider."""
+        deadline = self.monotonic() + self.settings.timeout_seconds
         cached = await self._cached(key)
         if cached is not None:
             self.stats.hits += 1
@@ -422,7 +423,7 @@ class TranslationService:
                                      cached=True)
         self.stats.misses += 1
         try:
-            translated = await self._translate_text(provider, text, source, target, community_id)
+            translated = await self._translate_text(provider, text, source, target, community_id, deadline)
         except ProviderUnavailable as exc:
             self.stats.failures += 1
             return TranslationResult(text=text, ok=False, target=target, source=source, provider=provider.name,
@@ -436,8 +437,7 @@ class TranslationService:
         return TranslationResult(text=translated, ok=True, target=target, source=source, provider=provider.name)
 
     async def _translate_text(self, provider: Provider, text: str, source: str | None, target: str,
-                              community_id: int | None) -> str:
-        deadline = self.monotonic() + self.settings.timeout_seconds
+                              community_id: int | None, deadline: float) -> str:
         masked = mask(text, await self.glossary(community_id))
         chunks = split_text(masked.text, provider.max_chars, provider.max_cjk)
 
