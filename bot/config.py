@@ -106,7 +106,7 @@ class ConsoleSection(_Section):
 class TranslationSection(_Section):
     provider: Literal["google", "deepl", "microsoft", "libre", "mymemory"] = "google"
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    max_concurrency: int = Field(default=8, ge=1, le=64)
+    max_concurrency: int = Field(default=16, ge=1, le=64)
     retries: int = Field(default=3, ge=0, le=10)
     breaker_failures: int = Field(default=5, ge=1, le=100)
     breaker_reset_seconds: float = Field(default=60.0, gt=0, le=3600)

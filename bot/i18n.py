@@ -3,12 +3,16 @@
 Messages are English strings with ``{placeholders}`` (the msgid). Catalogs are gettext
 ``.po`` files under ``bot/locale/<lang>/LC_MESSAGES/homeroom.po``, managed with Babel
 (``pybabel extract/update``) and read with Babel at start-up. A language without a
-catalog falls back to machine translation through the translation service (cached there);
-if that fails too, English is shown, never nothing.
+catalog (or a message its catalog lacks) falls back to machine translation through the
+translation service, but never waits for a provider: a translation made before (cached in
+memory or the database) is used at once; otherwise the reply is in English now and the
+translation is made in the background, so the next reply has it. A slow or dead provider
+cannot delay what the bot says itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import string
 from collections.abc import Mapping
@@ -70,6 +74,7 @@ class Localizer:
     def __init__(self, translator: Translator | None = None, catalogs: dict[str, dict[str, str]] | None = None):
         self.translator = translator
         self.catalogs = load_catalogs() if catalogs is None else catalogs
+        self._background: set[asyncio.Task[object]] = set()
 
     def catalog_for(self, lang: str) -> dict[str, str] | None:
         if lang in self.catalogs:
@@ -93,7 +98,21 @@ class Localizer:
             return format_message(catalog[msgid], params)
         if self.translator is not None:
             # Translate the template, not the filled text, so the cache serves every use.
-            result = await self.translator.translate(msgid, lang, source="en")
-            if result.ok:
-                return format_message(result.text, params)
+            translated = await self.translator.cached(msgid, lang, source="en")
+            if translated is not None:
+                return format_message(translated, params)
+            self._translate_later(msgid, lang)
         return format_message(msgid, params)
+
+    def _translate_later(self, msgid: str, lang: str) -> None:
+        """Make the translation for next time (the service shares one request between
+        everyone asking for the same message at once)."""
+        assert self.translator is not None
+        task: asyncio.Task[object] = asyncio.create_task(self.translator.translate(msgid, lang, source="en"))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def settle(self) -> None:
+        """Wait for translations started in the background (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)

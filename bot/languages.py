@@ -5,6 +5,11 @@ Canonical codes are BCP-47-like tags as families and providers use them ("es", "
 and native names), so "español", "Spanish", "es", "es-MX" and "spa" all find Spanish. Provider
 specific codes ("iw" for Hebrew on Google, "zh" for DeepL, "fil" for Filipino) are mapped in
 :mod:`bot.translation.providers`.
+
+The names are read from CLDR once, when :mod:`bot.language_names` is generated
+(``python -m bot.languages``), not at run time: parsing a Babel locale for every language
+took 1.7 s and ~85 MB on the first ``lang=``, on the event loop. Look-ups here are dict
+look-ups; Babel is imported only to regenerate or check that table.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale, UnknownLocaleError
+from bot.language_names import NAMES
 
 #: Languages Homeroom offers, in canonical form, with the Babel locale that names them.
 _CODES: dict[str, str] = {
@@ -33,7 +38,7 @@ _CODES: dict[str, str] = {
 }
 
 #: Names CLDR lacks or that families commonly use.
-_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "hmn": ("Hmong", "Hmoob", "hmong daw", "hmong njua"),
     "sm": ("Samoan", "Gagana Samoa"),
     "ht": ("Haitian", "Creole", "Kreyol", "Kreyòl", "Haitian Creole"),
@@ -74,53 +79,38 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("_", "-")
 
 
+def offered() -> tuple[str, ...]:
+    """Every language Homeroom offers (canonical codes); the default provider supports all."""
+    return tuple(_CODES)
+
+
+@cache
+def _by_code() -> dict[str, Language]:
+    return {code: Language(code=code, english=english, native=native) for code, (english, native) in NAMES.items()}
+
+
 @cache
 def all_languages() -> tuple[Language, ...]:
-    result = []
-    for code, babel_code in _CODES.items():
-        english = native = ""
-        if babel_code:
-            try:
-                loc = Locale.parse(babel_code)
-                english = loc.get_display_name("en") or ""
-                native = loc.get_display_name(loc) or english
-            except (UnknownLocaleError, ValueError):
-                pass
-        extras = _EXTRA_NAMES.get(code, ())
-        if not english:
-            english = extras[0] if extras else code
-            native = extras[1] if len(extras) > 1 else english
-        if code == "ht":
-            english = "Haitian Creole"
-        if code == "zh-CN":
-            english, native = "Chinese (Simplified)", "中文 (简体)"
-        if code == "tl":
-            english = "Tagalog"
-        result.append(Language(code=code, english=english, native=native))
-    return tuple(sorted(result, key=lambda lang: lang.english))
+    return tuple(sorted(_by_code().values(), key=lambda lang: lang.english))
 
 
 @cache
 def _index() -> dict[str, str]:
+    """Folded name or code → canonical code. Built from static tables only (well under a
+    millisecond); the first name registered for a key wins, in English-name order."""
     index: dict[str, str] = {}
     for lang in all_languages():
-        for name in (lang.code, lang.english, lang.native, *_EXTRA_NAMES.get(lang.code, ())):
+        for name in (lang.code, lang.english, lang.native, *EXTRA_NAMES.get(lang.code, ())):
             index.setdefault(_fold(name), lang.code)
         babel_code = _CODES[lang.code]
         if babel_code:
             index.setdefault(_fold(babel_code), lang.code)
-            try:
-                index.setdefault(_fold(Locale.parse(babel_code).language), lang.code)
-            except (UnknownLocaleError, ValueError):
-                pass
+            index.setdefault(_fold(babel_code.split("_", 1)[0]), lang.code)
     return index
 
 
 def by_code(code: str) -> Language | None:
-    for lang in all_languages():
-        if lang.code == code:
-            return lang
-    return None
+    return _by_code().get(code)
 
 
 def lookup(text: str) -> Language | None:
@@ -160,3 +150,59 @@ def normalize(text: str | None) -> str | None:
 def base(code: str) -> str:
     """"zh-CN" → "zh", "es" → "es": what gettext catalogs and detectors key on."""
     return code.split("-", 1)[0]
+
+
+# ----- the CLDR source of bot.language_names ---------------------------------------------------
+def names_from_cldr(code: str) -> tuple[str, str]:
+    """(English, native) name of one language as CLDR (Babel) gives it, with Homeroom's
+    corrections. Parses one locale; used to generate and to check :data:`NAMES`."""
+    from babel import Locale, UnknownLocaleError
+
+    english = native = ""
+    babel_code = _CODES[code]
+    if babel_code:
+        try:
+            loc = Locale.parse(babel_code)
+            english = loc.get_display_name("en") or ""
+            native = loc.get_display_name(loc) or english
+        except (UnknownLocaleError, ValueError):
+            pass
+    extras = EXTRA_NAMES.get(code, ())
+    if not english:
+        english = extras[0] if extras else code
+        native = extras[1] if len(extras) > 1 else english
+    if code == "ht":
+        english = "Haitian Creole"
+    if code == "zh-CN":
+        english, native = "Chinese (Simplified)", "中文 (简体)"
+    if code == "tl":
+        english = "Tagalog"
+    return english, native
+
+
+_NAMES_DOC = '''"""English and native names of the languages Homeroom offers, from CLDR.
+
+Generated by ``python -m bot.languages`` from the CLDR data shipped with Babel (with the few
+names CLDR lacks from :data:`bot.languages.EXTRA_NAMES`); ``tests/i18n/test_languages.py``
+checks it still agrees with Babel. Kept as data so that looking a language up costs
+neither the time nor the memory of loading a CLDR locale for every language.
+"""'''
+
+
+def render_names_module() -> str:
+    """The source of :mod:`bot.language_names`, from CLDR."""
+    lines = [_NAMES_DOC, "", "#: Canonical code → (English name, native name).",
+             "NAMES: dict[str, tuple[str, str]] = {"]
+    for code in sorted(_CODES):
+        english, native = names_from_cldr(code)
+        lines.append(f'    "{code}": ("{english}", "{native}"),')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).with_name("language_names.py")
+    target.write_text(render_names_module(), encoding="utf-8")
+    print(f"wrote {target.name} ({len(_CODES)} languages)")

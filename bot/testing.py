@@ -32,6 +32,11 @@ class FakeTranslator:
         return TranslationResult(text=f"[{target}] {text}", ok=True, target=target, source=source,
                                  provider="fake")
 
+    async def cached(self, text: str, target: str, *, source: str | None = None) -> str | None:
+        """The fake has no provider to wait on: what it would translate counts as cached."""
+        result = await self.translate(text, target, source=source)
+        return result.text if result.ok else None
+
     async def detect(self, text: str, *, candidates: Iterable[str], fallback: str) -> str:
         for marker, code in self.detections.items():
             if marker in text:

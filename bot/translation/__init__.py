@@ -45,5 +45,9 @@ class Translator(Protocol):
         ``owner_member_id`` records whose words these are, so erasing that member also erases
         cached translations of their messages. Never raises for provider trouble."""
 
+    async def cached(self, text: str, target: str, *, source: str | None = None) -> str | None:
+        """A translation of ``text`` made before (memory or database), or None. Never asks
+        the provider: for words that must not wait on it (the bot's own)."""
+
     async def detect(self, text: str, *, candidates: Iterable[str], fallback: str) -> str:
         """The language ``text`` is written in, among ``candidates``; ``fallback`` when unsure."""

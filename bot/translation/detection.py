@@ -1,9 +1,18 @@
-"""Offline language detection with lingua, restricted to the languages a community uses.
+"""Offline language detection with lingua: one detector, over a fixed set, built once.
 
-Memory grows with the candidate set (about 324 MB for 20 languages, 1.2 GB for all), so a
-detector is built per candidate set on first use and kept. When lingua is unsure (its
-minimum relative distance is not met), or a candidate is a language lingua lacks (Haitian
-Creole, Hmong, Amharic, Burmese, Khmer, Lao, Nepali, Pashto), the member's own language wins.
+The set is every language Homeroom offers that lingua knows (about 70), so a family writing
+in a language nobody else in the class speaks is still recognised. lingua's low-accuracy
+mode (trigram models only) keeps that detector near 70 MB of RSS, where the high-accuracy
+models cost about 1.1 GB for the same set; on short parent-style sentences it scores as well
+(see tests/translation/detection_sentences.tsv). There is one detector per process, its models
+loaded all at once when it is built. lingua holds the interpreter lock while it loads models
+(about 0.3 s), so a worker thread alone would still stall the event loop; the translation
+service therefore builds it in a background thread as it starts, before any traffic, and
+detection afterwards costs a few milliseconds.
+
+When lingua is unsure (its minimum relative distance is not met), finds a language outside
+the caller's candidates, or the member writes a language lingua lacks (Haitian Creole,
+Hmong, Amharic, Burmese, Khmer, Lao, Nepali, Pashto), the member's own language wins.
 """
 
 from __future__ import annotations
@@ -30,36 +39,49 @@ def _lingua_language(code: str) -> Language | None:
         return None
 
 
-def _canonical(language: Language, candidates: Iterable[str]) -> str:
+def detectable() -> frozenset[Language]:
+    """The fixed set the one detector tells apart."""
+    return frozenset(lang for code in languages.offered() if (lang := _lingua_language(code)) is not None)
+
+
+def _canonical(language: Language, candidates: Iterable[str]) -> str | None:
     iso = language.iso_code_639_1.name.lower()
     for code in candidates:
         if _SPECIAL.get(code, languages.base(code)) == iso:
             return code
-    return languages.normalize(iso) or iso
+    return None
+
+
+_build_lock = threading.Lock()
+_built: dict[float, LanguageDetector] = {}
+
+
+def _shared_detector(min_relative_distance: float) -> LanguageDetector:
+    with _build_lock:
+        detector = _built.get(min_relative_distance)
+        if detector is None:
+            detector = (LanguageDetectorBuilder.from_languages(*detectable())
+                        .with_minimum_relative_distance(min_relative_distance)
+                        .with_low_accuracy_mode().with_preloaded_language_models().build())
+            _built[min_relative_distance] = detector
+        return detector
 
 
 class Detector:
     def __init__(self, min_relative_distance: float = 0.25) -> None:
         self.min_relative_distance = min_relative_distance
-        self._detectors: dict[frozenset[Language], LanguageDetector] = {}
-        self._lock = threading.Lock()
 
-    def _detector(self, langs: frozenset[Language]) -> LanguageDetector:
-        with self._lock:
-            detector = self._detectors.get(langs)
-            if detector is None:
-                detector = (LanguageDetectorBuilder.from_languages(*langs)
-                            .with_minimum_relative_distance(self.min_relative_distance).build())
-                self._detectors[langs] = detector
-            return detector
+    def build(self) -> LanguageDetector:
+        """The process's one detector, built on the first call (blocking: a worker thread's
+        job, at start-up)."""
+        return _shared_detector(self.min_relative_distance)
 
     def detect(self, text: str, candidates: Iterable[str], fallback: str) -> str:
         """The candidate language ``text`` is written in, or ``fallback`` when unsure."""
         codes = [c for c in dict.fromkeys(candidates) if c]
         if fallback in UNSUPPORTED:
             return fallback  # a member writing Kreyòl would be read as French
-        mapped = {lang for code in codes if (lang := _lingua_language(code)) is not None}
-        if len(mapped) < 2 or not text.strip():
+        if sum(1 for code in codes if _lingua_language(code) is not None) < 2 or not text.strip():
             return fallback
-        found = self._detector(frozenset(mapped)).detect_language_of(text)
-        return _canonical(found, codes) if found is not None else fallback
+        found = self.build().detect_language_of(text)
+        return (_canonical(found, codes) if found is not None else None) or fallback

@@ -1,13 +1,20 @@
 """The translation service: every translation in Homeroom goes through here.
 
 deep-translator is synchronous and sets no timeouts, so calls run in a bounded thread pool
-with a timeout the service enforces itself (and a socket timeout on the worker's requests,
-so an abandoned worker is freed too), bounded concurrency, retries with backoff on 429,
-5xx, timeouts and connection errors (tenacity), and a circuit breaker per provider. Long
-text is split under each provider's limits; mentions, links, emoji, code, placeholders and
+with bounded concurrency. Each translation has one deadline, ``timeout_seconds`` from its
+start, shared by every request and retry it makes (each request's own timeout, and the
+socket timeout of the worker's requests, is what is left of it), so a silent provider costs
+a caller at most that long in total. A 429, a 5xx, a timeout or a dropped connection is
+retried with backoff (tenacity) while the deadline allows; a provider that cannot be reached
+at all (unknown host, connection refused) is not retried: that does not fix itself in a
+second, and the circuit breaker, which counts every failed request, takes over. Long text
+is split under each provider's limits; mentions, links, emoji, code, placeholders and
 glossary terms are masked and restored exactly. Results are cached in memory (LRU) and in
-the database, so a repeated text costs no provider call. A failure returns the original
-text with ``ok=False``: callers deliver it with a note, never drop it.
+the database, so a repeated text costs no provider call, and callers that miss the cache
+for the same text at the same moment (one announcement to 120 families in 12 languages)
+share one translation: provider calls follow distinct (text, language) pairs, not readers.
+A failure returns the original text with ``ok=False``: callers deliver it with a note,
+never drop it.
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ import asyncio
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import wraps
@@ -28,7 +36,8 @@ from deep_translator import exceptions as dt_errors
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from urllib3.exceptions import NewConnectionError
 
 from bot import languages
 from bot.clock import Clock
@@ -70,15 +79,35 @@ def _install_request_timeout() -> None:
 
 
 class ProviderUnavailable(Exception):
-    pass
+    """The provider's circuit is open: no request was made."""
 
 
 _RETRYABLE = (dt_errors.TooManyRequests, dt_errors.RequestError, dt_errors.ServerException, TimeoutError,
-              requests.exceptions.ConnectionError, requests.exceptions.Timeout, ConnectionError)
+              requests.exceptions.ConnectionError, requests.exceptions.Timeout)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """No connection could be made at all: the name does not resolve or the port refuses.
+    requests wraps urllib3's NewConnectionError (NameResolutionError is one) in a
+    MaxRetryError in its ConnectionError; a dropped or reset connection is not this."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return False  # a connect timeout is a slow network, retried while the deadline allows
+    if isinstance(exc, ConnectionError):  # the built-in family: ConnectionRefusedError and kin
+        return True
+    current: BaseException | None = exc
+    for _ in range(6):  # requests → MaxRetryError → NewConnectionError; never a long chain
+        if current is None:
+            break
+        if isinstance(current, NewConnectionError):
+            return True
+        reason = getattr(current, "reason", None)
+        nested = [arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)]
+        current = reason if isinstance(reason, BaseException) else (nested[0] if nested else current.__cause__)
+    return False
 
 
 def _is_retryable(exc: BaseException) -> bool:
-    return isinstance(exc, _RETRYABLE)
+    return isinstance(exc, _RETRYABLE) and not _unreachable(exc)
 
 
 @dataclass
@@ -87,6 +116,7 @@ class CacheStats:
     misses: int = 0
     provider_calls: int = 0
     failures: int = 0
+    coalesced: int = 0  # readers who shared a translation already in flight
 
     @property
     def hit_rate(self) -> float:
@@ -115,6 +145,8 @@ class TranslationService:
         config: Config | None = None,
         base_urls: Mapping[str, str] | None = None,
         retry_wait_seconds: float = 0.5,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.settings = settings
         self.secrets = secrets
@@ -123,7 +155,10 @@ class TranslationService:
         self.config = config
         self.base_urls = dict(base_urls or {})
         self.retry_wait_seconds = retry_wait_seconds
+        self.monotonic = monotonic  # the deadline's clock; tests pass a fake one
+        self.sleep = sleep  # the backoff's sleep, on the same clock
         self.stats = CacheStats()
+        self._inflight: dict[str, asyncio.Task[TranslationResult]] = {}
         self._memory: OrderedDict[str, str] = OrderedDict()
         self._writes: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
@@ -135,9 +170,20 @@ class TranslationService:
         # Twice the concurrency: abandoned (timed-out) workers can finish while new calls run.
         self._pool = ThreadPoolExecutor(max_workers=settings.max_concurrency * 2, thread_name_prefix="translate")
         self.detector = Detector(settings.detection_min_relative_distance)
+        # Built now, off the event loop, so the first family's message does not pay for it.
+        self._detector_ready = threading.Thread(target=self.detector.build, name="detector-build", daemon=True)
+        self._detector_ready.start()
         _install_request_timeout()
 
+    async def warm(self) -> None:
+        """Wait until the language detector is built (it starts building with the service)."""
+        await asyncio.to_thread(self._detector_ready.join)
+
     async def close(self) -> None:
+        for task in list(self._inflight.values()):
+            task.cancel()
+        if self._inflight:
+            await asyncio.gather(*self._inflight.values(), return_exceptions=True)
         if self._writes or self._background:
             await asyncio.gather(*self._writes.values(), *self._background, return_exceptions=True)
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -164,8 +210,9 @@ class TranslationService:
     def breaker(self, provider: str) -> CircuitBreaker:
         return self._breakers[provider]
 
-    def _call_blocking(self, provider: Provider, source: str | None, target: str, text: str) -> str:
-        _worker_timeout.seconds = self.settings.timeout_seconds
+    def _call_blocking(self, provider: Provider, source: str | None, target: str, text: str,
+                       timeout: float) -> str:
+        _worker_timeout.seconds = timeout
         try:
             result = provider.client(source, target).translate(text)
         finally:
@@ -174,26 +221,54 @@ class TranslationService:
             raise dt_errors.TranslationNotFound(text)
         return result
 
-    async def _call(self, provider: Provider, source: str | None, target: str, text: str) -> str:
+    async def _attempt(self, provider: Provider, source: str | None, target: str, text: str,
+                       deadline: float) -> str:
+        """One provider request, given whatever is left of the translation's deadline."""
         loop = asyncio.get_running_loop()
         async with self._semaphore:
+            remaining = deadline - self.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{provider.name} did not answer in {self.settings.timeout_seconds}s")
             self.stats.provider_calls += 1
-            future = loop.run_in_executor(self._pool, self._call_blocking, provider, source, target, text)
+            future = loop.run_in_executor(self._pool, self._call_blocking, provider, source, target, text, remaining)
             try:
-                return await asyncio.wait_for(future, timeout=self.settings.timeout_seconds)
+                return await asyncio.wait_for(future, timeout=remaining)
             except TimeoutError:
                 raise TimeoutError(f"{provider.name} did not answer in {self.settings.timeout_seconds}s") from None
 
-    async def _call_with_retries(self, provider: Provider, source: str | None, target: str, text: str) -> str:
+    async def _attempt_through_breaker(self, provider: Provider, source: str | None, target: str, text: str,
+                                       deadline: float) -> str:
+        """The breaker sees every request, so five refused connections open it, not five
+        translations of four requests each."""
+        breaker = self._breakers[provider.name]
+        if not breaker.allow():
+            raise ProviderUnavailable("provider temporarily unavailable (circuit open)")
+        try:
+            result = await self._attempt(provider, source, target, text, deadline)
+        except asyncio.CancelledError:
+            breaker.abandon()  # a cancelled trial call decides nothing; the next caller may try
+            raise
+        except Exception:
+            breaker.failure()
+            raise
+        breaker.success()
+        return result
+
+    async def _call_with_retries(self, provider: Provider, source: str | None, target: str, text: str,
+                                 deadline: float) -> str:
+        def past_deadline(state: RetryCallState) -> bool:
+            return self.monotonic() + state.upcoming_sleep >= deadline
+
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.retries + 1),
-            wait=wait_exponential_jitter(multiplier=self.retry_wait_seconds, max=8),
+            stop=stop_after_attempt(self.settings.retries + 1) | past_deadline,
+            wait=wait_exponential_jitter(multiplier=self.retry_wait_seconds, max=8, jitter=self.retry_wait_seconds),
             retry=retry_if_exception(_is_retryable),
+            sleep=self.sleep,
             reraise=True,
         )
         async for attempt in retrying:
             with attempt:
-                return await self._call(provider, source, target, text)
+                return await self._attempt_through_breaker(provider, source, target, text, deadline)
         raise AssertionError("unreachable")
 
     # ----- glossary and cache --------------------------------------------------------------
@@ -311,34 +386,58 @@ class TranslationService:
             return TranslationResult(text=text, ok=True, target=target, source=source, provider="none")
         provider = await self.provider_for(community_id)
         key = cache_key(text, source or "auto", target, provider.name)
+        if key in self._memory:
+            self._memory.move_to_end(key)
+            self.stats.hits += 1
+            return TranslationResult(text=self._memory[key], ok=True, target=target, source=source,
+                                     provider=provider.name, cached=True)
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.create_task(self._resolve(key, provider, text, source, target, community_id,
+                                                     owner_member_id))
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._settled(key, done))
+        else:
+            self.stats.coalesced += 1
+        # Shielded: one reader giving up (a cancelled handler) must not cancel the others' result.
+        return await asyncio.shield(task)
+
+    async def cached(self, text: str, target: str, *, source: str | None = None) -> str | None:
+        target = languages.normalize(target) or target
+        source = languages.normalize(source) if source else None
+        provider = await self.provider_for(None)
+        return await self._cached(cache_key(text, source or "auto", target, provider.name))
+
+    def _settled(self, key: str, task: asyncio.Task[TranslationResult]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+
+    async def _resolve(self, key: str, provider: Provider, text: str, source: str | None, target: str,
+                       community_id: int | None, owner_member_id: int | None) -> TranslationResult:
+        """The one translation every concurrent reader of ``key`` shares: cache, then provider."""
+        deadline = self.monotonic() + self.settings.timeout_seconds
         cached = await self._cached(key)
         if cached is not None:
             self.stats.hits += 1
             return TranslationResult(text=cached, ok=True, target=target, source=source, provider=provider.name,
                                      cached=True)
         self.stats.misses += 1
-        breaker = self._breakers[provider.name]
-        if not breaker.allow():
+        try:
+            translated = await self._translate_text(provider, text, source, target, community_id, deadline)
+        except ProviderUnavailable as exc:
             self.stats.failures += 1
             return TranslationResult(text=text, ok=False, target=target, source=source, provider=provider.name,
-                                     error="provider temporarily unavailable (circuit open)")
-        try:
-            translated = await self._translate_text(provider, text, source, target, community_id)
-        except asyncio.CancelledError:
-            breaker.abandon()  # a cancelled trial call decides nothing; the next caller may try
-            raise
+                                     error=str(exc))
         except Exception as exc:
-            breaker.failure()
             self.stats.failures += 1
             log.warning("translation via %s to %s failed: %s", provider.name, target, type(exc).__name__)
             return TranslationResult(text=text, ok=False, target=target, source=source, provider=provider.name,
                                      error=f"{type(exc).__name__}: {exc}"[:300])
-        breaker.success()
         self._store_later(key, provider.name, source or "auto", target, translated, community_id, owner_member_id)
         return TranslationResult(text=translated, ok=True, target=target, source=source, provider=provider.name)
 
     async def _translate_text(self, provider: Provider, text: str, source: str | None, target: str,
-                              community_id: int | None) -> str:
+                              community_id: int | None, deadline: float) -> str:
         masked = mask(text, await self.glossary(community_id))
         chunks = split_text(masked.text, provider.max_chars, provider.max_cjk)
 
@@ -347,7 +446,8 @@ class TranslationService:
                 return chunk  # only tokens, numbers and punctuation: nothing to translate
             leading = chunk[:len(chunk) - len(chunk.lstrip())]
             trailing = chunk[len(chunk.rstrip()):]
-            return leading + await self._call_with_retries(provider, source, target, chunk.strip()) + trailing
+            return leading + await self._call_with_retries(provider, source, target, chunk.strip(),
+                                                           deadline) + trailing
 
         translated = await asyncio.gather(*(_one(chunk) for chunk, _ in chunks))
         joined = "".join(part + sep for part, (_, sep) in zip(translated, chunks, strict=True))

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fallbacks
+from bot import fallbacks, languages
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
@@ -188,7 +188,7 @@ class RelayCog(Cog):
         async with self.core.db.read() as session:
             chosen = set((await session.scalars(select(Member.language).where(
                 Member.community_id == community.id, Member.language.is_not(None)))).all())
-        candidates = sorted({*(c for c in chosen if c), community.default_language, fallback})
+        candidates = sorted({*(c for c in chosen if c), community.default_language, fallback, *languages.offered()})
         return await self.core.translator.detect(text, candidates=candidates, fallback=fallback)
 
     async def _offer_teachers(self, ctx: Context, question_id: int, teachers: list[Member]) -> None:

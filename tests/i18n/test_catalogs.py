@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import string
 
@@ -11,6 +12,7 @@ from adapters.console import console_session
 from bot.db.engine import Database
 from bot.i18n import Localizer, load_catalogs
 from bot.testing import FakeTranslator
+from bot.translation import TranslationResult
 
 pytestmark = pytest.mark.catalogs
 REQUIRED = {"es", "zh", "vi", "ar", "ht", "so", "pt", "fr", "ko", "ru", "tl"}
@@ -68,3 +70,33 @@ async def test_families_see_catalog_text_end_to_end(sqlite_db: Database) -> None
                     "as María lang=es\nreact #1 🚌")
     assert s.last("DM → María").text == 'Está inscrito/a para 🚌 Chofer en "Feria". ¡Gracias!'
     assert re.search(r"\[es\]", s.last("DM → María").text) is None
+
+
+class WaitingTranslator(FakeTranslator):
+    """A provider that has not answered yet: ``translate`` waits until :attr:`answer` is set;
+    nothing is cached until then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answer = asyncio.Event()
+        self.done: dict[tuple[str, str], str] = {}
+
+    async def translate(self, text: str, target: str, *, source: str | None = None,
+                        community_id: int | None = None, owner_member_id: int | None = None) -> TranslationResult:
+        await self.answer.wait()
+        result = await super().translate(text, target, source=source)
+        self.done[(text, target)] = result.text
+        return result
+
+    async def cached(self, text: str, target: str, *, source: str | None = None) -> str | None:
+        return self.done.get((text, target))
+
+
+async def test_the_bot_does_not_wait_for_the_provider_to_speak() -> None:
+    translator = WaitingTranslator()
+    localizer = Localizer(translator)
+    assert await localizer.text("de", "Translate") == "Translate"  # English now, while the provider is silent
+    translator.answer.set()
+    await localizer.settle()
+    assert await localizer.text("de", "Translate") == "[de] Translate"  # made in the background for next time
+    assert translator.calls == 1

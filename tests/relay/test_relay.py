@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from adapters.console import console_session
@@ -243,3 +245,23 @@ async def test_a_teacher_is_told_again_when_a_later_answer_meets_dms_already_kno
     reports = [e.text for e in s.find("DM → Ms Lee") if e.text.startswith("I could not deliver a message to Maria")]
     assert answers == ["unreachable", "unreachable"]
     assert len(reports) == 2
+
+
+async def test_a_spanish_question_from_an_english_locale_family_is_relayed_as_spanish(db: Database) -> None:
+    """Nobody in the class has chosen Spanish and the family's platform says en-US: the
+    question is still recognised as Spanish, so the teacher gets it translated."""
+    from bot.translation.detection import Detector
+
+    detector = Detector(0.25)
+
+    async def detect(text: str, *, candidates: Iterable[str], fallback: str) -> str:
+        return detector.detect(text, list(candidates), fallback)
+
+    async with console_session(db) as s:
+        s.core.translator.detect = detect  # type: ignore[method-assign]  # the real offline detector
+        await s.run(f"{TEACHER}\nas Ana lang=en tz=America/New_York\n"
+                    "dm ¿Puede mi hijo salir temprano el viernes para ir al médico?")
+        async with db.read() as session:
+            stored = (await session.scalars(select(RelayMessage))).one()
+    assert stored.source_language == "es"
+    assert "Original (es)" in s.last("DM → Ms Lee").text

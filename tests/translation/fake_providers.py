@@ -91,11 +91,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle(params)
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard library's listen backlog is 5: a sixth simultaneous connection waits for a
+    # SYN retransmit (one second), which a real provider's server would never make a client do.
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(kind: str, behaviour: Behaviour) -> Iterator[str]:
     """Serve a fake ``kind`` ("google" or "libre") on 127.0.0.1, an ephemeral port; yields its URL."""
     handler = type("Handler", (_Handler,), {"behaviour": behaviour, "kind": kind})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

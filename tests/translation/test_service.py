@@ -167,10 +167,10 @@ async def test_breaker_opens_and_fails_fast(service: TranslationService, behavio
 
 async def test_breaker_lets_a_trial_through_after_reset(service: TranslationService, behaviour: Behaviour) -> None:
     breaker_clock = [0.0]
-    behaviour.script = ["500"] * 9
-    for n in range(3):
-        await service.translate(f"message {n}", "es", source="en")
+    behaviour.script = ["500"] * 3  # one translation's three requests open the breaker
+    await service.translate("message", "es", source="en")
     breaker = service.breaker("google")
+    assert breaker.state == "open"
     breaker.clock = lambda: breaker_clock[0]
     breaker.opened_at = 0.0
     breaker_clock[0] = 61.0
