@@ -125,6 +125,17 @@ async def test_a_resend_with_the_channel_known_returns_the_first_message_in_one_
     assert len(driver.fake.messages_in(original.message.channel.id)) == 1
 
 
+async def test_past_discords_nonce_window_a_resend_is_not_protected(driver: DiscordDriver) -> None:
+    # Why the core must resend a claimed delivery inside the window (NONCE_WINDOW_ASSUMED_SECONDS):
+    # Discord does not return nonces when messages are read back, so nothing else can find it.
+    ana = await driver.person("Ana")
+    user = UserRef("discord", ana.user_id)
+    first = await driver.adapter.send_dm(user, Message(text="Book fair"), key="delivery:9")
+    driver.fake.nonce_window = 0.0
+    await driver.adapter.send_dm(user, Message(text="Book fair"), key="delivery:9", resend=True)
+    assert len(driver.fake.messages_in(first.message.channel.id)) == 2
+
+
 async def test_different_keys_are_different_messages(driver: DiscordDriver) -> None:
     ana = await driver.person("Ana")
     user = UserRef("discord", ana.user_id)

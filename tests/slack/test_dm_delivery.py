@@ -29,7 +29,6 @@ def _driver(db: Database) -> SlackDriver:
     return SlackDriver(core)
 
 
-
 @pytest.fixture
 async def slack(db: Database) -> AsyncIterator[SlackDriver]:
     driver = _driver(db)
