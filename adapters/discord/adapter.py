@@ -2,14 +2,17 @@
 commands parsed from interactions (no in-memory views), embeds with persistent components.
 
 Every interaction is acknowledged at once (a deferred ephemeral response, or a modal when a
-long option is missing) and answered with follow-ups after the core has worked. Direct
-messages are paced under a per-minute cap on top of discord.py's own rate-limit handling;
-a DM refused with 50007 is reported as "DMs closed".
+long option is missing) and answered with follow-ups after the core has worked. Every REST
+request goes through one gate under Discord's global limit (:mod:`adapters.discord.rest`);
+direct messages are paced under a per-minute cap on top, cost one request when the DM channel
+is known, and carry a nonce derived from the delivery key (see :func:`nonce_for`); a DM
+refused with 50007 is reported as "DMs closed".
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import logging
 import re
@@ -23,6 +26,7 @@ import discord
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.render import to_embeds, to_view
+from adapters.discord.rest import RestGate
 from bot import customid, languages
 from bot.commands import CommandSpec
 from bot.core import Core
@@ -36,6 +40,16 @@ from bot.roles import Role
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
+#: Seconds in-flight requests may take to finish at shutdown before they are abandoned.
+SHUTDOWN_GRACE_SECONDS = 10.0
+#: Discord's nonce is at most 25 characters.
+NONCE_LENGTH = 25
+#: How long Discord keeps a nonce for ``enforce_nonce``: its docs say only "the past few
+#: minutes". Nothing else in a message as GET /channels/{id}/messages returns it can carry a
+#: delivery key without showing it to the family (the nonce itself is not returned there), so
+#: a resend is idempotent only inside this window: the core must resend a claimed delivery
+#: well before it passes (its claim lease shorter than this).
+NONCE_WINDOW_ASSUMED_SECONDS = 120
 _ID = re.compile(r"^<[@#]!?(\d{15,25})>$|^(\d{15,25})$")
 
 
@@ -76,9 +90,14 @@ class DiscordAdapter(Outbound):
             client = cls(intents=intents(members=settings.members_intent,
                                          message_content=settings.message_content_intent))
         self.client = client
+        # Every REST request under Discord's global limit, drained before the session closes.
+        self._gate = RestGate()
+        self._gate.install(client.http)
         # DMs one at a time (no burst that anti-spam heuristics would notice), at the full
         # configured rate over any minute.
         self._dm_pacer = Pacer(settings.dm_per_minute, 60, burst=1)
+        #: person → DM channel id (Discord keeps one DM channel per person for good)
+        self._dm_channels: dict[str, str] = {}
         self._interactions: dict[str, discord.Interaction] = {}
         #: interactions answered while their event was being handled
         self._answered: set[str] = set()
@@ -342,10 +361,29 @@ class DiscordAdapter(Outbound):
 
     async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
                       dm_channel: str | None = None) -> Delivery:
-        await self._dm_pacer.wait()
+        """One request when the DM channel is known (given, or opened earlier by this process),
+        two the first time (POST /users/@me/channels, then the message). With a ``key`` the
+        message carries its nonce with ``enforce_nonce``: a resend inside Discord's nonce
+        window gets the message already created back instead of a second copy, so ``resend``
+        needs no extra look-up here (see NONCE_WINDOW_ASSUMED_SECONDS)."""
+        await self._gate.wait_turn(self._dm_pacer, "dm")
+        kwargs = self._kwargs(message)
+        if key is not None:
+            kwargs["nonce"] = nonce_for(key)
+        channel_id = dm_channel or self._dm_channels.get(user.id)
+        opened = channel_id is None
         try:
-            target = self.client.get_user(int(user.id)) or await self.client.fetch_user(int(user.id))
-            sent = await target.send(**self._kwargs(message))
+            if channel_id is None:
+                channel_id = await self._open_dm(user)
+            try:
+                sent = await self._dm_target(channel_id).send(**kwargs)
+            except discord.NotFound:
+                if opened:
+                    raise
+                # A stored channel Discord no longer knows: open the DM again (same nonce).
+                self._dm_channels.pop(user.id, None)
+                channel_id = await self._open_dm(user)
+                sent = await self._dm_target(channel_id).send(**kwargs)
         except discord.Forbidden as exc:
             if exc.code == DMS_CLOSED_CODE:
                 return Delivery(DeliveryStatus.DMS_CLOSED, detail="50007")
@@ -354,8 +392,18 @@ class DiscordAdapter(Outbound):
             return Delivery(DeliveryStatus.NOT_FOUND)
         except discord.HTTPException as exc:
             return Delivery(DeliveryStatus.FAILED, detail=str(exc.status))
-        return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("discord", str(sent.channel.id), None, True),
+        self._dm_channels[user.id] = channel_id
+        return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("discord", channel_id, None, True),
                                                         str(sent.id)))
+
+    async def _open_dm(self, user: UserRef) -> str:
+        """POST /users/@me/channels (Discord returns the same channel every time); no user fetch."""
+        channel = await self.client.create_dm(discord.Object(id=int(user.id)))
+        self._dm_channels[user.id] = str(channel.id)
+        return str(channel.id)
+
+    def _dm_target(self, channel_id: str) -> discord.PartialMessageable:
+        return self.client.get_partial_messageable(int(channel_id), type=discord.ChannelType.private)
 
     async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
         live = self._interactions.get(interaction.id)
@@ -502,7 +550,15 @@ class DiscordAdapter(Outbound):
         await self.client.connect(reconnect=True)
 
     async def stop(self) -> None:
+        """Let requests on the wire finish (bounded), abandon the rest, then close the session."""
+        await self._gate.drain(SHUTDOWN_GRACE_SECONDS)
         await self.client.close()
+
+
+def nonce_for(key: str) -> str:
+    """The message nonce for a delivery key: the same key always gives the same nonce, within
+    Discord's 25 characters (a SHA-256 digest, hex, cut to length)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:NONCE_LENGTH]
 
 
 def _modal(spec: CommandSpec) -> discord.ui.Modal:

@@ -48,6 +48,11 @@ _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CLOSED = {"cannot_dm_bot", "user_disabled", "account_inactive", "not_allowed_token_type", "messages_tab_disabled"}
 _MISSING = {"user_not_found", "users_not_found", "channel_not_found"}
 USER_CACHE_SECONDS = 300
+#: Message metadata (invisible to people) that carries a delivery's key, so a resend finds it.
+DELIVERY_EVENT = "homeroom_delivery"
+#: Recent DM messages read before a resend: the message a crashed process sent is among the
+#: last few (the bot writes nothing else to that person meanwhile but this delivery).
+RESEND_LOOKBACK = 20
 
 
 class SlackAdapter(Outbound):
@@ -229,10 +234,12 @@ class SlackAdapter(Outbound):
                      platform_roles=self._roles(user))
 
     # ----- Outbound ----------------------------------------------------------------------------
-    async def _post(self, channel_id: str, message: Message, thread_ts: str | None = None) -> str:
+    async def _post(self, channel_id: str, message: Message, thread_ts: str | None = None,
+                    metadata: dict[str, Any] | None = None) -> str:
         await self._pacer.wait(channel_id)
         response = await self.client.chat_postMessage(channel=channel_id, text=message.plain_text() or " ",
-                                                      blocks=to_blocks(message), thread_ts=thread_ts)
+                                                      blocks=to_blocks(message), thread_ts=thread_ts,
+                                                      metadata=metadata)
         return str(response["ts"])
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
@@ -260,9 +267,18 @@ class SlackAdapter(Outbound):
 
     async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
                       dm_channel: str | None = None) -> Delivery:
+        """chat.postMessage with the key in the message's metadata. A resend first reads the
+        DM's recent history with metadata and returns the message already there, if any."""
+        if dm_channel is not None:
+            self._dm_channels[user.id] = dm_channel
         try:
             channel_id = await self._dm_channel(user)
-            ts = await self._post(channel_id, message)
+            if resend and key is not None:
+                found = await self._delivered(channel_id, key)
+                if found is not None:
+                    return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), found))
+            metadata = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}} if key is not None else None
+            ts = await self._post(channel_id, message, metadata=metadata)
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in _CLOSED:
@@ -273,6 +289,19 @@ class SlackAdapter(Outbound):
         except aiohttp.ClientError as exc:
             return Delivery(DeliveryStatus.FAILED, detail=type(exc).__name__)
         return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), ts))
+
+    async def _delivered(self, channel_id: str, key: str) -> str | None:
+        """The ts of the bot's own message in this DM that carries ``key``, if one is among the
+        most recent (conversations.history returns metadata only when asked for all of it)."""
+        bot = await self.bot_user_id()
+        response = await self.client.conversations_history(channel=channel_id, limit=RESEND_LOOKBACK,
+                                                           include_all_metadata=True)
+        for found in response.get("messages", []):
+            metadata = found.get("metadata") or {}
+            if (found.get("user") == bot and metadata.get("event_type") == DELIVERY_EVENT
+                    and (metadata.get("event_payload") or {}).get("key") == key):
+                return str(found["ts"])
+        return None
 
     async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
         user_id = interaction.id.split("|", 1)[0]

@@ -1,5 +1,10 @@
 """discord.py's real parsing and HTTP code against a local fake REST API, with gateway
-payloads fed to the client's connection state. This uses private API (Route.BASE, the
+payloads fed to the client's connection state. The fake behaves as Discord's developer docs
+say the platform does where the bot's correctness depends on it: every request is recorded
+with its arrival time; the global limit (50 requests in any second, interaction endpoints
+exempt) is enforced with 429 answers shaped as documented; a message created with a ``nonce``
+and ``enforce_nonce`` inside the nonce window returns the earlier message instead of a second
+one; a person has one DM channel for good. This uses private API (Route.BASE, the
 connection state's parsers), so it lives in this one module and discord.py is pinned to 2.7.
 
 Traps handled here: the fake answers ``Content-Type: application/json`` exactly (aiohttp's
@@ -11,7 +16,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -57,9 +64,35 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
                         headers={"Content-Type": "application/json", **(headers or {})})
 
 
+#: Discord's global limit: requests per second per bot, across routes (interactions exempt).
+GLOBAL_LIMIT = 50
+#: Discord keeps nonces for "the past few minutes"; the fake keeps them this long.
+NONCE_WINDOW_SECONDS = 120.0
+_EXEMPT = ("/interactions/", "/webhooks/")
+
+
+def max_in_any_second(times: list[float]) -> int:
+    """The most requests that arrived inside any window of one second (a count, not a timing)."""
+    best, start = 0, 0
+    ordered = sorted(times)
+    for end, at in enumerate(ordered):
+        while at - ordered[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
 @dataclass
 class FakeDiscord:
     calls: list[tuple[str, str, Any]] = field(default_factory=list)
+    #: arrival time (monotonic) of every request, answered or refused, in order
+    times: list[float] = field(default_factory=list)
+    #: requests refused with 429 because of the global limit
+    global_429s: int = 0
+    nonce_window: float = NONCE_WINDOW_SECONDS
+    #: (author, nonce) → (created at, message id)
+    nonces: dict[tuple[int, str], tuple[float, int]] = field(default_factory=dict)
+    _accepted: deque[float] = field(default_factory=deque)
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
     dm_channels: dict[int, int] = field(default_factory=dict)  # dm channel → user
     closed_dms: set[int] = field(default_factory=set)
@@ -75,20 +108,46 @@ class FakeDiscord:
         assert self.server is not None
         return str(self.server.make_url("/api/v10"))
 
+    def paced_requests(self) -> list[float]:
+        """Arrival times of the requests the global limit counts (interactions are exempt)."""
+        return [at for at, (_, path, _) in zip(self.times, self.calls, strict=True) if not path.startswith(_EXEMPT)]
+
     async def handle(self, request: web.Request) -> web.Response:
+        now = time.monotonic()
         path = request.path.removeprefix("/api/v10")
         body: Any = None
-        raw = await request.read()
-        if raw:
-            if request.content_type == "application/json":
+        if request.content_type.startswith("multipart"):
+            form = await request.post()
+            body = {**json.loads(str(form.get("payload_json") or "{}")), "multipart": True}
+        else:
+            raw = await request.read()
+            if raw and request.content_type == "application/json":
                 body = json.loads(raw)
-            elif request.content_type.startswith("multipart"):
-                body = {"multipart": raw}
+        self.times.append(now)
         self.calls.append((request.method, path, body))
+        if not path.startswith(_EXEMPT):
+            refused = self._over_global_limit(now)
+            if refused is not None:
+                return refused
         try:
             return self.answer(request.method, path, body, dict(request.query))
         except Exception as exc:  # never a 500: discord.py would retry forever
             return json_response({"message": f"fake error: {exc}", "code": 0}, status=400)
+
+    def _over_global_limit(self, now: float) -> web.Response | None:
+        """429 as Discord documents it for the global limit: ``global: true`` in the body,
+        ``X-RateLimit-Global`` and ``X-RateLimit-Scope: global`` and ``Retry-After`` headers."""
+        while self._accepted and now - self._accepted[0] >= 1.0:
+            self._accepted.popleft()
+        if len(self._accepted) < GLOBAL_LIMIT:
+            self._accepted.append(now)
+            return None
+        self.global_429s += 1
+        retry_after = round(max(0.001, 1.0 - (now - self._accepted[0])), 3)
+        return json_response({"message": "You are being rate limited.", "retry_after": retry_after, "global": True,
+                              "code": 0}, status=429,
+                             headers={"Retry-After": str(max(1, round(retry_after))), "X-RateLimit-Global": "true",
+                                      "X-RateLimit-Scope": "global", "Via": "1.1 google"})
 
     def answer(self, method: str, path: str, body: Any, query: dict[str, str]) -> web.Response:
         parts = path.strip("/").split("/")
@@ -114,8 +173,8 @@ class FakeDiscord:
             return json_response(self._message(0, body, webhook=True))
         if path == "/users/@me/channels":
             recipient = int(body["recipient_id"])
-            channel_id = snowflake()
-            self.dm_channels[channel_id] = recipient
+            channel_id = next((c for c, u in self.dm_channels.items() if u == recipient), None) or snowflake()
+            self.dm_channels[channel_id] = recipient  # one DM channel per person, for good
             return json_response({"id": str(channel_id), "type": 1,
                                   "recipients": [self.users.get(recipient, user_payload(recipient, "x"))]})
         if parts[0] == "users" and len(parts) == 2:
@@ -128,6 +187,9 @@ class FakeDiscord:
                 recipient = self.dm_channels.get(channel_id)
                 if recipient in self.closed_dms:
                     return json_response({"message": "Cannot send messages to this user", "code": 50007}, status=403)
+                earlier = self._earlier_with_nonce(body)
+                if earlier is not None:
+                    return json_response(earlier)
                 return json_response(self._message(channel_id, body))
             if len(parts) >= 6 and parts[4] == "reactions":  # .../messages/{id}/reactions/{emoji}/...
                 emoji = parts[5]
@@ -168,6 +230,23 @@ class FakeDiscord:
                                   "joined_at": "2026-01-01T00:00:00+00:00", "flags": 0})
         return json_response({"message": f"no fake for {method} {path}", "code": 0}, status=404)
 
+    def _earlier_with_nonce(self, body: Any) -> dict[str, Any] | None:
+        """Discord: with ``enforce_nonce``, "if another message was created by the same author
+        with the same nonce, that message will be returned and no new message will be created"
+        (within the past few minutes)."""
+        if not isinstance(body, dict) or not body.get("enforce_nonce") or body.get("nonce") is None:
+            return None
+        found = self.nonces.get((BOT_ID, str(body["nonce"])))
+        if found is None or time.monotonic() - found[0] > self.nonce_window:
+            return None
+        method, path, recorded = self.calls[-1]
+        self.calls[-1] = (method, path, {**recorded, "_id": str(found[1]), "_deduplicated": True})
+        return self.messages[found[1]]
+
+    def messages_in(self, channel_id: int | str) -> list[dict[str, Any]]:
+        """What Discord holds in a channel now."""
+        return [m for m in self.messages.values() if m["channel_id"] == str(channel_id)]
+
     def _stub(self, channel_id: int, message_id: int) -> dict[str, Any]:
         return {"id": str(message_id), "channel_id": str(channel_id), "author": user_payload(BOT_ID, "Homeroom", True),
                 "content": "", "timestamp": "2026-09-07T12:00:00+00:00", "edited_timestamp": None, "tts": False,
@@ -180,6 +259,9 @@ class FakeDiscord:
         message = self._stub(channel_id, message_id)
         message.update({k: payload[k] for k in ("content", "embeds", "components") if k in payload})
         self.messages[message_id] = message
+        if payload.get("nonce") is not None:
+            self.nonces[(BOT_ID, str(payload["nonce"]))] = (time.monotonic(), message_id)
+            message = {**message, "nonce": payload["nonce"]}  # in the create response only
         method, path, body = self.calls[-1]
         self.calls[-1] = (method, path, {**(body if isinstance(body, dict) else {}), "_id": str(message_id)})
         return message
@@ -411,6 +493,8 @@ class DiscordDriver:
             buttons = [c.get("label", "") for row in body.get("components") or [] for c in row.get("components", [])
                        if c.get("type") == 2]
             if method == "POST" and parts[0] == "channels" and len(parts) == 3:
+                if body.get("_deduplicated") or "_id" not in body:
+                    continue  # Discord created nothing (a repeated nonce, a refused request)
                 channel_id = int(parts[1])
                 message_id = body.get("_id", "")
                 if channel_id in self.fake.dm_channels:

@@ -1,4 +1,8 @@
-"""A local fake of the Slack Web API that records every call (and a response_url sink)."""
+"""A local fake of the Slack Web API that records every call (and a response_url sink).
+
+Messages posted with chat.postMessage are kept per channel, with their ``metadata``;
+conversations.history returns them newest first and, as Slack documents, includes each
+message's metadata only when ``include_all_metadata`` is set."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ class FakeSlack:
     rate_limit_once: set[str] = field(default_factory=set)
     closed_dms: set[str] = field(default_factory=set)
     reactions: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
+    #: channel → messages posted there, oldest first
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     server: TestServer | None = None
     _ts: int = 1000
 
@@ -69,8 +75,25 @@ class FakeSlack:
             if user in self.closed_dms:
                 return {"ok": False, "error": "cannot_dm_bot"}
             return {"ok": True, "channel": {"id": f"D{user}"}}
-        if method in ("chat.postMessage", "chat.postEphemeral"):
+        if method == "chat.postMessage":
+            ts = self.next_ts()
+            stored: dict[str, Any] = {"type": "message", "ts": ts, "user": "UBOT", "bot_id": "BBOT",
+                                      "text": args.get("text", "")}
+            metadata = args.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            if metadata:
+                stored["metadata"] = metadata
+            self.history.setdefault(str(args.get("channel")), []).append(stored)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if method == "chat.postEphemeral":
             return {"ok": True, "channel": args.get("channel"), "ts": self.next_ts()}
+        if method == "conversations.history":
+            with_metadata = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+            limit = int(args.get("limit", 100))
+            newest_first = list(reversed(self.history.get(str(args.get("channel")), [])))[:limit]
+            return {"ok": True, "has_more": False, "messages": [
+                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in newest_first]}
         if method == "chat.update" or method == "chat.delete":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "reactions.get":
