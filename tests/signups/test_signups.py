@@ -42,7 +42,7 @@ react #1 🍪
 """)
         card = s.entries[0]
     assert [e.display for e, _ in card.reactions.values()] == ["🚌", "🍪"]
-    assert s.last("DM → Maria").text == "[es] You're no longer signed up for 🚌 Chaperone on \"Zoo trip\"."
+    assert s.last("DM → Maria").text == "[es] You're no longer signed up for [es] 🚌 Chaperone on \"[es] Zoo trip\"."
     bob = [e.text for e in s.find("DM → Bob")]
     assert bob == ['"🚌 Chaperone" on "Zoo trip" is full, so you are number 1 on the waitlist. '
                    "I'll tell you if a place opens.",
@@ -115,7 +115,7 @@ async def test_reminders_go_to_confirmed_volunteers_in_their_language(db: Databa
         await s.run(f'{TEACHER}\n/signup create title:"Bake sale" slots:"🍪 Baker x1" when:"in 3 days" '
                     'reminders:"24h"\nas Maria lang=es\nreact #1 🍪\nas Ana\nreact #1 🍪\nadvance 2d1h')
     reminders = [e.text for e in s.entries if "Reminder" in e.text]
-    assert reminders == ['[es] Reminder: you signed up for 🍪 Baker on "Bake sale", '
+    assert reminders == ['[es] Reminder: you signed up for [es] 🍪 Baker on "[es] Bake sale", '
                          "jueves 10 septiembre 2026, 08:00 (America/New_York)."]
 
 
