@@ -3,6 +3,7 @@ who has left; a daily purge applies the retention policy; leaving cancels pendin
 
 from __future__ import annotations
 
+import logging
 import time as time_module
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,8 @@ from bot.roles import Role
 
 CONFIRM_SECONDS = 15 * 60
 
+log = logging.getLogger(__name__)
+
 
 class PrivacyCog(Cog):
     name = "privacy"
@@ -41,14 +44,19 @@ class PrivacyCog(Cog):
         async with ctx.write() as session:
             await self.core.audit(session, community.id, member, "privacy.export", "member", member.id,
                                   subject_member_id=member.id)
-        delivery = await self.core.send_dm(community, member, Message(
-            text=await ctx.t("Here is everything Homeroom keeps about you."),
-            attachments=(Attachment("homeroom-my-data.json", data, "application/json"),)))
-        if delivery.ok:
-            await ctx.reply("I sent you a file with your data by direct message.")
-        else:
+        # The file answers the person who just asked, so it is an interactive reply, not a
+        # delivery: no quiet hours or digest apply, and their whole record never waits in the
+        # outbox. It goes through the platform's upload path, because private replies cannot
+        # carry files everywhere (Slack's ephemeral messages cannot).
+        try:
+            await ctx.outbound.upload_file(ctx.user, Attachment("homeroom-my-data.json", data, "application/json"),
+                                           Message(text=await ctx.t("Here is everything Homeroom keeps about you.")))
+        except Exception:
+            log.warning("privacy export: could not send the file to member %s", member.id, exc_info=True)
             await ctx.reply("I couldn't send you a direct message. Please allow direct messages from this server "
                             "and try again.")
+            return
+        await ctx.reply("I sent you a file with your data by direct message.")
 
     @command("privacy delete", "Erase your data (admins: someone who has left)",
              OptionSpec("user", "Admins only: the member to erase", type=OptionType.USER))

@@ -13,8 +13,10 @@ from bot.cog import Cog, button, command, job
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.errors import UserError
 from bot.events import ButtonPressed
+from bot.i18n import N_
 from bot.jobs import JobContext
 from bot.messages import Button, Message
 from bot.roles import ORGANISERS
@@ -23,6 +25,7 @@ from cogs.committee.models import Meeting, Poll, Vote
 from cogs.committee.polls import create_poll
 
 REMINDERS = (timedelta(hours=24), timedelta(hours=1))
+MSG_REMINDER = N_("Reminder: \"{title}\" is on {when}.")
 
 
 class MeetingsCog(Cog):
@@ -73,6 +76,7 @@ class MeetingsCog(Cog):
         async with ctx.write() as session:
             await session.execute(update(Meeting).where(Meeting.id == id).values(chosen_index=option - 1))
             await jobqueue.cancel(session, f"meeting:{id}:remind:")  # a new pick replaces the old reminders
+            await self.core.deliveries.cancel(session, f"meeting:{id}:reminders")  # also those held by quiet hours
             for before in REMINDERS:
                 at = chosen - before
                 if at > ctx.now:
@@ -100,22 +104,31 @@ class MeetingsCog(Cog):
 
     @job("meeting.remind")
     async def remind(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
+        """Everyone who voted for the chosen time, reminded through the delivery service:
+        the time in their zone and language, never in their quiet hours, and not at all once
+        the meeting began (a digest reader finds it in their digest instead)."""
+        async def work(session: AsyncSession) -> None:
             meeting = await session.get(Meeting, job_ctx.payload["meeting"])
             if meeting is None or meeting.chosen_index is None or meeting.poll_id is None:
                 return
             community = await session.get(Community, meeting.community_id)
             poll = await session.get(Poll, meeting.poll_id)
+            if community is None or poll is None:
+                return
+            chosen = datetime.fromisoformat(meeting.times["times"][meeting.chosen_index])
+            if chosen <= self.core.clock.now():
+                return
             coming = (await session.scalars(select(Member).join(Vote, Vote.member_id == Member.id).where(
                 Vote.poll_id == meeting.poll_id, Vote.option_index == meeting.chosen_index,
-                Member.left_at.is_(None)))).all()
-        if community is None or poll is None:
-            return
-        chosen = datetime.fromisoformat(meeting.times["times"][meeting.chosen_index])
-        for member in coming:
-            when = format_when(chosen, self.core.language_of(member, community), self.core.zone_of(member, community))
-            await self.core.notify(community, member, "Reminder: \"{title}\" is on {when}.", title=meeting.title,
-                                   when=when)
+                Member.left_at.is_(None)).order_by(Member.id))).all()
+            creator = await session.get(Member, meeting.creator_member_id) if meeting.creator_member_id else None
+            source = self.core.language_of(creator, community)  # the title's language is not recorded
+            await self.core.deliveries.enqueue(
+                session, community, coming, topic="meeting.reminder", subject=f"meeting:{meeting.id}:reminders",
+                cause=f"meeting:{meeting.id}:remind:{int(chosen.timestamp())}:{job_ctx.job_id}",
+                reach=Reach.PERSONAL, expires_at=chosen,
+                content=Content(body=Phrase.of(MSG_REMINDER, title=Written(meeting.title, source), when=When(chosen))))
+        await self.core.db.write_retrying(work)
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         meetings = (await session.scalars(select(Meeting).where(Meeting.creator_member_id == member.id))).all()

@@ -1,4 +1,10 @@
-"""Committee tasks with owners, due-time reminders and overdue nudges in the owner's language."""
+"""Committee tasks with owners, due-time reminders and overdue nudges in the owner's language.
+
+Everything the owner is told ("this task is yours", the reminder, the overdue nudge) goes
+through the delivery service, so it respects their quiet hours and time zone. The timers
+stay jobs: they read the task when they fire, so a task done or given to someone else
+meanwhile tells nobody.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,10 @@ from bot.cog import Cog, command, job
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context
 from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach, When, Written
+from bot.delivery.content import Param
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.jobs import JobContext
 from bot.messages import Message
 from bot.refs import UserRef
@@ -22,6 +31,21 @@ from bot.when import format_when, future_time
 from cogs.committee.models import Task
 
 REMIND_BEFORE = timedelta(hours=24)
+
+MSG_REMINDER = N_("Reminder: task #{id} \"{title}\" is due {when}.")
+MSG_OVERDUE = N_("Task #{id} \"{title}\" is overdue. Use /task done id:{id} when it is finished, or ask the "
+                 "committee for help.")
+MSG_ASSIGNED = N_("{name} gave you task #{id} \"{title}\".")
+MSG_ASSIGNED_DUE = N_("{name} gave you task #{id} \"{title}\", due {when}.")
+
+
+def subject_of(task_id: int) -> str:
+    return f"task:{task_id}"
+
+
+def title_of(task: Task, source: str) -> Written:
+    """A task's title is a person's words, translated for the reader."""
+    return Written(task.title, source)
 
 
 class TasksCog(Cog):
@@ -64,6 +88,8 @@ class TasksCog(Cog):
             session.add(task)
             await session.flush()
             await self._schedule(session, task)
+            if owner_row is not None:
+                await self._tell_owner(session, community, task, owner_row, member, ctx.event.key)
         await ctx.reply("Task #{id} added.", id=task.id)
 
     async def _task(self, ctx: Context, task_id: int) -> Task:
@@ -83,6 +109,7 @@ class TasksCog(Cog):
         async with ctx.write() as session:
             await session.execute(update(Task).where(Task.id == task.id).values(status="done", done_at=ctx.now))
             await jobqueue.cancel(session, f"task:{task.id}:")
+            await self.core.deliveries.cancel(session, subject_of(task.id))  # a reminder held by quiet hours
         await ctx.reply("Task #{id} is done. Thank you!", id=task.id)
 
     @command("task assign", "Give a task to someone",
@@ -94,8 +121,13 @@ class TasksCog(Cog):
         async with ctx.write() as session:
             fresh = await session.get(Task, task.id)
             assert fresh is not None
+            changed = fresh.owner_member_id != owner_row.id
             fresh.owner_member_id = owner_row.id
             await self._schedule(session, fresh)
+            if changed:
+                await self.core.deliveries.cancel(session, subject_of(task.id))  # the old owner's reminders
+                await self._tell_owner(session, ctx.require_community(), fresh, owner_row, ctx.require_member(),
+                                       ctx.event.key)
         await ctx.reply("Task #{id} now belongs to {name}.", id=task.id, name=owner_row.display_name)
 
     @command("tasks", "Committee tasks",
@@ -118,35 +150,69 @@ class TasksCog(Cog):
             lines.append(f"#{task.id} {task.title} — {owner or '—'}{due}")
         await ctx.reply_message(Message(text="\n".join(lines)))
 
-    async def _load(self, task_id: int) -> tuple[Task, Member, Community] | None:
-        async with self.core.db.read() as session:
-            task = await session.get(Task, task_id)
-            if task is None or task.status != "open" or task.owner_member_id is None or task.due_at is None:
-                return None
-            owner = await session.get(Member, task.owner_member_id)
-            community = await session.get(Community, task.community_id)
+    async def _source(self, session: AsyncSession, task: Task, community: Community) -> str:
+        """The language a title was written in is not recorded: the creator's language
+        (the one they use Homeroom in) is the best guess, else the community's."""
+        creator = await session.get(Member, task.creator_member_id) if task.creator_member_id else None
+        return self.core.language_of(creator, community)
+
+    async def _load(self, session: AsyncSession, task_id: int) -> tuple[Task, Member, Community] | None:
+        """The task, its owner and community when a timer still has someone to tell."""
+        task = await session.get(Task, task_id)
+        if task is None or task.status != "open" or task.owner_member_id is None or task.due_at is None:
+            return None
+        owner = await session.get(Member, task.owner_member_id)
+        community = await session.get(Community, task.community_id)
         if owner is None or community is None or owner.left_at is not None:
             return None
         return task, owner, community
 
     @job("task.remind")
     async def remind(self, job_ctx: JobContext) -> None:
-        loaded = await self._load(job_ctx.payload["task"])
-        if loaded:
-            task, owner, community = loaded
-            assert task.due_at is not None
-            lang, zone = self.core.language_of(owner, community), self.core.zone_of(owner, community)
-            when = format_when(task.due_at, lang, zone)
-            await self.core.notify(community, owner, "Reminder: task #{id} \"{title}\" is due {when}.", id=task.id,
-                                   title=task.title, when=when)
+        """A day before the due time: the owner's reminder, held through their quiet hours
+        and dropped if those end after the task fell due (the overdue nudge follows then)."""
+        async def work(session: AsyncSession) -> None:
+            loaded = await self._load(session, job_ctx.payload["task"])
+            if loaded:
+                task, owner, community = loaded
+                assert task.due_at is not None
+                title = title_of(task, await self._source(session, task, community))
+                await self.core.deliveries.enqueue(
+                    session, community, [owner], topic="task.reminder", subject=subject_of(task.id),
+                    cause=f"task:{task.id}:remind:{int(task.due_at.timestamp())}", reach=Reach.PERSONAL,
+                    expires_at=task.due_at,
+                    content=Content(body=Phrase.of(MSG_REMINDER, id=task.id, title=title,
+                                                   when=When(task.due_at))))
+        await self.core.db.write_retrying(work)
 
     @job("task.overdue")
     async def overdue(self, job_ctx: JobContext) -> None:
-        loaded = await self._load(job_ctx.payload["task"])
-        if loaded:
-            task, owner, community = loaded
-            await self.core.notify(community, owner, "Task #{id} \"{title}\" is overdue. Use /task done id:{id} when "
-                                   "it is finished, or ask the committee for help.", id=task.id, title=task.title)
+        """Past the due time: one nudge to the owner, when their quiet hours allow."""
+        async def work(session: AsyncSession) -> None:
+            loaded = await self._load(session, job_ctx.payload["task"])
+            if loaded:
+                task, owner, community = loaded
+                assert task.due_at is not None
+                title = title_of(task, await self._source(session, task, community))
+                await self.core.deliveries.enqueue(
+                    session, community, [owner], topic="task.overdue", subject=subject_of(task.id),
+                    cause=f"task:{task.id}:overdue:{int(task.due_at.timestamp())}", reach=Reach.PERSONAL,
+                    content=Content(body=Phrase.of(MSG_OVERDUE, id=task.id, title=title)))
+        await self.core.db.write_retrying(work)
+
+    async def _tell_owner(self, session: AsyncSession, community: Community, task: Task, owner: Member,
+                          by: Member, cause: str) -> None:
+        """The new owner hears that the task is theirs (not when they gave it to themselves)."""
+        if owner.id == by.id:
+            return
+        params: dict[str, Param] = {"id": task.id, "title": title_of(task, self.core.language_of(by, community)),
+                                    "name": by.display_name or "?"}
+        if task.due_at is not None:
+            params["when"] = When(task.due_at)
+        await self.core.deliveries.enqueue(
+            session, community, [owner], topic="task.assigned", subject=subject_of(task.id),
+            cause=f"task:{task.id}:assigned:{cause}", reach=Reach.PERSONAL, sender=by,
+            content=Content(body=Phrase.of(MSG_ASSIGNED_DUE if task.due_at else MSG_ASSIGNED, **params)))
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         tasks = (await session.scalars(select(Task).where(

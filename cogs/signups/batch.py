@@ -4,7 +4,7 @@ A new card draws its reactions in a burst, and every change on one sign-up is se
 the lock on its row. So reactions on one card that queue up while a transaction runs go into
 the next one together: it records the events' keys, locks the sign-up once, loads the places
 involved once, applies each reaction in arrival order with the same rules as a single change
-(:func:`cogs.signups.rules.decide`), and writes places and notices back in a few statements.
+(:func:`cogs.signups.rules.decide`), and writes places and queues the notices with the delivery service.
 
 Per reaction nothing changes: its key is recorded in the same transaction as its effect (a
 redelivery gets :class:`~bot.core.DuplicateEvent`), and each affected family's notice is
@@ -26,7 +26,7 @@ from bot.emoji import Emoji
 from bot.processed import record_event_keys
 from cogs.signups import notices
 from cogs.signups.rules import Outcome, decide
-from cogs.signups.store import Ledger, lock_signup
+from cogs.signups.store import Change, Ledger, Refused, lock_signup
 
 if TYPE_CHECKING:
     from cogs.signups.cog import SignupsCog
@@ -77,23 +77,21 @@ class ReactionBatcher:
         slots = {r.emoji.key: await self.cog.slot_by_key(session, signup_id, r.emoji.key) for r in live}
         ledger = await Ledger.load(session, signup, [s.id for s in slots.values() if s is not None],
                                    [r.member_id for r in live])
-        now = self.core.clock.now()
-        notice_items, refusal_items = [], []
+        changes: list[tuple[str, Change]] = []
+        refusals: list[tuple[ReactionRequest, Refused]] = []
         for index, request in enumerate(batch):
             if isinstance(results[index], Exception):
                 continue
             outcome = decide(ledger, slots[request.emoji.key], request.member_id, add=request.add,
                              now=request.now, emoji_display=request.emoji.display)
             results[index] = outcome
-            notice_items += notices.notice_items(signup_id, outcome.changes, request.event_key, now)
+            changes += [(request.event_key, change) for change in outcome.changes]
             if outcome.refusal is not None:
-                refusal_items.append(notices.refusal_item(request.member_id, outcome.refusal.reason,
-                                                          outcome.refusal.params,
-                                                          f"signup:refused:{request.event_key}", now))
+                refusals.append((request, outcome.refusal))
         await ledger.flush(session)
-        if notice_items:
-            await self.core.schedule_many(session, notices.NOTICE_JOB, notice_items)
-        if refusal_items:
-            await self.core.schedule_many(session, notices.REFUSAL_JOB, refusal_items)
+        await notices.queue_notices(self.core, session, signup_id, changes)  # in arrival order
+        for request, refusal in refusals:
+            await notices.queue_refusal(self.core, session, signup_id, request.member_id, refusal.reason,
+                                        refusal.params, f"signup:refused:{request.event_key}")
         return results
 

@@ -3,9 +3,9 @@ than a message can hold reactions, or slots without emoji).
 
 Every change of a family's place is written with the event's de-duplication key in one
 transaction (``ctx.transaction``), under a lock on the sign-up row, and the family's notice
-is queued in that same transaction (a job keyed by cause, family and slot), so each family
-hears exactly once about each change of its own state, even when the platform redelivers or
-the process restarts. Card edits are coalesced by the core's debouncer and re-rendered from
+is queued with the delivery service in that same transaction (keyed by cause, family and
+slot), so each family hears exactly once about each change of its own state, even when the
+platform redelivers or the process restarts. Card edits are coalesced by the core's debouncer and re-rendered from
 the database. Reconciliation after downtime lives in :mod:`cogs.signups.reconcile`.
 """
 
@@ -25,9 +25,11 @@ from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach, When
 from bot.emoji import Emoji
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.i18n import N_
 from bot.jobs import JobContext
 from bot.messages import Attachment, Message
 from bot.refs import ChannelRef, MessageRef
@@ -45,6 +47,12 @@ from cogs.signups.slots import check_custom_emoji, parse_slots
 from cogs.signups.store import Ledger, lock_signup
 
 log = logging.getLogger(__name__)
+
+MSG_CANCELLED = N_("\"{title}\" was cancelled. Thank you for volunteering!")
+MSG_MOVED = N_("\"{title}\" has a new time: {when}.")
+#: old job kinds: rows queued by an earlier release become deliveries
+CANCELLED_JOB = "signup.cancelled"
+MOVED_JOB = "signup.moved"
 
 class SignupsCog(Cog):
     name = "signups"
@@ -265,11 +273,13 @@ class SignupsCog(Cog):
     # ----- jobs ----------------------------------------------------------------------------
     @job(notices.NOTICE_JOB)
     async def notice(self, job_ctx: JobContext) -> None:
-        await notices.send_notice(self.core, job_ctx.payload)
+        """Old kind (notices are deliveries now): a pending row becomes a delivery."""
+        await notices.legacy_notice(self.core, job_ctx.payload, job_ctx.job_id)
 
     @job(notices.REFUSAL_JOB)
     async def refused(self, job_ctx: JobContext) -> None:
-        await notices.send_refusal(self.core, job_ctx.payload)
+        """Old kind (refusals are deliveries now): a pending row becomes a delivery."""
+        await notices.legacy_refusal(self.core, job_ctx.payload, job_ctx.job_id)
 
     @job(reminders_mod.REMIND_JOB)
     async def remind(self, job_ctx: JobContext) -> None:
@@ -277,7 +287,9 @@ class SignupsCog(Cog):
 
     @job(reminders_mod.REMIND_ONE_JOB)
     async def remind_one(self, job_ctx: JobContext) -> None:
-        await reminders_mod.send_reminder(self.core, job_ctx.payload["signup"], job_ctx.payload["member"])
+        """Old kind (reminders are deliveries now): a pending row becomes a delivery."""
+        await reminders_mod.legacy_remind_one(self.core, job_ctx.payload["signup"], job_ctx.payload["member"],
+                                              job_ctx.job_id)
 
     @job(reminders_mod.CLOSE_JOB)
     async def close_job(self, job_ctx: JobContext) -> None:
@@ -288,28 +300,51 @@ class SignupsCog(Cog):
             signup.status = "closed"
         self.refresh_card(job_ctx.payload["signup"])
 
-    @job("signup.cancelled")
+    @job(CANCELLED_JOB)
     async def cancelled_notice(self, job_ctx: JobContext) -> None:
-        signup, member, community = await self._job_subjects(job_ctx.payload)
-        if signup and member and community:
-            await self.core.notify(community, member, "\"{title}\" was cancelled. Thank you for volunteering!",
-                                   title=signup.title)
+        """Old kind (the notice is queued with the cancellation now): a pending row becomes a delivery."""
+        async def work(session: AsyncSession) -> None:
+            signup, members, community = await self._subjects(session, job_ctx.payload)
+            if signup is not None and community is not None:
+                await self._tell_cancelled(session, community, signup, members)
+        await self.core.db.write_retrying(work)
 
-    @job("signup.moved")
+    @job(MOVED_JOB)
     async def moved_notice(self, job_ctx: JobContext) -> None:
-        signup, member, community = await self._job_subjects(job_ctx.payload)
-        if signup and member and community and signup.when_at:
-            when = format_when(signup.when_at, self.core.language_of(member, community),
-                               self.core.zone_of(member, community))
-            await self.core.notify(community, member, "\"{title}\" has a new time: {when}.", title=signup.title,
-                                   when=when)
+        """Old kind (the notice is queued with the change of time now): a pending row becomes a delivery."""
+        async def work(session: AsyncSession) -> None:
+            signup, members, community = await self._subjects(session, job_ctx.payload)
+            if signup is not None and community is not None:
+                await self._tell_moved(session, community, signup, members, f"legacy-job:{job_ctx.job_id}")
+        await self.core.db.write_retrying(work)
 
-    async def _job_subjects(self, payload: dict[str, Any]) -> tuple[Signup | None, Member | None, Community | None]:
-        async with self.core.db.read() as session:
-            signup = await session.get(Signup, payload["signup"])
-            member = await session.get(Member, payload["member"])
-            community = await session.get(Community, member.community_id) if member else None
-        return signup, member, community
+    async def _subjects(self, session: AsyncSession, payload: dict[str, Any]
+                        ) -> tuple[Signup | None, list[Member], Community | None]:
+        signup = await session.get(Signup, payload["signup"])
+        member = await session.get(Member, payload["member"])
+        community = await session.get(Community, signup.community_id) if signup else None
+        return signup, [member] if member is not None else [], community
+
+    async def _volunteers(self, session: AsyncSession, signup_id: int) -> list[Member]:
+        """Everyone holding or waiting for a place (once each, in a stable order)."""
+        return list((await session.scalars(select(Member).where(Member.id.in_(
+            select(Claim.member_id).where(Claim.signup_id == signup_id))).order_by(Member.id))).all())
+
+    async def _tell_cancelled(self, session: AsyncSession, community: Community, signup: Signup,
+                              members: list[Member]) -> None:
+        await self.core.deliveries.enqueue(
+            session, community, members, topic="signup.cancelled", subject=notices.subject_of(signup.id),
+            cause=f"signup:cancelled:{signup.id}", reach=Reach.PERSONAL,
+            content=Content(body=Phrase.of(MSG_CANCELLED, title=notices.title_of(signup))))
+
+    async def _tell_moved(self, session: AsyncSession, community: Community, signup: Signup,
+                          members: list[Member], cause: str) -> None:
+        if signup.when_at is None:
+            return
+        await self.core.deliveries.enqueue(
+            session, community, members, topic="signup.moved", subject=notices.subject_of(signup.id),
+            cause=f"signup:moved:{cause}", reach=Reach.PERSONAL,
+            content=Content(body=Phrase.of(MSG_MOVED, title=notices.title_of(signup), when=When(signup.when_at))))
 
     # ----- organiser commands --------------------------------------------------------------
     async def _own_signup(self, ctx: Context, signup_id: int) -> Signup:
@@ -344,12 +379,12 @@ class SignupsCog(Cog):
             if locked.status == "cancelled":
                 raise UserError("Sign-up #{id} is already cancelled.", id=signup.id)
             locked.status = "cancelled"
-            members = sorted({m for m in (await session.scalars(
-                select(Claim.member_id).where(Claim.signup_id == signup.id))).all() if m is not None})
+            members = await self._volunteers(session, signup.id)
             await jobqueue.cancel(session, f"signup:{signup.id}:")
-            for member_id in members:
-                await self.core.schedule(session, "signup.cancelled", {"signup": signup.id, "member": member_id},
-                                         ctx.now, dedupe_key=f"signup:cancelled:{signup.id}:{member_id}")
+            await self.core.deliveries.cancel(session, reminders_mod.reminder_subject(signup.id))
+            community = await session.get(Community, locked.community_id)
+            assert community is not None
+            await self._tell_cancelled(session, community, locked, members)
         self.refresh_card(signup.id)
         await ctx.reply("Sign-up #{id} is cancelled; {count} families will be told.", id=signup.id,
                         count=len(members))
@@ -378,11 +413,8 @@ class SignupsCog(Cog):
             if when_at is not None and when_at != locked.when_at:
                 locked.when_at = when_at
                 await reminders_mod.reschedule_reminders(self.core, session, locked, ctx.now)
-                volunteers = sorted({m for m in (await session.scalars(
-                    select(Claim.member_id).where(Claim.signup_id == signup.id))).all() if m is not None})
-                for member_id in volunteers:
-                    await self.core.schedule(session, "signup.moved", {"signup": signup.id, "member": member_id},
-                                             ctx.now, dedupe_key=f"signup:moved:{ctx.event.key}:{member_id}")
+                await self._tell_moved(session, community, locked, await self._volunteers(session, signup.id),
+                                       ctx.event.key)
         self.refresh_card(signup.id)
         await ctx.reply("Sign-up #{id} is updated.", id=signup.id)
 

@@ -1,34 +1,46 @@
-"""Private notices to families, queued as durable jobs in the same transaction as the
-change they describe.
+"""Private notices to families, queued with the delivery service in the same transaction as
+the change they describe.
 
-The dedupe key names the cause (the event's key, a resync run, an erasure) and the family
-and slot, so each family hears exactly once about each change of its own state: a
-redelivered event is stopped by the dispatcher's de-duplication before it reaches here, and
-a job scheduled twice with the same key is a no-op.
+The cause names what moved the family (the event's key, a resync run, an erasure) with the
+family, slot and kind, so each family hears exactly once about each change of its own state:
+a redelivered event is stopped by the dispatcher's de-duplication before it reaches here, and
+a second enqueue with the same cause is a no-op. The service keeps each family's messages in
+order, respects their quiet hours and writes the notice in their language: the sign-up's
+title and slot are the organiser's words (:class:`~bot.delivery.Written`), translated.
+
+Release notes: rows of the old ``signup.notice`` / ``signup.refused`` jobs still pending in a
+database are turned into deliveries by :func:`legacy_notice` and :func:`legacy_refusal`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
 from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach, Written
+from bot.delivery.content import Param
+from bot.i18n import N_
 from cogs.signups.models import Signup, Slot
 from cogs.signups.store import Change
 
 #: msgids (English, with placeholders) for each change of a family's own state.
 NOTICES = {
-    "confirmed": "You're signed up for {slot} on \"{title}\". Thank you!",
-    "waitlisted": "\"{slot}\" on \"{title}\" is full, so you are number {position} on the waitlist. "
-                  "I'll tell you if a place opens.",
-    "promoted": "Good news: a place opened and you are now signed up for {slot} on \"{title}\"!",
-    "cancelled": "You're no longer signed up for {slot} on \"{title}\".",
-    "left_waitlist": "You left the waitlist for {slot} on \"{title}\".",
+    "confirmed": N_("You're signed up for {slot} on \"{title}\". Thank you!"),
+    "waitlisted": N_("\"{slot}\" on \"{title}\" is full, so you are number {position} on the waitlist. "
+                     "I'll tell you if a place opens."),
+    "promoted": N_("Good news: a place opened and you are now signed up for {slot} on \"{title}\"!"),
+    "cancelled": N_("You're no longer signed up for {slot} on \"{title}\"."),
+    "left_waitlist": N_("You left the waitlist for {slot} on \"{title}\"."),
 }
 
+TOPIC_NOTICE = "signup.notice"
+TOPIC_REFUSAL = "signup.refused"
+#: old job kinds, kept so rows queued by an earlier release still reach the family
 NOTICE_JOB = "signup.notice"
 REFUSAL_JOB = "signup.refused"
 
@@ -37,56 +49,98 @@ def slot_label(slot: Slot) -> str:
     return f"{slot.emoji_display} {slot.label}".strip()
 
 
-def notice_items(signup_id: int, changes: list[Change], cause: str,
-                 at: datetime) -> list[tuple[dict[str, Any], datetime, str]]:
-    """One notice job per family whose state changed, keyed by cause, family, slot and kind
-    (one cause may move a family twice: a resync promotes and then releases the same family)."""
-    return [({"signup": signup_id, "slot": change.slot_id, "member": change.member_id, "kind": change.kind,
-              "position": change.position}, at,
-             f"signup:notice:{cause}:{change.member_id}:{change.slot_id}:{change.kind}")
-            for change in changes]
+def subject_of(signup_id: int) -> str:
+    return f"signup:{signup_id}"
 
 
-def refusal_item(member_id: int, msgid: str, params: dict[str, Any], dedupe_key: str,
-                 at: datetime) -> tuple[dict[str, Any], datetime, str]:
-    """Tell a family why their reaction was removed (closed, not a slot, over the cap),
-    durably and once per cause."""
-    return {"member": member_id, "msgid": msgid, "params": params}, at, dedupe_key
+def title_of(signup: Signup) -> Written:
+    return Written(signup.title, signup.language)
+
+
+def notice_content(signup: Signup, slot: Slot, kind: str, position: int | None) -> Content:
+    return Content(body=Phrase.of(NOTICES[kind], slot=Written(slot_label(slot), signup.language),
+                                  title=title_of(signup), position=position or ""))
+
+
+def notice_cause(cause: str, change: Change) -> str:
+    """One cause may move a family twice (a resync promotes and then releases the same
+    family), so the slot and kind are part of it."""
+    return f"signup:notice:{cause}:{change.member_id}:{change.slot_id}:{change.kind}"
+
+
+async def _members(session: AsyncSession, ids: Sequence[int]) -> dict[int, Member]:
+    if not ids:
+        return {}
+    rows = (await session.scalars(select(Member).where(Member.id.in_(sorted(set(ids)))))).all()
+    return {row.id: row for row in rows}
 
 
 async def queue_changes(core: Core, session: AsyncSession, signup_id: int, changes: list[Change],
                         cause: str) -> None:
-    """Queue the notices for ``changes`` in the caller's transaction, in one statement."""
-    if changes:
-        await core.schedule_many(session, NOTICE_JOB, notice_items(signup_id, changes, cause, core.clock.now()))
+    """Queue the notices for ``changes`` in the caller's transaction, in their order."""
+    await queue_notices(core, session, signup_id, [(cause, change) for change in changes])
 
 
-async def queue_refusal(core: Core, session: AsyncSession, member_id: int, msgid: str, params: dict[str, Any],
-                        dedupe_key: str) -> None:
-    await core.schedule_many(session, REFUSAL_JOB, [refusal_item(member_id, msgid, params, dedupe_key,
-                                                                 core.clock.now())])
+async def queue_notices(core: Core, session: AsyncSession, signup_id: int,
+                        items: Sequence[tuple[str, Change]]) -> None:
+    """Queue (cause, change) notices of one sign-up in order, reading the sign-up, its
+    slots and the families once (a burst of reactions shares one transaction)."""
+    if not items:
+        return
+    signup = await session.get(Signup, signup_id)
+    community = await session.get(Community, signup.community_id) if signup else None
+    if signup is None or community is None:
+        return
+    slots = {slot.id: slot for slot in (await session.scalars(
+        select(Slot).where(Slot.id.in_(sorted({c.slot_id for _, c in items}))))).all()}
+    members = await _members(session, [c.member_id for _, c in items])
+    for cause, change in items:
+        slot, member = slots.get(change.slot_id), members.get(change.member_id)
+        if slot is None or member is None:
+            continue
+        await core.deliveries.enqueue(
+            session, community, [member], topic=TOPIC_NOTICE, subject=subject_of(signup_id),
+            cause=notice_cause(cause, change), content=notice_content(signup, slot, change.kind, change.position),
+            reach=Reach.PERSONAL)
 
 
-async def send_notice(core: Core, payload: dict[str, Any]) -> None:
-    """The body of a notice job: read fresh names, write in the family's language, after
-    the family's earlier notices (the line is taken before anything else waits)."""
-    async with core.line(f"signup-notices:{payload['member']}"):
-        async with core.db.read() as session:
-            signup = await session.get(Signup, payload["signup"])
-            slot = await session.get(Slot, payload["slot"])
-            member = await session.get(Member, payload["member"])
-            community = await session.get(Community, member.community_id) if member else None
-        if signup is None or slot is None or member is None or community is None:
-            return
-        await core.notify(community, member, NOTICES[payload["kind"]], slot=slot_label(slot), title=signup.title,
-                          position=payload.get("position") or "")
+def refusal_params(signup: Signup, params: dict[str, Any]) -> dict[str, Param]:
+    """The sign-up's title is the organiser's words; other parameters (an emoji, a limit) as they are."""
+    return {name: title_of(signup) if name == "title" else value for name, value in params.items()}
 
 
-async def send_refusal(core: Core, payload: dict[str, Any]) -> None:
-    async with core.line(f"signup-notices:{payload['member']}"):
-        async with core.db.read() as session:
-            member = await session.get(Member, payload["member"])
-            community = await session.get(Community, member.community_id) if member else None
+async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, member_id: int, msgid: str,
+                        params: dict[str, Any], cause: str) -> None:
+    """Tell a family why their reaction was removed (closed, not a slot, over the cap), once per cause."""
+    signup = await session.get(Signup, signup_id)
+    member = await session.get(Member, member_id)
+    community = await session.get(Community, signup.community_id) if signup else None
+    if signup is None or member is None or community is None:
+        return
+    await core.deliveries.enqueue(session, community, [member], topic=TOPIC_REFUSAL, subject=subject_of(signup_id),
+                                  cause=cause, content=Content(body=Phrase.of(msgid, **refusal_params(signup, params))),
+                                  reach=Reach.PERSONAL)
+
+
+async def legacy_notice(core: Core, payload: dict[str, Any], job_id: int) -> None:
+    """A ``signup.notice`` job queued by an earlier release: becomes a delivery (its old
+    dedupe key is not known here, so the job's own id makes the cause)."""
+    change = Change(payload["member"], payload["slot"], payload["kind"], payload.get("position"))
+    await core.db.write_retrying(lambda session: queue_changes(core, session, payload["signup"], [change],
+                                                               f"legacy-job:{job_id}"))
+
+
+async def legacy_refusal(core: Core, payload: dict[str, Any], job_id: int) -> None:
+    """A ``signup.refused`` job queued by an earlier release: becomes a delivery. Its
+    parameters were plain text then, so they are sent as they are."""
+    async def work(session: AsyncSession) -> None:
+        member = await session.get(Member, payload["member"])
+        community = await session.get(Community, member.community_id) if member else None
         if member is None or community is None:
             return
-        await core.notify(community, member, payload["msgid"], **payload.get("params", {}))
+        await core.deliveries.enqueue(
+            session, community, [member], topic=TOPIC_REFUSAL, subject=f"signup:legacy-refusal:{job_id}",
+            cause=f"signup:refused:legacy:{job_id}",
+            content=Content(body=Phrase.of(payload["msgid"], **payload.get("params", {}))))
+
+    await core.db.write_retrying(work)

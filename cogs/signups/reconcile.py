@@ -144,7 +144,7 @@ class Reconciler:
                                            emoji_display=emoji.display if emoji else "")
             await notices.queue_changes(self.core, session, signup_id, outcome.changes, cause)
             if outcome.refusal is not None:
-                await notices.queue_refusal(self.core, session, member_id, outcome.refusal.reason,
+                await notices.queue_refusal(self.core, session, signup_id, member_id, outcome.refusal.reason,
                                             outcome.refusal.params,
                                             f"signup:refused:resync:{signup_id}:{emoji_key}:{member_id}")
             return len(outcome.changes), outcome.refusal is not None

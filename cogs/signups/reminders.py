@@ -3,7 +3,8 @@
 They are durable jobs whose dedupe key carries the sign-up and the moment, so scheduling
 twice is harmless and a changed time cancels exactly the old reminders (by key prefix) and
 schedules new ones. Recipients are read when the reminder fires, so whoever is confirmed
-then (and still in the community) is reminded, in their own language and time zone.
+then (and still in the community) is reminded, through the delivery service: in their own
+language and time zone, never in their quiet hours, and never after the event began.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import jobs as jobqueue
 from bot.core import Core
 from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.durations import parse_duration
 from bot.errors import UserError
-from bot.when import format_when
+from bot.i18n import N_
 from cogs.signups.models import Claim, Signup, Slot
-from cogs.signups.notices import slot_label
+from cogs.signups.notices import slot_label, title_of
 
 REMIND_JOB = "signup.remind"
 CLOSE_JOB = "signup.close"
+#: an old job kind: rows queued by an earlier release become deliveries (:func:`legacy_remind_one`)
 REMIND_ONE_JOB = "signup.remind-one"
+MSG_REMINDER = N_("Reminder: you signed up for {slot} on \"{title}\", {when}.")
 
 
 def parse_offsets(text: str) -> list[timedelta]:
@@ -58,46 +62,67 @@ async def schedule_timers(core: Core, session: AsyncSession, signup: Signup, now
 
 
 async def reschedule_reminders(core: Core, session: AsyncSession, signup: Signup, now: datetime) -> None:
-    """The event moved: drop the old reminders, schedule the new ones."""
+    """The event moved: drop the old reminders (also those held by quiet hours), schedule the new ones."""
     await jobqueue.cancel(session, remind_prefix(signup.id))
+    await core.deliveries.cancel(session, reminder_subject(signup.id))
     await schedule_timers(core, session, signup, now)
 
 
 async def fan_out_reminders(core: Core, signup_id: int, offset_seconds: int) -> None:
-    """A reminder moment arrived: one job per confirmed volunteer still in the community,
-    so a failure half-way never reminds anyone twice (each job is keyed by family)."""
+    """A reminder moment arrived: one delivery per confirmed volunteer and slot, for whoever
+    is confirmed now and still in the community, keyed by moment, family and slot so a retry
+    reminds nobody twice. The service holds it through the family's quiet hours, and drops
+    it (or puts it in a digest reader's digest) when they end after the event began."""
     async def work(session: AsyncSession) -> None:
         signup = await session.get(Signup, signup_id)
         if signup is None or signup.status == "cancelled" or signup.when_at is None:
             return
         if signup.when_at <= core.clock.now():
             return  # fell due while the bot was down and the event has begun: too late to remind
-        members = (await session.scalars(
-            select(Claim.member_id).join(Member, Member.id == Claim.member_id)
+        rows = (await session.execute(
+            select(Member, Slot).join(Claim, Claim.member_id == Member.id).join(Slot, Slot.id == Claim.slot_id)
             .where(Claim.signup_id == signup_id, Claim.status == "confirmed", Member.left_at.is_(None))
             .order_by(Claim.claimed_at, Claim.id))).all()
+        community = await session.get(Community, signup.community_id)
+        if community is None:
+            return
         stamp = int(signup.when_at.timestamp()) - offset_seconds
-        now = core.clock.now()
-        for member_id in members:
-            await core.schedule(session, REMIND_ONE_JOB, {"signup": signup_id, "member": member_id}, now,
-                                dedupe_key=f"signup:{signup_id}:remind-one:{stamp}:{member_id}")
+        for member, slot in rows:
+            await queue_reminder(core, session, community, signup, member, slot,
+                                 cause=f"signup:{signup_id}:remind-one:{stamp}:{member.id}:{slot.id}")
 
     await core.db.write_retrying(work)
 
 
-async def send_reminder(core: Core, signup_id: int, member_id: int) -> None:
-    """One volunteer's reminder, in their language and zone (skipped if no longer confirmed)."""
-    async with core.db.read() as session:
+def reminder_subject(signup_id: int) -> str:
+    """Reminders of one sign-up, withdrawn together when it is cancelled or moves."""
+    return f"signup:{signup_id}:reminders"
+
+
+async def queue_reminder(core: Core, session: AsyncSession, community: Community, signup: Signup, member: Member,
+                         slot: Slot, *, cause: str) -> None:
+    assert signup.when_at is not None
+    await core.deliveries.enqueue(
+        session, community, [member], topic="signup.reminder", subject=reminder_subject(signup.id), cause=cause,
+        content=Content(body=Phrase.of(MSG_REMINDER, slot=Written(slot_label(slot), signup.language),
+                                       title=title_of(signup), when=When(signup.when_at))),
+        reach=Reach.PERSONAL, expires_at=signup.when_at)
+
+
+async def legacy_remind_one(core: Core, signup_id: int, member_id: int, job_id: int) -> None:
+    """A ``signup.remind-one`` job queued by an earlier release: the family's reminder
+    becomes a delivery (skipped when they are no longer confirmed or the event began)."""
+    async def work(session: AsyncSession) -> None:
         signup = await session.get(Signup, signup_id)
         member = await session.get(Member, member_id)
-        row = await session.execute(select(Slot).join(Claim, Claim.slot_id == Slot.id).where(
-            Claim.signup_id == signup_id, Claim.member_id == member_id, Claim.status == "confirmed"))
-        slots = list(row.scalars().all())
-        community = await session.get(Community, member.community_id) if member else None
-    if signup is None or signup.status == "cancelled" or signup.when_at is None or member is None \
-            or community is None or member.left_at is not None or signup.when_at <= core.clock.now():
-        return
-    when = format_when(signup.when_at, core.language_of(member, community), core.zone_of(member, community))
-    for slot in slots:
-        await core.notify(community, member, "Reminder: you signed up for {slot} on \"{title}\", {when}.",
-                          slot=slot_label(slot), title=signup.title, when=when)
+        community = await session.get(Community, signup.community_id) if signup else None
+        if signup is None or member is None or community is None or signup.status == "cancelled" \
+                or signup.when_at is None or signup.when_at <= core.clock.now() or member.left_at is not None:
+            return
+        slots = (await session.scalars(select(Slot).join(Claim, Claim.slot_id == Slot.id).where(
+            Claim.signup_id == signup_id, Claim.member_id == member_id, Claim.status == "confirmed"))).all()
+        for slot in slots:
+            await queue_reminder(core, session, community, signup, member, slot,
+                                 cause=f"signup:{signup_id}:remind-legacy:{job_id}:{slot.id}")
+
+    await core.db.write_retrying(work)

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, select
 from adapters.console import Person, console_session
 from bot.db.engine import Database
 from bot.db.models import Member
+from bot.delivery.models import OutboxEntry
 from bot.emoji import parse
 from bot.events import Actor, ReactionAdded
 from bot.refs import UserRef
@@ -129,8 +130,10 @@ async def test_meeting_propose_pick_and_local_time(db: Database) -> None:
     assert "Wednesday 9 September 2026, 18:30 (America/New_York)" in announcement.text
     assert s.find("only Ana")[-1].text == ('[es] "PTA" is on jueves 10 septiembre 2026, 00:30 (Europe/Madrid) '
                                            "for you.")
+    # 24 h before: 00:30 in Madrid, quiet hours, held until 07:00 (still before the meeting).
+    # 1 h before: 23:30 in Madrid, quiet hours that end after the meeting began: dropped.
     reminders = [e.text for e in s.find("DM → Ana") if "Reminder" in e.text]
-    assert len(reminders) == 2
+    assert reminders == ['[es] Reminder: "[es] PTA" is on jueves 10 septiembre 2026, 00:30 (Europe/Madrid).']
 
 
 async def test_decisions_export_as_csv(db: Database) -> None:
@@ -166,3 +169,32 @@ async def test_votes_by_reaction_made_while_the_bot_was_away_are_counted_at_star
             votes = sorted((await session.execute(select(Member.display_name, Vote.option_index)
                                                   .join(Member, Member.id == Vote.member_id))).all())
     assert [tuple(v) for v in votes] == [("Ana", 0), ("Cleo", 1)]  # Ana's recorded vote stands
+
+
+async def test_task_reminder_falling_due_at_2am_arrives_when_the_owners_quiet_hours_end(db: Database) -> None:
+    async with console_session(db) as s:  # Monday 14:00 in Madrid
+        await s.run("as Ana tz=Europe/Madrid lang=es\nas Pat role=committee tz=Europe/Madrid\n"
+                    '/task add title:"Buy flour" owner:Ana due:"Thursday 2am"\n'
+                    "advance 1d16h")  # Wednesday 06:00 in Madrid: the reminder fell due at 02:00
+        held = [e.text for e in s.find("DM → Ana") if "Reminder" in e.text]
+        async with db.read() as session:
+            waiting = (await session.scalars(select(OutboxEntry.status).where(
+                OutboxEntry.topic == "task.reminder"))).all()
+        await s.run("advance 1h")  # 07:00 in Madrid has passed
+    assert held == [] and list(waiting) == ["waiting"]
+    reminders = [e.text for e in s.find("DM → Ana") if "Reminder" in e.text]
+    assert reminders == ['[es] Reminder: task #1 "[es] Buy flour" is due jueves 10 septiembre 2026, 02:00 '
+                         "(Europe/Madrid)."]
+
+
+async def test_task_owner_is_told_when_a_task_is_assigned_to_them(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'as Ana\n{COMMITTEE}\n/task add title:"Buy flour"\n/task assign id:1 owner:Ana\n'
+                    "/task assign id:1 owner:Ana")  # the same owner again: nothing new to tell
+    assert [e.text for e in s.find("DM → Ana")] == ['Pat gave you task #1 "Buy flour".']
+
+
+async def test_nobody_is_told_about_a_task_they_gave_themselves(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{COMMITTEE}\n/task add title:"Buy flour" owner:Pat due:"in 3 days"')
+    assert s.find("DM → Pat") == []

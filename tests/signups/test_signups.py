@@ -12,6 +12,7 @@ from sqlalchemy import select
 from adapters.console import console_session
 from bot.db.engine import Database
 from bot.db.models import Member
+from bot.delivery.models import OutboxEntry
 from bot.emoji import Emoji
 from bot.privacy import PrivacyService
 from cogs.signups.models import Claim, Signup
@@ -42,7 +43,7 @@ react #1 🍪
 """)
         card = s.entries[0]
     assert [e.display for e, _ in card.reactions.values()] == ["🚌", "🍪"]
-    assert s.last("DM → Maria").text == "[es] You're no longer signed up for 🚌 Chaperone on \"Zoo trip\"."
+    assert s.last("DM → Maria").text == "[es] You're no longer signed up for [es] 🚌 Chaperone on \"[es] Zoo trip\"."
     bob = [e.text for e in s.find("DM → Bob")]
     assert bob == ['"🚌 Chaperone" on "Zoo trip" is full, so you are number 1 on the waitlist. '
                    "I'll tell you if a place opens.",
@@ -115,7 +116,7 @@ async def test_reminders_go_to_confirmed_volunteers_in_their_language(db: Databa
         await s.run(f'{TEACHER}\n/signup create title:"Bake sale" slots:"🍪 Baker x1" when:"in 3 days" '
                     'reminders:"24h"\nas Maria lang=es\nreact #1 🍪\nas Ana\nreact #1 🍪\nadvance 2d1h')
     reminders = [e.text for e in s.entries if "Reminder" in e.text]
-    assert reminders == ['[es] Reminder: you signed up for 🍪 Baker on "Bake sale", '
+    assert reminders == ['[es] Reminder: you signed up for [es] 🍪 Baker on "[es] Bake sale", '
                          "jueves 10 septiembre 2026, 08:00 (America/New_York)."]
 
 
@@ -239,3 +240,46 @@ async def test_a_cancelled_sign_up_promotes_nobody_and_cannot_be_moved(db: Datab
                     f'{TEACHER}\n/signup edit id:1 when:"in 4 days"')
     assert not [e for e in s.find("DM → Ben") if e.text.startswith("Good news")]
     assert s.last("only Ms Lee").text == "Sign-up #1 was cancelled; create a new one instead."
+
+
+async def test_reminder_held_by_quiet_hours_past_the_event_start_is_dropped(db: Database) -> None:
+    async with console_session(db) as s:  # Monday 08:00 in New York
+        await s.run(f'{TEACHER}\n/signup create title:"Bake sale" slots:"🍪 Baker x1" when:"Tuesday 6:30am" '
+                    'reminders:"1h"\nas Maria\nreact #1 🍪\nadvance 2d')  # 05:30: quiet until 07:00
+        async with db.read() as session:
+            statuses = (await session.scalars(select(OutboxEntry.status).where(
+                OutboxEntry.topic == "signup.reminder"))).all()
+    assert [e.text for e in s.entries if "Reminder" in e.text] == []
+    assert list(statuses) == ["expired"]
+
+
+async def test_digest_readers_reminder_in_their_quiet_hours_lands_in_their_digest(db: Database) -> None:
+    async with console_session(db) as s:  # Monday 08:00 in New York; the digest goes out at 18:00
+        await s.run(f'{TEACHER}\n/signup create title:"Bake sale" slots:"🍪 Baker x1" when:"Tuesday 6:30pm" '
+                    'reminders:"2h"\nas Maria\n/delivery mode:digest\n/quiet-hours hours:"09:00-19:00"\n'
+                    "react #1 🍪\nadvance 2d")  # 16:30: quiet until 19:00, after the start
+    reminders = [e.text for e in s.find("DM → Maria") if "Reminder" in e.text]
+    assert len(reminders) == 1
+    assert "Today's messages from school (1)" in reminders[0]
+    assert 'Reminder: you signed up for 🍪 Baker on "Bake sale", Tuesday 8 September 2026, 18:30' in reminders[0]
+
+
+async def test_notice_and_reminder_jobs_queued_by_an_earlier_release_still_reach_the_family(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'{TEACHER}\n/signup create title:"Bake sale" slots:"🍪 Baker x1" when:"Friday 9am"\n'
+                    "as Maria\nreact #1 🍪")
+        async with db.write() as session:
+            signup = await session.scalar(select(Signup))
+            claim = await session.scalar(select(Claim))
+            assert signup is not None and claim is not None
+            old = {"signup": signup.id, "member": claim.member_id}
+            await s.core.schedule(session, "signup.notice", {**old, "slot": claim.slot_id, "kind": "promoted"},
+                                  s.clock.now(), dedupe_key="old-notice")
+            await s.core.schedule(session, "signup.remind-one", old, s.clock.now(), dedupe_key="old-remind")
+            await s.core.schedule(session, "signup.cancelled", old, s.clock.now(), dedupe_key="old-cancelled")
+        await s.core.settle()
+    texts = [e.text for e in s.find("DM → Maria")]
+    assert sorted(texts[1:]) == sorted([  # independent jobs due at one moment: any order
+        'Good news: a place opened and you are now signed up for 🍪 Baker on "Bake sale"!',
+        'Reminder: you signed up for 🍪 Baker on "Bake sale", Friday 11 September 2026, 09:00 (America/New_York).',
+        '"Bake sale" was cancelled. Thank you for volunteering!'])
