@@ -11,6 +11,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, Secrets
 from bot.core import Core
 from bot.db.engine import Database
+from bot.discovery import adapter_module
 from bot.i18n import Localizer
 from bot.translation import Translator
 
@@ -28,12 +29,6 @@ DEFAULT_COGS: tuple[str, ...] = (
     "cogs.privacy",
 )
 
-#: Adapter packages by platform; each has ``create(core) -> adapter`` with ``start()``/``stop()``.
-ADAPTERS: dict[str, str] = {
-    "console": "adapters.console",
-    "discord": "adapters.discord",
-    "slack": "adapters.slack",
-}
 
 
 def _import_optional(name: str) -> ModuleType | None:
@@ -78,4 +73,6 @@ def build_core(
 
 
 def load_adapter_module(platform: str) -> ModuleType:
-    return importlib.import_module(ADAPTERS[platform])
+    """The adapter package for a platform (``create(core) -> adapter`` with ``start()``/``stop()``),
+    found by name under the adapters package (see bot/discovery.py)."""
+    return adapter_module(platform)

@@ -75,29 +75,39 @@ def _fold(text: str) -> str:
 
 
 @cache
+def _language(code: str) -> Language:
+    """One language, named from its own CLDR data only (loading every locale costs most of a
+    second, and a start-up that meets one code should not pay for ninety)."""
+    babel_code = _CODES[code]
+    english = native = ""
+    if babel_code:
+        try:
+            loc = Locale.parse(babel_code)
+            english = loc.get_display_name("en") or ""
+            native = loc.get_display_name(loc) or english
+        except (UnknownLocaleError, ValueError):
+            pass
+    extras = _EXTRA_NAMES.get(code, ())
+    if not english:
+        english = extras[0] if extras else code
+        native = extras[1] if len(extras) > 1 else english
+    if code == "ht":
+        english = "Haitian Creole"
+    if code == "zh-CN":
+        english, native = "Chinese (Simplified)", "中文 (简体)"
+    if code == "tl":
+        english = "Tagalog"
+    return Language(code=code, english=english, native=native)
+
+
+@cache
 def all_languages() -> tuple[Language, ...]:
-    result = []
-    for code, babel_code in _CODES.items():
-        english = native = ""
-        if babel_code:
-            try:
-                loc = Locale.parse(babel_code)
-                english = loc.get_display_name("en") or ""
-                native = loc.get_display_name(loc) or english
-            except (UnknownLocaleError, ValueError):
-                pass
-        extras = _EXTRA_NAMES.get(code, ())
-        if not english:
-            english = extras[0] if extras else code
-            native = extras[1] if len(extras) > 1 else english
-        if code == "ht":
-            english = "Haitian Creole"
-        if code == "zh-CN":
-            english, native = "Chinese (Simplified)", "中文 (简体)"
-        if code == "tl":
-            english = "Tagalog"
-        result.append(Language(code=code, english=english, native=native))
-    return tuple(sorted(result, key=lambda lang: lang.english))
+    return tuple(sorted((_language(code) for code in _CODES), key=lambda lang: lang.english))
+
+
+@cache
+def _canonical_codes() -> dict[str, str]:
+    return {_fold(code): code for code in _CODES}
 
 
 @cache
@@ -117,10 +127,7 @@ def _index() -> dict[str, str]:
 
 
 def by_code(code: str) -> Language | None:
-    for lang in all_languages():
-        if lang.code == code:
-            return lang
-    return None
+    return _language(code) if code in _CODES else None
 
 
 def lookup(text: str) -> Language | None:
@@ -129,6 +136,9 @@ def lookup(text: str) -> Language | None:
     if not text or not text.strip():
         return None
     folded = _fold(text)
+    canonical = _canonical_codes().get(folded)
+    if canonical is not None:  # a code as the bot writes it: no need for every language's names
+        return _language(canonical)
     index = _index()
     code = index.get(folded)
     if code is None and "-" in folded:

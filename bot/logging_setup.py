@@ -51,5 +51,6 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Third-party libraries log request URLs (which can carry text) at DEBUG/INFO.
-    for noisy in ("urllib3", "requests", "aiohttp.access", "discord.http", "slack_sdk", "slack_bolt"):
+    # Alembic announces its plugins and every step at INFO; operators need only its warnings.
+    for noisy in ("urllib3", "requests", "aiohttp.access", "discord.http", "slack_sdk", "slack_bolt", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
