@@ -333,13 +333,16 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
     from bot.clock import ManualClock, SystemClock
     from bot.startup import startup_line
 
-    log.info("%s", startup_line(__version__, config, adapters))
     console_only = adapters == [EMBEDDED_ADAPTER]
     lines = await _script_lines(script) if console_only and script is not None else None
     clock = ManualClock(start) if console_only else SystemClock()
     core = build_core(config, secrets=secrets, clock=clock)
     try:
         await _prepare(core.db, migrate=migrate)
+        for name in adapters:
+            await _preflight(name, config, secrets)
+        # Everything an operator can get wrong has been checked: say what is starting.
+        log.info("%s", startup_line(__version__, config, adapters))
         if not console_only:
             from bot.when import warm_up
 
@@ -369,6 +372,22 @@ async def _script_lines(script: str) -> list[str]:
         return (await asyncio.to_thread(Path(script).read_text, encoding="utf-8")).splitlines()
     except OSError as exc:
         raise ConfigError(f"--script: cannot read {script} ({exc.strerror})") from None
+
+
+async def _preflight(name: str, config: Config, secrets: Secrets) -> None:
+    """The adapter's own start-up check (a token the platform rejects...), if it has one."""
+    from bot.startup import StartupError
+
+    check = getattr(adapter_cli(name), "preflight", None)
+    if check is None:
+        return
+    try:
+        await check(config, secrets)
+    except Exception as exc:
+        line = _describe_adapter_failure(name, exc)
+        if line is None:
+            raise
+        raise StartupError(line) from None
 
 
 def _describe_adapter_failure(name: str, exc: BaseException) -> str | None:

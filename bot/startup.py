@@ -61,17 +61,20 @@ def describe_database_error(exc: BaseException, url: str) -> str | None:
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     where = f"database at {safe_url(url)}"
-    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    original: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    while original.__cause__ is not None and not isinstance(original, OSError):  # the driver's own error
+        original = original.__cause__
     name = type(original).__name__
+    sqlstate = getattr(original, "sqlstate", None)
     if isinstance(original, socket.gaierror):
         return f"{where}: the host name does not resolve ({original.strerror}); check database.url"
     if isinstance(original, ConnectionRefusedError):
         return f"{where}: connection refused; is the server running and listening on that port?"
     if isinstance(original, TimeoutError):
         return f"{where}: no answer in time; check the host, port and firewall"
-    if name == "InvalidCatalogNameError":
+    if name == "InvalidCatalogNameError" or sqlstate == "3D000":
         return f"{where}: the database does not exist; create it (createdb) or fix database.url"
-    if name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError"):
+    if name in ("InvalidPasswordError", "InvalidAuthorizationSpecificationError") or sqlstate in ("28P01", "28000"):
         return f"{where}: the server refused the user or password; check database.url"
     if isinstance(original, OSError):
         reason = original.strerror or str(original) or name

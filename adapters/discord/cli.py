@@ -33,10 +33,28 @@ def invite_url(application_id: int | str) -> str:
     return discord.utils.oauth_url(application_id, permissions=permissions(), scopes=SCOPES)
 
 
+async def preflight(config: Any, secrets: Any) -> None:
+    """Ask Discord who the token belongs to (GET /users/@me, what login does) before anything
+    starts, so a rejected token ends the start-up with one line instead of surfacing from the
+    gateway task later. A bare HTTP client: a full Client would log voice and intent warnings."""
+    import asyncio
+
+    from discord.http import HTTPClient
+
+    http = HTTPClient(asyncio.get_running_loop())
+    try:
+        await http.static_login(secrets.discord_token)
+    finally:
+        await http.close()
+
+
 def describe_startup_error(exc: BaseException) -> str | None:
     """One line for a start-up failure the operator can fix, or None for anything else."""
+    import aiohttp
     import discord
 
+    if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError):
+        return f"discord: cannot reach Discord ({exc or type(exc).__name__}); check the network and proxy settings"
     if isinstance(exc, discord.LoginFailure):
         return "DISCORD_TOKEN: Discord rejected the token (401 Unauthorized); copy the bot token again from the " \
                "developer portal (Bot > Reset Token)"
@@ -105,8 +123,8 @@ async def _application_id(token: str) -> int:
     import discord
 
     client = discord.Client(intents=discord.Intents.none())
-    await client.login(token)
     try:
+        await client.login(token)
         return int(client.application_id or 0)
     finally:
         await client.close()

@@ -44,10 +44,21 @@ _TOKEN_ERRORS = {
 }
 
 
+async def preflight(config: Any, secrets: Any) -> None:
+    """Ask Slack who the token belongs to (auth.test) before anything starts: in HTTP mode the
+    first request would otherwise be the first time the token is tried."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    await AsyncWebClient(token=secrets.slack_bot_token, base_url=AsyncWebClient.BASE_URL).auth_test()
+
+
 def describe_startup_error(exc: BaseException) -> str | None:
     """One line for a start-up failure the operator can fix, or None for anything else."""
+    import aiohttp
     from slack_sdk.errors import SlackApiError
 
+    if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError):
+        return f"slack: cannot reach Slack ({exc or type(exc).__name__}); check the network and proxy settings"
     if isinstance(exc, SlackApiError):
         code = str((exc.response.get("error") if exc.response is not None else "") or "")
         if code in _TOKEN_ERRORS:
