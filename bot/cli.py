@@ -329,14 +329,18 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
                  start: datetime | None, migrate: bool = True) -> int:
     import asyncio
 
-    from bot.app import build_core, load_adapter_module
+    from bot.app import build_core, deferred_translator, load_adapter_module
     from bot.clock import ManualClock, SystemClock
+    from bot.db.engine import Database
     from bot.startup import startup_line
 
     console_only = adapters == [EMBEDDED_ADAPTER]
     lines = await _script_lines(script) if console_only and script is not None else None
     clock = ManualClock(start) if console_only else SystemClock()
-    core = build_core(config, secrets=secrets, clock=clock)
+    db = Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
+    # The console often translates nothing before it is ready: load the provider stack on first use.
+    translator = deferred_translator(config, secrets, db, clock) if console_only else None
+    core = build_core(config, secrets=secrets, db=db, clock=clock, translator=translator)
     try:
         await _prepare(core.db, migrate=migrate)
         for name in adapters:
