@@ -256,14 +256,21 @@ def cmd_db_history(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    """A database round trip and the schema check: what a container HEALTHCHECK runs."""
+    """A database round trip and the schema check: what a container HEALTHCHECK runs. Unhealthy
+    is exit code 1 with the reason in one line (Docker reserves exit code 2 in health checks);
+    a configuration error is still exit code 2."""
     from bot.db.migrate import head_revision
+    from bot.startup import StartupError
 
     async def task(db: Database) -> None:
         await _prepare(db, migrate=False)
         print(f"ok (database at revision {head_revision()})")
 
-    return _run_db(args, task)
+    try:
+        return _run_db(args, task)
+    except StartupError as exc:
+        print(f"homeroom: unhealthy: {exc}", file=sys.stderr)
+        return 1
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
