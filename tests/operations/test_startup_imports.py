@@ -59,3 +59,12 @@ def test_help_lists_every_adapter_subcommand_without_importing_its_sdk(tmp_path:
     assert result.returncode == 0
     assert "discord" in result.stdout and "slack" in result.stdout
     assert not _imported(result.stderr) & set(PLATFORM_SDKS)
+
+
+def test_console_run_that_translates_nothing_does_not_load_the_provider_stack(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    script = tmp_path / "one.txt"
+    script.write_text("as Maria lang=es\n", encoding="utf-8")
+    result = homeroom(["--config", str(config), "run", "--script", str(script)], cwd=tmp_path, prelude=REPORT)
+    assert result.returncode == 0, result.stderr
+    assert not _imported(result.stderr) & {"deep_translator", "requests", "bs4", "dateparser"}

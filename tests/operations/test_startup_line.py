@@ -30,14 +30,16 @@ def test_a_console_run_logs_one_startup_line_at_info(tmp_path: Path) -> None:
     assert " INFO " in starting[0]
     assert starting[0].endswith(f"homeroom {__version__} starting: adapters console; database sqlite; "
                                 "translation libre")
+    for value in (*SECRETS.values(), str(tmp_path)):
+        assert value not in starting[0]
 
 
 def test_the_startup_line_holds_no_secret_password_or_location(tmp_path: Path) -> None:
     config = write_config(tmp_path, '[database]\nurl = "postgresql+asyncpg://bot:db-password-value@db.internal:5432/'
                                     'homeroom"\n[translation]\nprovider = "libre"\n'
                                     'libre_url = "https://user:libre-password-value@libre.internal"\n')
-    # The start-up line is logged after the database answers; this one cannot, so check the
-    # line itself with the same configuration and every secret set.
+    # The line is logged once the database answers, which this one cannot: check the line
+    # the start would log for this configuration.
     from bot.config import load_config
 
     line = startup_line(__version__, load_config(config), ["discord", "slack"])
