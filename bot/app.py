@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config, Secrets
 from bot.core import Core
 from bot.db.engine import Database
+from bot.discovery import adapter_module
 from bot.i18n import Localizer
 from bot.translation import Translator
 
@@ -28,12 +31,6 @@ DEFAULT_COGS: tuple[str, ...] = (
     "cogs.privacy",
 )
 
-#: Adapter packages by platform; each has ``create(core) -> adapter`` with ``start()``/``stop()``.
-ADAPTERS: dict[str, str] = {
-    "console": "adapters.console",
-    "discord": "adapters.discord",
-    "slack": "adapters.slack",
-}
 
 
 def _import_optional(name: str) -> ModuleType | None:
@@ -51,6 +48,43 @@ def build_translator(config: Config, secrets: Secrets, db: Database, clock: Cloc
     from bot.translation.service import TranslationService
 
     return TranslationService(config.translation, secrets, db, clock, config=config)
+
+
+class DeferredTranslator:
+    """The translation service, built on first use.
+
+    Importing it loads deep-translator, requests and BeautifulSoup: a tenth of a console
+    start, which a start that translates nothing never needs. Platform starts build the
+    service eagerly instead (the first translation should not pay for the import on the
+    event loop)."""
+
+    def __init__(self, make: Callable[[], Translator]) -> None:
+        self._make = make
+        self._service: Translator | None = None
+
+    def _built(self) -> Any:
+        if self._service is None:
+            self._service = self._make()
+        return self._service
+
+    async def translate(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._built().translate(*args, **kwargs)
+
+    async def detect(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._built().detect(*args, **kwargs)
+
+    async def close(self) -> None:
+        close = getattr(self._service, "close", None)
+        if close is not None:
+            await close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._built(), name)
+
+
+def deferred_translator(config: Config, secrets: Secrets, db: Database, clock: Clock) -> DeferredTranslator:
+    """The configured translation service, imported and built when first used."""
+    return DeferredTranslator(lambda: build_translator(config, secrets, db, clock))
 
 
 def build_core(
@@ -78,4 +112,6 @@ def build_core(
 
 
 def load_adapter_module(platform: str) -> ModuleType:
-    return importlib.import_module(ADAPTERS[platform])
+    """The adapter package for a platform (``create(core) -> adapter`` with ``start()``/``stop()``),
+    found by name under the adapters package (see bot/discovery.py)."""
+    return adapter_module(platform)

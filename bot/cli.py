@@ -1,42 +1,37 @@
 """The ``homeroom`` command line.
 
-Every configuration mistake ends with one line on standard error and exit code 2; a bad
-console script line ends with exit code 1 and its line number; nothing prints a traceback
-at an operator.
+Every configuration or start-up mistake an operator can fix (a typo in the file, a database
+that is down, migrations behind, a token the platform rejects) ends with one line on
+standard error and exit code 2; a bad console script line ends with exit code 1 and its line
+number; nothing prints a traceback at an operator.
+
+Imports are deferred to the command that needs them: ``homeroom --version`` loads no
+database, translation or platform library, and adapters are found by a folder scan
+(bot/discovery.py), so a platform SDK is imported only when its adapter is chosen.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import importlib
 import logging
-import signal
 import sys
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import __version__
-from bot.config import (
-    Config,
-    ConfigError,
-    Secrets,
-    check_adapter_requirements,
-    default_adapters,
-    find_config_path,
-    load_config,
-)
+from bot.discovery import EMBEDDED_ADAPTER, adapter_cli, adapter_names, platform_adapters
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.config import Config, Secrets
     from bot.db.engine import Database
 
 log = logging.getLogger("homeroom")
 
 EXIT_CONFIG = 2
-ADAPTER_CLI_MODULES = ("adapters.discord.cli", "adapters.slack.cli")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +41,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace) -> tuple[Config, Secrets]:
     """Configuration and secrets for a command, or a ConfigError."""
+    from bot.config import Secrets, find_config_path, load_config
+
     config = load_config(find_config_path(getattr(args, "config", None)))
     return config, Secrets.from_env()
 
@@ -58,26 +55,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-format", choices=("text", "json"), default=None, help="log line format")
     parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    adapter_choices = (*adapter_names(), "all")
 
     run = sub.add_parser("run", help="start the bot")
     _common(run)
-    run.add_argument("--adapter", choices=("console", "discord", "slack", "all"), default=None,
+    run.add_argument("--adapter", choices=adapter_choices, default=None,
                      help="which platform(s) to serve (default: the console when no tokens are set)")
     run.add_argument("--script", metavar="FILE", default=None,
                      help="run console lines from FILE (or - for standard input) and exit")
     run.add_argument("--start", metavar="ISO", default=None,
                      help="console clock start for scripts, e.g. 2026-09-07T08:00:00+00:00")
+    run.add_argument("--no-migrate", action="store_true",
+                     help="do not apply migrations; refuse to start if the database is behind "
+                          "(for deployments that run `homeroom db upgrade` as a separate step)")
     run.set_defaults(func=cmd_run)
 
-    db = sub.add_parser("db", help="database tasks")
+    db = sub.add_parser("db", help="database tasks (Alembic migrations)")
     db_sub = db.add_subparsers(dest="db_command", metavar="TASK", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply database migrations")
     _common(upgrade)
+    upgrade.add_argument("revision", nargs="?", default="head", help="target revision (default: head)")
     upgrade.set_defaults(func=cmd_db_upgrade)
+    downgrade = db_sub.add_parser("downgrade", help="undo migrations down to REV (a revision id, -1 or base)")
+    _common(downgrade)
+    downgrade.add_argument("revision", metavar="REV")
+    downgrade.set_defaults(func=cmd_db_downgrade)
+    current = db_sub.add_parser("current", help="print the database's revision and whether it is the newest")
+    _common(current)
+    current.set_defaults(func=cmd_db_current)
+    history = db_sub.add_parser("history", help="list the migrations this release ships, newest first")
+    _common(history)
+    history.set_defaults(func=cmd_db_history)
+
+    health = sub.add_parser("health", help="exit 0 when the database answers and is migrated (container "
+                                           "health checks)")
+    _common(health)
+    health.set_defaults(func=cmd_health)
 
     check = sub.add_parser("check-config", help="validate the configuration and exit")
     _common(check)
-    check.add_argument("--adapter", choices=("console", "discord", "slack", "all"), default=None)
+    check.add_argument("--adapter", choices=adapter_choices, default=None)
     check.set_defaults(func=cmd_check_config)
 
     translate = sub.add_parser("translate", help="try the translation provider")
@@ -94,41 +111,91 @@ def build_parser() -> argparse.ArgumentParser:
     _common(report)
     report.set_defaults(func=cmd_privacy_report)
 
-    for module_name in ADAPTER_CLI_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and module_name.startswith(exc.name):
-                continue
-            raise
-        module.register_cli(sub, load)
+    for name in adapter_names():
+        module = adapter_cli(name)
+        register = getattr(module, "register_cli", None)
+        if register is not None:
+            register(sub, load)
     return parser
 
 
 def _adapters_for(choice: str | None, secrets: Secrets) -> list[str]:
+    from bot.config import default_adapters
+
     if choice is None:
         return default_adapters(secrets)
     if choice == "all":
-        return ["discord", "slack"]
+        return platform_adapters()
     return [choice]
 
 
 def _configure_logging(config: Config, args: argparse.Namespace) -> None:
-    level = args.log_level or config.homeroom.log_level
-    fmt = args.log_format or config.homeroom.log_format
+    from bot.logging_setup import configure_logging
+
+    configure_logging(args.log_level or config.homeroom.log_level, args.log_format or config.homeroom.log_format)
+
+
+# ----- database guard ----------------------------------------------------------------------
+
+@contextlib.asynccontextmanager
+async def _database_guard(url: str) -> AsyncIterator[None]:
+    """Turns a database that is missing, down or at an unknown revision into one StartupError
+    line; anything else (a bug) keeps its traceback."""
+    from bot.db.migrate import MigrationError
+    from bot.startup import StartupError, check_database_location, describe_database_error
+
+    check_database_location(url)
     try:
-        from bot.logging_setup import configure_logging
-    except ImportError:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    else:
-        configure_logging(level, fmt)
-    # Alembic announces its plugins at INFO on every start; operators need only its warnings.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+        yield
+    except MigrationError as exc:
+        raise StartupError(f"database: {exc}") from None
+    except Exception as exc:
+        line = describe_database_error(exc, url)
+        if line is None:
+            raise
+        raise StartupError(line) from None
+
+
+async def _prepare(db: Database, *, migrate: bool) -> None:
+    """The database at the newest schema: migrated, or (``migrate=False``) checked."""
+    from bot.db import migrate as migrations
+    from bot.startup import StartupError
+
+    async with _database_guard(db.url):
+        if migrate:
+            await migrations.upgrade(db)
+            return
+        if not await migrations.is_current(db):
+            current = await migrations.current_revision(db) or "empty"
+            raise StartupError(f"database: at revision {current}, this release needs {migrations.head_revision()}; "
+                               f"run `homeroom db upgrade` first")
+
+
+@contextlib.asynccontextmanager
+async def _database(config: Config) -> AsyncIterator[Database]:
+    from bot.db.engine import Database
+
+    db = Database(config.database.url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@contextlib.asynccontextmanager
+async def _upgraded_database(config: Config) -> AsyncIterator[Database]:
+    """The configured database at the newest schema, disposed of afterwards: what every
+    one-shot command (translate, privacy report) starts from."""
+    async with _database(config) as db:
+        await _prepare(db, migrate=True)
+        yield db
 
 
 # ----- commands ----------------------------------------------------------------------------
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    from bot.config import check_adapter_requirements, find_config_path
+
     config, secrets = load(args)
     adapters = _adapters_for(getattr(args, "adapter", None), secrets)
     check_adapter_requirements(config, secrets, adapters)
@@ -137,36 +204,78 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.asynccontextmanager
-async def _upgraded_database(config: Config) -> AsyncIterator[Database]:
-    """The configured database at the newest schema, disposed of afterwards: what every
-    one-shot command (migrate, translate, privacy report) starts from."""
-    from bot.db.engine import Database
-    from bot.db.migrate import upgrade
+def _run_db(args: argparse.Namespace, task: Callable[[Database], Any]) -> int:
+    import asyncio
 
-    db = Database(config.database.url)
-    try:
-        await upgrade(db)
-        yield db
-    finally:
-        await db.dispose()
-
-
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
     config, _ = load(args)
     _configure_logging(config, args)
 
-    async def _go() -> None:
-        from bot.db.migrate import current_revision
+    async def go() -> int:
+        async with _database(config) as db, _database_guard(db.url):
+            return int(await task(db) or 0)
 
-        async with _upgraded_database(config) as db:
-            print(f"database at revision {await current_revision(db)}")
+    return asyncio.run(go())
 
-    asyncio.run(_go())
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.db.migrate import current_revision, upgrade
+
+    async def task(db: Database) -> None:
+        await upgrade(db, args.revision)
+        print(f"database at revision {await current_revision(db)}")
+
+    return _run_db(args, task)
+
+
+def cmd_db_downgrade(args: argparse.Namespace) -> int:
+    from bot.db.migrate import current_revision, downgrade
+
+    async def task(db: Database) -> None:
+        await downgrade(db, args.revision)
+        print(f"database at revision {await current_revision(db) or 'base (empty)'}")
+
+    return _run_db(args, task)
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from bot.db.migrate import current_revision, head_revision
+
+    async def task(db: Database) -> None:
+        current, head = await current_revision(db), head_revision()
+        state = "the newest" if current == head else f"behind {head}: run `homeroom db upgrade`"
+        print(f"database at revision {current or 'base (empty)'} ({state})")
+
+    return _run_db(args, task)
+
+
+def cmd_db_history(args: argparse.Namespace) -> int:
+    from bot.db.migrate import history
+
+    print("\n".join(history()))
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """A database round trip and the schema check: what a container HEALTHCHECK runs. Unhealthy
+    is exit code 1 with the reason in one line (Docker reserves exit code 2 in health checks);
+    a configuration error is still exit code 2."""
+    from bot.db.migrate import head_revision
+    from bot.startup import StartupError
+
+    async def task(db: Database) -> None:
+        await _prepare(db, migrate=False)
+        print(f"ok (database at revision {head_revision()})")
+
+    try:
+        return _run_db(args, task)
+    except StartupError as exc:
+        print(f"homeroom: unhealthy: {exc}", file=sys.stderr)
+        return 1
+
+
 def cmd_translate(args: argparse.Namespace) -> int:
+    import asyncio
+
     config, secrets = load(args)
     _configure_logging(config, args)
 
@@ -182,6 +291,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_report(args: argparse.Namespace) -> int:
+    import asyncio
+
     config, _ = load(args)
     _configure_logging(config, args)
 
@@ -197,10 +308,16 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.config import ConfigError, check_adapter_requirements
+
     config, secrets = load(args)
     adapters = _adapters_for(args.adapter, secrets)
-    if args.script is not None and adapters != ["console"]:
-        raise ConfigError("--script: scripts run on the console adapter only (use --adapter console)")
+    if args.script is not None and adapters != [EMBEDDED_ADAPTER]:
+        raise ConfigError(f"--script: scripts run on the {EMBEDDED_ADAPTER} adapter only "
+                          f"(use --adapter {EMBEDDED_ADAPTER})")
     check_adapter_requirements(config, secrets, adapters)
     start = None
     if args.start:
@@ -211,27 +328,43 @@ def cmd_run(args: argparse.Namespace) -> int:
         if start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
     _configure_logging(config, args)
-    return asyncio.run(_serve(config, secrets, adapters, script=args.script, start=start))
+    return asyncio.run(_serve(config, secrets, adapters, script=args.script, start=start,
+                              migrate=not args.no_migrate))
 
 
 async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, script: str | None,
-                 start: datetime | None) -> int:
-    from bot.app import build_core, load_adapter_module
-    from bot.clock import ManualClock, SystemClock
-    from bot.db.migrate import upgrade
-    from bot.when import warm_up
+                 start: datetime | None, migrate: bool = True) -> int:
+    import asyncio
 
-    console_only = adapters == ["console"]
+    from bot.app import build_core, deferred_translator, load_adapter_module
+    from bot.clock import ManualClock, SystemClock
+    from bot.db.engine import Database
+    from bot.startup import startup_line
+
+    console_only = adapters == [EMBEDDED_ADAPTER]
+    lines = await _script_lines(script) if console_only and script is not None else None
     clock = ManualClock(start) if console_only else SystemClock()
-    core = build_core(config, secrets=secrets, clock=clock)
+    db = Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
+    # The console often translates nothing before it is ready: load the provider stack on first use.
+    translator = deferred_translator(config, secrets, db, clock) if console_only else None
+    core = build_core(config, secrets=secrets, db=db, clock=clock, translator=translator)
     try:
-        await upgrade(core.db)
-        await asyncio.to_thread(warm_up)
+        await _prepare(core.db, migrate=migrate)
+        for name in adapters:
+            await _preflight(name, config, secrets)
+        # Everything an operator can get wrong has been checked: say what is starting.
+        log.info("%s", startup_line(__version__, config, adapters))
+        if not console_only:
+            from bot.when import warm_up
+
+            await asyncio.to_thread(warm_up)
         started = [load_adapter_module(name).create(core) for name in adapters]
         await core.start()
         if console_only:
-            return await _run_console(core, started[0], script)
-        return await _run_platforms(core, started)
+            await core.platform_ready(EMBEDDED_ADAPTER)
+            return await adapter_cli(EMBEDDED_ADAPTER).run_console(  # type: ignore[union-attr]
+                started[0], lines, config.console.history_file)
+        return await _run_platforms(core, list(zip(adapters, started, strict=True)))
     finally:
         close = getattr(core.translator, "close", None)
         if close is not None:
@@ -239,43 +372,72 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
         await core.db.dispose()
 
 
-async def _run_console(core: Any, console: Any, script: str | None) -> int:
-    from adapters.console.runner import run_interactive, run_script
+async def _script_lines(script: str) -> list[str]:
+    import asyncio
 
-    await core.platform_ready("console")
-    if script is None:
-        return await run_interactive(console, core.config.console.history_file)
+    from bot.config import ConfigError
+
     if script == "-":
-        lines = sys.stdin.read().splitlines()
-    else:
-        try:
-            lines = (await asyncio.to_thread(Path(script).read_text, encoding="utf-8")).splitlines()
-        except OSError as exc:
-            raise ConfigError(f"--script: cannot read {script} ({exc.strerror})") from None
-    return await run_script(console, lines)
+        return sys.stdin.read().splitlines()
+    try:
+        return (await asyncio.to_thread(Path(script).read_text, encoding="utf-8")).splitlines()
+    except OSError as exc:
+        raise ConfigError(f"--script: cannot read {script} ({exc.strerror})") from None
 
 
-async def _run_platforms(core: Any, started: list[Any]) -> int:
+async def _preflight(name: str, config: Config, secrets: Secrets) -> None:
+    """The adapter's own start-up check (a token the platform rejects...), if it has one."""
+    from bot.startup import StartupError
+
+    check = getattr(adapter_cli(name), "preflight", None)
+    if check is None:
+        return
+    try:
+        await check(config, secrets)
+    except Exception as exc:
+        line = _describe_adapter_failure(name, exc)
+        if line is None:
+            raise
+        raise StartupError(line) from None
+
+
+def _describe_adapter_failure(name: str, exc: BaseException) -> str | None:
+    describe = getattr(adapter_cli(name), "describe_startup_error", None)
+    return describe(exc) if describe is not None else None
+
+
+async def _run_platforms(core: Any, started: list[tuple[str, Any]]) -> int:
+    import asyncio
+    import signal
+
+    from bot.startup import StartupError
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(adapter.start()) for adapter in started]
-    tasks.append(asyncio.create_task(core.jobs.run_forever()))
+    tasks = {asyncio.create_task(adapter.start()): name for name, adapter in started}
+    jobs = asyncio.create_task(core.jobs.run_forever())
     waiter = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait([*tasks, jobs, waiter], return_when=asyncio.FIRST_COMPLETED)
     core.jobs.stop()
-    for adapter in started:
+    for _, adapter in started:
         with contextlib.suppress(Exception):
             await adapter.stop()
-    for task in tasks:
+    for task in [*tasks, jobs]:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.gather(*tasks, jobs, return_exceptions=True)
     for task in done:
-        if task is not waiter and task.exception() is not None:
-            log.error("an adapter stopped with an error: %s", type(task.exception()).__name__)
-            return 1
+        if task is waiter or task.cancelled() or task.exception() is None:
+            continue
+        exc = task.exception()
+        assert exc is not None
+        line = _describe_adapter_failure(tasks[task], exc) if task in tasks else None
+        if line is not None:
+            raise StartupError(line)
+        log.error("an adapter stopped with an error: %s", type(exc).__name__)
+        return 1
     return 0
 
 
@@ -285,10 +447,16 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] | None = N
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    from bot.config import ConfigError
+    from bot.startup import StartupError
+
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"homeroom: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StartupError as exc:
+        print(f"homeroom: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

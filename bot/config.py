@@ -55,6 +55,21 @@ def _check_range(value: str) -> str:
     return value
 
 
+def _check_http_url(value: str, example: str) -> str:
+    """An absolute http(s) URL with a host: anything else would fail only at the first
+    request, far from the configuration line that caused it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"an http:// or https:// URL with a host, such as \"{example}\"")
+    return value.strip()
+
+
 def parse_clock(value: str) -> time:
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
@@ -116,6 +131,11 @@ class TranslationSection(_Section):
     deepl_free_api: bool = True
     detection_min_relative_distance: float = Field(default=0.25, ge=0, le=1)
 
+    @field_validator("libre_url")
+    @classmethod
+    def _libre_url(cls, v: str) -> str:
+        return _check_http_url(v, "http://libretranslate:5000") if v.strip() else ""
+
 
 class AnnouncementsSection(_Section):
     digest_time: str = "18:00"
@@ -161,6 +181,8 @@ class SlackSection(_Section):
     teacher_users: list[str] = Field(default_factory=list)
     committee_users: list[str] = Field(default_factory=list)
     admin_users: list[str] = Field(default_factory=list)
+
+    _public = field_validator("public_url")(classmethod(lambda cls, v: _check_http_url(v, "https://homeroom.example.org")))
 
 
 class RetentionSection(_Section):

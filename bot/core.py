@@ -348,11 +348,6 @@ class Core:
             log.info("member %s has direct messages closed; marked unreachable", member.id)
         return delivery
 
-    async def notify(self, community: Community, member: Member, msgid: str, **params: Any) -> Delivery:
-        """A localised DM from the bot to a member."""
-        text = await self.localize(self.language_of(member, community), msgid, **params)
-        return await self.send_dm(community, member, Message(text=text))
-
     # ----- jobs and audit ----------------------------------------------------------------
     async def schedule(self, session: AsyncSession, kind: str, payload: dict[str, Any], run_at: datetime,
                        *, dedupe_key: str | None = None) -> None:

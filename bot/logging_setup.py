@@ -27,6 +27,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class IrrelevantWarningFilter(logging.Filter):
+    """Drops warnings about features Homeroom never uses (discord.py's voice support), which
+    would otherwise greet every operator at start-up as if something were wrong."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("discord") and "voice will NOT be supported" in str(record.msg))
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -43,6 +51,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
+    handler.addFilter(IrrelevantWarningFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -51,5 +60,6 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Third-party libraries log request URLs (which can carry text) at DEBUG/INFO.
-    for noisy in ("urllib3", "requests", "aiohttp.access", "discord.http", "slack_sdk", "slack_bolt"):
+    # Alembic announces its plugins and every step at INFO; operators need only its warnings.
+    for noisy in ("urllib3", "requests", "aiohttp.access", "discord.http", "slack_sdk", "slack_bolt", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -13,7 +13,6 @@ import warnings
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
 from babel.dates import format_datetime
 
 from bot import languages
@@ -44,6 +43,8 @@ def parse_when(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> da
         "RETURN_AS_TIMEZONE_AWARE": True,
         "RELATIVE_BASE": local_now,
     }
+    import dateparser  # a fifth of a second to import: paid by the first phrase (or warm_up), not every start
+
     tried: list[list[str] | None] = []
     if lang:
         tried.append([languages.base(lang)])

@@ -1,13 +1,41 @@
 """The console adapter: the embedded default (no tokens, no network) and the in-memory
-adapter every test layer drives."""
+adapter every test layer drives.
 
-from adapters.console.adapter import ConsoleAdapter, Entry, Person, ScriptError, advance_clock
-from adapters.console.harness import ConsoleSession, console_session
-from bot.core import Core
+Names are loaded on first use, so the command line can find this package (and its ``cli``
+module) without importing the core.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adapters.console.adapter import ConsoleAdapter, Entry, Person, ScriptError, advance_clock
+    from adapters.console.harness import ConsoleSession, console_session
+    from bot.core import Core
+
+_LAZY = {
+    "ConsoleAdapter": "adapters.console.adapter",
+    "Entry": "adapters.console.adapter",
+    "Person": "adapters.console.adapter",
+    "ScriptError": "adapters.console.adapter",
+    "advance_clock": "adapters.console.adapter",
+    "ConsoleSession": "adapters.console.harness",
+    "console_session": "adapters.console.harness",
+}
 
 
 def create(core: Core) -> ConsoleAdapter:
+    from adapters.console.adapter import ConsoleAdapter
+
     return ConsoleAdapter(core)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["ConsoleAdapter", "ConsoleSession", "Entry", "Person", "ScriptError", "advance_clock",

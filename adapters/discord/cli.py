@@ -1,27 +1,67 @@
-"""``homeroom discord invite`` and ``homeroom discord sync``."""
+"""``homeroom discord invite`` and ``homeroom discord sync``, and the one line an operator
+sees when Discord rejects the token.
+
+discord.py is imported inside the functions: the command line registers these subcommands
+on every start, and must not pay for the SDK unless a Discord command actually runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 from collections.abc import Callable
 from typing import Any
 
-import discord
-
-#: Exactly what Homeroom uses: see, send (also in threads), create threads, embed, attach,
-#: react, read history (reconciliation), manage messages (remove reactions on closed sign-ups).
-PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, send_messages_in_threads=True, create_public_threads=True,
-    create_private_threads=True, embed_links=True, attach_files=True, add_reactions=True, read_message_history=True,
-    manage_messages=True, use_application_commands=True,
-)
 SCOPES = ("bot", "applications.commands")
 
 
+def permissions() -> Any:
+    """Exactly what Homeroom uses: see, send (also in threads), create threads, embed, attach,
+    react, read history (reconciliation), manage messages (remove reactions on closed sign-ups)."""
+    import discord
+
+    return discord.Permissions(
+        view_channel=True, send_messages=True, send_messages_in_threads=True, create_public_threads=True,
+        create_private_threads=True, embed_links=True, attach_files=True, add_reactions=True,
+        read_message_history=True, manage_messages=True, use_application_commands=True,
+    )
+
+
 def invite_url(application_id: int | str) -> str:
-    return discord.utils.oauth_url(application_id, permissions=PERMISSIONS, scopes=SCOPES)
+    import discord
+
+    return discord.utils.oauth_url(application_id, permissions=permissions(), scopes=SCOPES)
+
+
+async def preflight(config: Any, secrets: Any) -> None:
+    """Ask Discord who the token belongs to (GET /users/@me, what login does) before anything
+    starts, so a rejected token ends the start-up with one line instead of surfacing from the
+    gateway task later. A bare HTTP client: a full Client would log voice and intent warnings."""
+    import asyncio
+
+    from discord.http import HTTPClient
+
+    http = HTTPClient(asyncio.get_running_loop())
+    try:
+        await http.static_login(secrets.discord_token)
+    finally:
+        await http.close()
+
+
+def describe_startup_error(exc: BaseException) -> str | None:
+    """One line for a start-up failure the operator can fix, or None for anything else."""
+    import aiohttp
+    import discord
+
+    if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError):
+        return f"discord: cannot reach Discord ({exc or type(exc).__name__}); check the network and proxy settings"
+    if isinstance(exc, discord.LoginFailure):
+        return "DISCORD_TOKEN: Discord rejected the token (401 Unauthorized); copy the bot token again from the " \
+               "developer portal (Bot > Reset Token)"
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return "discord: a privileged intent is switched on in the configuration but not in the developer portal " \
+               "(Bot > Privileged Gateway Intents)"
+    return None
 
 
 def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> None:
@@ -35,6 +75,8 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
     sync.add_argument("--guild", type=int, action="append", default=None, help="guild id (repeatable); default: global")
 
     def run_invite(args: argparse.Namespace) -> int:
+        import asyncio
+
         from bot.config import ConfigError
 
         app_id = args.application_id
@@ -47,6 +89,8 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
         return 0
 
     def run_sync(args: argparse.Namespace) -> int:
+        import asyncio
+
         from adapters.discord.adapter import DiscordAdapter
         from bot.app import build_core
         from bot.config import ConfigError
@@ -76,9 +120,11 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
 
 
 async def _application_id(token: str) -> int:
+    import discord
+
     client = discord.Client(intents=discord.Intents.none())
-    await client.login(token)
     try:
+        await client.login(token)
         return int(client.application_id or 0)
     finally:
         await client.close()

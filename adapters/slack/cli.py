@@ -1,4 +1,9 @@
-"""``homeroom slack manifest``: print the app manifest to paste into api.slack.com/apps."""
+"""``homeroom slack manifest`` (print the app manifest to paste into api.slack.com/apps), and
+the one line an operator sees when Slack rejects a token.
+
+slack-bolt and slack-sdk are imported inside the functions, never when the command line
+registers these subcommands.
+"""
 
 from __future__ import annotations
 
@@ -27,3 +32,36 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
         return 0
 
     manifest.set_defaults(func=run)
+
+
+#: auth.test errors that mean "the token is wrong", not "Slack is having a bad day"
+_TOKEN_ERRORS = {
+    "invalid_auth": "Slack did not accept the token (invalid_auth)",
+    "not_authed": "no token reached Slack (not_authed)",
+    "account_inactive": "the token belongs to a deleted app or user (account_inactive)",
+    "token_revoked": "the token was revoked (token_revoked)",
+    "token_expired": "the token has expired (token_expired)",
+}
+
+
+async def preflight(config: Any, secrets: Any) -> None:
+    """Ask Slack who the token belongs to (auth.test) before anything starts: in HTTP mode the
+    first request would otherwise be the first time the token is tried."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    await AsyncWebClient(token=secrets.slack_bot_token, base_url=AsyncWebClient.BASE_URL).auth_test()
+
+
+def describe_startup_error(exc: BaseException) -> str | None:
+    """One line for a start-up failure the operator can fix, or None for anything else."""
+    import aiohttp
+    from slack_sdk.errors import SlackApiError
+
+    if isinstance(exc, aiohttp.ClientConnectionError | TimeoutError):
+        return f"slack: cannot reach Slack ({exc or type(exc).__name__}); check the network and proxy settings"
+    if isinstance(exc, SlackApiError):
+        code = str((exc.response.get("error") if exc.response is not None else "") or "")
+        if code in _TOKEN_ERRORS:
+            return (f"SLACK_BOT_TOKEN: {_TOKEN_ERRORS[code]}; copy the Bot User OAuth Token (xoxb-...) again from "
+                    f"api.slack.com/apps > OAuth & Permissions")
+    return None

@@ -24,8 +24,11 @@ from bot.db.base import Base, utcnow
 
 class OutboxEntry(Base):
     __tablename__ = "deliveries"
+    #: ids are never reused (SQLite would reuse the highest id after a delete): a row's id
+    #: is part of the key the platform recognises a delivery by
     __table_args__ = (Index("ix_deliveries_subject", "subject", "member_id"),
-                      Index("ix_deliveries_digest", "community_id", "mode", "status"))
+                      Index("ix_deliveries_digest", "community_id", "mode", "status"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))

@@ -429,7 +429,7 @@ class DeliveryService:
                     row.status, row.updated_at = "cancelled", now
                 return True
             claimed = [row for row in rows if row.status == "sending" and row.digest_batch]
-            batch = claimed[0].digest_batch if claimed else f"{job_id}-{member_id}"
+            batch = claimed[0].digest_batch if claimed else f"{job_id}-{member_id}-{rows[0].id}"
             resend = bool(claimed)
             for row in rows:
                 row.updated_at = now

@@ -50,7 +50,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_deliveries_member_id_members'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['sender_member_id'], ['members.id'], name=op.f('fk_deliveries_sender_member_id_members'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries')),
-    sa.UniqueConstraint('key', name=op.f('uq_deliveries_key'))
+    sa.UniqueConstraint('key', name=op.f('uq_deliveries_key')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_deliveries_digest', ['community_id', 'mode', 'status'], unique=False)
