@@ -51,6 +51,8 @@ MSG_DIGEST_TITLE = N_("Today's messages from school ({count})")
 MSG_UNREACHABLE = N_("I could not deliver a message to {name}: they do not accept direct messages from me. "
                      "Please reach them another way.")
 MSG_FAILED = N_("I could not deliver a message to {name} after several tries. Please reach them another way.")
+#: what a sender is told, by why their message did not arrive
+REPORTS = {"unreachable": MSG_UNREACHABLE, "failed": MSG_FAILED}
 
 #: statuses that are final: nothing more will be sent for the row
 FINAL = frozenset({"sent", "unreachable", "failed", "expired", "cancelled"})
@@ -152,15 +154,11 @@ class DeliveryService:
             OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status))).all()
         sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
                  for row_id, member_id, mode, status in inserted if mode == "dm" and status == "pending"]
-        known_closed = {member_id for _, member_id, _, status in inserted if status == "unreachable"}
-        if sender is not None and known_closed:  # never silently, also when we knew before trying
-            for member in members_by_id.values():
-                if member.id in known_closed and member.id != sender.id:
-                    await self.enqueue(session, community, [sender], topic="delivery.report",
-                                       subject=f"delivery:report:{subject}:{member.id}"[:128],
-                                       cause=f"delivery:report:{cause or subject}:{member.id}",
-                                       content=Content(body=Phrase.of(MSG_UNREACHABLE,
-                                                                      name=member.display_name or "?")))
+        if sender is not None:  # never silently, also when we knew before trying
+            for _, member_id, _, status in inserted:
+                if status == "unreachable":
+                    await self._report(session, community, sender, members_by_id[member_id], "unreachable",
+                                       about=f"{cause or subject}:{member_id}")
         if sends:
             await self.core.schedule_many(session, SEND_JOB, sends)
         if any(mode == "digest" for _, _, mode, _ in inserted):
@@ -242,16 +240,13 @@ class DeliveryService:
         return text
 
     async def _written(self, written: Written, lang: str, community_id: int, *, note: bool = True) -> str:
+        """A person's words in ``lang``; when translation fails, the original — under the
+        "translation unavailable" note for a body, bare inside a sentence (``note`` False)."""
         if not written.text or written.source == lang:
             return written.text
-        if note:
-            text, _ = await self.core.translated(written.text, lang, source=written.source,
-                                                 community_id=community_id, owner_member_id=written.owner_member_id)
-            return text
-        result = await self.core.translator.translate(written.text, lang, source=written.source,
-                                                      community_id=community_id,
-                                                      owner_member_id=written.owner_member_id)
-        return result.text if result.ok else written.text
+        text, ok = await self.core.translated(written.text, lang, source=written.source,
+                                              community_id=community_id, owner_member_id=written.owner_member_id)
+        return text if ok or note else written.text
 
     async def render(self, row: OutboxEntry, member: Member, community: Community) -> Message:
         """A row's message in the reader's language and zone, with its buttons."""
@@ -308,12 +303,12 @@ class DeliveryService:
         if result.status == DeliveryStatus.SENT:
             await self._settle(row.id, "sent", result.message, member=member)
         elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
-            await self._unreachable(row, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
+            await self._unreachable([row], member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
         else:
             last = job_ctx.attempt >= self.core.config.jobs.max_attempts
             await self._settle(row.id, "failed" if last else "pending")
             if last:
-                await self._tell_sender(row, member, community, MSG_FAILED)
+                await self._tell_sender(row, member, community, "failed")
                 return
             raise ConnectionError(f"delivery {row.id} failed: {result.detail}")
 
@@ -348,37 +343,51 @@ class DeliveryService:
                 .values(status="sending", attempts=OutboxEntry.attempts + 1, updated_at=self.core.clock.now()))
         return bool(getattr(result, "rowcount", 0))
 
-    async def _settle(self, row_id: int, status: str, ref: MessageRef | None = None, *,
+    async def _settle(self, row_ids: int | Sequence[int], status: str, ref: MessageRef | None = None, *,
                       member: Member | None = None) -> None:
+        """Record the outcome of one row, or of all the rows one message carried (a digest)."""
+        ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
         values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
         if ref is not None:
             values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
         async with self.core.db.write() as session:
-            await session.execute(update(OutboxEntry).where(OutboxEntry.id == row_id).values(**values))
+            await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids)).values(**values))
             if ref is not None and member is not None and member.dm_channel_id != ref.channel.id:
                 await session.execute(update(Member).where(Member.id == member.id)
                                       .values(dm_channel_id=ref.channel.id))
 
-    async def _unreachable(self, row: OutboxEntry, member: Member, community: Community, *, closed: bool) -> None:
+    async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
+                           closed: bool) -> None:
+        """The person cannot be reached: the rows (one DM, or everything a digest carried) are
+        final, closed DMs are remembered on the member, and each row's sender is told."""
         async with self.core.db.write() as session:
-            await session.execute(update(OutboxEntry).where(OutboxEntry.id == row.id).values(
+            await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([row.id for row in rows])).values(
                 status="unreachable", updated_at=self.core.clock.now()))
             if closed:
                 await session.execute(update(Member).where(Member.id == member.id).values(dms_closed=True))
         if closed:
             log.info("member %s has direct messages closed; marked unreachable", member.id)
-        await self._tell_sender(row, member, community, MSG_UNREACHABLE)
+        for row in rows:
+            await self._tell_sender(row, member, community, "unreachable")
 
-    async def _tell_sender(self, row: OutboxEntry, member: Member, community: Community, msgid: str) -> None:
+    async def _tell_sender(self, row: OutboxEntry, member: Member, community: Community, why: str) -> None:
         """Never silently: whoever sent a personal message learns, by name, that it did not arrive."""
-        if row.sender_member_id is None or row.sender_member_id == member.id:
+        if row.sender_member_id is None:
             return
         async with self.core.db.write() as session:
             sender = await session.get(Member, row.sender_member_id)
             if sender is not None:
-                await self.enqueue(session, community, [sender], topic="delivery.report",
-                                   subject=f"delivery:report:{row.id}",
-                                   content=Content(body=Phrase.of(msgid, name=member.display_name or "?")))
+                await self._report(session, community, sender, member, why, about=row.key)
+
+    async def _report(self, session: AsyncSession, community: Community, sender: Member, member: Member,
+                      why: str, *, about: str) -> None:
+        """Queue the sender's "could not reach {name}" (``why``: a key of :data:`REPORTS`),
+        once per undelivered message ``about``."""
+        if sender.id == member.id:
+            return
+        await self.enqueue(session, community, [sender], topic="delivery.report",
+                           subject=f"delivery:report:{about}"[:128], cause=f"delivery:report:{why}:{about}",
+                           content=Content(body=Phrase.of(REPORTS[why], name=member.display_name or "?")))
 
     # ----- the digest ----------------------------------------------------------------------
     def next_digest(self, community: Community, now: datetime) -> datetime:
@@ -455,12 +464,10 @@ class DeliveryService:
                 break
         assert result is not None
         if result.status == DeliveryStatus.SENT:
-            for row in items:
-                await self._settle(row.id, "sent", result.message, member=member)
+            await self._settle([row.id for row in items], "sent", result.message, member=member)
             return True
         if result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
-            for row in items:
-                await self._unreachable(row, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
+            await self._unreachable(items, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
             return True
         return False  # still claimed: the retry resends under the same keys
 
