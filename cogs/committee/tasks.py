@@ -171,33 +171,27 @@ class TasksCog(Cog):
     async def remind(self, job_ctx: JobContext) -> None:
         """A day before the due time: the owner's reminder, held through their quiet hours
         and dropped if those end after the task fell due (the overdue nudge follows then)."""
-        async def work(session: AsyncSession) -> None:
-            loaded = await self._load(session, job_ctx.payload["task"])
-            if loaded:
-                task, owner, community = loaded
-                assert task.due_at is not None
-                title = title_of(task, await self._source(session, task, community))
-                await self.core.deliveries.enqueue(
-                    session, community, [owner], topic="task.reminder", subject=subject_of(task.id),
-                    cause=f"task:{task.id}:remind:{int(task.due_at.timestamp())}", reach=Reach.PERSONAL,
-                    expires_at=task.due_at,
-                    content=Content(body=Phrase.of(MSG_REMINDER, id=task.id, title=title,
-                                                   when=When(task.due_at))))
-        await self.core.db.write_retrying(work)
+        await self._nudge_owner(job_ctx.payload["task"], "task.reminder", "remind", MSG_REMINDER, until_due=True)
 
     @job("task.overdue")
     async def overdue(self, job_ctx: JobContext) -> None:
         """Past the due time: one nudge to the owner, when their quiet hours allow."""
+        await self._nudge_owner(job_ctx.payload["task"], "task.overdue", "overdue", MSG_OVERDUE, until_due=False)
+
+    async def _nudge_owner(self, task_id: int, topic: str, stage: str, msgid: str, *, until_due: bool) -> None:
+        """Queue a timer's message to the task's owner (once per task, stage and due time);
+        ``until_due``: it is pointless once the task is due."""
         async def work(session: AsyncSession) -> None:
-            loaded = await self._load(session, job_ctx.payload["task"])
+            loaded = await self._load(session, task_id)
             if loaded:
                 task, owner, community = loaded
                 assert task.due_at is not None
                 title = title_of(task, await self._source(session, task, community))
                 await self.core.deliveries.enqueue(
-                    session, community, [owner], topic="task.overdue", subject=subject_of(task.id),
-                    cause=f"task:{task.id}:overdue:{int(task.due_at.timestamp())}", reach=Reach.PERSONAL,
-                    content=Content(body=Phrase.of(MSG_OVERDUE, id=task.id, title=title)))
+                    session, community, [owner], topic=topic,
+                    subject=subject_of(task.id), cause=f"task:{task.id}:{stage}:{int(task.due_at.timestamp())}",
+                    reach=Reach.PERSONAL, expires_at=task.due_at if until_due else None,
+                    content=Content(body=Phrase.of(msgid, id=task.id, title=title, when=When(task.due_at))))
         await self.core.db.write_retrying(work)
 
     async def _tell_owner(self, session: AsyncSession, community: Community, task: Task, owner: Member,

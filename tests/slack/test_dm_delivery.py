@@ -5,10 +5,10 @@ posting a second one."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pytest
 
+from adapters.console.harness import DEFAULT_START
 from adapters.slack.adapter import DELIVERY_EVENT
 from bot.app import build_core
 from bot.clock import ManualClock
@@ -20,12 +20,10 @@ from bot.refs import UserRef
 from bot.testing import FakeTranslator
 from tests.slack.harness import SECRET, SlackDriver
 
-START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
-
 
 def _driver(db: Database) -> SlackDriver:
     core = build_core(Config(), secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET), db=db,
-                      clock=ManualClock(START), translator=FakeTranslator())
+                      clock=ManualClock(DEFAULT_START), translator=FakeTranslator())
     return SlackDriver(core)
 
 
