@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -339,14 +339,17 @@ class Core:
         if member.dms_closed:
             return Delivery(DeliveryStatus.DMS_CLOSED, detail="known closed")
         delivery = await self.outbound(community.platform).send_dm(self.user_ref(member, community.platform),
-                                                                   message)
+                                                                   message, dm_channel=member.dm_channel_id)
         if delivery.status == DeliveryStatus.DMS_CLOSED:
             async with self.db.write() as session:
-                row = await session.get(Member, member.id)
-                if row is not None:
-                    row.dms_closed = True
-            log.info("member %s has direct messages closed; marked unreachable", member.id)
+                await self.remember_dms_closed(session, member.id)
         return delivery
+
+    @staticmethod
+    async def remember_dms_closed(session: AsyncSession, member_id: int) -> None:
+        """The platform refused a DM to this member: say so once, so nobody retries them."""
+        await session.execute(update(Member).where(Member.id == member_id).values(dms_closed=True))
+        log.info("member %s has direct messages closed; marked unreachable", member_id)
 
     # ----- jobs and audit ----------------------------------------------------------------
     async def schedule(self, session: AsyncSession, kind: str, payload: dict[str, Any], run_at: datetime,

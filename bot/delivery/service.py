@@ -364,9 +364,7 @@ class DeliveryService:
             await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([row.id for row in rows])).values(
                 status="unreachable", updated_at=self.core.clock.now()))
             if closed:
-                await session.execute(update(Member).where(Member.id == member.id).values(dms_closed=True))
-        if closed:
-            log.info("member %s has direct messages closed; marked unreachable", member.id)
+                await self.core.remember_dms_closed(session, member.id)
         for row in rows:
             await self._tell_sender(row, member, community, "unreachable")
 
