@@ -63,7 +63,7 @@ class DeliveryCog(Cog):
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         rows = (await session.scalars(select(OutboxEntry).where(OutboxEntry.member_id == member.id)
                                       .order_by(OutboxEntry.id))).all()
-        return {"messages_to_you": [{"about": row.subject, "mode": row.mode, "status": row.status,
+        return {"messages_to_you": [{"about": row.subject, "said": row.content, "mode": row.mode, "status": row.status,
                                      "seen_at": row.seen_at.isoformat() if row.seen_at else None,
                                      "updated_at": row.updated_at.isoformat()} for row in rows]} if rows else {}
 

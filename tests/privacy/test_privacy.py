@@ -75,6 +75,7 @@ async def test_export_contains_everything_seeded(db: Database) -> None:
     assert document["profile"]["display_name"] == NAME
     assert document["announcements"]["acknowledged"][0]["announcement"] == 1
     assert document["delivery"]["messages_to_you"][0]["status"] == "sent"
+    assert "Trip Friday" in json.dumps(document["delivery"]["messages_to_you"][0]["said"])  # what it said
     assert document["signups"]["volunteering"][0]["slot"] == "Driver"
     assert document["relay"]["questions_asked"][0]["messages"][0]["text"] == SECRET_TEXT
     assert "[es] Thanks" in document["relay"]["questions_asked"][0]["messages"][1]["translation"]
