@@ -156,6 +156,14 @@ class Core:
         self._communities[ref.key] = row
         return row
 
+    async def community_by_id(self, session: AsyncSession, community_id: int) -> Community | None:
+        """A community by its row id: from memory when an event has brought it in already
+        (no query on a hot path such as a burst of reactions), else from ``session``."""
+        for cached in self._communities.values():
+            if cached.id == community_id:
+                return cached
+        return await session.get(Community, community_id)
+
     async def _load_or_create_community(self, ref: CommunityRef, name: str) -> Community:
         async with self.db.read() as session:
             row = await session.scalar(

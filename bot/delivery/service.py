@@ -115,7 +115,7 @@ class DeliveryService:
         self._seen_hooks[topic] = hook
 
     async def enqueue(self, session: AsyncSession, community: Community, members: Iterable[Member], *,
-                      topic: str, subject: str, content: Content, cause: str | None = None,
+                      content: Content, cause: str | None = None, topic: str, subject: str,
                       reach: Reach = Reach.PERSONAL, urgency: Urgency = Urgency.NORMAL,
                       expires_at: datetime | None = None, sender: Member | None = None,
                       tracked: bool = False, at: datetime | None = None) -> int:
@@ -126,11 +126,23 @@ class DeliveryService:
         a retried job never queues twice. ``expires_at``: when the message becomes pointless
         (a reminder for something that began) — held through quiet hours until then, and
         dropped after. ``at``: send no earlier than this. Returns the rows queued."""
+        return await self.enqueue_each(session, community, [(member, content, cause) for member in members],
+                                       topic=topic, subject=subject, reach=reach, urgency=urgency,
+                                       expires_at=expires_at, sender=sender, tracked=tracked, at=at)
+
+    async def enqueue_each(self, session: AsyncSession, community: Community,
+                           items: Iterable[tuple[Member, Content, str | None]], *, topic: str, subject: str,
+                           reach: Reach = Reach.PERSONAL, urgency: Urgency = Urgency.NORMAL,
+                           expires_at: datetime | None = None, sender: Member | None = None,
+                           tracked: bool = False, at: datetime | None = None) -> int:
+        """Like :meth:`enqueue`, with each person's own content and cause — the notices of a
+        burst of sign-up reactions — in one statement, in the order given (a person's rows
+        are sent in that order)."""
         now = self.core.clock.now()
         due = max(at or now, now)
         rows = []
         members_by_id: dict[int, Member] = {}
-        for member in members:
+        for member, content, cause in items:
             members_by_id[member.id] = member
             if member.is_bot or member.left_at is not None:
                 continue
@@ -150,18 +162,18 @@ class DeliveryService:
             return 0
         builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
         statement = builder(OutboxEntry).values(rows).on_conflict_do_nothing(index_elements=["key"])
-        inserted = (await session.execute(statement.returning(
-            OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status))).all()
+        inserted = sorted((await session.execute(statement.returning(
+            OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status, OutboxEntry.key))).all())
         sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
-                 for row_id, member_id, mode, status in inserted if mode == "dm" and status == "pending"]
+                 for row_id, member_id, mode, status, _ in inserted if mode == "dm" and status == "pending"]
         if sender is not None:  # never silently, also when we knew before trying
-            for _, member_id, _, status in inserted:
+            for _, member_id, _, status, key in inserted:
                 if status == "unreachable":
                     await self._report(session, community, sender, members_by_id[member_id], "unreachable",
-                                       about=f"{cause or subject}:{member_id}")
+                                       about=key)
         if sends:
             await self.core.schedule_many(session, SEND_JOB, sends)
-        if any(mode == "digest" for _, _, mode, _ in inserted):
+        if any(mode == "digest" for _, _, mode, _, _ in inserted):
             await self._schedule_digest(session, community, due)
         return len(inserted)
 

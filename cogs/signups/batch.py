@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.batching import GroupCommit
 from bot.core import Core, DuplicateEvent
+from bot.db.models import Member
 from bot.emoji import Emoji
 from bot.processed import record_event_keys
 from cogs.signups import notices
@@ -37,10 +38,15 @@ class ReactionRequest:
     """One family's reaction added (``add``) or removed on a card."""
 
     event_key: str
-    member_id: int
+    #: the family's row as their event found it (their notices need no second read)
+    member: Member
     emoji: Emoji
     add: bool
     now: datetime
+
+    @property
+    def member_id(self) -> int:
+        return self.member.id
 
 
 class ReactionBatcher:
@@ -89,9 +95,11 @@ class ReactionBatcher:
             if outcome.refusal is not None:
                 refusals.append((request, outcome.refusal))
         await ledger.flush(session)
-        await notices.queue_notices(self.core, session, signup_id, changes)  # in arrival order
+        await notices.queue_notices(self.core, session, signup_id, changes,  # in arrival order
+                                    slots=[s for s in slots.values() if s is not None],
+                                    members=[r.member for r in live])
         for request, refusal in refusals:
             await notices.queue_refusal(self.core, session, signup_id, request.member_id, refusal.reason,
-                                        refusal.params, f"signup:refused:{request.event_key}")
+                                        refusal.params, f"signup:refused:{request.event_key}", member=request.member)
         return results
 

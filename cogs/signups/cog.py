@@ -202,7 +202,7 @@ class SignupsCog(Cog):
             await self._react(ctx, signup_id, event.emoji, event.message, add=False)
 
     async def _react(self, ctx: Context, signup_id: int, emoji: Emoji, message: MessageRef, *, add: bool) -> None:
-        request = ReactionRequest(ctx.key, ctx.require_member().id, emoji, add, ctx.now)
+        request = ReactionRequest(ctx.key, ctx.require_member(), emoji, add, ctx.now)
         outcome = await self.batcher.submit(signup_id, request)  # key recorded with the change
         ctx.key_recorded = True
         if outcome.refusal is not None:

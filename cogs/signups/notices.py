@@ -14,7 +14,7 @@ database are turned into deliveries by :func:`legacy_notice` and :func:`legacy_r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -68,11 +68,15 @@ def notice_cause(cause: str, change: Change) -> str:
     return f"signup:notice:{cause}:{change.member_id}:{change.slot_id}:{change.kind}"
 
 
-async def _members(session: AsyncSession, ids: Sequence[int]) -> dict[int, Member]:
-    if not ids:
-        return {}
-    rows = (await session.scalars(select(Member).where(Member.id.in_(sorted(set(ids)))))).all()
-    return {row.id: row for row in rows}
+async def _by_id(session: AsyncSession, model: type[Member] | type[Slot], ids: Iterable[int],
+                 known: Iterable[Member] | Iterable[Slot]) -> dict[int, Any]:
+    """Rows by id: those the caller already holds, the others read in one query."""
+    found: dict[int, Any] = {row.id: row for row in known}
+    missing = sorted(set(ids) - set(found))
+    if missing:
+        found.update({row.id: row for row in (await session.scalars(
+            select(model).where(model.id.in_(missing)))).all()})
+    return found
 
 
 async def queue_changes(core: Core, session: AsyncSession, signup_id: int, changes: list[Change],
@@ -81,27 +85,25 @@ async def queue_changes(core: Core, session: AsyncSession, signup_id: int, chang
     await queue_notices(core, session, signup_id, [(cause, change) for change in changes])
 
 
-async def queue_notices(core: Core, session: AsyncSession, signup_id: int,
-                        items: Sequence[tuple[str, Change]]) -> None:
+async def queue_notices(core: Core, session: AsyncSession, signup_id: int, items: Sequence[tuple[str, Change]], *,
+                        slots: Iterable[Slot] = (), members: Iterable[Member] = ()) -> None:
     """Queue (cause, change) notices of one sign-up in order, reading the sign-up, its
-    slots and the families once (a burst of reactions shares one transaction)."""
+    slots and the families once (a burst of reactions shares one transaction); ``slots``
+    and ``members`` the caller already holds are not read again."""
     if not items:
         return
     signup = await session.get(Signup, signup_id)
-    community = await session.get(Community, signup.community_id) if signup else None
+    community = await core.community_by_id(session, signup.community_id) if signup else None
     if signup is None or community is None:
         return
-    slots = {slot.id: slot for slot in (await session.scalars(
-        select(Slot).where(Slot.id.in_(sorted({c.slot_id for _, c in items}))))).all()}
-    members = await _members(session, [c.member_id for _, c in items])
-    for cause, change in items:
-        slot, member = slots.get(change.slot_id), members.get(change.member_id)
-        if slot is None or member is None:
-            continue
-        await core.deliveries.enqueue(
-            session, community, [member], topic=TOPIC_NOTICE, subject=subject_of(signup_id),
-            cause=notice_cause(cause, change), content=notice_content(signup, slot, change.kind, change.position),
-            reach=Reach.PERSONAL)
+    slot_rows = await _by_id(session, Slot, (c.slot_id for _, c in items), slots)
+    member_rows = await _by_id(session, Member, (c.member_id for _, c in items), members)
+    notices = [(member_rows[change.member_id],
+                notice_content(signup, slot_rows[change.slot_id], change.kind, change.position),
+                notice_cause(cause, change))
+               for cause, change in items if change.slot_id in slot_rows and change.member_id in member_rows]
+    await core.deliveries.enqueue_each(session, community, notices, topic=TOPIC_NOTICE,
+                                       subject=subject_of(signup_id), reach=Reach.PERSONAL)
 
 
 def refusal_params(signup: Signup, params: dict[str, Any]) -> dict[str, Param]:
@@ -110,11 +112,12 @@ def refusal_params(signup: Signup, params: dict[str, Any]) -> dict[str, Param]:
 
 
 async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, member_id: int, msgid: str,
-                        params: dict[str, Any], cause: str) -> None:
-    """Tell a family why their reaction was removed (closed, not a slot, over the cap), once per cause."""
+                        params: dict[str, Any], cause: str, *, member: Member | None = None) -> None:
+    """Tell a family why their reaction was removed (closed, not a slot, over the cap), once
+    per cause (``member``: their row, when the caller holds it)."""
     signup = await session.get(Signup, signup_id)
-    member = await session.get(Member, member_id)
-    community = await session.get(Community, signup.community_id) if signup else None
+    member = member or await session.get(Member, member_id)
+    community = await core.community_by_id(session, signup.community_id) if signup else None
     if signup is None or member is None or community is None:
         return
     await core.deliveries.enqueue(session, community, [member], topic=TOPIC_REFUSAL, subject=subject_of(signup_id),
