@@ -142,6 +142,8 @@ class DeliveryService:
         due = max(at or now, now)
         rows = []
         members_by_id: dict[int, Member] = {}
+        #: one announcement to 5,000 families is encoded once (holding each content keeps its id unique)
+        encoded: dict[int, tuple[Content, dict[str, Any]]] = {}
         for member, content, cause in items:
             members_by_id[member.id] = member
             if member.is_bot or member.left_at is not None:
@@ -149,12 +151,14 @@ class DeliveryService:
             mode = mode_for(member, reach, urgency)
             if mode is None:
                 continue
+            if id(content) not in encoded:
+                encoded[id(content)] = (content, to_json(content))
             rows.append({
                 "community_id": community.id, "member_id": member.id,
                 "key": f"{cause or subject}:{member.id}"[:255], "topic": topic, "subject": subject,
                 "mode": mode, "urgency": urgency.value,
                 "status": "unreachable" if mode == "dm" and member.dms_closed else "pending",
-                "content": to_json(content), "tracked": tracked, "expires_at": expires_at,
+                "content": encoded[id(content)][1], "tracked": tracked, "expires_at": expires_at,
                 "sender_member_id": sender.id if sender is not None else None,
                 "created_at": now, "updated_at": now,
             })
@@ -525,7 +529,7 @@ class DeliveryService:
     async def _subjects(self, row: OutboxEntry) -> tuple[Member | None, Community | None]:
         async with self.core.db.read() as session:
             member = await session.get(Member, row.member_id)
-            community = await session.get(Community, row.community_id)
+            community = await self.core.community_by_id(session, row.community_id)
         return member, community
 
     async def _platform_of(self, session: AsyncSession, community_id: int) -> str:
