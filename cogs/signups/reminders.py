@@ -9,6 +9,7 @@ language and time zone, never in their quiet hours, and never after the event be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -87,9 +88,8 @@ async def fan_out_reminders(core: Core, signup_id: int, offset_seconds: int) -> 
         if community is None:
             return
         stamp = int(signup.when_at.timestamp()) - offset_seconds
-        for member, slot in rows:
-            await queue_reminder(core, session, community, signup, member, slot,
-                                 cause=f"signup:{signup_id}:remind-one:{stamp}:{member.id}:{slot.id}")
+        await queue_reminders(core, session, community, signup, [
+            (member, slot, f"signup:{signup_id}:remind-one:{stamp}:{member.id}:{slot.id}") for member, slot in rows])
 
     await core.db.write_retrying(work)
 
@@ -99,14 +99,16 @@ def reminder_subject(signup_id: int) -> str:
     return f"signup:{signup_id}:reminders"
 
 
-async def queue_reminder(core: Core, session: AsyncSession, community: Community, signup: Signup, member: Member,
-                         slot: Slot, *, cause: str) -> None:
+async def queue_reminders(core: Core, session: AsyncSession, community: Community, signup: Signup,
+                          items: Sequence[tuple[Member, Slot, str]]) -> None:
+    """Queue (volunteer, slot, cause) reminders in one statement, each expiring when the event begins."""
     assert signup.when_at is not None
-    await core.deliveries.enqueue(
-        session, community, [member], topic="signup.reminder", subject=reminder_subject(signup.id), cause=cause,
-        content=Content(body=Phrase.of(MSG_REMINDER, slot=Written(slot_label(slot), signup.language),
-                                       title=title_of(signup), when=When(signup.when_at))),
-        reach=Reach.PERSONAL, expires_at=signup.when_at)
+    when = signup.when_at
+    await core.deliveries.enqueue_each(session, community, [
+        (member, Content(body=Phrase.of(MSG_REMINDER, slot=Written(slot_label(slot), signup.language),
+                                        title=title_of(signup), when=When(when))), cause)
+        for member, slot, cause in items],
+        topic="signup.reminder", subject=reminder_subject(signup.id), reach=Reach.PERSONAL, expires_at=when)
 
 
 async def legacy_remind_one(core: Core, signup_id: int, member_id: int, job_id: int) -> None:
@@ -121,8 +123,7 @@ async def legacy_remind_one(core: Core, signup_id: int, member_id: int, job_id: 
             return
         slots = (await session.scalars(select(Slot).join(Claim, Claim.slot_id == Slot.id).where(
             Claim.signup_id == signup_id, Claim.member_id == member_id, Claim.status == "confirmed"))).all()
-        for slot in slots:
-            await queue_reminder(core, session, community, signup, member, slot,
-                                 cause=f"signup:{signup_id}:remind-legacy:{job_id}:{slot.id}")
+        await queue_reminders(core, session, community, signup, [
+            (member, slot, f"signup:{signup_id}:remind-legacy:{job_id}:{slot.id}") for slot in slots])
 
     await core.db.write_retrying(work)
