@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -143,13 +142,12 @@ class AnnouncementsCog(Cog):
 
     @job("announce.fan_out")
     async def fan_out(self, job_ctx: JobContext) -> None:
-        now = self.core.clock.now()
         async with self.core.db.write() as session:
             row = await session.get(Announcement, job_ctx.payload["id"])
             community = await session.get(Community, row.community_id) if row else None
             if row is None or community is None or row.status != "posted":
                 return
-            await self._fan_out(session, row, community, now)
+            await self._fan_out(session, row, community)
 
     @job("announce.deliver")
     async def legacy_deliver(self, job_ctx: JobContext) -> None:
@@ -163,10 +161,9 @@ class AnnouncementsCog(Cog):
         await self.core.deliveries.digest(job_ctx)
 
     async def _tell_author(self, row: Announcement, community: Community, msgid: str) -> None:
-        async with self.core.db.read() as session:
+        async with self.core.db.write() as session:
             author = await session.get(Member, row.author_member_id) if row.author_member_id else None
-        if author is not None:
-            async with self.core.db.write() as session:
+            if author is not None:
                 await self.core.deliveries.enqueue(session, community, [author], topic="announcement.author",
                                                    subject=f"{subject_of(row.id)}:author", cause=f"{msgid}:{row.id}",
                                                    content=Content(body=Phrase.of(msgid, id=row.id)))
@@ -180,7 +177,7 @@ class AnnouncementsCog(Cog):
             await self.core.localize(lang, "Got it ✓"),
         )
 
-    async def _fan_out(self, session: AsyncSession, row: Announcement, community: Community, now: datetime) -> None:
+    async def _fan_out(self, session: AsyncSession, row: Announcement, community: Community) -> None:
         """Every family that reads by DM or digest gets it that way, through the delivery
         service (channel readers already have the post). Urgent news reaches digest readers
         by DM at once. A retried fan-out queues nobody twice (the service keys each row by
