@@ -461,11 +461,10 @@ class DeliveryService:
                     continue
                 row.status, row.digest_batch, row.attempts = "sending", batch, row.attempts + 1
             items = [row for row in rows if row.status == "sending"]
-            if member.dms_closed:
-                for row in items:
-                    row.status = "unreachable"
-                return True
         if not items:
+            return True
+        if member.dms_closed:  # known before trying: final, and whoever sent an item is told
+            await self._unreachable(items, member, community, closed=False)
             return True
         messages = await self._digest_messages(items, member, community, batch)
         outbound = self.core.outbound(community.platform)

@@ -123,3 +123,20 @@ async def test_the_sender_is_told_by_name_when_a_personal_message_cannot_arrive(
             teacher = await session.scalar(select(Member).where(Member.display_name == "Ms Lee"))
         await _queue(s, "Bob", Content(body=Phrase.of("Your answer is ready.")), sender=teacher)
     assert "I could not deliver a message to Bob" in s.last("DM → Ms Lee").text
+
+
+async def test_a_digest_reader_whose_dms_closed_meanwhile_is_named_to_the_sender(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f"as Ana\n/delivery digest\n{TEACHER}\n/language en")
+        async with s.core.db.read() as session:
+            teacher = await session.scalar(select(Member).where(Member.display_name == "Ms Lee"))
+        await _queue(s, "Ana", Content(body=Phrase.of("Picture day is Friday.")), reach=Reach.BROADCAST,
+                     sender=teacher)
+        async with s.core.db.write() as session:
+            await session.execute(Member.__table__.update().where(Member.display_name == "Ana")
+                                  .values(dms_closed=True))
+        await s.run("advance 10h")  # the digest
+        async with db.read() as session:
+            status = await session.scalar(select(OutboxEntry.status).where(OutboxEntry.topic == "test"))
+    assert status == "unreachable" and s.find("DM → Ana") == []
+    assert "I could not deliver a message to Ana" in s.last("DM → Ms Lee").text
