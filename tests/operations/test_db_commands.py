@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.db.migrate import alembic_config, head_revision, shipped_head
+from bot.db.migrate import alembic_config, head_revision, head_revisions, shipped_heads
 from tests.operations.run import homeroom, write_config
 
 
@@ -54,8 +54,8 @@ def test_history_lists_every_shipped_revision_newest_first(tmp_path: Path) -> No
     assert lines[-1].startswith("<base> -> 0001: ")
 
 
-def test_the_head_read_from_the_files_is_alembics_head() -> None:
-    assert shipped_head() == head_revision()
+def test_the_heads_read_from_the_files_are_alembics_heads() -> None:
+    assert shipped_heads() == head_revisions()
 
 
 def test_health_answers_ok_on_a_migrated_database_and_1_before(tmp_path: Path) -> None:
