@@ -34,7 +34,7 @@ from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
 from bot.when import format_when, future_time
 from cogs.announcements.models import Acknowledgement, Announcement
-from cogs.announcements.report import families, status_lines
+from cogs.announcements.report import status_lines
 
 DELIVERY_MODES = ("channel", "dm", "digest")
 #: the delivery service's topic for announcements; rows are about "announcement:<id>"
@@ -182,7 +182,8 @@ class AnnouncementsCog(Cog):
         service (channel readers already have the post). Urgent news reaches digest readers
         by DM at once. A retried fan-out queues nobody twice (the service keys each row by
         announcement and family)."""
-        recipients = [f for f in await families(session, community.id) if f.id != row.author_member_id]
+        recipients = [f for f in await self.core.families.audience(session, community.id)
+                      if f.id != row.author_member_id]
         await self.core.deliveries.enqueue(
             session, community, recipients, topic=TOPIC, subject=subject_of(row.id), content=self._content(row),
             reach=Reach.BROADCAST, urgency=Urgency.URGENT if row.urgent else Urgency.NORMAL, tracked=True)
@@ -265,13 +266,15 @@ class AnnouncementsCog(Cog):
                 row = await self._announcement(ctx, str(id))
             self._check_author_or_teacher(ctx, row)
             outcome = await self.core.deliveries.outcome(session, subject_of(row.id))
-            numbers = await status_lines(session, row, community.default_language, outcome)
+            numbers = await status_lines(session, row, community.default_language, outcome, self.core.families)
         lines = [
             await ctx.t("Announcement #{id}: seen by {seen} of {total} families.", id=row.id, seen=numbers["seen"],
                         total=numbers["total"]),
         ]
         if numbers["not_seen"]:
             lines.append(await ctx.t("Not seen yet: {names}", names=", ".join(numbers["not_seen"])))  # type: ignore[arg-type]
+        if numbers["seen_by"]:
+            lines.append(await ctx.t("Seen: {names}", names="; ".join(numbers["seen_by"])))  # type: ignore[arg-type]
         lines.append(await ctx.t("Direct messages: {delivered} delivered, {waiting} waiting (quiet hours), "
                                  "{digest} in tonight's digest, {failed} failed, {unreachable} unreachable "
                                  "(DMs closed).",

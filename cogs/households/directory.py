@@ -29,7 +29,7 @@ class HouseholdFamilies(Families):
         return list((await session.execute(
             select(GuardianLink, Child, Member).join(Child, Child.id == GuardianLink.child_id)
             .join(Member, Member.id == GuardianLink.member_id)
-            .where(Child.community_id == community_id).order_by(Child.label, GuardianLink.id))).tuples().all())
+            .where(Child.community_id == community_id).order_by(Child.label, GuardianLink.id))).all())
 
     async def families(self, session: AsyncSession, community_id: int) -> list[Family]:
         links = await self._links(session, community_id)
@@ -76,21 +76,21 @@ class HouseholdFamilies(Families):
             return {member_id: frozenset({member_id}) for member_id in ids}
         if scope == "household":
             homes = dict((await session.execute(select(HouseholdMember.member_id, HouseholdMember.household_id)
-                                                .where(HouseholdMember.member_id.in_(ids)))).tuples().all())
+                                                .where(HouseholdMember.member_id.in_(ids)))).all())
             together: dict[int, set[int]] = {}
             if homes:
                 for member_id, home in (await session.execute(select(
                         HouseholdMember.member_id, HouseholdMember.household_id)
-                        .where(HouseholdMember.household_id.in_(set(homes.values()))))).tuples().all():
+                        .where(HouseholdMember.household_id.in_(set(homes.values()))))).all():
                     together.setdefault(home, set()).add(member_id)
             return {m: frozenset(together[homes[m]]) if m in homes else frozenset({m}) for m in ids}
         children = (await session.execute(select(GuardianLink.member_id, GuardianLink.child_id).where(
-            GuardianLink.member_id.in_(ids), GuardianLink.restricted.is_(False)))).tuples().all()
+            GuardianLink.member_id.in_(ids), GuardianLink.restricted.is_(False)))).all()
         of_child: dict[int, set[int]] = {}
         if children:
             for member_id, child_id in (await session.execute(select(GuardianLink.member_id, GuardianLink.child_id)
                                         .where(GuardianLink.child_id.in_({c for _, c in children}),
-                                               GuardianLink.restricted.is_(False)))).tuples().all():
+                                               GuardianLink.restricted.is_(False)))).all():
                 of_child.setdefault(child_id, set()).add(member_id)
         peers = {m: {m} for m in ids}
         for member_id, child_id in children:
