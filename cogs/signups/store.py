@@ -51,6 +51,7 @@ class Refused(Exception):
 
 PER_FAMILY_LIMIT = ("You can sign up for at most {limit} slot(s) on \"{title}\"; remove one of your "
                     "reactions first.")
+FAMILY_HOLDS = "Someone in your family already holds a place on \"{title}\" (at most {limit} per family)."
 
 
 async def lock_signup(session: AsyncSession, signup_id: int) -> Signup | None:
@@ -79,22 +80,30 @@ class Ledger:
     """The places one unit of work can touch on one sign-up, changed in memory, written back
     by :meth:`flush`. Load it under the sign-up lock."""
 
-    def __init__(self, signup: Signup, places: list[Place]) -> None:
+    def __init__(self, signup: Signup, places: list[Place],
+                 peers: dict[int, frozenset[int]] | None = None) -> None:
         self.signup = signup
         self.places = places
+        #: who shares each member's "per family" limit (``core.families.sign_up_peers``)
+        self.peers = peers or {}
         self._removed: list[int] = []
         self._arrivals = itertools.count(1)
         self._flushed = False
 
     @classmethod
     async def load(cls, session: AsyncSession, signup: Signup, slot_ids: Iterable[int],
-                   member_ids: Iterable[int]) -> Ledger:
-        slot_ids, member_ids = sorted(set(slot_ids)), sorted(set(member_ids))
+                   member_ids: Iterable[int], peers: dict[int, frozenset[int]] | None = None) -> Ledger:
+        """``peers``: for each member, everyone whose places count against the same family
+        limit; their places are loaded too."""
+        member_ids = set(member_ids)
+        for group in (peers or {}).values():
+            member_ids |= group
+        slot_ids, member_ids = sorted(set(slot_ids)), sorted(member_ids)
         rows = (await session.execute(select(Claim.id, Claim.slot_id, Claim.member_id, Claim.status,
                                              Claim.claimed_at).where(
             Claim.signup_id == signup.id, or_(Claim.slot_id.in_(slot_ids), Claim.member_id.in_(member_ids))))).all()
         return cls(signup, [Place(id=row.id, slot_id=row.slot_id, member_id=row.member_id, status=row.status,
-                                  claimed_at=row.claimed_at, stored_status=row.status) for row in rows])
+                                  claimed_at=row.claimed_at, stored_status=row.status) for row in rows], peers)
 
     def _on_slot(self, slot_id: int, status: str) -> list[Place]:
         return sorted((p for p in self.places if p.slot_id == slot_id and p.status == status),
@@ -106,6 +115,10 @@ class Ledger:
         held = {p.slot_id for p in self.places if p.member_id == member_id}
         if slot.id in held:
             return []
+        family = self.peers.get(member_id, frozenset({member_id}))
+        by_family = {p.slot_id for p in self.places if p.member_id in family}
+        if by_family != held and (slot.id in by_family or len(by_family) >= self.signup.per_family):
+            raise Refused(FAMILY_HOLDS, limit=self.signup.per_family, title=self.signup.title)
         if len(held) >= self.signup.per_family:
             raise Refused(PER_FAMILY_LIMIT, limit=self.signup.per_family, title=self.signup.title)
         full = len(self._on_slot(slot.id, "confirmed")) >= slot.capacity
