@@ -39,6 +39,7 @@ from bot.commands import (
     parse_option_words,
     split_words,
 )
+from bot.context import Context, DuplicateEvent
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.errors import UserError
 from bot.events import (
@@ -55,7 +56,7 @@ from bot.processed import record_event_keys
 from bot.roles import is_allowed
 
 if TYPE_CHECKING:
-    from bot.core import Context, Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +185,6 @@ class Dispatcher:
         with an apology sent (so a second failing listener of the same event does not send
         another). A failure is logged once, with its error id, and leaves the key unrecorded
         so the platform's retry runs this handler again."""
-        from bot.core import DuplicateEvent
-
         try:
             await work(ctx)
         except (UserError, CommandSyntaxError) as err:
@@ -267,8 +266,6 @@ class Dispatcher:
         return [None] * len(keys)
 
     async def _context(self, event: Event, look: FirstLook | None = None) -> Context:
-        from bot.core import Context
-
         core = self.core
         outbound = core.outbound(event.platform)
         community: Community | None = None
