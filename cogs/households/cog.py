@@ -29,7 +29,7 @@ AUDIT_LIMIT = 20
 ADMINS = frozenset({Role.ADMIN})
 
 HOW_TO = (N_("1. Open Homeroom in your class's server or workspace."),
-          N_("2. Type /join code:{code} — only you see it."))
+          N_("2. Type /join code:{code} (or /family join code:{code}) — only you see it."))
 NO_CHILD = N_("There is no child \"{label}\" in this class. /family list shows the children.")
 BAD_CODE = N_("That code does not work: it is unknown, expired, revoked or already used. Please check it with "
               "your child's teacher.")
@@ -143,6 +143,9 @@ class HouseholdsCog(Cog):
                             "same.")
 
     @command("join", "Link yourself to your child with the code from their teacher",
+             OptionSpec("code", "The code on the slip", required=True))
+    # Slack keeps /join for joining channels, so the same command also lives under /family.
+    @command("family join", "Link yourself to your child with the code from their teacher",
              OptionSpec("code", "The code on the slip", required=True))
     async def join(self, ctx: Context, code: str) -> None:
         community, member = ctx.require_community(), ctx.require_member()

@@ -95,3 +95,16 @@ async def test_the_households_scenario_on_every_platform(driver: Driver) -> None
     assert any("Maria shared a question about Sam with you" in text for text in shared)
     assert any("Answer from Ms Rivera about Sam" in text and "Yes, at 2pm" in text for text in shared)
     assert not [s for s in sent_to(driver, "dm:Tom") if "Sam" in s.text or "Mia" in s.text]
+
+
+async def test_a_guardian_joins_with_the_teachers_code_on_every_platform(driver: Driver) -> None:
+    teacher = await driver.person("Ms Rivera", role=Role.TEACHER)
+    amara = await driver.person("Amara")
+    await driver.command(teacher, "family invite", child="Ava")
+    invite = next(s.text for s in sent_to(driver, "ephemeral:Ms Rivera") if "Join code for Ava" in s.text)
+    code = invite.split("Join code for Ava: ", 1)[1].split(" ", 1)[0]
+    assert any(s.files for s in sent_to(driver, "dm:Ms Rivera"))  # the printable slip
+    await driver.command(amara, "family join", code="WRONG-CODE")
+    assert "That code does not work" in sent_to(driver, "ephemeral:Amara")[-1].text
+    await driver.command(amara, "family join", code=code)
+    assert "You are now linked to Ava" in sent_to(driver, "ephemeral:Amara")[-1].text

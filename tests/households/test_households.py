@@ -295,3 +295,11 @@ async def test_co_parents_claiming_through_two_processes_at_once_get_one_place(d
         async with db.read() as session:
             places = await session.scalar(select(func.count()).select_from(Claim))
     assert places == 1
+
+
+async def test_family_join_links_like_join(db: Database) -> None:
+    async with console_session(db) as s:
+        await class_with_sam(s)
+        code = await invite_code(s)
+        await s.run(f"{ANA}\n/family join code:{code}")
+    assert s.last("only Ana").text.startswith("Welcome! You are now linked to Sam.")

@@ -1,8 +1,10 @@
-"""Relay questions say which child they are about, and whether the asker shared them with
-the child's other guardians.
+"""Relay: questions name the child they are about and whether the asker shared them.
 
-Revision ID: 0005_relay_question_child
-Revises: 0004
+The relay's own branch (its first tables came with the core's first revisions).
+
+Revision ID: 0001_relay
+Revises:
+Depends on: 0004
 Create Date: 2026-12-01 10:45:00
 """
 from collections.abc import Sequence
@@ -10,10 +12,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_relay_question_child'
-down_revision: str | None = '0004'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision: str = '0001_relay'
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = ('relay',)
+depends_on: str | Sequence[str] | None = '0004'
 
 
 def upgrade() -> None:
