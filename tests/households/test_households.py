@@ -303,3 +303,11 @@ async def test_family_join_links_like_join(db: Database) -> None:
         code = await invite_code(s)
         await s.run(f"{ANA}\n/family join code:{code}")
     assert s.last("only Ana").text.startswith("Welcome! You are now linked to Sam.")
+
+
+async def test_invite_sends_the_teacher_a_printable_png_slip(db: Database) -> None:
+    async with console_session(db) as s:
+        await class_with_sam(s)
+        await invite_code(s)
+    [slip] = s.last("DM → Ms Lee").message.attachments
+    assert slip.filename == "join-Sam.png" and slip.content.startswith(b"\x89PNG")
