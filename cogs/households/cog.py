@@ -3,7 +3,7 @@ the staff's list, households, restrictions (admins, audited) and the audit trail
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -26,6 +26,7 @@ from cogs.households.slip import render_slip
 
 LABEL_LIMIT = 40
 AUDIT_LIMIT = 20
+ATTEMPTS_KEPT = timedelta(days=1)
 ADMINS = frozenset({Role.ADMIN})
 
 HOW_TO = (N_("1. Open Homeroom in your class's server or workspace."),
@@ -380,7 +381,7 @@ class HouseholdsCog(Cog):
         query = select(AuditEntry, Member.display_name).outerjoin(
             Member, Member.id == AuditEntry.actor_member_id).where(AuditEntry.community_id == community.id)
         if action:
-            query = query.where(AuditEntry.action.startswith(action.strip()))
+            query = query.where(AuditEntry.action.startswith(action.strip(), autoescape=True))
         async with self.core.db.write() as session:
             if user is not None:
                 actor = await self._member(session, community.id, user)
@@ -399,6 +400,17 @@ class HouseholdsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     # ----- privacy -------------------------------------------------------------------------
+    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        """Failed join attempts only matter for the hour's rate limit: a day is plenty."""
+        result = await session.execute(delete(JoinAttempt).where(
+            JoinAttempt.at < self.core.clock.now() - ATTEMPTS_KEPT))
+        return {"join_attempts": int(getattr(result, "rowcount", 0) or 0)}
+
+    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        count = await session.scalar(select(func.count()).select_from(JoinAttempt).where(
+            JoinAttempt.at < self.core.clock.now() - ATTEMPTS_KEPT))
+        return {"join_attempts": int(count or 0)}
+
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         rows = (await session.execute(select(GuardianLink, Child.label).join(Child, Child.id == GuardianLink.child_id)
                                       .where(GuardianLink.member_id == member.id))).all()

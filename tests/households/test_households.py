@@ -16,7 +16,7 @@ from bot.db.models import AuditEntry, Member
 from bot.emoji import parse
 from bot.events import ReactionAdded
 from bot.privacy import PrivacyService
-from cogs.households.models import Child, GuardianLink, JoinCode
+from cogs.households.models import Child, GuardianLink, JoinAttempt, JoinCode
 from cogs.signups.models import Claim
 
 TEACHER = "as Ms Lee role=teacher,admin tz=America/New_York"
@@ -311,3 +311,16 @@ async def test_invite_sends_the_teacher_a_printable_png_slip(db: Database) -> No
         await invite_code(s)
     [slip] = s.last("DM → Ms Lee").message.attachments
     assert slip.filename == "join-Sam.png" and slip.content.startswith(b"\x89PNG")
+
+
+async def test_failed_join_attempts_are_purged_after_a_day(db: Database) -> None:
+    from bot.retention import purge
+
+    async with console_session(db) as s:
+        await class_with_sam(s)
+        await s.run(f"{ANA}\n/join code:WRONG")
+        s.clock.advance(timedelta(days=2))
+        await purge(s.core)
+        async with db.read() as session:
+            left = await session.scalar(select(func.count()).select_from(JoinAttempt))
+    assert left == 0
