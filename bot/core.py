@@ -32,6 +32,7 @@ from bot.dispatcher import Dispatcher
 from bot.events import Actor, Event
 from bot.i18n import Localizer
 from bot.messages import Message
+from bot.metrics import Metrics
 from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.refs import ChannelRef, CommunityRef, UserRef
 from bot.roles import Role
@@ -78,6 +79,10 @@ class Core:
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[str] = set()
+        #: whether each platform's connection is up now (for /healthz)
+        self._connected: dict[str, bool] = {}
+        #: counts and timings for /metrics
+        self.metrics = Metrics()
         self._ready_lock = asyncio.Lock()
         from bot.delivery.cog import DeliveryCog
         from bot.delivery.service import DeliveryService
@@ -128,6 +133,7 @@ class Core:
     async def platform_ready(self, platform: str) -> None:
         """Called by an adapter whenever its platform says it is ready; the cogs'
         reconciliation runs once per process start however often that happens."""
+        self._connected[platform] = True
         async with self._ready_lock:
             if platform in self._ready_platforms:
                 return
@@ -137,6 +143,18 @@ class Core:
                 await cog.on_platform_ready(platform)
             except Exception:
                 log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
+
+    def platform_lost(self, platform: str) -> None:
+        """Called by an adapter when its connection drops; ``platform_ready`` marks it up again."""
+        self._connected[platform] = False
+
+    def platform_states(self) -> dict[str, str]:
+        """Each attached platform's connection: "ready", "connecting" (not ready yet) or "lost"."""
+        states = {}
+        for platform in sorted(self.adapters):
+            up = self._connected.get(platform)
+            states[platform] = "ready" if up else ("lost" if up is False else "connecting")
+        return states
 
     # ----- communities and members -------------------------------------------------------
     async def ensure_community(self, ref: CommunityRef, name: str = "") -> Community:

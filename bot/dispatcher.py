@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -141,6 +142,15 @@ class Dispatcher:
             return
         if not self._routed(event):
             return  # channel chatter no cog listens to: no read, no member row, nothing stored
+        kind = type(event).__name__
+        started = time.perf_counter()
+        try:
+            await self._dispatch(event, kind)
+        finally:
+            self.core.metrics.inc("homeroom_events_total", kind=kind)
+            self.core.metrics.observe("homeroom_handler_seconds", time.perf_counter() - started, kind=kind)
+
+    async def _dispatch(self, event: Event, kind: str) -> None:
         runs = self._runs(event)
         try:
             look = await self._first_look(event, tuple(dict.fromkeys([event.key, *(key for key, _ in runs)])))
@@ -196,6 +206,7 @@ class Dispatcher:
             error_id = uuid.uuid4().hex[:8]
             log.exception("handler failed for %s event %s (error id %s)", type(ctx.event).__name__, ctx.key,
                           error_id)
+            self.core.metrics.inc("homeroom_handler_failures_total", kind=type(ctx.event).__name__)
             if apologise:
                 await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
             return apologise
