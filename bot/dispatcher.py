@@ -52,6 +52,7 @@ from bot.events import (
     MemberLeft,
 )
 from bot.i18n import N_
+from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
 from bot.roles import is_allowed
@@ -144,11 +145,15 @@ class Dispatcher:
             return  # channel chatter no cog listens to: no read, no member row, nothing stored
         kind = type(event).__name__
         started = time.perf_counter()
-        try:
-            await self._dispatch(event, kind)
-        finally:
-            self.core.metrics.inc("homeroom_events_total", kind=kind)
-            self.core.metrics.observe("homeroom_handler_seconds", time.perf_counter() - started, kind=kind)
+        community = event.community.key if event.community is not None else None
+        with log_context(platform=event.platform, community=community, event=event.key, kind=kind):
+            try:
+                await self._dispatch(event, kind)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.core.metrics.inc("homeroom_events_total", kind=kind)
+                self.core.metrics.observe("homeroom_handler_seconds", elapsed, kind=kind)
+                log.debug("handled %s", kind, extra={"duration_ms": round(elapsed * 1000, 1)})
 
     async def _dispatch(self, event: Event, kind: str) -> None:
         runs = self._runs(event)
