@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +40,9 @@ from bot.roles import Role
 from bot.translation import Translator
 
 log = logging.getLogger(__name__)
+
+#: a page a feature serves over HTTP: the query parameters in, (status, HTML) out
+HttpRoute = Callable[[Mapping[str, str]], Awaitable[tuple[int, str]]]
 
 __all__ = ["CHANNEL_PURPOSES", "Context", "Core", "DuplicateEvent"]
 
@@ -83,6 +87,8 @@ class Core:
         self._connected: dict[str, bool] = {}
         #: counts and timings for /metrics
         self.metrics = Metrics()
+        #: pages features serve on the operator's HTTP server (bot/http_server.py), by path
+        self.http_routes: dict[str, HttpRoute] = {}
         self._ready_lock = asyncio.Lock()
         from bot.delivery.cog import DeliveryCog
         from bot.delivery.service import DeliveryService
