@@ -33,11 +33,13 @@ from bot.commands import (
     CommandSpec,
     CommandSyntaxError,
     OptionType,
+    check_integer,
     check_required,
     convert_scalar,
     find_command,
     parse_option_words,
     split_words,
+    unknown_option,
 )
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.errors import UserError
@@ -347,8 +349,10 @@ class Dispatcher:
         for name, value in raw.items():
             opt = spec.option(name)
             if opt is None:
-                raise CommandSyntaxError("/{command} has no option {name}.", command=spec.name, name=name)
+                raise unknown_option(spec, name)
             if not isinstance(value, str):
+                if opt.type == OptionType.INTEGER and isinstance(value, int) and not isinstance(value, bool):
+                    value = check_integer(opt, value)
                 values[name] = value
                 continue
             if opt.type in (OptionType.USER, OptionType.CHANNEL):

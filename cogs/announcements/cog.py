@@ -36,6 +36,9 @@ from bot.when import format_when, future_time
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import families, status_lines
 
+#: the answer for a number that names no announcement (also past the database's range)
+NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
+
 DELIVERY_MODES = ("channel", "dm", "digest")
 #: the delivery service's topic for announcements; rows are about "announcement:<id>"
 TOPIC = "announcement"
@@ -251,7 +254,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply(messages[mode])
 
     @command("announcement status", "Who has seen an announcement",
-             OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER), allowed=STAFF)
+             OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT), allowed=STAFF)
     async def status(self, ctx: Context, id: int | None = None) -> None:
         community = ctx.require_community()
         async with self.core.db.read() as session:
@@ -284,7 +288,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("announcement edit", "Change the text of an announcement",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True),
              OptionSpec("text", "The new text", required=True, long=True), allowed=STAFF)
     async def edit(self, ctx: Context, id: int, text: str) -> None:
         row = await self._announcement(ctx, str(id))
@@ -305,7 +310,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
 
     @command("announcement delete", "Remove an announcement",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True), allowed=STAFF)
     async def delete(self, ctx: Context, id: int) -> None:
         row = await self._announcement(ctx, str(id))
         self._check_author_or_teacher(ctx, row)
@@ -340,7 +346,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("announcement cancel", "Cancel a scheduled announcement before it goes out",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True), allowed=STAFF)
     async def cancel(self, ctx: Context, id: int) -> None:
         row = await self._announcement(ctx, str(id))
         self._check_author_or_teacher(ctx, row)

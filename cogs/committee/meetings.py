@@ -24,6 +24,9 @@ from bot.when import format_when, future_time
 from cogs.committee.models import Meeting, Poll, Vote
 from cogs.committee.polls import create_poll
 
+#: the answer for a number that names no meeting (also past the database's range)
+NO_SUCH_MEETING = N_("There is no meeting #{id} here.")
+
 REMINDERS = (timedelta(hours=24), timedelta(hours=1))
 MSG_REMINDER = N_("Reminder: \"{title}\" is on {when}.")
 
@@ -60,7 +63,7 @@ class MeetingsCog(Cog):
                         id=meeting.id)
 
     @command("meeting pick", "Choose the meeting time and tell everyone",
-             OptionSpec("id", "Meeting number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Meeting number", type=OptionType.INTEGER, missing=NO_SUCH_MEETING, required=True),
              OptionSpec("option", "Which proposed time (1, 2, ...)", type=OptionType.INTEGER, required=True,
                         min_value=1), allowed=ORGANISERS)
     async def pick(self, ctx: Context, id: int, option: int) -> None:

@@ -22,6 +22,7 @@ from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.i18n import N_
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, Message
 from bot.refs import ChannelRef, MessageRef
@@ -29,6 +30,9 @@ from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
+
+#: the answer for a number that names no poll (also past the database's range)
+NO_SUCH_POLL = N_("There is no poll #{id} here.")
 
 NUMBERS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"]
 NUMBER_KEYS = [emoji_norm.parse(n).key for n in NUMBERS]  # type: ignore[union-attr]
@@ -261,7 +265,8 @@ class PollsCog(Cog):
         await self.core.outbound(community.platform).edit(ref, card)
 
     @command("poll close", "Close a poll and post the results",
-             OptionSpec("id", "Poll number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
+             OptionSpec("id", "Poll number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_POLL, required=True), allowed=ORGANISERS)
     async def close_command(self, ctx: Context, id: int) -> None:
         community, member = ctx.require_community(), ctx.require_member()
         async with self.core.db.read() as session:

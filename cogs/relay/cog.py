@@ -43,6 +43,9 @@ from bot.when import format_when
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
+#: the answer for a number that names no question (also past the database's range)
+NO_SUCH_QUESTION = N_("There is no question #{id} for you.")
+
 MAX_LENGTH = 1500
 RETRANSLATE_AFTER = timedelta(minutes=10)
 FAQ_LIST_LIMIT = 20
@@ -401,7 +404,8 @@ class RelayCog(Cog):
         return question
 
     @command("reply", "Answer a family's question (it is translated for them)",
-             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
+             OptionSpec("id", "Question number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_QUESTION, required=True, autocomplete="questions"),
              OptionSpec("text", "Your answer", required=True, long=True), allowed=STAFF)
     async def reply(self, ctx: Context, id: int, text: str) -> None:
         await self._answer(ctx, id, text)
@@ -501,7 +505,8 @@ class RelayCog(Cog):
 
     # ----- managing -------------------------------------------------------------------------
     @command("resolve", "Mark a question as answered",
-             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
+             OptionSpec("id", "Question number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_QUESTION, required=True, autocomplete="questions"),
              allowed=STAFF)
     async def resolve(self, ctx: Context, id: int) -> None:
         question = await self._question_for_staff(ctx, id)
@@ -558,7 +563,7 @@ class RelayCog(Cog):
                         hours=hours.strip())
 
     @command("faq publish", "Publish an anonymised answer for the whole class",
-             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Question number", type=OptionType.INTEGER, missing=NO_SUCH_QUESTION, required=True),
              OptionSpec("text", "The public wording (never the family's name)", required=True, long=True),
              allowed=STAFF)
     async def faq_publish(self, ctx: Context, id: int, text: str) -> None:

@@ -46,6 +46,9 @@ from cogs.signups.rules import CLOSED, CLOSED_PRESS, Outcome, decide
 from cogs.signups.slots import check_custom_emoji, parse_slots
 from cogs.signups.store import Ledger, lock_signup
 
+#: the answer for a number that names no signup (also past the database's range)
+NO_SUCH_SIGNUP = N_("There is no sign-up #{id} here.")
+
 log = logging.getLogger(__name__)
 
 MSG_CANCELLED = N_("\"{title}\" was cancelled. Thank you for volunteering!")
@@ -358,6 +361,7 @@ class SignupsCog(Cog):
         return signup
 
     @command("signup close", "Stop new sign-ups", OptionSpec("id", "Sign-up number", type=OptionType.INTEGER,
+                                                             missing=NO_SUCH_SIGNUP,
                                                              required=True), allowed=ORGANISERS)
     async def close(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
@@ -370,7 +374,8 @@ class SignupsCog(Cog):
         await ctx.reply("Sign-up #{id} is closed.", id=signup.id)
 
     @command("signup cancel", "Cancel a sign-up and tell everyone",
-             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
+             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_SIGNUP, required=True), allowed=ORGANISERS)
     async def cancel(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
         async with ctx.write() as session:
@@ -390,7 +395,7 @@ class SignupsCog(Cog):
                         count=len(members))
 
     @command("signup edit", "Change a sign-up's title, time or description",
-             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, missing=NO_SUCH_SIGNUP, required=True),
              OptionSpec("title", "New title"), OptionSpec("when", "New time"),
              OptionSpec("description", "New details", long=True), allowed=ORGANISERS)
     async def edit(self, ctx: Context, id: int, title: str | None = None, when: str | None = None,
@@ -419,7 +424,8 @@ class SignupsCog(Cog):
         await ctx.reply("Sign-up #{id} is updated.", id=signup.id)
 
     @command("signup roster", "Get the list of volunteers as a CSV file",
-             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
+             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_SIGNUP, required=True), allowed=ORGANISERS)
     async def roster(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
         async with self.core.db.read() as session:
@@ -448,7 +454,8 @@ class SignupsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("signup resync", "Catch up with reactions made while the bot was offline",
-             OptionSpec("id", "Sign-up number (default: all open ones)", type=OptionType.INTEGER),
+             OptionSpec("id", "Sign-up number (default: all open ones)", type=OptionType.INTEGER,
+                        missing=NO_SUCH_SIGNUP),
              allowed=ORGANISERS)
     async def resync(self, ctx: Context, id: int | None = None) -> None:
         community = ctx.require_community()
