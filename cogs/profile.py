@@ -88,11 +88,15 @@ class ProfileCog(Cog):
     personal_data_models = (Member,)
 
     @command("language", "Choose the language you read (and optionally write) in",
-             OptionSpec("name", "A language: español, Spanish, es, 中文, Tiếng Việt...", required=True,
+             OptionSpec("name", "A language: español, Spanish, es, 中文, Tiếng Việt... (none: show yours)",
                         autocomplete="languages"),
              OptionSpec("writes", "The language you write in, if different", autocomplete="languages"))
-    async def language(self, ctx: Context, name: str, writes: str | None = None) -> None:
+    async def language(self, ctx: Context, name: str | None = None, writes: str | None = None) -> None:
         member = ctx.require_member()
+        if not name and not writes:
+            await self._show_language(ctx, member)
+            return
+        name = name or ctx.language
         chosen = languages.lookup(name)
         if chosen is None:
             raise UserError("I don't know the language \"{name}\". Did you mean: {suggestions}?",
@@ -113,15 +117,34 @@ class ProfileCog(Cog):
         await ctx.reply("Done! I will write to you in {language}.", language=chosen.native)
 
     @staticmethod
+    async def _show_language(ctx: Context, member: Member) -> None:
+        """The setting itself, for a command given no value: what it is and how to change it."""
+        reads = languages.lookup(ctx.language)
+        shown = reads.native if reads else ctx.language
+        written = languages.lookup(member.writes_in) if member.writes_in else None
+        if written is not None and written.code != ctx.language:
+            await ctx.reply("I write to you in {language}, and you write in {writes}. To change it: "
+                            "/language español (or any language).", language=shown, writes=written.native)
+        else:
+            await ctx.reply("I write to you in {language}. To change it: /language español (or any language).",
+                            language=shown)
+
+    @staticmethod
     def _suggestions(text: str) -> str:
         found = languages.suggest(text) or [lang for lang in languages.all_languages()
                                             if lang.code in ("es", "zh-CN", "vi", "ar", "fr")]
         return ", ".join(lang.label() for lang in found[:5])
 
     @command("timezone", "Set your time zone (a city or a zone such as America/Chicago)",
-             OptionSpec("zone", "A city or IANA zone", required=True))
-    async def timezone(self, ctx: Context, zone: str) -> None:
+             OptionSpec("zone", "A city or IANA zone (none: show yours)"))
+    async def timezone(self, ctx: Context, zone: str | None = None) -> None:
         member = ctx.require_member()
+        if not zone:
+            current = self.core.zone_of(member, ctx.community)
+            await ctx.reply("Your time zone is {zone} (it is {time} there). To change it: /timezone Chicago "
+                            "(or a big city near you).", zone=current.key,
+                            time=ctx.now.astimezone(current).strftime("%H:%M"))
+            return
         found = find_zone(zone)
         if found is None:
             raise UserError("I don't know the time zone \"{zone}\". Try a big city near you (\"Chicago\") "
@@ -135,9 +158,20 @@ class ProfileCog(Cog):
                         time=local.strftime("%H:%M"))
 
     @command("quiet-hours", "Hours when I should not send you direct messages",
-             OptionSpec("hours", "From-to, e.g. 21:00-07:00 or 9pm-7am, or off", required=True))
-    async def quiet_hours(self, ctx: Context, hours: str) -> None:
+             OptionSpec("hours", "From-to, e.g. 21:00-07:00 or 9pm-7am, or off (none: show yours)"))
+    async def quiet_hours(self, ctx: Context, hours: str | None = None) -> None:
         member = ctx.require_member()
+        if not hours:
+            current = self.core.quiet_hours_of(member)
+            if not current or current == QUIET_OFF or "-" not in current:
+                await ctx.reply("Quiet hours are off: messages reach you at any time. To set them: "
+                                "/quiet-hours 21:00-07:00.")
+            else:
+                start, end = current.split("-", 1)
+                await ctx.reply("Your quiet hours: no direct messages from {start} to {end}, except urgent ones. "
+                                "To change them: /quiet-hours 21:00-07:00, or /quiet-hours off.",
+                                start=start, end=end)
+            return
         parsed = parse_quiet_hours(hours)
         if parsed is None:
             raise UserError("Please write quiet hours as from-to, for example 21:00-07:00 or 9pm-7am, "

@@ -238,10 +238,21 @@ class AnnouncementsCog(Cog):
 
     # ----- preferences and management -----------------------------------------------------
     @command("delivery", "How you receive announcements: in the channel, by DM, or a daily digest",
-             OptionSpec("mode", "channel, dm or digest", required=True,
+             OptionSpec("mode", "channel, dm or digest (none: show yours)",
                         choices=tuple(Choice(m, m) for m in DELIVERY_MODES)))
-    async def delivery(self, ctx: Context, mode: str) -> None:
+    async def delivery(self, ctx: Context, mode: str | None = None) -> None:
         member = ctx.require_member()
+        if not mode:
+            current = {
+                "channel": N_("You read announcements in the announcements channel. To change it: /delivery dm "
+                              "or /delivery digest."),
+                "dm": N_("You get each announcement by direct message, in your language. To change it: "
+                         "/delivery channel or /delivery digest."),
+                "digest": N_("You get one message a day with everything new, in your language. To change it: "
+                             "/delivery channel or /delivery dm."),
+            }
+            await ctx.reply(current.get(member.delivery, current["channel"]))
+            return
         async with ctx.write() as session:
             row = await session.get(Member, member.id)
             assert row is not None

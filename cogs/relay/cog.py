@@ -543,9 +543,18 @@ class RelayCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("office-hours", "When you answer families, e.g. Mon-Fri 8:00-16:00 (or off)",
-             OptionSpec("hours", "Days and hours", required=True), allowed=STAFF)
-    async def office_hours(self, ctx: Context, hours: str) -> None:
+             OptionSpec("hours", "Days and hours (none: show yours)"), allowed=STAFF)
+    async def office_hours(self, ctx: Context, hours: str | None = None) -> None:
         member = ctx.require_member()
+        if not hours:
+            async with self.core.db.read() as session:
+                current = await session.get(OfficeHours, member.id)
+            if current is None:
+                await ctx.reply("You have no office hours set. To set them: /office-hours Mon-Fri 8:00-16:00.")
+            else:
+                await ctx.reply("Your office hours: {hours}. To change them: /office-hours Mon-Fri 8:00-16:00, or "
+                                "/office-hours off.", hours=current.spec)
+            return
         if hours.strip().lower() == "off":
             async with ctx.write() as session:
                 await session.execute(delete(OfficeHours).where(OfficeHours.member_id == member.id))

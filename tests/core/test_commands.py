@@ -71,7 +71,7 @@ def test_integer_below_minimum_is_refused() -> None:
 
 def test_an_id_past_the_database_range_names_no_record() -> None:
     ident = OptionSpec("id", "", type=OptionType.INTEGER, missing="There is no sign-up #{id} here.")
-    with pytest.raises(CommandSyntaxError, match="There is no sign-up #3000000000 here."):
+    with pytest.raises(CommandSyntaxError, match="There is no sign-up #3000000000 here"):
         convert_scalar(ident, "3000000000")
 
 
