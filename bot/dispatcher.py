@@ -65,6 +65,8 @@ Handler = Callable[..., Awaitable[Any]]
 
 MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see what you can use.")
 MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
+#: a press or a form naming nothing any feature offers (an old message, or a forged value)
+MSG_STALE_BUTTON = N_("That button no longer works. Please use the latest message, or type the command.")
 MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was changed. "
                  "If it happens again, tell your teacher this code: {error_id}")
 
@@ -309,13 +311,13 @@ class Dispatcher:
             handler = self.buttons.get(event.action)
             if handler is None:
                 log.warning("button action %s has no handler", event.action)
-                return
+                raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
         elif isinstance(event, FormSubmitted):
             handler = self.forms.get(event.form_id)
             if handler is None:
                 log.warning("form %s has no handler", event.form_id)
-                return
+                raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
 
     def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, dict[str, Any]] | None:

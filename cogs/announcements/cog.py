@@ -28,6 +28,7 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
@@ -374,10 +375,9 @@ class AnnouncementsCog(Cog):
     # ----- helpers -------------------------------------------------------------------------
     async def _announcement(self, ctx: Context, raw_id: str) -> Announcement:
         community = ctx.require_community()
-        try:
-            number = int(raw_id)
-        except ValueError:
-            raise UserError("There is no announcement #{id} here.", id=raw_id) from None
+        number = record_id(raw_id)
+        if number is None:  # not a number, or past what the database can hold: names nothing
+            raise UserError(NO_SUCH_ANNOUNCEMENT, id=raw_id)
         async with self.core.db.read() as session:
             row = await session.get(Announcement, number)
         if row is None or row.community_id != community.id or row.status in ("deleted",):

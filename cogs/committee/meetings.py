@@ -17,6 +17,7 @@ from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Button, Message
 from bot.roles import ORGANISERS
@@ -48,7 +49,8 @@ class MeetingsCog(Cog):
         if len(moments) < 2 or len(set(moments)) != len(moments):
             raise UserError("Please propose at least two different times, separated by \";\".")
         labels = [format_when(m, community.default_language, ZoneOf.community(self.core, community)) for m in moments]
-        channel = getattr(ctx.event, "channel", None) or await self.core.channel(community, "committee")
+        # the committee's news goes to the committee's channel, wherever /meeting pick was typed
+        channel = await self.core.channel(community, "committee") or getattr(ctx.event, "channel", None)
         if channel is None:
             raise UserError("I can't find a channel to post the poll in.")
         poll = await create_poll(self.core, ctx, f"{title.strip()} — when can you come?", labels, multi=True,
@@ -85,7 +87,8 @@ class MeetingsCog(Cog):
                 if at > ctx.now:
                     await self.core.schedule(session, "meeting.remind", {"meeting": id}, at,
                                              dedupe_key=f"meeting:{id}:remind:{int(at.timestamp())}")
-        channel = getattr(ctx.event, "channel", None) or await self.core.channel(community, "committee")
+        # the committee's news goes to the committee's channel, wherever /meeting pick was typed
+        channel = await self.core.channel(community, "committee") or getattr(ctx.event, "channel", None)
         lang = community.default_language
         when = format_when(chosen, lang, ZoneOf.community(self.core, community))
         await ctx.outbound.post(channel, Message(  # type: ignore[arg-type]
@@ -97,8 +100,9 @@ class MeetingsCog(Cog):
     @button("meeting.local")
     async def local_time(self, ctx: Context, event: ButtonPressed) -> None:
         async with self.core.db.read() as session:
-            meeting = await session.get(Meeting, int(event.value)) if event.value.isdigit() else None
-        if meeting is None or meeting.chosen_index is None:
+            meeting_id = record_id(event.value)
+            meeting = await session.get(Meeting, meeting_id) if meeting_id is not None else None
+        if meeting is None or meeting.community_id != ctx.require_community().id or meeting.chosen_index is None:
             raise UserError("That meeting has no time yet.")
         chosen = datetime.fromisoformat(meeting.times["times"][meeting.chosen_index])
         zone = self.core.zone_of(ctx.member, ctx.community)

@@ -34,6 +34,7 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.members import members_with_role
 from bot.messages import Button, Message, Select, SelectOption
@@ -208,12 +209,18 @@ class RelayCog(Cog):
     @button("relay.choose")
     async def choose_teacher(self, ctx: Context, event: ButtonPressed) -> None:
         member = ctx.require_member()
-        question_id, _, teacher_id = event.value.partition(":")
+        question_part, _, teacher_part = event.value.partition(":")
+        question_id, teacher_id = record_id(question_part), record_id(teacher_part)
+        if question_id is None or teacher_id is None:
+            raise UserError("That question is no longer waiting for a teacher.")
 
         async def work(session: AsyncSession) -> Member | None:
-            question = await session.get(Question, int(question_id))
-            teacher = await session.get(Member, int(teacher_id))
+            question = await session.get(Question, question_id)
+            teacher = await session.get(Member, teacher_id)
             if question is None or question.family_member_id != member.id or teacher is None:
+                raise UserError("That question is no longer waiting for a teacher.")
+            offered = await members_with_role(session, question.community_id, Role.TEACHER)
+            if teacher.id not in {t.id for t in offered}:  # only a teacher the family was offered
                 raise UserError("That question is no longer waiting for a teacher.")
             if question.status != "choosing":
                 return None
@@ -223,9 +230,9 @@ class RelayCog(Cog):
         teacher = await ctx.transaction(work)
         closed = await self._dms_closed(member.id)
         if teacher is None:
-            await ctx.reply(MSG_TAKEN_DMS_CLOSED if closed else MSG_TAKEN, id=int(question_id))
+            await ctx.reply(MSG_TAKEN_DMS_CLOSED if closed else MSG_TAKEN, id=question_id)
             return
-        await ctx.reply(MSG_SENT_DMS_CLOSED if closed else MSG_SENT, id=int(question_id),
+        await ctx.reply(MSG_SENT_DMS_CLOSED if closed else MSG_SENT, id=question_id,
                         teacher=teacher.display_name)
         await self._office_hours_notice(ctx, teacher, ctx.require_community())
 
@@ -490,7 +497,8 @@ class RelayCog(Cog):
     @button("relay.original")
     async def show_original(self, ctx: Context, event: ButtonPressed) -> None:
         member = ctx.require_member()
-        loaded = await self._load(int(event.value)) if event.value.isdigit() else None
+        message_id = record_id(event.value)
+        loaded = await self._load(message_id) if message_id is not None else None
         if loaded is None:
             raise UserError("That message is no longer available.")
         message, question, family, _teacher, community = loaded
@@ -643,8 +651,9 @@ class RelayCog(Cog):
     @button("relay.faq_translate")
     async def faq_translate(self, ctx: Context, event: ButtonPressed) -> None:
         async with self.core.db.read() as session:
-            entry = await session.get(FaqEntry, int(event.value)) if event.value.isdigit() else None
-        if entry is None:
+            entry_id = record_id(event.value)
+            entry = await session.get(FaqEntry, entry_id) if entry_id is not None else None
+        if entry is None or (ctx.community is not None and entry.community_id != ctx.community.id):
             raise UserError("That message is no longer available.")
         body, _ = await self.core.translated(entry.text, ctx.language, source=entry.language,
                                              community_id=entry.community_id)

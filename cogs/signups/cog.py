@@ -496,7 +496,8 @@ class SignupsCog(Cog):
     async def translate_card(self, ctx: Context, event: ButtonPressed) -> None:
         community = ctx.require_community()
         async with self.core.db.read() as session:
-            signup = await session.get(Signup, int(event.value)) if event.value.isdigit() else None
+            signup_id = record_id(event.value)
+            signup = await session.get(Signup, signup_id) if signup_id is not None else None
             if signup is None or signup.community_id != community.id:
                 raise UserError("That sign-up no longer exists.")
             slots = await slots_of(session, signup.id)
