@@ -17,12 +17,17 @@ from bot import languages
 from bot.cog import Cog, command
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
-from bot.db.models import Member
+from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.refs import UserRef
 from bot.roles import RANK, STAFF, Role
 
 QUIET_OFF = "off"
+MSG_ROLE_GIVEN = N_("{name} gave you the {role} role in Homeroom. Your roles now: {roles}.")
+MSG_ROLE_REMOVED = N_("{name} took away your {role} role in Homeroom. Your roles now: {roles}.")
+MSG_ROLES_CLEARED = N_("{name} took away the roles you were given in Homeroom. Your roles now: {roles}.")
 
 
 @cache
@@ -210,16 +215,35 @@ class ProfileCog(Cog):
         async with ctx.write() as session:
             row = await session.get(Member, target.id)
             assert row is not None
+            before = row.granted_roles
             if new_role == Role.FAMILY:
                 row.granted_roles = frozenset()
             elif remove:
                 row.granted_roles = row.granted_roles - {new_role}
             else:
                 row.granted_roles = row.granted_roles | {new_role}
-            held = row.roles
+            held, changed = row.roles, row.granted_roles != before
             await self.core.audit(session, community.id, ctx.member, "role.remove" if remove else "role.set",
                                   "member", target.id, subject_member_id=target.id)
+            if changed and row.id != ctx.require_member().id:
+                await self._tell_role_change(session, community, row, ctx, new_role, remove=remove)
         await ctx.reply("{name} is now {role}.", name=info.display_name, role=describe_roles(held))
+
+    async def _tell_role_change(self, session: AsyncSession, community: Community, target: Member, ctx: Context,
+                                role: Role, *, remove: bool) -> None:
+        """The member hears of it, in their language, through the delivery service (once per
+        command: the event's key is the cause), so nobody discovers a new or lost role by
+        surprise."""
+        by = ctx.require_member()
+        if role == Role.FAMILY:
+            msgid = MSG_ROLES_CLEARED
+        else:
+            msgid = MSG_ROLE_REMOVED if remove else MSG_ROLE_GIVEN
+        await self.core.deliveries.enqueue(
+            session, community, [target], topic="profile.role", subject=f"member:{target.id}:roles",
+            cause=f"role:{ctx.event.key}", reach=Reach.PERSONAL, sender=by,
+            content=Content(body=Phrase.of(msgid, name=by.display_name or "?", role=role.value,
+                                           roles=describe_roles(target.roles))))
 
     @command("help", "What I can do for you")
     async def help(self, ctx: Context) -> None:

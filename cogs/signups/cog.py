@@ -456,7 +456,8 @@ class SignupsCog(Cog):
     async def roster(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
         async with self.core.db.read() as session:
-            rows = await roster_rows(session, signup.id)
+            community = await session.get(Community, signup.community_id)
+            rows = await roster_rows(session, signup.id, self.core.zone_of(None, community))
         async with self.core.db.write() as session:
             await self.core.audit(session, signup.community_id, ctx.member, "signup.roster", "signup", signup.id)
         attachment = Attachment(f"signup-{signup.id}-roster.csv", roster_csv(rows), "text/csv")
