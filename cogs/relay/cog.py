@@ -18,6 +18,7 @@ posts, not deliveries: they still record ``delivered_message_id`` on the message
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,7 +36,7 @@ from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
 from bot.i18n import N_
 from bot.ids import record_id
-from bot.jobs import JobContext
+from bot.jobs import JobContext, RetryLater
 from bot.members import members_with_role
 from bot.messages import Button, Message, Select, SelectOption
 from bot.refs import ChannelRef, MessageRef, UserRef
@@ -47,8 +48,12 @@ from cogs.relay.office_hours import parse_office_hours
 #: the answer for a number that names no question (also past the database's range)
 NO_SUCH_QUESTION = N_("There is no question #{id} for you.")
 
+log = logging.getLogger(__name__)
+
 MAX_LENGTH = 1500
 RETRANSLATE_AFTER = timedelta(minutes=10)
+RETRANSLATE_MAX_WAIT = timedelta(hours=6)
+RETRANSLATE_GIVE_UP = timedelta(days=1)
 FAQ_LIST_LIMIT = 20
 FAQ_LINE_LIMIT = 300
 
@@ -364,7 +369,14 @@ class RelayCog(Cog):
                                                       source=message.source_language, community_id=community.id,
                                                       owner_member_id=family.id)
         if not result.ok:
-            raise ConnectionError("translation still unavailable")  # retried with backoff by the job runner
+            # An expected condition (the provider is down), not a fault: tried again later,
+            # each wait twice the last, and given up after a day, with one quiet log line.
+            waited = job_ctx.now - message.created_at
+            if waited >= RETRANSLATE_GIVE_UP:
+                log.info("relay message %s: translation still unavailable after a day; the original stands",
+                         message.id)
+                return
+            raise RetryLater(job_ctx.now + min(max(RETRANSLATE_AFTER, waited), RETRANSLATE_MAX_WAIT))
         note = Content(title=Phrase.of(N_("Translation of question #{id}"), id=question.id),
                        body=Phrase.exact(result.text))
         cause = f"relay:retranslation:{message.id}"
