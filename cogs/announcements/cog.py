@@ -212,12 +212,15 @@ class AnnouncementsCog(Cog):
     @button("announce.translate")
     async def translate_button(self, ctx: Context, event: ButtonPressed) -> None:
         row = await self._published(ctx, event.value)
+        # the private copy is what this family reads: it can be acknowledged right there
+        got_it = (Button(await ctx.t("Got it ✓"), "announce.ack", str(row.id), ButtonStyle.SUCCESS),)
         if row.language == ctx.language:
-            await ctx.reply_message(Message(text=row.text))
+            await ctx.reply_message(Message(text=row.text, buttons=got_it))
             return
         body, _ = await self.core.translated(row.text, ctx.language, source=row.language,
                                              community_id=row.community_id)
-        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}"))
+        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}",
+                                        buttons=got_it))
 
     @button("announce.original")
     async def original(self, ctx: Context, event: ButtonPressed) -> None:
