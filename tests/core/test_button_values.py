@@ -89,7 +89,7 @@ async def test_a_family_cannot_send_its_question_to_someone_who_is_not_a_teacher
 MALFORMED = ["", "abc", "1:", ":1", "-1", "1.5", "²", "99999999999999999999", "3000000000:3000000000", "1:x:2"]
 ACTIONS = ["announce.translate", "announce.original", "announce.ack", "signup.toggle", "signup.translate",
            "poll.vote", "poll.translate", "meeting.local", "relay.choose", "relay.original",
-           "relay.faq_translate", "privacy.confirm", "no.such.action"]
+           "relay.faq_translate", "privacy.confirm", "delivery.seen", "delivery.seen_digest", "no.such.action"]
 
 
 async def test_malformed_values_get_a_kind_answer_not_the_apology(db: Database) -> None:
