@@ -116,6 +116,9 @@ class ConsoleSection(_Section):
     #: where the console records each direct message it delivered, by delivery key, so a
     #: restart after a crash never delivers one twice ("" keeps the record in memory)
     journal_file: str = ""
+    #: folder where the console writes the files the bot sends (a roster, a chart) so a
+    #: person can open them ("" means homeroom-files beside the journal, or ./homeroom-files)
+    files_dir: str = ""
 
 
 class TranslationSection(_Section):

@@ -30,6 +30,7 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
@@ -38,6 +39,9 @@ from bot.when import format_when, future_time
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import families, status_lines
+
+#: the answer for a number that names no announcement (also past the database's range)
+NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
 
 DELIVERY_MODES = ("channel", "dm", "digest")
 DEFAULT_REPORT_WEEKS = 4
@@ -213,12 +217,15 @@ class AnnouncementsCog(Cog):
     @button("announce.translate")
     async def translate_button(self, ctx: Context, event: ButtonPressed) -> None:
         row = await self._published(ctx, event.value)
+        # the private copy is what this family reads: it can be acknowledged right there
+        got_it = (Button(await ctx.t("Got it ✓"), "announce.ack", str(row.id), ButtonStyle.SUCCESS),)
         if row.language == ctx.language:
-            await ctx.reply_message(Message(text=row.text))
+            await ctx.reply_message(Message(text=row.text, buttons=got_it))
             return
         body, _ = await self.core.translated(row.text, ctx.language, source=row.language,
                                              community_id=row.community_id)
-        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}"))
+        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}",
+                                        buttons=got_it))
 
     @button("announce.original")
     async def original(self, ctx: Context, event: ButtonPressed) -> None:
@@ -240,10 +247,21 @@ class AnnouncementsCog(Cog):
 
     # ----- preferences and management -----------------------------------------------------
     @command("delivery", "How you receive announcements: in the channel, by DM, or a daily digest",
-             OptionSpec("mode", "channel, dm or digest", required=True,
+             OptionSpec("mode", "channel, dm or digest (none: show yours)",
                         choices=tuple(Choice(m, m) for m in DELIVERY_MODES)))
-    async def delivery(self, ctx: Context, mode: str) -> None:
+    async def delivery(self, ctx: Context, mode: str | None = None) -> None:
         member = ctx.require_member()
+        if not mode:
+            current = {
+                "channel": N_("You read announcements in the announcements channel. To change it: /delivery dm "
+                              "or /delivery digest."),
+                "dm": N_("You get each announcement by direct message, in your language. To change it: "
+                         "/delivery channel or /delivery digest."),
+                "digest": N_("You get one message a day with everything new, in your language. To change it: "
+                             "/delivery channel or /delivery dm."),
+            }
+            await ctx.reply(current.get(member.delivery, current["channel"]))
+            return
         async with ctx.write() as session:
             row = await session.get(Member, member.id)
             assert row is not None
@@ -256,7 +274,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply(messages[mode])
 
     @command("announcement status", "Who has seen an announcement",
-             OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER), allowed=STAFF)
+             OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT), allowed=STAFF)
     async def status(self, ctx: Context, id: int | None = None) -> None:
         community = ctx.require_community()
         async with self.core.db.read() as session:
@@ -316,7 +335,8 @@ class AnnouncementsCog(Cog):
             Attachment(f"announcements-{weeks}w.png", png, "image/png"),)))
 
     @command("announcement edit", "Change the text of an announcement",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True),
              OptionSpec("text", "The new text", required=True, long=True), allowed=STAFF)
     async def edit(self, ctx: Context, id: int, text: str) -> None:
         row = await self._announcement(ctx, str(id))
@@ -337,7 +357,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
 
     @command("announcement delete", "Remove an announcement",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True), allowed=STAFF)
     async def delete(self, ctx: Context, id: int) -> None:
         row = await self._announcement(ctx, str(id))
         self._check_author_or_teacher(ctx, row)
@@ -372,7 +393,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("announcement cancel", "Cancel a scheduled announcement before it goes out",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True), allowed=STAFF)
     async def cancel(self, ctx: Context, id: int) -> None:
         row = await self._announcement(ctx, str(id))
         self._check_author_or_teacher(ctx, row)
@@ -388,10 +410,9 @@ class AnnouncementsCog(Cog):
     # ----- helpers -------------------------------------------------------------------------
     async def _announcement(self, ctx: Context, raw_id: str) -> Announcement:
         community = ctx.require_community()
-        try:
-            number = int(raw_id)
-        except ValueError:
-            raise UserError("There is no announcement #{id} here.", id=raw_id) from None
+        number = record_id(raw_id)
+        if number is None:  # not a number, or past what the database can hold: names nothing
+            raise UserError(NO_SUCH_ANNOUNCEMENT, id=raw_id)
         async with self.core.db.read() as session:
             row = await session.get(Announcement, number)
         if row is None or row.community_id != community.id or row.status in ("deleted",):
