@@ -28,6 +28,20 @@ def _button(b: Button) -> dict[str, Any]:
             "value": customid.checked(b.value, limit=VALUE_LIMIT, what="Slack button value") or "-", **style}
 
 
+def fallback_text(message: Message) -> str:
+    """The message's top-level ``text``: what notifications and screen readers show. Slack
+    reads it as mrkdwn, where bold is ``*bold*`` (Markdown's ``**bold**`` shows its stars)."""
+    parts: list[str] = []
+    if message.title:
+        parts.append(f"*{message.title}*")
+    if message.text:
+        parts.append(message.text)
+    parts.extend(f"*{f.name}*: {f.value}" for f in message.fields)
+    if message.footer:
+        parts.append(message.footer)
+    return "\n".join(parts) or " "
+
+
 def to_blocks(message: Message) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if message.title:

@@ -49,7 +49,7 @@ async def preflight(config: Any, secrets: Any) -> None:
     first request would otherwise be the first time the token is tried."""
     from slack_sdk.web.async_client import AsyncWebClient
 
-    await AsyncWebClient(token=secrets.slack_bot_token, base_url=AsyncWebClient.BASE_URL).auth_test()
+    await AsyncWebClient(token=secrets.slack_bot_token, base_url=config.slack.api_base_url).auth_test()
 
 
 def describe_startup_error(exc: BaseException) -> str | None:

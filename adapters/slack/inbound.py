@@ -39,13 +39,15 @@ def interaction_of(user_id: str, trigger_id: str, response_url: str, channel: Ch
     return InteractionRef(PLATFORM, f"{user_id}|{trigger_id}", token=response_url, channel=channel)
 
 
-def command_event(body: dict[str, Any], actor: Actor) -> CommandInvoked:
-    """A slash command: the core parses ``name:value`` text itself."""
+def command_event(body: dict[str, Any], actor: Actor, *, name: str | None = None) -> CommandInvoked:
+    """A slash command: the core parses ``name:value`` text itself. ``name`` is the command's
+    root without the workspace's prefix (``poll`` for ``/hr-poll``); by default the command
+    as Slack sent it."""
     community = community_of(body["team_id"])
     channel = ChannelRef(PLATFORM, body["channel_id"], community, is_dm=body.get("channel_name") == "directmessage")
     return CommandInvoked(
         key=f"slack:cmd:{body['trigger_id']}", actor=actor, community=community,
-        name=body["command"].lstrip("/"), raw_text=body.get("text", ""), channel=channel,
+        name=name or body["command"].lstrip("/"), raw_text=body.get("text", ""), channel=channel,
         interaction=interaction_of(body["user_id"], body["trigger_id"], body.get("response_url", ""), channel),
     )
 
