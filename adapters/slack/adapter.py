@@ -253,10 +253,28 @@ class SlackAdapter(Outbound):
                     metadata: dict[str, Any] | None = None) -> str:
         await self._pacer.wait(channel_id)
         message = self.names.message(message)
-        response = await self.client.chat_postMessage(channel=channel_id, text=fallback_text(message),
-                                                      blocks=to_blocks(message), thread_ts=thread_ts,
-                                                      metadata=metadata)
-        return str(response["ts"])
+        for attempt in (1, 2):
+            try:
+                response = await self.client.chat_postMessage(channel=channel_id, text=fallback_text(message),
+                                                              blocks=to_blocks(message), thread_ts=thread_ts,
+                                                              metadata=metadata)
+                return str(response["ts"])
+            except SlackApiError as exc:
+                if attempt == 2 or exc.response.get("error") != "not_in_channel" or not await self._join(channel_id):
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _join(self, channel_id: str) -> bool:
+        """Join a public channel the bot was not invited to (``channels:join``); a private one
+        needs a person's invitation, so that stays an error."""
+        try:
+            await self.client.conversations_join(channel=channel_id)
+        except SlackApiError as exc:
+            log.warning("slack: not in channel %s and cannot join it (%s); invite the bot there", channel_id,
+                        exc.response.get("error"))
+            return False
+        log.info("slack: joined channel %s to post there", channel_id)
+        return True
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
         return MessageRef(channel, await self._post(channel.id, message))

@@ -15,6 +15,8 @@ from bot.config import Config
 BOT_SCOPES = [
     "chat:write", "commands", "reactions:read", "reactions:write", "im:history", "im:read", "im:write",
     "channels:read", "groups:read", "channels:history", "groups:history", "users:read", "files:write",
+    # join a public channel before posting there, instead of failing with not_in_channel
+    "channels:join",
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed", "message.im", "message.channels", "message.groups", "user_change"]
 

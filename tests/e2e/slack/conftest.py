@@ -24,18 +24,24 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def process(request: pytest.FixtureRequest, fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory,
-            ) -> Iterator[SlackProcess]:
+def process(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackProcess]:
+    """The process of this module and backend, with a fake Slack of its own (so nothing one
+    backend's run left in the fake is seen by the other's)."""
     folder: Path = tmp_path_factory.mktemp(f"slack-{request.param}")
     config = getattr(request.module, "PROCESS_CONFIG", "")
     slack = getattr(request.module, "SLACK_CONFIG", "")
-    with database(request.param, folder) as url:
-        started = SlackProcess(folder, fake, database_url=url, config=config, slack=slack)
-        try:
-            started.wait_ready()
-            yield started
-        finally:
-            started.stop()
+    own = FakeSlack()
+    own.start()
+    try:
+        with database(request.param, folder) as url:
+            started = SlackProcess(folder, own, database_url=url, config=config, slack=slack)
+            try:
+                started.wait_ready()
+                yield started
+            finally:
+                started.stop()
+    finally:
+        own.stop()
 
 
 @pytest.fixture

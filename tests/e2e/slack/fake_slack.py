@@ -5,7 +5,7 @@ that share a process):
 
 * the Web API at ``/api/<method>`` (docs.slack.dev/reference/methods): ``auth.test``,
   ``chat.postMessage/postEphemeral/update/delete/getPermalink``,
-  ``conversations.open/history/info/members/list``, ``users.info/list``,
+  ``conversations.open/history/info/members/list/join``, ``users.info/list``,
   ``reactions.add/remove/get``, ``views.open/update/publish``, the two-step file upload and
   ``apps.connections.open``. Every request is recorded (method, arguments, token) before it is
   answered. Answers are HTTP 200 with ``{"ok": false, "error": ...}`` for errors, as Slack
@@ -81,7 +81,8 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {
-            cid: {"id": cid, "name": name, "is_channel": True, "is_member": True, "members": [BOT_USER]}
+            cid: {"id": cid, "name": name, "is_channel": True, "is_private": False, "is_member": True,
+                  "members": [BOT_USER]}
             for name, cid in CHANNELS.items()}
         #: channel → messages, oldest first (as Slack stores them; history answers newest first)
         self.messages: dict[str, list[dict[str, Any]]] = {}
@@ -295,6 +296,18 @@ class FakeSlack:
         newest_first = list(reversed(self.messages.get(channel, [])))[:limit]
         shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in newest_first]
         return {"ok": True, "messages": shown, "has_more": len(self.messages.get(channel, [])) > limit}
+
+    def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A bot may join a public channel by itself; a private one needs an invitation."""
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel["is_private"]:
+            return {"ok": False, "error": "method_not_supported_for_channel_type"}
+        channel["is_member"] = True
+        if BOT_USER not in channel["members"]:
+            channel["members"].append(BOT_USER)
+        return {"ok": True, "channel": {k: v for k, v in channel.items() if k != "members"}}
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self.channels.get(str(args.get("channel", "")))
