@@ -138,3 +138,23 @@ def test_socket_mode_that_cannot_connect_logs_one_line_per_attempt(tmp_path: Pat
     assert "Traceback" not in started.log
     assert "Failed to retrieve WSS URL" not in started.log
     assert not any(line.startswith(("  File ", "    ")) for line in started.lines)
+
+
+def test_an_app_token_slack_rejects_ends_the_start_with_one_line(tmp_path: Path) -> None:
+    server = FakeSlack()
+    server.start()
+    try:
+        with database("sqlite", tmp_path) as url:
+            started = SlackProcess(tmp_path, server, database_url=url, mode="socket",
+                                   env={"SLACK_APP_TOKEN": "xapp-revoked-long-ago"})
+            code = started.proc.wait(90)
+            started.stop()
+    finally:
+        server.stop()
+    assert code == 2
+    problems = [line for line in started.lines if line.startswith("homeroom:")]
+    assert problems == ["homeroom: SLACK_APP_TOKEN: Slack did not accept the token (invalid_auth); create an "
+                        "app-level token (xapp-...) with connections:write at api.slack.com/apps > Basic "
+                        "Information > App-Level Tokens"]
+    assert "xapp-revoked-long-ago" not in started.log
+    assert [c.method for c in server.calls] == ["auth.test", "apps.connections.open"]
