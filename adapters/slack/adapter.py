@@ -253,16 +253,19 @@ class SlackAdapter(Outbound):
                     metadata: dict[str, Any] | None = None) -> str:
         await self._pacer.wait(channel_id)
         message = self.names.message(message)
-        for attempt in (1, 2):
-            try:
-                response = await self.client.chat_postMessage(channel=channel_id, text=fallback_text(message),
-                                                              blocks=to_blocks(message), thread_ts=thread_ts,
-                                                              metadata=metadata)
-                return str(response["ts"])
-            except SlackApiError as exc:
-                if attempt == 2 or exc.response.get("error") != "not_in_channel" or not await self._join(channel_id):
-                    raise
-        raise AssertionError("unreachable")
+
+        async def post() -> str:
+            response = await self.client.chat_postMessage(channel=channel_id, text=fallback_text(message),
+                                                          blocks=to_blocks(message), thread_ts=thread_ts,
+                                                          metadata=metadata)
+            return str(response["ts"])
+
+        try:
+            return await post()
+        except SlackApiError as exc:
+            if exc.response.get("error") != "not_in_channel" or not await self._join(channel_id):
+                raise
+        return await post()
 
     async def _join(self, channel_id: str) -> bool:
         """Join a public channel the bot was not invited to (``channels:join``); a private one
