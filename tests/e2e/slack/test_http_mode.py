@@ -238,3 +238,22 @@ def test_a_private_channel_the_bot_is_not_in_gets_the_teacher_told_to_invite_it(
     told = eventually(lambda: [t for t in slack.fake.ephemerals(teacher) + [p["text"] for p in slack.fake.posts(
         f"D{teacher}")]][before:], "what the teacher was told", timeout=10)
     assert any("invite" in t.lower() for t in told), told
+
+
+def test_what_a_teacher_typed_is_translated_as_typed_and_shown_escaped_once(slack: Slack) -> None:
+    # Slack sends &, < and > in command text as entities; a link as <https://...>.
+    slack.command(_teacher(slack.fake), "/hr-announce",
+                  'text:"Snacks &amp; drinks &lt;3, see <https://school.example/menu>"')
+    post = eventually(lambda: next((p for p in slack.fake.posts(ANNOUNCEMENTS) if "Snacks" in p["text"]), None),
+                      "the announcement")
+    section = next(b["text"]["text"] for b in _blocks(post) if b["type"] == "section")
+    assert "Snacks &amp; drinks &lt;3, see <https://school.example/menu>" in section
+    assert "&amp;amp;" not in post["text"] and "Snacks &amp; drinks &lt;3" in post["text"]
+    family = _family(slack.fake, locale="es-ES")
+    slack.command(family, "/hr-language", "name:español")
+    eventually(lambda: slack.fake.ephemerals(family), "the language answer")
+    translate = _button(post, "Translate")
+    slack.block_action(family, ANNOUNCEMENTS, post["_ts"], translate["action_id"], translate["value"])
+    eventually(lambda: [t for t in slack.fake.translations if "Snacks" in t.get("q", "")], "the translation request")
+    asked = next(t["q"] for t in slack.fake.translations if "Snacks" in t.get("q", ""))
+    assert "Snacks & drinks <3" in asked  # the words as typed, not Slack's entities
