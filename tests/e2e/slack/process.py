@@ -152,6 +152,10 @@ timeout_seconds = 5
 [jobs]
 poll_seconds = 0.2
 
+[http]
+# the operator's /healthz and /metrics listen on a fixed port; tests run side by side
+enabled = false
+
 [signups]
 card_edit_delay_seconds = 0.2
 
