@@ -73,9 +73,12 @@ class PrivacyCog(Cog):
                 raise UserError("Homeroom keeps nothing about that person here.")
         issued = int(time_module.time())
         await ctx.reply_message(Message(
-            text=await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
-                             "answers, acknowledgements, votes and tasks. It cannot be undone.",
-                             who=await ctx.t("you") if target_id == member.id else user.id if user else ""),
+            text=await ctx.t("This erases everything Homeroom keeps about you: profile, sign-ups, questions and "
+                             "answers, acknowledgements, votes and tasks. It cannot be undone.")
+            if target_id == member.id else
+            await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
+                        "answers, acknowledgements, votes and tasks. It cannot be undone.",
+                        who=user.id if user else ""),
             buttons=(Button(await ctx.t("Yes, erase it"), "privacy.confirm", f"{target_id}:{issued}",
                             ButtonStyle.DANGER),)))
 

@@ -20,7 +20,7 @@ from bot.core import Context, Core
 from bot.db.models import Member
 from bot.errors import UserError
 from bot.refs import UserRef
-from bot.roles import RANK, STAFF, Role
+from bot.roles import RANK, ROLE_NAMES, STAFF, Role
 
 QUIET_OFF = "off"
 
@@ -185,7 +185,8 @@ class ProfileCog(Cog):
             held = row.roles
             await self.core.audit(session, community.id, ctx.member, "role.remove" if remove else "role.set",
                                   "member", target.id, subject_member_id=target.id)
-        await ctx.reply("{name} is now {role}.", name=info.display_name, role=describe_roles(held))
+        names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(held, key=lambda r: -RANK[r])]
+        await ctx.reply("{name} is now {role}.", name=info.display_name, role=", ".join(names))
 
     @command("help", "What I can do for you")
     async def help(self, ctx: Context) -> None:

@@ -22,6 +22,7 @@ from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.i18n import N_
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, Message
 from bot.refs import ChannelRef, MessageRef
@@ -102,10 +103,10 @@ async def render_poll(core: Core, session: AsyncSession, poll: Poll, community: 
         lines.append(f"{marker} {label}" + (f" — {counts[index]}" if show else ""))
     notes = []
     if poll.status == "open":
-        how = ("Vote with the numbered reactions." if poll.mode == "reactions" else "Vote with the buttons.")
+        how = (N_("Vote with the numbered reactions.") if poll.mode == "reactions" else N_("Vote with the buttons."))
         notes.append(await core.localize(lang, how))
-        notes.append(await core.localize(lang, "You may choose several options." if poll.multi
-                                         else "One choice per person; a new choice replaces the old one."))
+        notes.append(await core.localize(lang, N_("You may choose several options.") if poll.multi
+                                         else N_("One choice per person; a new choice replaces the old one.")))
         if poll.hide_results:
             notes.append(await core.localize(lang, "Results stay hidden until the poll closes ({total} votes so far).",
                                              total=sum(counts)))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
+from bot.i18n import N_
 from bot.messages import Button, Field, Message, Select, SelectOption
 from bot.outbound import Capabilities
 from bot.when import format_when
@@ -50,8 +51,8 @@ async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: 
     if signup.status == "open":
         if signup.closes_at:
             lines.append(await t("Sign-ups close {when}.", when=format_when(signup.closes_at, lang, zone)))
-        how = ("React with a slot's emoji to sign up; remove your reaction to cancel." if signup.mode == "reactions"
-               else "Press a slot to sign up; press it again to cancel.")
+        how = (N_("React with a slot's emoji to sign up; remove your reaction to cancel.") if signup.mode == "reactions"
+               else N_("Press a slot to sign up; press it again to cancel."))
         lines.append(await t(how))
     elif signup.status == "closed":
         lines.append(await t("Sign-ups are closed."))

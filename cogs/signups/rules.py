@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.i18n import N_
 from cogs.signups.models import Slot
 from cogs.signups.store import Change, Ledger, Refused
 
-NOT_A_SLOT = "{emoji} is not one of the slots on \"{title}\"; I removed it."
-CLOSED = "Sign-ups for \"{title}\" are closed, so I removed your reaction."
-CLOSED_PRESS = "Sign-ups for \"{title}\" are closed."
+NOT_A_SLOT = N_("{emoji} is not one of the slots on \"{title}\"; I removed it.")
+CLOSED = N_("Sign-ups for \"{title}\" are closed, so I removed your reaction.")
+CLOSED_PRESS = N_("Sign-ups for \"{title}\" are closed.")
 
 
 @dataclass
