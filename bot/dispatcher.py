@@ -52,7 +52,7 @@ from bot.events import (
 from bot.i18n import N_
 from bot.messages import Message
 from bot.processed import record_event_keys
-from bot.roles import RANK, ROLE_NAMES, is_allowed
+from bot.roles import ROLE_NAMES, is_allowed
 
 if TYPE_CHECKING:
     from bot.core import Context, Core
@@ -335,7 +335,7 @@ class Dispatcher:
             raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
         spec, raw = resolved
         if not is_allowed(ctx.roles, spec.allowed):
-            names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(spec.allowed, key=lambda r: -RANK[r])]
+            names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(spec.allowed)]
             raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=", ".join(names))
         values = await self._typed_options(ctx, spec, raw)
         check_required(spec, values)
