@@ -294,9 +294,10 @@ class PollsCog(Cog):
             community = await session.get(Community, poll.community_id)
         assert community is not None
         labels = poll.options["labels"]
-        chart = render_chart(poll.question, labels, counts)
         total = sum(counts)
         lang = community.default_language
+        chart = render_chart(poll.question, labels, counts,
+                             note=await self.core.localize(lang, N_("{total} votes — final results"), total=total))
         summary = [await self.core.localize(lang, "Results of poll #{id} ({total} votes):", id=poll.id, total=total)]
         for label, count in sorted(zip(labels, counts, strict=True), key=lambda pair: -pair[1]):
             share = f"{100 * count / total:.0f}%" if total else "0%"
