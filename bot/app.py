@@ -29,6 +29,7 @@ DEFAULT_COGS: tuple[str, ...] = (
     "cogs.relay",
     "cogs.committee",
     "cogs.privacy",
+    "cogs.onboarding",
 )
 
 

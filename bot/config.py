@@ -143,6 +143,11 @@ class AnnouncementsSection(_Section):
     _digest = field_validator("digest_time")(classmethod(lambda cls, v: _check_clock(v)))
 
 
+class OnboardingSection(_Section):
+    #: a newcomer gets a private welcome asking which language they read (once per person)
+    welcome_new_members: bool = False
+
+
 class SignupsSection(_Section):
     reminders: str = "24h,1h"
     card_edit_delay_seconds: float = Field(default=2.0, ge=0, le=60)
@@ -226,6 +231,7 @@ class Config(_Section):
     translation: TranslationSection = Field(default_factory=TranslationSection)
     announcements: AnnouncementsSection = Field(default_factory=AnnouncementsSection)
     signups: SignupsSection = Field(default_factory=SignupsSection)
+    onboarding: OnboardingSection = Field(default_factory=OnboardingSection)
     relay: RelaySection = Field(default_factory=RelaySection)
     discord: DiscordSection = Field(default_factory=DiscordSection)
     slack: SlackSection = Field(default_factory=SlackSection)

@@ -19,8 +19,10 @@ from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Member
 from bot.errors import UserError
+from bot.messages import Message
 from bot.refs import UserRef
 from bot.roles import RANK, ROLE_NAMES, STAFF, Role
+from bot.translation.offered import can_translate_into, offered_codes
 
 QUIET_OFF = "off"
 
@@ -110,7 +112,28 @@ class ProfileCog(Cog):
             for field, value in changes.items():
                 setattr(row, field, value)
         ctx.language = chosen.code
-        await ctx.reply("Done! I will write to you in {language}.", language=chosen.native)
+        done = await ctx.t("Done! I will write to you in {language}.", language=chosen.native)
+        warning = await self._untranslatable(ctx, chosen)
+        await ctx.reply_message(Message(text=f"{done}\n{warning}" if warning else done))
+
+    async def _untranslatable(self, ctx: Context, chosen: languages.Language) -> str | None:
+        """A note, in the chosen language, when the translation provider cannot translate into
+        it (people's words then arrive as written), with the closest languages it offers."""
+        if chosen.code == "en":
+            return None
+        offered = await offered_codes(self.core.config.translation, self.core.secrets)
+        if offered is None or can_translate_into(chosen.code, offered):
+            return None
+        close = [lang for lang in languages.suggest(chosen.english)
+                 if lang.code != chosen.code and can_translate_into(lang.code, offered)]
+        if not close:
+            return await ctx.t("Note: the translation service here cannot translate into {language}, so what "
+                               "teachers and other families write will reach you as they wrote it.",
+                               language=chosen.native)
+        return await ctx.t("Note: the translation service here cannot translate into {language}, so what "
+                           "teachers and other families write will reach you as they wrote it. Languages close to "
+                           "it that it can translate into: {suggestions}.", language=chosen.native,
+                           suggestions=", ".join(lang.label() for lang in close[:3]))
 
     @staticmethod
     def _suggestions(text: str) -> str:
@@ -194,8 +217,6 @@ class ProfileCog(Cog):
         for spec in self.core.dispatcher.commands_for(ctx):
             description = await ctx.t(spec.description)
             lines.append(f"/{spec.name} — {description}")
-        from bot.messages import Message
-
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
