@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from sqlalchemy import select
 
 from adapters.console import console_session
+from adapters.console.harness import ConsoleSession
 from bot.config import Config, OnboardingSection
 from bot.db.engine import Database
+from bot.db.models import Member
+from bot.events import ButtonPressed
 from bot.i18n import load_catalogs
+from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED
 
 pytestmark = pytest.mark.catalogs
 ON = Config(onboarding=OnboardingSection(welcome_new_members=True))
@@ -51,3 +58,22 @@ async def test_without_the_setting_nobody_is_welcomed(sqlite_db: Database) -> No
         await s.run("as Lan\n/help")
         await s.core.settle()
     assert s.find("DM → Lan") == []
+
+
+async def _choose(s: ConsoleSession, value: str) -> None:
+    """A menu choice with any value, as a crafted interaction could send it."""
+    person = s.console._require_person()
+    await s.core.dispatch(ButtonPressed(key=uuid.uuid4().hex, actor=s.console.actor(person),
+                                        community=s.console.community, action=ACTION, value=value,
+                                        received_at=s.core.clock.now()))
+
+
+async def test_a_choice_that_the_welcome_did_not_offer_is_refused_and_changes_nothing(sqlite_db: Database) -> None:
+    async with console_session(sqlite_db, config=ON) as s:
+        await s.run("as Lan\n/help")
+        await s.core.settle()
+        await _choose(s, "de")
+        async with s.core.db.read() as session:
+            language = await session.scalar(select(Member.language).where(Member.display_name == "Lan"))
+    assert s.last("DM → Lan").text == MSG_NOT_OFFERED
+    assert language is None
