@@ -18,7 +18,8 @@ def _option(opt: OptionSpec) -> dict[str, Any]:
                             "description_localizations": description_localizations(opt.description),
                             "required": opt.required}
     if opt.choices:
-        data["choices"] = [{"name": c.name[:100], "value": c.value} for c in opt.choices[:25]]
+        data["choices"] = [{"name": c.name[:100], "value": c.value,
+                            "name_localizations": description_localizations(c.name)} for c in opt.choices[:25]]
     elif opt.autocomplete and opt.type == OptionType.STRING:
         data["autocomplete"] = True
     if opt.min_value is not None:

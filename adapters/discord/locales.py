@@ -30,7 +30,8 @@ DESCRIPTION_LIMIT = 100
 
 def description_localizations(msgid: str, catalogs: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
     """``msgid`` from each catalog, keyed by Discord locale; a catalog without it adds nothing
-    (Discord then shows the English default)."""
+    (Discord then shows the English default). Also for a choice's name ("teacher"), which
+    Discord limits to 100 characters too."""
     catalogs = i18n.load_catalogs() if catalogs is None else catalogs
     found: dict[str, str] = {}
     for lang, locales in DISCORD_LOCALES.items():

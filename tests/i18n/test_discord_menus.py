@@ -82,3 +82,10 @@ async def test_every_catalog_language_discord_offers_is_localized(registered: li
     help_command = next(c for c in registered if c["name"] == "help")
     assert set(help_command["description_localizations"]) == {"es-ES", "es-419", "fr", "ko", "pt-BR", "ru", "vi",
                                                                "zh-CN"}
+
+
+async def test_role_choices_are_named_in_the_readers_language(registered: list[dict[str, Any]]) -> None:
+    role = next(c for c in registered if c["name"] == "role")
+    choices = {c["value"]: c for c in next(o for o in role["options"] if o["name"] == "role")["choices"]}
+    assert choices["teacher"]["name_localizations"]["es-419"] == load_catalogs()["es"]["teacher"]
+    assert choices["teacher"]["value"] == "teacher"  # what comes back in the interaction stays English
