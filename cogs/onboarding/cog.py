@@ -58,8 +58,10 @@ class OnboardingCog(Cog):
             core.member_created_hooks.append(self.welcome)
 
     async def on_start(self) -> None:
-        """Ask the provider once, before events flow (never inside the welcome's transaction)."""
-        self._choices = await self.choices()
+        """Ask the provider once, before events flow (never inside the welcome's transaction);
+        with the welcome off, nothing is asked (a console start loads no provider stack)."""
+        if self.core.config.onboarding.welcome_new_members:
+            self._choices = await self.choices()
 
     async def choices(self) -> tuple[tuple[str, str], ...]:
         """(label, code) for English and each catalog language the provider can translate into."""
