@@ -24,6 +24,9 @@ from bot.refs import UserRef
 from bot.roles import RANK, ROLE_NAMES, STAFF, Role
 from bot.translation.offered import can_translate_into, offered_codes
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 10
+
 QUIET_OFF = "off"
 
 

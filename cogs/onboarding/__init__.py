@@ -1,4 +1,9 @@
-"""Onboarding: a newcomer is asked, once and privately, which language they read."""
+"""Onboarding: a newcomer is asked, once and privately, which language they read.
+
+Everything this feature needs lives in this folder: its configuration section
+``[onboarding]`` (``config.py``) and the welcome and the menu's handler (``cog.py``); it keeps
+no table of its own (the delivery outbox remembers who was welcomed).
+"""
 
 from __future__ import annotations
 

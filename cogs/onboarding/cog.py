@@ -8,7 +8,7 @@ and is queued at most once per person — the outbox's (cause, person) key makes
 enqueue a no-op, even from another process. The picker offers the languages the bot itself
 speaks (a catalog each) that the translation provider can also translate into, each named
 in itself; choosing one is checked against the options that person's welcome showed.
-Ignoring the welcome keeps the defaults.
+Ignoring the welcome keeps the defaults. Off unless ``[onboarding] welcome_new_members``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bot.events import ButtonPressed
 from bot.i18n import N_
 from bot.messages import Message
 from bot.translation.offered import can_translate_into, offered_codes
+from cogs.onboarding.config import Section
 
 ACTION = "onboarding.language"
 TOPIC = "onboarding.welcome"
@@ -54,13 +55,14 @@ class OnboardingCog(Cog):
     def __init__(self, core: Core) -> None:
         super().__init__(core)
         self._choices: tuple[tuple[str, str], ...] = ()
-        if core.config.onboarding.welcome_new_members:
+        self.settings: Section = core.config.section("onboarding")
+        if self.settings.welcome_new_members:
             core.member_created_hooks.append(self.welcome)
 
     async def on_start(self) -> None:
         """Ask the provider once, before events flow (never inside the welcome's transaction);
         with the welcome off, nothing is asked (a console start loads no provider stack)."""
-        if self.core.config.onboarding.welcome_new_members:
+        if self.settings.welcome_new_members:
             self._choices = await self.choices()
 
     async def choices(self) -> tuple[tuple[str, str], ...]:

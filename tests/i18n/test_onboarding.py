@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from adapters.console import console_session
 from adapters.console.harness import ConsoleSession
-from bot.config import Config, OnboardingSection
+from bot.config import parse_config
 from bot.db.engine import Database
 from bot.db.models import Member
 from bot.events import ButtonPressed
@@ -17,7 +17,7 @@ from bot.i18n import load_catalogs
 from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED
 
 pytestmark = pytest.mark.catalogs
-ON = Config(onboarding=OnboardingSection(welcome_new_members=True))
+ON = parse_config({"onboarding": {"welcome_new_members": True}})
 
 
 async def test_a_newcomer_gets_one_welcome_with_a_language_picker_named_in_each_language(sqlite_db: Database) -> None:
