@@ -78,6 +78,10 @@ class Core:
         self._lines: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         #: families met for the first time together are created in one transaction
         self._new_members: GroupCommit[int, dict[str, Any], Member] = GroupCommit(self._create_members)
+        #: called in the transaction that creates members first seen, with (session, community
+        #: id, the rows): what a cog queues for a newcomer is queued with them, or not at all.
+        #: A row a concurrent process created first is passed too, so hooks must be idempotent.
+        self.member_created_hooks: list[Callable[[AsyncSession, int, list[Member]], Awaitable[None]]] = []
         self.adapters: dict[str, Outbound] = {}
         self._communities: dict[str, Community] = {}
         self.cogs: list[Cog] = []
@@ -267,7 +271,10 @@ class Core:
             insert = insert.on_conflict_do_update(index_elements=["community_id", "user_id"],
                                                   set_={"user_id": insert.excluded.user_id})
             rows = await session.scalars(select(Member).from_statement(insert.returning(Member)))
-            return {row.user_id: row for row in rows}
+            found = {row.user_id: row for row in rows}
+            for hook in self.member_created_hooks:
+                await hook(session, community_id, list(found.values()))
+            return found
 
         created = await self.db.write_retrying(_create)
         return [created[values["user_id"]] for values in batch]

@@ -57,7 +57,7 @@ from bot.i18n import N_
 from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
-from bot.roles import is_allowed
+from bot.roles import ROLE_NAMES, is_allowed
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -352,8 +352,8 @@ class Dispatcher:
             raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
         spec, raw = resolved
         if not is_allowed(ctx.roles, spec.allowed):
-            roles = ", ".join(sorted(r.value for r in spec.allowed))
-            raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=roles)
+            names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(spec.allowed)]
+            raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=", ".join(names))
         values = await self._typed_options(ctx, spec, raw)
         check_required(spec, values)
         assert spec.handler is not None

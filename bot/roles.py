@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.i18n import N_
+
 
 class Role(StrEnum):
     """What a member may do in a community. Family is the default."""
@@ -33,6 +35,15 @@ ORGANISERS: frozenset[Role] = frozenset({Role.TEACHER, Role.ADMIN, Role.COMMITTE
 #: Everyone.
 EVERYONE: frozenset[Role] = frozenset(Role)
 
+
+#: Each role as people read it: catalog messages, so a refusal or a confirmation names the
+#: role in the reader's language.
+ROLE_NAMES: dict[Role, str] = {
+    Role.FAMILY: N_("family"),
+    Role.COMMITTEE: N_("committee"),
+    Role.TEACHER: N_("teacher"),
+    Role.ADMIN: N_("admin"),
+}
 
 #: How capable each role is, for listing a member's roles most capable first.
 RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.discord.locales import description_localizations
 from bot.commands import CommandSpec, OptionSpec, OptionType
 
 _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, OptionType.USER: 6,
@@ -14,9 +15,11 @@ SUB_COMMAND = 1
 
 def _option(opt: OptionSpec) -> dict[str, Any]:
     data: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name, "description": opt.description[:100],
+                            "description_localizations": description_localizations(opt.description),
                             "required": opt.required}
     if opt.choices:
-        data["choices"] = [{"name": c.name[:100], "value": c.value} for c in opt.choices[:25]]
+        data["choices"] = [{"name": c.name[:100], "value": c.value,
+                            "name_localizations": description_localizations(c.name)} for c in opt.choices[:25]]
     elif opt.autocomplete and opt.type == OptionType.STRING:
         data["autocomplete"] = True
     if opt.min_value is not None:
@@ -42,9 +45,11 @@ def application_commands(commands: dict[str, CommandSpec]) -> list[dict[str, Any
         plain = [s for s in specs if s.subcommand is None]
         if plain and len(specs) == 1:
             payload.append({"name": root, "type": 1, "description": plain[0].description[:100],
+                            "description_localizations": description_localizations(plain[0].description),
                             "options": _options(plain[0]), "dm_permission": False})
             continue
         subs = [{"type": SUB_COMMAND, "name": s.subcommand, "description": s.description[:100],
+                 "description_localizations": description_localizations(s.description),
                  "options": _options(s)} for s in sorted(specs, key=lambda s: s.subcommand or "") if s.subcommand]
         payload.append({"name": root, "type": 1, "description": f"Homeroom /{root}"[:100], "options": subs,
                         "dm_permission": False})
