@@ -25,6 +25,7 @@ import discord
 
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
+from adapters.discord.endpoints import use_endpoints
 from adapters.discord.render import to_embeds, to_view
 from adapters.discord.rest import RestGate
 from bot import customid, languages
@@ -85,6 +86,7 @@ class DiscordAdapter(Outbound):
     def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
         self.core = core
         settings = core.config.discord
+        use_endpoints(settings)
         if client is None:
             cls = discord.AutoShardedClient if settings.sharded else discord.Client
             client = cls(intents=intents(members=settings.members_intent,
