@@ -83,7 +83,7 @@ class Core:
         self._communities: dict[str, Community] = {}
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
-        self._ready_platforms: set[str] = set()
+        self._ready_platforms: set[tuple[str, str | None]] = set()
         self._ready_lock = asyncio.Lock()
         from bot.delivery.cog import DeliveryCog
         from bot.delivery.service import DeliveryService
@@ -132,13 +132,15 @@ class Core:
         for cog in self.cogs:
             await cog.on_start()
 
-    async def platform_ready(self, platform: str) -> None:
-        """Called by an adapter whenever its platform says it is ready; the cogs'
-        reconciliation runs once per process start however often that happens."""
+    async def platform_ready(self, platform: str, session: str | None = None) -> None:
+        """Called by an adapter whenever its platform says it is ready; the cogs' reconciliation
+        runs once per platform session. An adapter whose platform can lose a session (a Discord
+        gateway that has to IDENTIFY again: nothing missed meanwhile is replayed) names it, so
+        each fresh session reconciles; a ready event repeated for the same session does not."""
         async with self._ready_lock:
-            if platform in self._ready_platforms:
+            if (platform, session) in self._ready_platforms:
                 return
-            self._ready_platforms.add(platform)
+            self._ready_platforms.add((platform, session))
         for cog in self.cogs:
             try:
                 await cog.on_platform_ready(platform)

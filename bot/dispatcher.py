@@ -52,7 +52,7 @@ from bot.events import (
 from bot.i18n import N_
 from bot.messages import Message
 from bot.processed import record_event_keys
-from bot.roles import is_allowed
+from bot.roles import is_allowed, not_allowed_msgid
 
 if TYPE_CHECKING:
     from bot.core import Context, Core
@@ -61,7 +61,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Any]]
 
-MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see what you can use.")
 MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
 MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was changed. "
                  "If it happens again, tell your teacher this code: {error_id}")
@@ -335,8 +334,7 @@ class Dispatcher:
             raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
         spec, raw = resolved
         if not is_allowed(ctx.roles, spec.allowed):
-            roles = ", ".join(sorted(r.value for r in spec.allowed))
-            raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=roles)
+            raise UserError(not_allowed_msgid(spec.allowed), command=spec.name)
         values = await self._typed_options(ctx, spec, raw)
         check_required(spec, values)
         assert spec.handler is not None

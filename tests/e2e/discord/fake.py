@@ -367,6 +367,7 @@ class FakeDiscord:
         if kind in (4, 5):  # a message (or its loading state) that edits of @original change
             message = self._create(0, data, author=BOT_ID)
             message["interaction_token"] = token
+            message["loading"] = kind == 5
             message_id = message["id"]
         if req.query.get("with_response", "").lower() in ("true", "1"):
             return reply({"interaction": {"id": interaction_id, "type": 2, "response_message_id": message_id,
@@ -379,6 +380,12 @@ class FakeDiscord:
         if known is None or not known.callbacks:
             return error(404, 10015, "Unknown Webhook")
         if not rest and req.method == "POST":
+            original = self._original(token)
+            if original is not None and original.get("loading"):
+                # After a deferred "thinking" response the first follow-up replaces it.
+                original.update({k: v for k, v in (req.body or {}).items() if k in ("content", "embeds", "components")})
+                original["loading"] = False
+                return reply(original)
             message = self._create(0, req.body or {}, author=BOT_ID)
             message["interaction_token"] = token
             return reply(message)
@@ -388,7 +395,7 @@ class FakeDiscord:
                 return error(404, 10008, "Unknown Message")
             if req.method == "PATCH":
                 target.update({k: v for k, v in (req.body or {}).items() if k in ("content", "embeds", "components")})
-                target["edited"] = True
+                target["edited"], target["loading"] = True, False
                 return reply(target)
             if req.method == "DELETE":
                 target["deleted"] = True

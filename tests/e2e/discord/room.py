@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.discord.fake import GUILD_ID, FakeDiscord, Person, buttons_of, snowflake, text_of
+from tests.e2e.discord.fake import CHANNELS, GUILD_ID, FakeDiscord, Person, buttons_of, snowflake, text_of
 from tests.e2e.discord.process import BotProcess, wait_for
 
 OPTION_TYPES = {3: str, 4: int, 5: bool}
@@ -54,18 +54,26 @@ class Room:
 
         return wait_for(found, describe=f"an answer containing {containing!r}")
 
-    def card(self, channel: str, containing: str) -> dict[str, Any]:
-        return wait_for(lambda: next((m for m in reversed(self.fake.posts_in(channel)) if containing in text_of(m)),
-                                     None), describe=f"a post in #{channel} containing {containing!r}")
+    def posts(self, containing: str) -> list[dict[str, Any]]:
+        """Messages in the server's channels (not DMs, not interaction answers) with that text."""
+        channels = {str(c) for c in CHANNELS.values()}
+        return [m for m in list(self.fake.messages.values())
+                if m["channel_id"] in channels and not m.get("deleted") and containing in text_of(m)]
+
+    def card(self, containing: str) -> dict[str, Any]:
+        return wait_for(lambda: next(iter(self.posts(containing)), None), describe=f"a post containing {containing!r}")
 
     def press(self, who: Person, message: dict[str, Any], label: str) -> dict[str, Any]:
         current = self.fake.messages[int(message["id"])]
         button = next((b for b in buttons_of(current) if str(b.get("label", "")).startswith(label)), None)
-        assert button is not None, f"no button {label!r} on the message: {[b.get('label') for b in buttons_of(current)]}"
-        channel = next((n for n, c in __import__("tests.e2e.discord.fake", fromlist=["CHANNELS"]).CHANNELS.items()
-                        if str(c) == current["channel_id"]), "general")
+        labels = [b.get("label") for b in buttons_of(current)]
+        assert button is not None, f"no button {label!r} on the message: {labels}"
+        channel = next((n for n, c in CHANNELS.items() if str(c) == current["channel_id"]), "general")
         return self.fake.interaction(who, 3, {"custom_id": button["custom_id"], "component_type": 2},
                                      channel=channel, message=current)
 
     def dm_texts(self, who: Person) -> list[str]:
         return [text_of(m) for m in self.fake.dms_to(who)]
+
+    def dms_containing(self, who: Person, text: str) -> list[str]:
+        return [t for t in self.dm_texts(who) if text in t]
