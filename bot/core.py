@@ -84,6 +84,10 @@ class Core:
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[tuple[str, str | None]] = set()
+        from bot.completions import complete_languages
+
+        #: option completion sources by name (see bot/completions.py)
+        self.completions: dict[str, Any] = {"languages": complete_languages}
         self._ready_lock = asyncio.Lock()
         from bot.delivery.cog import DeliveryCog
         from bot.delivery.service import DeliveryService
@@ -146,6 +150,24 @@ class Core:
                 await cog.on_platform_ready(platform)
             except Exception:
                 log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
+
+    def add_completion(self, source: str, completer: Any) -> None:
+        """Offer ``completer`` (``bot.completions.Completer``) for options naming ``source``."""
+        self.completions[source] = completer
+
+    async def complete(self, source: str, community: CommunityRef | None, actor: Actor, typed: str) -> list[Any]:
+        """Suggestions from ``source`` for this person as they type (``bot.completions.Suggestion``);
+        none for a source nobody offers."""
+        from bot.completions import MAX_SUGGESTIONS, Asker
+
+        completer = self.completions.get(source)
+        if completer is None:
+            log.warning("no completion source %r", source)
+            return []
+        row = await self.ensure_community(community) if community is not None else None
+        member = await self.ensure_member(row, actor) if row is not None else None
+        asker = Asker(row, member, self.roles_of(member, actor))
+        return list(await completer(asker, typed))[:MAX_SUGGESTIONS]
 
     # ----- communities and members -------------------------------------------------------
     async def ensure_community(self, ref: CommunityRef, name: str = "") -> Community:

@@ -28,8 +28,8 @@ from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.endpoints import use_endpoints
 from adapters.discord.render import to_embeds, to_view
 from adapters.discord.rest import RestGate
-from bot import customid, languages
-from bot.commands import CommandSpec
+from bot import customid
+from bot.commands import CommandSpec, OptionType
 from bot.core import Core
 from bot.emoji import Emoji, from_discord
 from bot.events import Actor, Event
@@ -338,14 +338,32 @@ class DiscordAdapter(Outbound):
         return values
 
     async def _autocomplete(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
-        _, raw = parse_invocation(data, self.core.commands)
+        """Suggestions from the option's declared source, whichever it is (the core finds the
+        cog that offers it); an integer option gets integer values, as Discord requires."""
+        name, raw = parse_invocation(data, self.core.commands)
         focused = next((o for o in raw if o.get("focused")), None)
-        typed = str(focused.get("value", "")) if focused else ""
-        matches = [lang for lang in languages.all_languages()
-                   if typed.lower() in lang.english.lower() or typed.lower() in lang.native.lower()
-                   or lang.code.lower().startswith(typed.lower())][:25]
-        await interaction.response.autocomplete(
-            [discord.app_commands.Choice(name=lang.label()[:100], value=lang.code) for lang in matches])
+        spec = self.core.commands.get(name)
+        option = spec.option(str(focused.get("name"))) if spec is not None and focused is not None else None
+        choices: list[discord.app_commands.Choice[Any]] = []
+        if option is not None and option.autocomplete:
+            community = CommunityRef("discord", str(interaction.guild_id)) if interaction.guild_id else None
+            actor = self.actor(interaction.user, str(interaction.locale) if interaction.locale else None)
+            try:
+                suggestions = await self.core.complete(option.autocomplete, community, actor,
+                                                       str(focused.get("value", "")) if focused else "")
+            except Exception:
+                log.exception("discord: completing /%s %s failed", name, option.name)
+                suggestions = []
+            integer = option.type == OptionType.INTEGER
+            for suggestion in suggestions:
+                value: Any = suggestion.value
+                if integer:
+                    try:
+                        value = int(value)
+                    except (TypeError, ValueError):
+                        continue
+                choices.append(discord.app_commands.Choice(name=suggestion.label[:100], value=value))
+        await interaction.response.autocomplete(choices)
 
     # ----- Outbound -------------------------------------------------------------------------
     async def _channel(self, channel_id: str) -> Any:
