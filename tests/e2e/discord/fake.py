@@ -144,6 +144,9 @@ class FakeDiscord:
         self.threads: dict[int, int] = {}  # thread id → parent channel
         self.nonces: dict[str, tuple[float, int]] = {}
         self.translate_delay = 0.0
+        self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
+        #: seconds each DM takes to be answered (a slow Discord, to hold a fan-out in flight)
+        self.dm_delay = 0.0
         self.translations: list[dict[str, str]] = []
         self.identifies = 0
         self.resumes = 0
@@ -274,6 +277,9 @@ class FakeDiscord:
             body = None
         recorded = Request(request.method, parts, dict(request.query), body, now)
         self.requests.append(recorded)
+        if self.dm_delay and request.method == "POST" and len(parts) == 3 and parts[0] == "channels" \
+                and parts[2] == "messages" and parts[1].isdigit() and int(parts[1]) in self.dm_channels:
+            await asyncio.sleep(self.dm_delay)
         try:
             response = self._limited(recorded, now) or self._answer(recorded)
         except Exception as exc:  # never a 500: discord.py retries those without end
@@ -547,7 +553,7 @@ class FakeDiscord:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         self._ws = ws
-        await self._send(ws, {"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}, "s": None, "t": None})
+        await self._send(ws, {"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}, "s": None, "t": None})
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
@@ -592,7 +598,7 @@ class FakeDiscord:
                 await self._send(ws, event)
         await self._dispatch_now("RESUMED", {})
 
-    async def _dispatch_now(self, name: str, data: Any) -> None:
+    async def _dispatch_now(self, name: str, data: Any, *, send: bool = True) -> None:
         session = self._session
         assert session is not None
         session.sequence += 1
@@ -600,7 +606,7 @@ class FakeDiscord:
         session.events.append(event)
         if name == "INTERACTION_CREATE":
             self.interactions[data["id"]] = Interaction(data["id"], data["token"], time.monotonic())
-        if self._ws is not None:
+        if send and self._ws is not None:
             await self._send(self._ws, event)
 
     def dispatch(self, name: str, data: Any) -> None:
@@ -610,14 +616,17 @@ class FakeDiscord:
     def connected(self) -> bool:
         return self._ws is not None and not self._ws.closed
 
-    def drop_socket(self, *, lose_session: bool) -> None:
+    def drop_socket(self, *, lose_session: bool, missed: list[tuple[str, Any]] | None = None) -> None:
         """Close the socket as Discord does on a server-side problem (4000, resumable);
         with ``lose_session`` the session is gone too, so the RESUME that follows is
-        answered INVALID_SESSION and the bot must IDENTIFY again."""
+        answered INVALID_SESSION and the bot must IDENTIFY again. ``missed`` events happen
+        while the socket is down: only a RESUME of this session can deliver them."""
 
         async def drop() -> None:
             if lose_session and self._session is not None:
                 self._session.valid = False
+            for name, data in missed or []:
+                await self._dispatch_now(name, data, send=False)
             if self._ws is not None:
                 ws, self._ws = self._ws, None
                 await ws.close(code=4000, message=b"Unknown error")
@@ -640,7 +649,7 @@ class FakeDiscord:
         return payload
 
     def reaction(self, who: Person, message_id: str | int, emoji: str, *, added: bool = True,
-                 burst: bool = False) -> None:
+                 burst: bool = False, dispatch: bool = True) -> tuple[str, dict[str, Any]]:
         """A person reacts (or takes a reaction back): Discord's state first, then the event.
         ``emoji`` is unicode as the person picked it (skin tone included) or ``name:id``."""
         message = self.messages[int(message_id)]
@@ -658,7 +667,10 @@ class FakeDiscord:
         if added:
             data.update(member={k: v for k, v in who.member().items() if k != "permissions"},
                         message_author_id=str(BOT_ID), burst_colors=["#ff0000"] if burst else [])
-        self.dispatch("MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE", data)
+        name = "MESSAGE_REACTION_ADD" if added else "MESSAGE_REACTION_REMOVE"
+        if dispatch:
+            self.dispatch(name, data)
+        return name, data
 
     def offline_unreact(self, who: Person, message_id: str | int, emoji: str) -> None:
         """A reaction taken back while no socket is connected: nothing tells the bot."""
@@ -666,14 +678,18 @@ class FakeDiscord:
         if who.user_id in users:
             users.remove(who.user_id)
 
-    def direct_message(self, who: Person, text: str) -> None:
+    def direct_message(self, who: Person, text: str, *, message_id: int | None = None) -> dict[str, Any]:
+        """A person writes to the bot in their DM channel (``message_id`` again: a redelivery)."""
         channel = next((c for c, u in self.dm_channels.items() if u == who.user_id), None) or snowflake()
         self.dm_channels[channel] = who.user_id
-        self.dispatch("MESSAGE_CREATE", {
-            "id": str(snowflake()), "channel_id": str(channel), "author": user_payload(who.user_id, who.name),
-            "content": text, "timestamp": "2026-09-07T12:00:00+00:00", "edited_timestamp": None, "tts": False,
+        data = {
+            "id": str(message_id or snowflake()), "channel_id": str(channel),
+            "author": user_payload(who.user_id, who.name), "content": text,
+            "timestamp": "2026-09-07T12:00:00+00:00", "edited_timestamp": None, "tts": False,
             "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
-            "pinned": False, "type": 0, "components": [], "channel_type": 1})
+            "pinned": False, "type": 0, "components": [], "channel_type": 1}
+        self.dispatch("MESSAGE_CREATE", data)
+        return data
 
     # ----- reading what Discord received ----------------------------------------------------
     def seen(self, method: str | None = None, *prefix: str) -> list[Request]:

@@ -54,8 +54,9 @@ def _far_from_now() -> str:
 
 
 class BotProcess:
-    def __init__(self, fake: FakeDiscord, workdir: Path, database_url: str) -> None:
+    def __init__(self, fake: FakeDiscord, workdir: Path, database_url: str, extra_config: str = "") -> None:
         self.fake = fake
+        self.extra_config = extra_config
         self.workdir = workdir
         self.database_url = database_url
         self.process: subprocess.Popen[bytes] | None = None
@@ -85,7 +86,7 @@ guild_ids = [{GUILD_ID}]
 dm_per_minute = 3000
 api_base_url = "{self.fake.api_url}"
 gateway_url = "{self.fake.gateway_url}"
-"""
+{self.extra_config}"""
 
     def start(self) -> None:
         path = self.workdir / "homeroom.toml"
