@@ -70,11 +70,16 @@ def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
             "bot": bot}
 
 
+#: Discord's API answers through Google's load balancer; discord.py reads a 429 without this
+#: header as a Cloudflare ban and gives up instead of waiting
+VIA = {"Via": "1.1 google"}
+
+
 def reply(data: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     if status == 204 or data is None:
-        return web.Response(status=204, headers=headers)
+        return web.Response(status=204, headers={**VIA, **(headers or {})})
     return web.Response(body=json.dumps(data).encode(), status=status,
-                        headers={"Content-Type": "application/json", **(headers or {})})
+                        headers={"Content-Type": "application/json", **VIA, **(headers or {})})
 
 
 def error(status: int, code: int, message: str) -> web.Response:
@@ -312,7 +317,8 @@ class FakeDiscord:
 
     @staticmethod
     def _too_many(retry_after: float, *, is_global: bool, bucket: str = "") -> web.Response:
-        headers = {"Retry-After": str(max(1, round(retry_after))), "X-RateLimit-Scope": "global" if is_global else "user"}
+        headers = {"Retry-After": str(max(1, round(retry_after))),
+                   "X-RateLimit-Scope": "global" if is_global else "user"}
         if is_global:
             headers["X-RateLimit-Global"] = "true"
         else:
@@ -323,7 +329,7 @@ class FakeDiscord:
         return reply({"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global,
                       "code": 0}, status=429, headers=headers)
 
-    def _answer(self, req: Request) -> web.Response:  # noqa: C901 - one router, read top to bottom
+    def _answer(self, req: Request) -> web.Response:
         p, m = req.parts, req.method
         if p == ["users", "@me"]:
             return reply(user_payload(BOT_ID, "Homeroom", bot=True))
@@ -526,7 +532,8 @@ class FakeDiscord:
 
     def _create(self, channel_id: int, body: dict[str, Any], *, author: int) -> dict[str, Any]:
         message_id = snowflake()
-        message = {"id": str(message_id), "channel_id": str(channel_id), "author": user_payload(author, "Homeroom", True),
+        message = {"id": str(message_id), "channel_id": str(channel_id),
+                   "author": user_payload(author, "Homeroom", True),
                    "content": body.get("content") or "", "timestamp": "2026-09-07T12:00:00+00:00",
                    "edited_timestamp": None, "tts": False, "mention_everyone": False, "mentions": [],
                    "mention_roles": [], "attachments": [{"id": str(snowflake()), "filename": f, "size": 1,

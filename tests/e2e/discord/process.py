@@ -18,7 +18,7 @@ from tests.e2e.discord.fake import GUILD_ID, FakeDiscord
 
 T = TypeVar("T")
 #: the longest a test waits for something the bot should do (a bound on a hang, not a goal)
-PATIENCE_SECONDS = 30.0
+PATIENCE_SECONDS = 60.0
 
 
 def wait_for(what: Callable[[], T], *, timeout: float = PATIENCE_SECONDS, describe: str = "") -> T:

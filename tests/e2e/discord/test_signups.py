@@ -7,6 +7,8 @@ from tests.e2e.discord.fake import Person
 from tests.e2e.discord.process import quiet, wait_for
 from tests.e2e.discord.room import Room
 
+BACKENDS = ["sqlite", "postgresql"]
+
 
 def _signup(room: Room, title: str, slots: str, **extra: object) -> tuple[Person, dict]:
     teacher = room.fake.person(f"Teacher of {title}", "Teacher")
