@@ -1,8 +1,11 @@
 """The Discord adapter on discord.py: minimal intents, raw reaction events, application
 commands parsed from interactions (no in-memory views), embeds with persistent components.
 
-Every interaction is acknowledged at once (a deferred ephemeral response, or a modal when a
-long option is missing) and answered with follow-ups after the core has worked. Every REST
+Every slash command is acknowledged at once (a deferred ephemeral "thinking" response, or a
+modal when a long option is missing) and answered with follow-ups after the core has worked;
+a button press is answered by its own reply when that is quick, and gets the thinking
+response when its work is still running after QUICK_PRESS_SECONDS. A fresh gateway session
+(READY after an IDENTIFY) reconciles sign-ups and polls again: nothing missed is replayed. Every REST
 request goes through one gate under Discord's global limit (:mod:`adapters.discord.rest`);
 direct messages are paced under a per-minute cap on top, cost one request when the DM channel
 is known, and carry a nonce derived from the delivery key (see :func:`nonce_for`); a DM
