@@ -13,34 +13,44 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, Secrets
 from bot.core import Core
 from bot.db.engine import Database
-from bot.discovery import adapter_module
+from bot.discovery import adapter_module, cog_modules
 from bot.i18n import Localizer
 from bot.translation import Translator
 
 log = logging.getLogger(__name__)
 
-#: Built-in features, loaded in this order. Each module has ``setup(core)`` returning a Cog
-#: (or a list of them, for a package of related features).
-DEFAULT_COGS: tuple[str, ...] = (
-    "cogs.profile",
-    "cogs.glossary",
-    "cogs.announcements",
-    "cogs.signups",
-    "cogs.relay",
-    "cogs.committee",
-    "cogs.privacy",
-)
+#: Load every cog found under the cogs package (see bot/discovery.py) except those the
+#: configuration switches off. A caller may pass its own tuple of dotted names instead.
+DEFAULT_COGS = None
 
 
+class CogDeclarationError(Exception):
+    """A cog that cannot be loaded as declared, said in one line naming the cog."""
 
-def _import_optional(name: str) -> ModuleType | None:
+
+#: where a cog that declares no ``LOAD_ORDER`` loads (after those that do, by name)
+DEFAULT_LOAD_ORDER = 100
+
+
+def _import_cog(name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name is not None and name.startswith(exc.name):
-            log.debug("cog module %s is not present", name)
-            return None
+            raise CogDeclarationError(f"{name}: no such cog") from None
         raise
+
+
+def _load_cog(core: Core, name: str, module: ModuleType) -> None:
+    setup = getattr(module, "setup", None)
+    if not callable(setup):
+        raise CogDeclarationError(f"{name}: a cog module must define setup(core)")
+    made = setup(core)
+    for cog in made if isinstance(made, list | tuple) else [made]:
+        try:
+            core.add_cog(cog)
+        except ValueError as exc:  # two cogs declaring one command, button or form
+            raise CogDeclarationError(f"{name}: {exc}") from None
 
 
 def build_translator(config: Config, secrets: Secrets, db: Database, clock: Clock) -> Translator:
@@ -61,6 +71,11 @@ class DeferredTranslator:
     def __init__(self, make: Callable[[], Translator]) -> None:
         self._make = make
         self._service: Translator | None = None
+
+    def peek(self) -> Translator | None:
+        """The service if something has used it already, else None (building it just to be
+        looked at would load the provider stack for nothing)."""
+        return self._service
 
     def _built(self) -> Any:
         if self._service is None:
@@ -94,20 +109,22 @@ def build_core(
     db: Database | None = None,
     clock: Clock | None = None,
     translator: Translator | None = None,
-    cogs: tuple[str, ...] = DEFAULT_COGS,
+    cogs: tuple[str, ...] | None = DEFAULT_COGS,
 ) -> Core:
-    """A ready-to-start core with every cog loaded (adapters are attached by the caller)."""
+    """A ready-to-start core with every cog loaded (adapters are attached by the caller):
+    by default each one found under the cogs package, less those switched off."""
     secrets = secrets or Secrets.from_env()
     clock = clock or SystemClock()
     db = db or Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
     translator = translator or build_translator(config, secrets, db, clock)
     core = Core(config, db, clock, translator, secrets=secrets, localizer=Localizer(translator))
-    for name in cogs:
-        module = _import_optional(name)
-        if module is not None:
-            made = module.setup(core)
-            for cog in made if isinstance(made, list | tuple) else [made]:
-                core.add_cog(cog)
+    names = cog_modules(set(config.cogs.disabled)) if cogs is None else cogs
+    modules = [(name, _import_cog(name)) for name in names]
+    # A cog's optional LOAD_ORDER sets where it loads, and so where its listeners run among
+    # those of the same event (the rest follow by name): stable whatever the folder holds.
+    modules.sort(key=lambda item: getattr(item[1], "LOAD_ORDER", DEFAULT_LOAD_ORDER))
+    for name, module in modules:
+        _load_cog(core, name, module)
     return core
 
 

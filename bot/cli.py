@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -166,9 +167,10 @@ async def _prepare(db: Database, *, migrate: bool) -> None:
             await migrations.upgrade(db)
             return
         if not await migrations.is_current(db):
-            current = await migrations.current_revision(db) or "empty"
-            raise StartupError(f"database: at revision {current}, this release needs {migrations.head_revision()}; "
-                               f"run `homeroom db upgrade` first")
+            current = await migrations.current_revisions(db)
+            current_text = migrations.describe(current) if current else "empty"
+            raise StartupError(f"database: at revision {current_text}, this release needs "
+                               f"{migrations.describe(migrations.shipped_heads())}; run `homeroom db upgrade` first")
 
 
 @contextlib.asynccontextmanager
@@ -218,32 +220,32 @@ def _run_db(args: argparse.Namespace, task: Callable[[Database], Any]) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from bot.db.migrate import current_revision, upgrade
+    from bot.db.migrate import current_revisions, describe, upgrade
 
     async def task(db: Database) -> None:
         await upgrade(db, args.revision)
-        print(f"database at revision {await current_revision(db)}")
+        print(f"database at revision {describe(await current_revisions(db))}")
 
     return _run_db(args, task)
 
 
 def cmd_db_downgrade(args: argparse.Namespace) -> int:
-    from bot.db.migrate import current_revision, downgrade
+    from bot.db.migrate import current_revisions, describe, downgrade
 
     async def task(db: Database) -> None:
         await downgrade(db, args.revision)
-        print(f"database at revision {await current_revision(db) or 'base (empty)'}")
+        print(f"database at revision {describe(await current_revisions(db))}")
 
     return _run_db(args, task)
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
-    from bot.db.migrate import current_revision, head_revision
+    from bot.db.migrate import current_revisions, describe, head_revisions
 
     async def task(db: Database) -> None:
-        current, head = await current_revision(db), head_revision()
-        state = "the newest" if current == head else f"behind {head}: run `homeroom db upgrade`"
-        print(f"database at revision {current or 'base (empty)'} ({state})")
+        current, heads = await current_revisions(db), head_revisions()
+        state = "the newest" if current == heads else f"behind {describe(heads)}: run `homeroom db upgrade`"
+        print(f"database at revision {describe(current)} ({state})")
 
     return _run_db(args, task)
 
@@ -259,12 +261,12 @@ def cmd_health(args: argparse.Namespace) -> int:
     """A database round trip and the schema check: what a container HEALTHCHECK runs. Unhealthy
     is exit code 1 with the reason in one line (Docker reserves exit code 2 in health checks);
     a configuration error is still exit code 2."""
-    from bot.db.migrate import head_revision
+    from bot.db.migrate import describe, shipped_heads
     from bot.startup import StartupError
 
     async def task(db: Database) -> None:
         await _prepare(db, migrate=False)
-        print(f"ok (database at revision {head_revision()})")
+        print(f"ok (database at revision {describe(shipped_heads())})")
 
     try:
         return _run_db(args, task)
@@ -336,10 +338,10 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
                  start: datetime | None, migrate: bool = True) -> int:
     import asyncio
 
-    from bot.app import build_core, deferred_translator, load_adapter_module
+    from bot.app import CogDeclarationError, build_core, deferred_translator, load_adapter_module
     from bot.clock import ManualClock, SystemClock
     from bot.db.engine import Database
-    from bot.startup import startup_line
+    from bot.startup import StartupError, startup_line
 
     console_only = adapters == [EMBEDDED_ADAPTER]
     lines = await _script_lines(script) if console_only and script is not None else None
@@ -347,11 +349,18 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
     db = Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
     # The console often translates nothing before it is ready: load the provider stack on first use.
     translator = deferred_translator(config, secrets, db, clock) if console_only else None
-    core = build_core(config, secrets=secrets, db=db, clock=clock, translator=translator)
+    try:
+        core = build_core(config, secrets=secrets, db=db, clock=clock, translator=translator)
+    except CogDeclarationError as exc:
+        await db.dispose()
+        raise StartupError(f"cog {exc}") from None
+    http = None
     try:
         await _prepare(core.db, migrate=migrate)
         for name in adapters:
             await _preflight(name, config, secrets)
+        if config.http.serves(adapters, EMBEDDED_ADAPTER):
+            http = await _start_http(core, config)
         # Everything an operator can get wrong has been checked: say what is starting.
         log.info("%s", startup_line(__version__, config, adapters))
         if not console_only:
@@ -366,10 +375,28 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
                 started[0], lines, config.console.history_file)
         return await _run_platforms(core, list(zip(adapters, started, strict=True)))
     finally:
+        if http is not None:
+            await http.stop()
         close = getattr(core.translator, "close", None)
         if close is not None:
             await close()
         await core.db.dispose()
+
+
+async def _start_http(core: Any, config: Config) -> Any:
+    """/healthz and /metrics; a port that cannot be bound is one line naming the setting."""
+    from bot.http_server import HttpServer
+    from bot.startup import StartupError
+
+    server = HttpServer(core, config.http.host, config.http.port)
+    try:
+        await server.start()
+    except OSError as exc:
+        await server.stop()
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise StartupError(f"http.port: cannot listen on {config.http.host}:{config.http.port} ({reason.lower()}); "
+                           f"choose another port or set http.enabled = false") from None
+    return server
 
 
 async def _script_lines(script: str) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 DEFAULT_CONFIG_NAME = "homeroom.toml"
 CONFIG_ENV = "HOMEROOM_CONFIG"
@@ -237,7 +237,30 @@ class CommunitySection(_Section):
     relay_mode: Literal["dm", "thread"] | None = None
 
 
+class HttpSection(_Section):
+    """The operator's endpoints /healthz and /metrics (bot/http_server.py)."""
+
+    #: "auto": on when a platform adapter runs, off for the console alone
+    enabled: bool | Literal["auto"] = "auto"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    def serves(self, adapters: list[str], embedded: str) -> bool:
+        return adapters != [embedded] if self.enabled == "auto" else bool(self.enabled)
+
+
+class CogsSection(_Section):
+    """Which features run: every folder under cogs/ is loaded unless it is switched off here."""
+
+    disabled: list[str] = Field(default_factory=list)
+
+
 class Config(_Section):
+    """The whole configuration. The core's sections are declared here; a cog declares its own
+    section in its ``config.py`` (a ``Section`` model), validated by :func:`parse_config`."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, strict=False)
+
     homeroom: HomeroomSection = Field(default_factory=HomeroomSection)
     database: DatabaseSection = Field(default_factory=DatabaseSection)
     channels: ChannelsSection = Field(default_factory=ChannelsSection)
@@ -251,9 +274,22 @@ class Config(_Section):
     retention: RetentionSection = Field(default_factory=RetentionSection)
     jobs: JobsSection = Field(default_factory=JobsSection)
     communities: dict[str, CommunitySection] = Field(default_factory=dict)
+    http: HttpSection = Field(default_factory=HttpSection)
+    cogs: CogsSection = Field(default_factory=CogsSection)
+    _cog_sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
 
     def community(self, key: str) -> CommunitySection:
         return self.communities.get(key, CommunitySection())
+
+    def section(self, name: str) -> Any:
+        """A cog's own section (``[<name>]``), validated; its defaults when the file has none."""
+        found = self._cog_sections.get(name)
+        if found is None:
+            model = cog_section_model(name)
+            if model is None:
+                raise KeyError(f"no cog declares a [{name}] configuration section")
+            found = self._cog_sections[name] = model()
+        return found
 
 
 @dataclass(frozen=True)
@@ -299,8 +335,8 @@ def _suggest(word: str, options: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _fields_at(path: tuple[Any, ...]) -> list[str]:
-    model: Any = Config
+def _fields_at(path: tuple[Any, ...], root: type[BaseModel] | None = None) -> list[str]:
+    model: Any = root or Config
     for part in path:
         if isinstance(part, int) or model is None:
             return []
@@ -314,17 +350,17 @@ def _fields_at(path: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields) if model is not None else []
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], root: type[BaseModel] | None = None, prefix: str = "") -> str:
     loc = tuple(error.get("loc", ()))
-    key = ".".join(str(p) for p in loc)
+    key = ".".join(str(p) for p in (prefix, *loc) if p != "")
     kind = error.get("type", "")
     if kind == "extra_forbidden":
         parent, leaf = loc[:-1], str(loc[-1])
         if _SECRET_WORDS.search(leaf):
             return (f"{key}: secrets are not read from the config file; set the environment "
                     f"variable instead (see config.example.toml)")
-        options = _fields_at(parent) if parent else list(Config.model_fields)
-        if len(parent) >= 2 and parent[0] == "communities":
+        options = _fields_at(parent, root) if parent else list((root or Config).model_fields)
+        if root is None and len(parent) >= 2 and parent[0] == "communities":
             options = list(CommunitySection.model_fields)
         return f"{key}: unknown key{_suggest(leaf, options)}"
     if kind == "missing":
@@ -336,12 +372,49 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{key}: expected {message[0].lower() + message[1:]}{shown}"
 
 
+def cog_section_model(name: str) -> type[BaseModel] | None:
+    """The ``Section`` model a cog declares in its ``config.py``, or None when it has none."""
+    import importlib
+
+    from bot.discovery import cog_submodule
+
+    module_name = cog_submodule(name, "config")
+    if module_name is None:
+        return None
+    model = getattr(importlib.import_module(module_name), "Section", None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise ConfigError(f"{module_name}: a cog's config module must define `Section`, a pydantic model")
+    return model
+
+
 def parse_config(data: dict[str, Any]) -> Config:
-    """Validate a parsed TOML document; the first problem becomes a ConfigError line."""
+    """Validate a parsed TOML document; the first problem becomes a ConfigError line.
+    A section no core model names belongs to the cog of that name, which validates it."""
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc.errors()[0])) from None
+    from bot.discovery import cog_names
+
+    for name, value in (config.model_extra or {}).items():
+        model = cog_section_model(name)
+        if model is None:
+            if _SECRET_WORDS.search(name):
+                raise ConfigError(f"{name}: secrets are not read from the config file; set the environment "
+                                  f"variable instead (see config.example.toml)")
+            options = list(Config.model_fields) + [n for n in cog_names() if cog_section_model(n)]
+            raise ConfigError(f"{name}: unknown key{_suggest(name, options)}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name}: expected a table ([{name}])")
+        try:
+            config._cog_sections[name] = model.model_validate(value)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc.errors()[0], root=model, prefix=name)) from None
+    unknown = sorted(set(config.cogs.disabled) - set(cog_names()))
+    if unknown:
+        raise ConfigError(f"cogs.disabled: no feature is called '{unknown[0]}'"
+                          f"{_suggest(unknown[0], list(cog_names()))}")
+    return config
 
 
 def find_config_path(explicit: str | None, environ: dict[str, str] | None = None) -> Path | None:

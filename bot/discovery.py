@@ -1,16 +1,25 @@
-"""Find adapter packages without importing them.
+"""Find adapters and cogs without naming them.
 
 Adapters live as sub-packages of one package (``adapters`` by default). The command line
 lists them by scanning that package's folder, so ``bot`` names no adapter and a deployment
 can add one by dropping a package there. Only a chosen adapter is imported; a platform SDK
 is never loaded for a command that does not use it.
+
+Cogs are found the same way under ``cogs`` (and from installed packages through the
+``homeroom.cogs`` entry-point group): each module or package has ``setup(core)``. A cog
+package may also hold ``models.py`` (its tables), ``config.py`` (a ``Section`` model
+validating its own ``[<name>]`` section of the configuration) and ``migrations/`` (its
+Alembic revisions, a branch labelled with the cog's name).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 
 ADAPTER_PACKAGE = "adapters"
@@ -52,3 +61,65 @@ def adapter_cli(name: str) -> ModuleType | None:
         if exc.name == module_name:
             return None
         raise
+
+
+# ----- cogs ------------------------------------------------------------------------------
+COG_PACKAGE = "cogs"
+#: the entry-point group through which an installed package adds its own features
+COG_ENTRY_POINTS = "homeroom.cogs"
+
+
+@cache
+def cog_sources() -> dict[str, str]:
+    """Every feature by name, with the module that holds it: each module or package under the
+    cogs package (a folder scan, so adding a feature is adding a folder and ``bot`` lists
+    none of them), then each ``homeroom.cogs`` entry point of an installed package."""
+    found: dict[str, str] = {}
+    try:
+        package = importlib.import_module(COG_PACKAGE)
+    except ModuleNotFoundError:
+        package = None
+    if package is not None:
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+            if not info.name.startswith("_"):
+                found[info.name] = f"{COG_PACKAGE}.{info.name}"
+    for point in sorted(entry_points(group=COG_ENTRY_POINTS), key=lambda point: point.name):
+        found.setdefault(point.name, point.value)
+    return found
+
+
+def cog_names() -> tuple[str, ...]:
+    """Every feature's name, in load order."""
+    return tuple(cog_sources())
+
+
+def cog_modules(disabled: frozenset[str] | set[str] = frozenset()) -> tuple[str, ...]:
+    """Dotted names of the cogs to load, without those switched off in configuration."""
+    return tuple(module for name, module in cog_sources().items() if name not in disabled)
+
+
+def cog_folder(name: str) -> Path | None:
+    """The folder of a cog package (None for a single-module cog or an unknown name)."""
+    module = cog_sources().get(name)
+    spec = importlib.util.find_spec(module) if module else None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def cog_submodule(name: str, part: str) -> str | None:
+    """``<cog module>.<part>`` when that module exists (found without importing it)."""
+    folder = cog_folder(name)
+    if folder is None or not (folder / f"{part}.py").exists():
+        return None
+    return f"{cog_sources()[name]}.{part}"
+
+
+def cog_migration_folders() -> list[Path]:
+    """Each cog's own migrations folder (``<cog>/migrations``), where one exists."""
+    folders = []
+    for name in cog_names():
+        folder = cog_folder(name)
+        if folder is not None and (folder / "migrations").is_dir():
+            folders.append(folder / "migrations")
+    return folders

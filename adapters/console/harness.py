@@ -65,7 +65,7 @@ async def console_session(
     db: Database,
     *,
     config: Config | None = None,
-    cogs: tuple[str, ...] = DEFAULT_COGS,
+    cogs: tuple[str, ...] | None = DEFAULT_COGS,
     start: datetime = DEFAULT_START,
     translator: Translator | None = None,
     ready: bool = True,

@@ -2,38 +2,71 @@
 models and the schema the existing migrations build. Read the result before committing it
 (autogenerate cannot see everything, such as renames).
 
-    python -m bot.db.autogen "what changed"
+    python -m bot.db.autogen "what changed"                 # the core's own tables
+    python -m bot.db.autogen --cog homework "what changed"  # one cog's tables, in its folder
+
+A cog's first revision starts its own branch (labelled with the cog's name, depending on the
+newest core revision); later ones follow it. Only that cog's tables are compared.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import sys
+import importlib
 import tempfile
 from pathlib import Path
 
 from alembic import command
 
+from bot.db.base import Base
 from bot.db.engine import Database
-from bot.db.migrate import MIGRATIONS_DIR, alembic_config, upgrade
+from bot.db.migrate import MIGRATIONS_DIR, alembic_config, head_revision, upgrade
+from bot.discovery import cog_folder, cog_submodule
 
 
-def next_revision_id(versions: Path) -> str:
+def next_revision_id(versions: Path, suffix: str = "") -> str:
     numbers = [int(path.name[:4]) for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py")]
-    return f"{max(numbers, default=0) + 1:04d}"
+    return f"{max(numbers, default=0) + 1:04d}{suffix}"
 
 
-async def _generate(message: str) -> Path:
-    versions = MIGRATIONS_DIR / "versions"
-    rev_id = next_revision_id(versions)
+def _cog_tables(cog: str) -> set[str]:
+    module_name = cog_submodule(cog, "models")
+    if module_name is None:
+        raise SystemExit(f"cog {cog!r} has no models.py")
+    module = importlib.import_module(module_name)
+    return {table.name for table in Base.metadata.sorted_tables
+            if any(getattr(cls, "__module__", None) == module.__name__ and getattr(cls, "__table__", None) is table
+                   for cls in vars(module).values())}
+
+
+async def _generate(message: str, cog: str | None = None) -> Path:
+    options: dict[str, object] = {}
+    if cog is None:
+        versions = MIGRATIONS_DIR / "versions"
+        rev_id = next_revision_id(versions)
+    else:
+        folder = cog_folder(cog)
+        if folder is None:
+            raise SystemExit(f"no cog package is called {cog!r}")
+        versions = folder / "migrations"
+        versions.mkdir(exist_ok=True)
+        first = not any(versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+        rev_id = next_revision_id(versions, f"_{cog}")
+        options = {"version_path": str(versions),
+                   "head": "base" if first else f"{cog}@head",
+                   "branch_label": cog if first else None,
+                   "depends_on": head_revision() if first else None}
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'current.db'}")
         await upgrade(db)  # the schema as the existing migrations leave it
         cfg = alembic_config(db.url)
+        if cog is not None:
+            cfg.attributes["only_tables"] = _cog_tables(cog)
 
         def _run(connection: object) -> None:
             cfg.attributes["connection"] = connection
-            command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)
+            command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id, **options)
 
         async with db.engine.begin() as conn:
             await conn.run_sync(_run)
@@ -45,6 +78,10 @@ async def _generate(message: str) -> Path:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or not sys.argv[1].strip():
-        sys.exit('usage: python -m bot.db.autogen "what changed"')
-    print(f"wrote {asyncio.run(_generate(sys.argv[1]))}")
+    parser = argparse.ArgumentParser(prog="python -m bot.db.autogen")
+    parser.add_argument("--cog", help="the cog whose tables changed (its migrations folder gets the revision)")
+    parser.add_argument("message", help="what changed, in a few words")
+    args = parser.parse_args()
+    if not args.message.strip():
+        parser.error("say what changed")
+    print(f"wrote {asyncio.run(_generate(args.message, args.cog))}")

@@ -1,30 +1,30 @@
 """Which modules define models, so Alembic and ``create_all`` see every table.
 
-Cogs are loaded by dotted name (the core never imports them directly); each cog package
-that stores data has a ``models`` module listed here.
+The core's model modules are listed here; each cog package's ``models`` module is found by
+a folder scan (see bot/discovery.py), so a feature adds its tables without editing this file.
 """
 
 from __future__ import annotations
 
 import importlib
 
-#: Core model modules, then the built-in cogs' model modules.
-MODEL_MODULES: tuple[str, ...] = (
+from bot.discovery import cog_names, cog_submodule
+
+#: The core's own model modules.
+CORE_MODEL_MODULES: tuple[str, ...] = (
     "bot.db.models",
     "bot.translation.models",
     "bot.delivery.models",
-    "cogs.announcements.models",
-    "cogs.signups.models",
-    "cogs.relay.models",
-    "cogs.committee.models",
 )
 
 
+def model_modules() -> tuple[str, ...]:
+    """The core's model modules, then every cog's (switched-off cogs too: their tables stay
+    in the schema, so switching a cog back on finds its data)."""
+    found = (cog_submodule(name, "models") for name in cog_names())
+    return CORE_MODEL_MODULES + tuple(name for name in found if name)
+
+
 def import_all_models() -> None:
-    for name in MODEL_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # A module that is not written yet is skipped; a broken import inside one is not.
-            if exc.name is None or not name.startswith(exc.name):
-                raise
+    for name in model_modules():
+        importlib.import_module(name)

@@ -8,8 +8,10 @@ in the middle of a fan-out neither skips nor repeats anyone.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -29,14 +31,17 @@ from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
 from bot.jobs import JobContext
-from bot.messages import Button, ButtonStyle, Message
+from bot.messages import Attachment, Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
 from bot.when import format_when, future_time
+from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import families, status_lines
 
 DELIVERY_MODES = ("channel", "dm", "digest")
+DEFAULT_REPORT_WEEKS = 4
+MAX_REPORT_WEEKS = 26
 #: the delivery service's topic for announcements; rows are about "announcement:<id>"
 TOPIC = "announcement"
 
@@ -282,6 +287,33 @@ class AnnouncementsCog(Cog):
                                      names=", ".join(numbers["unreachable_names"])))  # type: ignore[arg-type]
         lines.append(await ctx.t("Languages: {languages}", languages=numbers["languages"]))
         await ctx.reply_message(Message(text="\n".join(lines)))
+
+    @command("announcement report", "How families read announcements over the last weeks, as a chart",
+             OptionSpec("weeks", "How many weeks back (default 4)", type=OptionType.INTEGER, min_value=1,
+                        max_value=MAX_REPORT_WEEKS), allowed=STAFF)
+    async def report(self, ctx: Context, weeks: int | None = None) -> None:
+        community = ctx.require_community()
+        weeks = weeks or DEFAULT_REPORT_WEEKS
+        if not 1 <= weeks <= MAX_REPORT_WEEKS:
+            raise UserError("Choose between 1 and {max} weeks.", max=MAX_REPORT_WEEKS)
+        async with self.core.db.read() as session:
+            numbers = await engagement(session, community.id, ctx.now - timedelta(weeks=weeks),
+                                       community.default_language)
+        if not numbers.announcements:
+            raise UserError("No announcements were posted in the last {weeks} weeks.", weeks=weeks)
+        lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "
+                             "average.", weeks=weeks, count=len(numbers.announcements),
+                             percent=round(numbers.average_percent))]
+        lines.append(await ctx.t("By language: {languages}", languages=", ".join(
+            f"{code} {round(numbers.language_percent(code))}%" for code in numbers.languages)))
+        if numbers.never_seen:
+            lines.append(await ctx.t("Saw none of them: {names}. Please contact them another way.",
+                                     names=", ".join(numbers.never_seen)))
+        title = await ctx.t("Announcements seen, last {weeks} weeks", weeks=weeks)
+        png = await asyncio.to_thread(render_png, numbers, title, await ctx.t("% of families"),
+                                      await ctx.t("% seen, by language"))
+        await ctx.reply_message(Message(text="\n".join(lines), attachments=(
+            Attachment(f"announcements-{weeks}w.png", png, "image/png"),)))
 
     @command("announcement edit", "Change the text of an announcement",
              OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True),

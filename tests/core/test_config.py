@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import Config, ConfigError, Secrets, check_adapter_requirements, load_config, parse_config
+from bot.config import (
+    Config,
+    ConfigError,
+    Secrets,
+    check_adapter_requirements,
+    cog_section_model,
+    load_config,
+    parse_config,
+)
+from bot.discovery import cog_names
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -127,4 +136,6 @@ def test_example_config_documents_every_key() -> None:
     example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text(encoding="utf-8")
     expected = {f"{name}.{key}" for name, section in Config.model_fields.items() if name != "communities"
                 for key in section.annotation.model_fields}  # type: ignore[union-attr]
+    expected |= {f"{name}.{key}" for name in cog_names() if (model := cog_section_model(name))
+                 for key in model.model_fields}
     assert _documented_keys(example) == expected

@@ -12,7 +12,7 @@ from sqlalchemy import String, Text, select
 
 from adapters.console import console_session
 from adapters.console.harness import DEFAULT_START
-from bot.app import DEFAULT_COGS, build_core
+from bot.app import build_core
 from bot.clock import ManualClock
 from bot.config import Config, Secrets, TranslationSection
 from bot.db.base import Base
@@ -51,7 +51,7 @@ as Ms Lee
 def test_every_model_holding_member_data_is_covered() -> None:
     import_all_models()
     core = build_core(Config(), secrets=Secrets(), db=Database("sqlite+aiosqlite:///unused.db"),
-                      clock=ManualClock(DEFAULT_START), translator=FakeTranslator(), cogs=DEFAULT_COGS)
+                      clock=ManualClock(DEFAULT_START), translator=FakeTranslator(), )
     covered = set(CORE_PERSONAL_MODELS)
     for cog in core.cogs:
         covered |= {model.__tablename__ for model in cog.personal_data_models}

@@ -16,10 +16,20 @@ import_all_models()
 target_metadata = Base.metadata
 
 
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate for one cog compares only that cog's tables (``only_tables``)."""
+    only = context.config.attributes.get("only_tables")
+    if only is None:
+        return True
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table is None or table in only
+
+
 def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
