@@ -128,6 +128,15 @@ class DiscordAdapter(Outbound):
             await self.core.platform_ready("discord", session)
 
         @client.event
+        async def on_disconnect() -> None:
+            self.core.platform_lost("discord")  # /healthz says so until the gateway is back
+
+        @client.event
+        async def on_resumed() -> None:
+            # The same session, with what was missed replayed: up again, nothing to reconcile.
+            await self.core.platform_ready("discord", getattr(self.client.ws, "session_id", None))
+
+        @client.event
         async def on_interaction(interaction: discord.Interaction) -> None:
             await self.handle_interaction(interaction)
 

@@ -160,6 +160,7 @@ class FakeDiscord:
         self._global_refusals = 0
         self._accepted: deque[float] = deque()
         self._session: Session | None = None
+        self._gateway_open: asyncio.Event | None = None
         self._ws: web.WebSocketResponse | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
@@ -557,6 +558,11 @@ class FakeDiscord:
 
     # ----- gateway --------------------------------------------------------------------------
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        assert self._loop is not None
+        if self._gateway_open is None:
+            self._gateway_open = asyncio.Event()
+            self._gateway_open.set()
+        await self._gateway_open.wait()  # an outage: the connection hangs until it is over
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         self._ws = ws
@@ -639,6 +645,19 @@ class FakeDiscord:
                 await ws.close(code=4000, message=b"Unknown error")
 
         self._call(drop)
+
+    def gateway_outage(self, down: bool) -> None:
+        """While ``down``, new gateway connections hang (the open one is not touched)."""
+
+        def switch() -> None:
+            if self._gateway_open is None:
+                self._gateway_open = asyncio.Event()
+            if down:
+                self._gateway_open.clear()
+            else:
+                self._gateway_open.set()
+
+        self._call(switch)
 
     # ----- what the tests send --------------------------------------------------------------
     def interaction(self, who: Person, kind: int, data: dict[str, Any], *, channel: str = "general",

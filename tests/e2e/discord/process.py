@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -46,6 +47,13 @@ def quiet(fake: FakeDiscord, *, for_seconds: float = 1.0, timeout: float = PATIE
             raise AssertionError("the bot never went quiet")
 
 
+def free_port() -> int:
+    """A port nothing listens on now (for the process's /healthz server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _far_from_now() -> str:
     """Quiet hours a minute long, twelve hours away (UTC): nothing in a test is held."""
     start = datetime.now(UTC) + timedelta(hours=12)
@@ -61,6 +69,7 @@ class BotProcess:
         self.database_url = database_url
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = workdir / "homeroom.log"
+        self.http_port = free_port()
 
     def config(self) -> str:
         return f"""
@@ -79,6 +88,9 @@ retries = 0
 
 [signups]
 card_edit_delay_seconds = 0
+
+[http]
+port = {self.http_port}
 
 [discord]
 sync = "guild"

@@ -3,6 +3,10 @@ resumed with what was missed replayed (and applied once), DMs to the bot."""
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 from tests.e2e.discord.process import quiet, wait_for
 from tests.e2e.discord.room import Room
 
@@ -44,3 +48,26 @@ def test_a_direct_message_to_the_bot_is_answered_once_however_often_it_is_delive
     room.fake.direct_message(family, sent["content"], message_id=int(sent["id"]))
     quiet(room.fake)
     assert len(room.dm_texts(family)) == answered
+
+
+def _platforms(room: Room) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{room.bot.http_port}/healthz", timeout=5) as answer:
+            return json.loads(answer.read()).get("platforms")
+    except urllib.error.HTTPError as refused:  # 503 while a platform is not ready
+        return json.loads(refused.read()).get("platforms")
+    except (OSError, ValueError):
+        return None
+
+
+def test_healthz_says_discord_is_lost_while_the_gateway_is_down_and_ready_once_resumed(room: Room) -> None:
+    wait_for(lambda: _platforms(room) == {"discord": "ready"}, describe="discord ready")
+    resumed = room.fake.resumes
+    room.fake.gateway_outage(True)
+    try:
+        room.fake.drop_socket(lose_session=False)
+        wait_for(lambda: _platforms(room) == {"discord": "lost"}, describe="discord lost")
+    finally:
+        room.fake.gateway_outage(False)
+    wait_for(lambda: room.fake.resumes > resumed, describe="a RESUME")
+    wait_for(lambda: _platforms(room) == {"discord": "ready"}, describe="discord ready again")

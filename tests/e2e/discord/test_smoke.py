@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 from tests.e2e.discord.fake import GUILD_ID
+from tests.e2e.discord.process import wait_for
 from tests.e2e.discord.room import Room
 
 
@@ -15,3 +19,15 @@ def test_help_is_answered(room: Room) -> None:
     family = room.fake.person("Ana")
     asked = room.command(family, "help")
     assert "/" in room.answer(asked)
+
+
+def test_healthz_reports_discord_ready_once_the_gateway_is_ready(room: Room) -> None:
+    def report() -> dict | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{room.bot.http_port}/healthz", timeout=5) as answer:
+                return json.loads(answer.read())
+        except (OSError, ValueError):
+            return None
+
+    healthy = wait_for(lambda: (r := report()) is not None and r.get("status") == "ok" and r, describe="/healthz ok")
+    assert healthy["platforms"] == {"discord": "ready"}
