@@ -52,3 +52,21 @@ RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}
 def is_allowed(held: frozenset[Role] | set[Role], allowed: frozenset[Role]) -> bool:
     """Admins may do everything; anyone else needs one of the allowed roles."""
     return Role.ADMIN in held or bool(set(held) & allowed)
+
+
+#: Who may run a command, said in words: whole sentences, so each language's catalog can put
+#: them its own way (role values such as "admin, teacher" are storage names, not words).
+_NOT_ALLOWED: dict[frozenset[Role], str] = {
+    frozenset({Role.ADMIN}): N_("Sorry, /{command} is only for admins. Type /help to see what you can use."),
+    STAFF: N_("Sorry, /{command} is only for teachers and admins. Type /help to see what you can use."),
+    ORGANISERS: N_("Sorry, /{command} is only for teachers, committee members and admins. "
+                   "Type /help to see what you can use."),
+    frozenset({Role.COMMITTEE, Role.ADMIN}): N_("Sorry, /{command} is only for committee members and admins. "
+                                                "Type /help to see what you can use."),
+}
+NOT_ALLOWED_OTHERWISE = N_("Sorry, you cannot use /{command}. Type /help to see what you can use.")
+
+
+def not_allowed_msgid(allowed: frozenset[Role]) -> str:
+    """The refusal for someone outside ``allowed`` (admins always may, so they count in)."""
+    return _NOT_ALLOWED.get(frozenset(allowed) | {Role.ADMIN}, NOT_ALLOWED_OTHERWISE)
