@@ -3,10 +3,10 @@
 Poll options are written in every script a class uses (Korean, Chinese, Arabic, Cyrillic,
 Vietnamese diacritics) and often carry an emoji. matplotlib's own DejaVu Sans has none of
 CJK or emoji, so the chart draws with a font *list*: matplotlib falls back glyph by glyph
-along it. The Noto fonts come from Python packages the project depends on
-(``manimgx-fonts``: Noto Sans, Arabic, Symbols and Emoji; ``cvttf-NotoSansCJK-Regular``:
-Noto Sans CJK), so a fresh machine needs no OS package; Noto fonts the system has (Debian's
-``fonts-noto-cjk``, ``fonts-noto-core``) are used as well. Arabic is shaped and laid out
+along it. The Noto fonts are the system's (Debian's ``fonts-noto-core``, ``fonts-noto-cjk``:
+the container image installs them) or, on a machine without them, those of the optional
+``fonts`` extra (``pip install "homeroom[fonts]"``: ``manimgx-fonts`` for Noto Sans, Arabic,
+Symbols and Emoji, ``cvttf-NotoSansCJK-Regular`` for Noto Sans CJK). Arabic is shaped and laid out
 right to left by matplotlib's text layout (libraqm, matplotlib 3.11 and later).
 """
 
