@@ -185,6 +185,20 @@ async def reaction_rates(s: ConsoleSession, db: Database, count: int, tag: str) 
     return rates[0], rates[1]
 
 
+async def _holders(s: ConsoleSession, db: Database) -> list[int]:
+    """``HOLDERS`` members of the community to fill a slot with (created when missing)."""
+    async with db.write() as session:
+        community_id = (await s.core.ensure_community(s.console.community)).id
+        have = await session.scalar(select(func.count()).select_from(Member).where(
+            Member.user_id.like("holder-%")))
+        if have < HOLDERS:
+            await session.execute(insert(Member), [
+                {"community_id": community_id, "user_id": f"holder-{n}", "display_name": f"Holder {n}"}
+                for n in range(have or 0, HOLDERS)])
+        return list((await session.scalars(select(Member.id).where(Member.user_id.like("holder-%"))
+                                           .order_by(Member.id))).all())
+
+
 async def holder_cost(s: ConsoleSession, db: Database, run: int, holders: list[int], reactions: int) -> float:
     """Median time of one reaction (alone, a known family) on a slot with ``HOLDERS`` people
     on it over the median on an empty slot, the two interleaved."""
@@ -225,10 +239,7 @@ async def measure(label: str, db: Database, raw: RawSQLite | RawPostgres, count:
                 new, known = await reaction_rates(s, db, count, f"run{run}")
                 news.append(new / raws[-1])
                 knowns.append(known / raws[-1])
-            async with db.read() as session:
-                holders = list((await session.scalars(select(Member.id).where(
-                    Member.user_id.like("bench-run0-%")).order_by(Member.id).limit(HOLDERS))).all())
-            assert len(holders) == HOLDERS, f"{len(holders)} families to hold places, not {HOLDERS}"
+            holders = await _holders(s, db)
             for run in range(repeats):
                 holder_ratios.append(await holder_cost(s, db, run, holders, reactions=15))
     finally:

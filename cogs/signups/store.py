@@ -227,6 +227,6 @@ class Ledger:
             await session.execute(update(Claim).where(Claim.id.in_(promoted)).values(status="confirmed"))
         new = sorted((p for p in self.places if p.id is None), key=lambda p: p.arrival)
         if new:
-            await session.execute(insert(Claim), [
+            await session.execute(insert(Claim.__table__), [
                 {"signup_id": self.signup.id, "slot_id": p.slot_id, "member_id": p.member_id, "status": p.status,
                  "claimed_at": p.claimed_at} for p in new])
