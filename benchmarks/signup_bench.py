@@ -50,9 +50,11 @@ EMOJI = ["🚌", "🍪", "🎨", "📚", "🍎", "⚽", "🎵", "🧃", "🧹", 
 GOAL_RATE = 0.25
 GOAL_HOLDERS = 1.5
 HOLDERS = 500
-CONCURRENCY = 8
 POOL_SIZE = load_config(ROOT / "config.example.toml").database.pool_size
 MAX_OVERFLOW = 10  # bot/db/engine.py
+#: reactions in flight at once; 0: a whole burst, as the platforms deliver one (discord.py runs
+#: every gateway event in a task of its own, Bolt serves every request as it comes)
+CONCURRENCY = 0
 RAW_TABLE = "CREATE TABLE IF NOT EXISTS bench_raw (id {pk}, value VARCHAR(64))"
 
 
@@ -121,7 +123,7 @@ class RawPostgres:
 
 
 async def raw_rate(raw: RawSQLite | RawPostgres, count: int) -> float:
-    semaphore = asyncio.Semaphore(CONCURRENCY)
+    semaphore = asyncio.Semaphore(CONCURRENCY or count)
 
     async def one(n: int) -> None:
         async with semaphore:
@@ -161,28 +163,34 @@ async def _claims(db: Database) -> int:
         return int(await session.scalar(select(func.count()).select_from(Claim)) or 0)
 
 
-async def reaction_rates(s: ConsoleSession, db: Database, count: int, tag: str) -> tuple[float, float]:
+async def reaction_ratios(s: ConsoleSession, db: Database, raw: RawSQLite | RawPostgres | None, count: int,
+                          tag: str, raws: list[float]) -> tuple[float, float]:
     """Reactions per second from families Homeroom has never seen (each also creates its
-    member row), then from the same families on a second sign-up (members known)."""
+    member row), then from the same families on a second sign-up (members known), each over
+    the raw rate measured just before and just after it (appended to ``raws``)."""
     slots = "; ".join(f"{e} Job{n} x50" for n, e in enumerate(EMOJI))  # some waitlists, as in life
     actors = _families(s, tag, count)
-    semaphore = asyncio.Semaphore(CONCURRENCY)
+    semaphore = asyncio.Semaphore(CONCURRENCY or count)
 
     async def one(event: ReactionAdded) -> None:
         async with semaphore:
             await s.core.dispatch(event)
 
-    rates = []
+    ratios = []
     for round_number in range(2):
         card, _ = await _card(s, f"Fair {tag}-{round_number}", slots)
         before = await _claims(db)
         events = [_event(s, actor, card, EMOJI[n % len(EMOJI)]) for n, actor in enumerate(actors)]
+        raw_before = await raw_rate(raw, count) if raw else 1.0
         start = time.perf_counter()
         await asyncio.gather(*(one(e) for e in events))
-        rates.append(count / (time.perf_counter() - start))
+        rate = count / (time.perf_counter() - start)
+        raw_after = await raw_rate(raw, count) if raw else 1.0
+        raws += [raw_before, raw_after]
+        ratios.append(rate / statistics.mean([raw_before, raw_after]))
         claimed = await _claims(db)
         assert claimed - before == count, f"only {claimed - before} claims: the benchmark measured nothing"
-    return rates[0], rates[1]
+    return ratios[0], ratios[1]
 
 
 async def _holders(s: ConsoleSession, db: Database) -> list[int]:
@@ -233,25 +241,26 @@ async def measure(label: str, db: Database, raw: RawSQLite | RawPostgres, count:
     try:
         async with console_session(db, cogs=("cogs.profile", "cogs.signups")) as s:
             await raw_rate(raw, count // 4)
-            await reaction_rates(s, db, count // 4, "warm-up")
+            await reaction_ratios(s, db, None, count // 4, "warm-up", [])
             for run in range(repeats):
-                raws.append(await raw_rate(raw, count))
-                new, known = await reaction_rates(s, db, count, f"run{run}")
-                news.append(new / raws[-1])
-                knowns.append(known / raws[-1])
+                new, known = await reaction_ratios(s, db, raw, count, f"run{run}", raws)
+                news.append(new)
+                knowns.append(known)
             holders = await _holders(s, db)
             for run in range(repeats):
                 holder_ratios.append(await holder_cost(s, db, run, holders, reactions=15))
     finally:
         await raw.close()
-    settings = f"concurrency {CONCURRENCY}, {count} reactions a run, pool {POOL_SIZE}+{MAX_OVERFLOW}"
+    settings = (f"{count} reactions a run, {f'{CONCURRENCY} at a time' if CONCURRENCY else 'all in flight at once'}, "
+                f"pool {POOL_SIZE}+{MAX_OVERFLOW}")
     print(f"{label:10} raw driver single-row transactions/s {_spread(raws, '.0f')} (baseline, {settings})")
     ok = True
     for name, ratios in (("new families", news), ("known families", knowns)):
-        passed = min(ratios) >= GOAL_RATE
+        passed = statistics.median(ratios) >= GOAL_RATE
         ok &= passed
-        print(f"{label:10} reactions end to end, {name}: {_spread(ratios, '.2f')}x the raw rate "
-              f"(min/median/max of {repeats} runs; goal >= {GOAL_RATE}) {_verdict(passed)}")
+        print(f"{label:10} reactions end to end, {name}: {_spread(ratios, '.2f')}x the raw rate measured "
+              f"just before and after each (min/median/max of {repeats} runs; goal: median >= {GOAL_RATE}) "
+              f"{_verdict(passed)}")
     passed = max(holder_ratios) <= GOAL_HOLDERS
     ok &= passed
     print(f"{label:10} one reaction at {HOLDERS} holders / at 0 holders: {_spread(holder_ratios, '.2f')}x "
@@ -293,5 +302,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--reactions", type=int, default=600)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="reactions in flight at once (default 0: the whole burst, as the adapters deliver it)")
     args, _ = parser.parse_known_args()
+    CONCURRENCY = args.concurrency
     sys.exit(asyncio.run(main(args.reactions, args.repeats)))
