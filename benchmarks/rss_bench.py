@@ -85,20 +85,22 @@ def peak_rss(config: Path, script: Path, folder: Path, url: str) -> tuple[float,
     """Peak RSS (MB) of one run, its wall time, and how many questions reached the teacher."""
     (folder / "rss.db").unlink(missing_ok=True)
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", LAUNCH, url, "--config", str(config), "run", "--script",
-                              str(script), "--start", START], cwd=folder, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    process = psutil.Process(child.pid)
-    peak = 0
-    while child.poll() is None:
-        try:
-            peak = max(peak, process.memory_info().rss)
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.02)
-    output = child.stdout.read() if child.stdout else ""
+    transcript = folder / "transcript.txt"
+    with transcript.open("w", encoding="utf-8") as out:  # a file: a full pipe would stall the bot
+        child = subprocess.Popen([sys.executable, "-c", LAUNCH, url, "--config", str(config), "run", "--script",
+                                  str(script), "--start", START], cwd=folder,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=out, stderr=subprocess.DEVNULL)
+        process = psutil.Process(child.pid)
+        peak = 0
+        while child.poll() is None:
+            try:
+                peak = max(peak, process.memory_info().rss)
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.02)
     if child.wait() != 0:
         raise SystemExit(f"homeroom run exited with {child.returncode}")
+    output = transcript.read_text(encoding="utf-8")
     relayed = output.count("[DM → Ms Lee] **Question #")
     return peak / 2**20, time.perf_counter() - started, relayed
 

@@ -232,10 +232,12 @@ def slow_callbacks(families: int, provider_url: str) -> tuple[int, str]:
     logger = logging.getLogger("asyncio")
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
+    logger.propagate = False  # counted here, not printed one by one
     try:
         asyncio.run(_announce(families, provider_url))
     finally:
         logger.removeHandler(handler)
+        logger.propagate = True
     return handler.count, handler.worst
 
 
