@@ -82,7 +82,7 @@ class ReactionBatcher:
             return results
         slots = {r.emoji.key: await self.cog.slot_by_key(session, signup_id, r.emoji.key) for r in live}
         ledger = await Ledger.load(session, signup, [s.id for s in slots.values() if s is not None],
-                                   [r.member_id for r in live])
+                                   [r.member_id for r in live], since=min(r.now for r in live))
         changes: list[tuple[str, Change]] = []
         refusals: list[tuple[ReactionRequest, Refused]] = []
         for index, request in enumerate(batch):

@@ -249,7 +249,7 @@ class SignupsCog(Cog):
         locked = await lock_signup(session, signup_id)
         if locked is None:
             return Outcome()
-        ledger = await Ledger.load(session, locked, [slot.id] if slot else [], [member_id])
+        ledger = await Ledger.load(session, locked, [slot.id] if slot else [], [member_id], since=now)
         outcome = decide(ledger, slot, member_id, add=add, now=now, emoji_display=emoji_display)
         await ledger.flush(session)
         return outcome
@@ -574,7 +574,7 @@ class SignupsCog(Cog):
             ahead = signup.status != "cancelled" and (signup.when_at is None or signup.when_at > now)
             if not ahead:
                 continue
-            ledger = await Ledger.load(session, signup, [slot.id], [member.id])
+            ledger = await Ledger.load(session, signup, [slot.id], [member.id], since=now)
             changes = ledger.release(slot, member.id)
             await ledger.flush(session)
             promoted = [c for c in changes if c.member_id != member.id]
