@@ -7,6 +7,11 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Noto fonts so charts draw every script a class writes in (Korean, Chinese, Arabic, emoji).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user owns only the data folder (the SQLite file, if SQLite is used).
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin homeroom \
     && mkdir -p /data \
@@ -24,7 +29,8 @@ USER homeroom
 WORKDIR /data
 VOLUME ["/data"]
 # Slack's HTTP mode listens here (set [slack] host = "0.0.0.0" in the configuration).
-EXPOSE 3000
+# 3000: Slack's HTTP mode; 8080: /healthz and /metrics
+EXPOSE 3000 8080
 
 # Not every adapter serves HTTP (Discord keeps a gateway connection), so the health check is
 # a command: a database round trip plus the schema check, exit 0 when both pass.

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Job
+from bot.logging_setup import log_context
 from bot.outbound import AdapterMissing
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ async def schedule_many(session: AsyncSession, kind: str, items: list[tuple[dict
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     rows = [{"kind": kind, "payload": payload, "run_at": run_at, "status": "pending", "dedupe_key": key,
              "attempts": 0, "max_attempts": max_attempts, "created_at": run_at} for payload, run_at, key in items]
-    await session.execute(insert(Job).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
+    await session.execute(insert(Job.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
 
 
 async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:
@@ -207,6 +209,13 @@ class JobRunner:
         await self.db.write_retrying(_update)
 
     async def run_job(self, job: Job) -> None:
+        with log_context(job=job.id, job_kind=job.kind):
+            started = time.perf_counter()
+            await self._run_job(job)
+            elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+            log.debug("job %s finished", job.id, extra={"duration_ms": elapsed_ms})
+
+    async def _run_job(self, job: Job) -> None:
         handler = self.handlers.get(job.kind)
         if handler is None:
             await self._finish(job, error=f"no handler for job kind {job.kind!r}")

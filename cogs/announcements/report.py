@@ -10,9 +10,18 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.models import Member
 from bot.delivery import Outcome
 from bot.families import Families, member_names
+from bot.members import members_with_role
+from bot.roles import Role
 from cogs.announcements.models import Acknowledgement, Announcement
+
+
+async def families(session: AsyncSession, community_id: int) -> list[Member]:
+    """Members holding only the family role, still in the community (the engagement report's
+    people; the status counts families through the family directory)."""
+    return await members_with_role(session, community_id, Role.FAMILY)
 
 
 async def status_lines(session: AsyncSession, announcement: Announcement, default_language: str,

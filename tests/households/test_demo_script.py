@@ -38,7 +38,7 @@ def test_the_households_script_runs_as_documented(tmp_path: Path) -> None:
     assert out.count("Announcement #1: seen by 1 of 3 families.") == 2
     assert "Not seen yet: Leo, Mia" in out and "Seen: Sam (Maria)" in out
     assert "[DM → Tom]" not in out  # restricted, without class-wide news: nothing at all
-    assert "#28 [DM → Luis] **Maria shared a question about Sam with you**" in out
+    assert "#27 [DM → Luis] **Maria shared a question about Sam with you**" in out
     assert "You're signed up for 🧃 Drinks" in out and 'Está inscrito/a para 🍪 Baker' in out
 
 
