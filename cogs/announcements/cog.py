@@ -320,7 +320,7 @@ class AnnouncementsCog(Cog):
             raise UserError("Choose between 1 and {max} weeks.", max=MAX_REPORT_WEEKS)
         async with self.core.db.read() as session:
             numbers = await engagement(session, community.id, ctx.now - timedelta(weeks=weeks),
-                                       community.default_language)
+                                       community.default_language, self.core.families)
         if not numbers.announcements:
             raise UserError("No announcements were posted in the last {weeks} weeks.", weeks=weeks)
         lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "

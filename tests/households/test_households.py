@@ -324,3 +324,14 @@ async def test_failed_join_attempts_are_purged_after_a_day(db: Database) -> None
         async with db.read() as session:
             left = await session.scalar(select(func.count()).select_from(JoinAttempt))
     assert left == 0
+
+
+async def test_the_engagement_report_counts_a_child_with_two_co_parents_as_one_family(db: Database) -> None:
+    async with console_session(db) as s:
+        await class_with_sam(s)
+        await s.run(f'{TEACHER}\n/announce text:"Picture day on Monday"')
+        post = s.last("#announcements")
+        await s.run(f"{LUIS}\nclick #{post.number} Got it\n{TEACHER}\n/announcement report")
+    lines = s.last("only Ms Lee").text.splitlines()
+    assert lines[0] == "Last 4 weeks: 1 announcements, seen by 33% of families on average."  # Sam of Sam, Ana, Pat
+    assert lines[2] == "Saw none of them: Ana, Pat. Please contact them another way."
