@@ -37,7 +37,7 @@ from bot.core import Core
 from bot.emoji import Emoji, from_discord
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, Message
-from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
@@ -401,8 +401,11 @@ class DiscordAdapter(Outbound):
         return kwargs
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
-        target = await self._channel(channel.id)
-        sent = await target.send(**self._kwargs(message))
+        try:
+            target = await self._channel(channel.id)
+            sent = await target.send(**self._kwargs(message))
+        except (discord.Forbidden, discord.NotFound) as exc:  # missing access or permission, or gone
+            raise ChannelClosed(channel.id, f"{exc.status} {exc.code}") from exc
         return MessageRef(channel, str(sent.id))
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:

@@ -37,7 +37,7 @@ from bot.core import Core
 from bot.emoji import Emoji, from_slack, to_slack_name
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, FormField, Message
-from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
@@ -54,6 +54,8 @@ _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CLOSED = {"cannot_dm_bot", "user_disabled", "account_inactive", "not_allowed_token_type", "messages_tab_disabled"}
 _MISSING = {"user_not_found", "users_not_found", "channel_not_found"}
+#: answers to a post that only a person can fix (invite the bot, unarchive, allow it to post)
+_CLOSED_CHANNEL = {"channel_not_found", "is_archived", "restricted_action", "cannot_reply_to_message"}
 USER_CACHE_SECONDS = 300
 #: Message metadata (invisible to people) that carries a delivery's key, so a resend finds it.
 DELIVERY_EVENT = "homeroom_delivery"
@@ -263,8 +265,13 @@ class SlackAdapter(Outbound):
         try:
             return await post()
         except SlackApiError as exc:
-            if exc.response.get("error") != "not_in_channel" or not await self._join(channel_id):
+            error = exc.response.get("error")
+            if error in _CLOSED_CHANNEL:
+                raise ChannelClosed(channel_id, str(error)) from exc
+            if error != "not_in_channel":
                 raise
+            if not await self._join(channel_id):
+                raise ChannelClosed(channel_id, "not_in_channel") from exc
         return await post()
 
     async def _join(self, channel_id: str) -> bool:

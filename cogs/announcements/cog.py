@@ -33,6 +33,7 @@ from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, ButtonStyle, Message
+from bot.outbound import ChannelClosed
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
 from bot.when import format_when, future_time
@@ -128,6 +129,16 @@ class AnnouncementsCog(Cog):
         channel = ChannelRef(community.platform, row.channel_id, self.core.community_ref(community))
         try:
             posted = await outbound.post(channel, message)
+        except ChannelClosed:
+            # only a person can fix this: say so now (not after every retry) and stop
+            async with self.core.db.write() as session:
+                fresh = await session.get(Announcement, row.id)
+                if fresh is not None and fresh.status == "scheduled":
+                    fresh.status = "failed"
+            await self._tell_author(row, community, "Announcement #{id} could not be posted: I am not allowed to "
+                                    "write in that channel. Invite me to it (or give me permission to post), then "
+                                    "announce again. Nothing was sent to families.")
+            return
         except Exception:
             if job_ctx.attempt >= self.core.config.jobs.max_attempts:
                 await self._tell_author(row, community, "Announcement #{id} could not be posted to the channel "
