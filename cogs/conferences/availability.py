@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -156,7 +157,7 @@ def parse_availability(text: str, lang: str | None, zone: ZoneInfo, now: datetim
         total = _count_all(windows, length)
         raise UserError(MSG_TOO_MANY, count=total, max=max_slots, summary=understood)
     local.sort()
-    for (a_start, a_end, _), (b_start, b_end, _) in zip(local, local[1:], strict=False):
+    for (a_start, a_end, _), (b_start, b_end, _) in pairwise(local):
         if b_start < a_end:
             raise UserError(MSG_OVERLAP, first=_span(a_start, a_end, lang), second=_span(b_start, b_end, lang),
                             summary=understood)
