@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import languages
@@ -75,7 +75,7 @@ class _Booked:
 
 class ConferencesCog(Cog):
     name = "conferences"
-    personal_data_models = (ConferenceBooking,)
+    personal_data_models = (Conference, ConferenceBooking)
 
     def __init__(self, core: Core) -> None:
         super().__init__(core)
@@ -781,11 +781,22 @@ class ConferencesCog(Cog):
             .join(ConferenceSlot, ConferenceSlot.id == ConferenceBooking.slot_id)
             .join(Conference, Conference.id == ConferenceBooking.conference_id)
             .where(ConferenceBooking.member_id == member.id))).all()
-        return {"conference_bookings": [{"conference": c.title, "starts_at": s.starts_at.isoformat(),
-                                         "label": b.label} for b, s, c in rows]} if rows else {}
+        run = (await session.scalars(select(Conference).where(Conference.teacher_member_id == member.id))).all()
+        data: dict[str, Any] = {}
+        if rows:
+            data["conference_bookings"] = [{"conference": c.title, "starts_at": s.starts_at.isoformat(),
+                                            "label": b.label} for b, s, c in rows]
+        if run:
+            data["conferences_you_run"] = [{"id": c.id, "title": c.title, "availability": c.availability,
+                                            "status": c.status} for c in run]
+        return data
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
+        """A family's bookings go (their times free up); a teacher's conferences stay for the
+        families who booked them, no longer tied to the teacher."""
         await session.execute(delete(ConferenceBooking).where(ConferenceBooking.member_id == member.id))
+        await session.execute(update(Conference).where(Conference.teacher_member_id == member.id)
+                              .values(teacher_member_id=None))
 
     async def on_member_left(self, session: AsyncSession, member: Member) -> None:
         """A family that left frees its times for others."""
