@@ -34,7 +34,7 @@ from bot.jobs import JobContext, RetryLater
 from bot.messages import Attachment, Button, ButtonStyle, Field, Message
 from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
-from bot.when import format_when, quiet_hours_end
+from bot.when import format_day, format_when, quiet_hours_end
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -252,7 +252,7 @@ class DeliveryService:
         params: dict[str, Any] = {}
         for name, value in phrase.params.items():
             if isinstance(value, When):
-                params[name] = format_when(value.moment, lang, zone)
+                params[name] = (format_day if value.day_only else format_when)(value.moment, lang, zone)
             elif isinstance(value, Written):
                 params[name] = await self._written(value, lang, community_id, note=False)
             else:
