@@ -483,9 +483,9 @@ class ConferencesCog(Cog):
             due = slot.starts_at - offset
             if due <= now:
                 continue
-            seconds = int(offset.total_seconds())
-            items.append(({"booking": booking.id, "slot": slot.id, "offset": seconds}, due,
-                          f"conference:remind:{booking.id}:{slot.id}:{seconds}"))
+            seconds, starts = int(offset.total_seconds()), int(slot.starts_at.timestamp())
+            items.append(({"booking": booking.id, "slot": slot.id, "starts": starts, "offset": seconds}, due,
+                          f"conference:remind:{booking.id}:{slot.id}:{starts}:{seconds}"))
         if items:
             await self.core.schedule_many(session, REMIND_JOB, items)
 
@@ -500,12 +500,14 @@ class ConferencesCog(Cog):
             conference = await session.get(Conference, booking.conference_id)
             if slot is None or conference is None or slot.status != "open" or conference.status != "open":
                 return
+            if int(slot.starts_at.timestamp()) != payload.get("starts"):
+                return  # the slot moved: the reminders scheduled for its new time say so
             community = await self.core.community_by_id(session, conference.community_id)
             family = await session.get(Member, booking.member_id)
             teacher = await self._teacher(session, conference)
             if community is None or family is None:
                 return
-            cause = f"conference:remind:{booking.id}:{slot.id}:{payload['offset']}"
+            cause = f"conference:remind:{booking.id}:{slot.id}:{payload['starts']}:{payload['offset']}"
             where = conference.location or conference.link
             fields = (Item(Phrase.of(S.WHERE_FIELD), Phrase.exact(where)),) if where else ()
             await self.core.deliveries.enqueue(

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from icalendar import Calendar
 from sqlalchemy import func, select
@@ -301,3 +302,33 @@ async def test_fifty_families_racing_for_the_last_time_get_exactly_one_winner(db
         booked = [e for e in s.entries if e.where.startswith("DM → Family") and "Booked:" in e.text]
         refused = [e for e in s.entries if e.where.startswith("DM → Family") and "no other time is free" in e.text]
         assert len(booked) == 1 and len(refused) == 49
+
+
+async def test_a_moved_slot_is_reminded_at_its_new_time_only(db: Database) -> None:
+    async with console_session(db) as s:
+        card = await posted(s)
+        await pick(s, "Ben", "Tue 8 Sep 15:00", card)
+        await s.run('as Ms Rivera\n/conference move id:1 slot:1 to:"Thu 9:00"')
+        moments = []
+        for _ in range(75):
+            before = len(s.entries)
+            await s.run("advance 1h")
+            moments += [s.clock.now() for e in s.entries[before:] if e.where == "DM → Ben" and "Reminder" in e.text]
+        start = datetime(2026, 9, 10, 13, 0, tzinfo=UTC)  # Thursday 09:00 in New York
+        assert moments == [start - timedelta(hours=24), start - timedelta(hours=1)]
+
+
+SCRIPT = (Path(__file__).resolve().parents[2] / "docs" / "scripts" / "conferences.txt").read_text(encoding="utf-8")
+
+
+async def test_the_documented_demo_script_runs_end_to_end(db: Database) -> None:
+    async with console_session(db) as s:
+        assert await s.run_script(SCRIPT) == 0
+    assert s.find("only Ben", "Sorry, someone has just booked that time.")
+    maria = s.find("DM → Maria", "Conference booked")[0]
+    assert "martes 8 septiembre 2026, 12:00 (America/Los_Angeles)" in maria.text
+    assert [f.filename for f in maria.files] == ["conference-1.ics"]
+    assert s.find("DM → Ms Rivera", "Question #1 from Ana")
+    assert s.find("DM → Ben", "Conference moved")
+    reminded = sorted(e.where for e in s.entries if "Reminder" in e.text)
+    assert reminded == ["DM → Maria", "DM → Ms Rivera"]  # Ben's moved conference is on Wednesday
