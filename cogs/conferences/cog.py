@@ -805,8 +805,10 @@ class ConferencesCog(Cog):
         await session.execute(delete(ConferenceBooking).where(ConferenceBooking.member_id == member.id))
 
 
-def setup(core: Core) -> ConferencesCog:
-    return ConferencesCog(core)
+def setup(core: Core) -> list[Cog]:
+    from cogs.conferences.events import EventsCog
+
+    return [ConferencesCog(core), EventsCog(core)]
 
 
 __all__ = ["ConferencesCog", "setup"]

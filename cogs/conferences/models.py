@@ -71,3 +71,45 @@ class ConferenceBooking(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SchoolEvent(Base):
+    """An event families answer yes / no / maybe to (a family literacy night), with a
+    headcount of adults and children."""
+
+    __tablename__ = "school_events"
+    __table_args__ = (Index("ix_school_events_message", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    organiser_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
+                                                            default=None)
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    starts_at: Mapped[datetime] = mapped_column()
+    ends_at: Mapped[datetime] = mapped_column()
+    location: Mapped[str] = mapped_column(String(200), default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    channel_id: Mapped[str] = mapped_column(String(64), default="")
+    message_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: open | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventRsvp(Base):
+    """One answer per holder (see :func:`cogs.conferences.holders.booking_holder`)."""
+
+    __tablename__ = "school_event_rsvps"
+    __table_args__ = (UniqueConstraint("event_id", "holder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("school_events.id", ondelete="CASCADE"), index=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    #: yes | maybe | no
+    answer: Mapped[str] = mapped_column(String(8))
+    adults: Mapped[int] = mapped_column(default=1)
+    children: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -81,3 +81,33 @@ MOVED_BODY = N_("Your conference \"{title}\" has moved to {when}. Here is the ne
 REMOVED_BODY = N_("The time you booked for \"{title}\" ({when}) is no longer available, sorry. Please choose "
                   "another time.")
 CANCELLED_BODY = N_("The conference \"{title}\" ({when}) is cancelled.")
+
+# events with RSVP
+EVENT_CARD_TITLE = N_("Event: {title}")
+EVENT_WHEN = N_("When: {when}")
+EVENT_COUNTS = N_("Coming: {yes} (adults: {adults}, children: {children}) · Maybe: {maybe} · Not coming: {no}")
+EVENT_CANCELLED_CARD = N_("This event was cancelled.")
+YES = N_("Yes")
+MAYBE = N_("Maybe")
+NO = N_("No")
+EVENT_POSTED = N_("Event #{id} is posted. Use /event headcount id:{id} for who is coming.")
+EVENT_ENDS_EARLY = N_("The event must end after it starts.")
+EVENT_PAST = N_("Event #{id} has already started; answers are closed.")
+RSVP_YES = N_("Thank you! You're coming to \"{title}\" (adults: {adults}, children: {children}). Change the "
+              "numbers below if you need to; I sent you a calendar file.")
+RSVP_MAYBE = N_("Noted: maybe for \"{title}\". I sent you a calendar file in case you come.")
+RSVP_NO = N_("Noted: you're not coming to \"{title}\". Thank you for telling us.")
+RSVP_FIRST = N_("Please answer Yes or Maybe on the event first.")
+ADULTS = N_("Adults coming")
+CHILDREN = N_("Children coming")
+ADULTS_OPTION = N_("Adults: {count}")
+CHILDREN_OPTION = N_("Children: {count}")
+HEADCOUNT_HEADING = N_("\"{title}\": coming {yes} (adults: {adults}, children: {children}), maybe {maybe}, "
+                       "not coming {no}.")
+EVENT_CONFIRM_TITLE = N_("See you there")
+EVENT_CONFIRM_BODY = N_("\"{title}\" is on {when}.")
+EVENT_REMINDER = N_("Reminder: \"{title}\" is on {when}.")
+EVENT_CANCELLED_BODY = N_("\"{title}\" ({when}) is cancelled.")
+EVENT_CANCELLED_TEACHER = N_("Event #{id} is cancelled; {count} families are told.")
+NO_SUCH_EVENT = N_("There is no event #{id} here.")
+NOT_YOUR_EVENT = N_("Only the person who created event #{id} (or an admin) can do that.")
