@@ -205,6 +205,7 @@ class EventsCog(Cog):
             assert locked is not None
             mine = await session.scalar(select(EventRsvp).where(EventRsvp.event_id == row.id,
                                                                 EventRsvp.holder == holder))
+            created = mine is None
             if mine is None:
                 if answer is None:
                     return None
@@ -218,7 +219,7 @@ class EventsCog(Cog):
             mine.updated_at = ctx.now
             await session.flush()
             coming = mine.answer in ("yes", "maybe")
-            if coming and (was != mine.answer or mine.created_at == ctx.now):
+            if coming and (created or was != mine.answer):
                 await self._confirm(session, community, locked, mine, member, cause=ctx.key)
                 await self._schedule_reminders(session, locked, mine, ctx.now)
             return mine
@@ -233,7 +234,8 @@ class EventsCog(Cog):
         if mine.answer == "maybe":
             await ctx.reply(S.RSVP_MAYBE, title=row.title)
             return
-        text = await ctx.t(S.RSVP_YES, title=row.title, adults=mine.adults, children=mine.children)
+        text = await ctx.t(S.RSVP_YES if answer is not None else S.RSVP_COUNTED, title=row.title,
+                           adults=mine.adults, children=mine.children)
         adults_menu = Select("event.count", await ctx.t(S.ADULTS), tuple([
             SelectOption(await ctx.t(S.ADULTS_OPTION, count=n), f"{row.id}:adults:{n}")
             for n in range(1, MAX_PEOPLE + 1)]), group=f"{row.id}:a")

@@ -95,6 +95,7 @@ EVENT_ENDS_EARLY = N_("The event must end after it starts.")
 EVENT_PAST = N_("Event #{id} has already started; answers are closed.")
 RSVP_YES = N_("Thank you! You're coming to \"{title}\" (adults: {adults}, children: {children}). Change the "
               "numbers below if you need to; I sent you a calendar file.")
+RSVP_COUNTED = N_("Updated: adults: {adults}, children: {children} for \"{title}\".")
 RSVP_MAYBE = N_("Noted: maybe for \"{title}\". I sent you a calendar file in case you come.")
 RSVP_NO = N_("Noted: you're not coming to \"{title}\". Thank you for telling us.")
 RSVP_FIRST = N_("Please answer Yes or Maybe on the event first.")

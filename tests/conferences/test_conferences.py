@@ -332,3 +332,4 @@ async def test_the_documented_demo_script_runs_end_to_end(db: Database) -> None:
     assert s.find("DM → Ben", "Conference moved")
     reminded = sorted(e.where for e in s.entries if "Reminder" in e.text)
     assert reminded == ["DM → Maria", "DM → Ms Rivera"]  # Ben's moved conference is on Wednesday
+    assert s.last("only Ms Rivera").text.endswith("coming 1 (adults: 2, children: 3), maybe 0, not coming 0.")

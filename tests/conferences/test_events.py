@@ -82,3 +82,11 @@ async def test_cancelling_tells_those_coming(db: Database) -> None:
         await s.run(f"as Ana\nclick #{card.number} Maybe\nas Ms Rivera\n/event cancel id:1")
         assert s.last("DM → Ana").text.startswith('"Family literacy night" (Thursday 10 September 2026, 18:00')
         assert "This event was cancelled." in s.entries[card.number - 1].text
+
+
+async def test_changing_the_headcount_sends_no_second_calendar_file(db: Database) -> None:
+    async with console_session(db) as s:
+        card = await posted(s)
+        await s.run(f"as Ana\nclick #{card.number} Yes")
+        await s.run(f"click #{s.last('only Ana').number} Adults: 2")
+        assert len(s.find("DM → Ana", "See you there")) == 1
