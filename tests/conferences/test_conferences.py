@@ -333,3 +333,27 @@ async def test_the_documented_demo_script_runs_end_to_end(db: Database) -> None:
     reminded = sorted(e.where for e in s.entries if "Reminder" in e.text)
     assert reminded == ["DM → Maria", "DM → Ms Rivera"]  # Ben's moved conference is on Wednesday
     assert s.last("only Ms Rivera").text.endswith("coming 1 (adults: 2, children: 3), maybe 0, not coming 0.")
+
+
+async def test_a_spanish_teachers_availability_is_read_in_spanish(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run('as Sra Gómez role=teacher lang=es tz=America/Mexico_City\n/conference create title:"Reuniones" '
+                    'availability:"martes 15:00-16:00 cada 30 minutos; jueves 7:00 a 8:00 cada 20 min"')
+        preview = s.last("only Sra Gómez")
+        assert "mar 8 sept 15:00–16:00, jue 10 sept 07:00–08:00" in preview.text
+        assert "America/Mexico_City" in preview.text
+        async with db.read() as session:
+            starts = (await session.scalars(select(ConferenceSlot.starts_at).order_by(ConferenceSlot.starts_at))).all()
+        assert starts[0] == datetime(2026, 9, 8, 21, 0, tzinfo=UTC)  # 15:00 in Mexico City (UTC-6)
+        assert len(starts) == 5
+
+
+async def test_a_typed_booking_is_read_in_the_familys_zone(db: Database) -> None:
+    async with console_session(db) as s:
+        await posted(s)
+        await s.run('as Ben tz=America/Chicago\n/conference book id:1 time:"Tue 14:30"')
+        assert s.last("only Ben").text.startswith("Booked: Tuesday 8 September 2026, 14:30 (America/Chicago).")
+        async with db.read() as session:
+            start = await session.scalar(select(ConferenceSlot.starts_at).join(
+                ConferenceBooking, ConferenceBooking.slot_id == ConferenceSlot.id))
+        assert start == datetime(2026, 9, 8, 19, 30, tzinfo=UTC)  # 15:30 in New York
