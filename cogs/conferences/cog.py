@@ -46,6 +46,7 @@ from cogs.conferences.models import Conference, ConferenceBooking, ConferenceSlo
 log = logging.getLogger(__name__)
 
 REMIND_JOB = "conference.remind"
+CLOSE_JOB = "conference.close"
 ICS_BOOKING = "conference.booking"
 ICS_CANCELLED = "conference.cancelled"
 TOPIC = "conference"
@@ -178,6 +179,9 @@ class ConferencesCog(Cog):
             if row is None or row.status != "draft":
                 return False
             row.status = "open"
+            if row.closes_at is not None:  # the card says "closed" by itself when the moment comes
+                await self.core.schedule(session, CLOSE_JOB, {"conference": row.id}, row.closes_at,
+                                         dedupe_key=f"conference:close:{row.id}")
             return True
 
         if not await ctx.transaction(work):
@@ -272,6 +276,10 @@ class ConferencesCog(Cog):
         ref = MessageRef(ChannelRef(community.platform, conference.channel_id, self.core.community_ref(community)),
                          conference.message_id)
         await self.core.outbound(community.platform).edit(ref, card)
+
+    @job(CLOSE_JOB)
+    async def closed(self, job_ctx: JobContext) -> None:
+        await self._redraw(job_ctx.payload["conference"])
 
     # ----- families: choosing ----------------------------------------------------------------
     async def _bookable(self, ctx: Context, raw: str) -> Conference:

@@ -182,6 +182,8 @@ async def test_a_booking_after_closing_is_refused_kindly(db: Database) -> None:
         await s.run(f"advance 26h\nas Ben\nclick #{menu.number} Tue 8 Sep 15:00")
         assert s.last("only Ben").text.startswith('Bookings for "Autumn conferences" closed Tuesday 8 September 2026, '
                                                    '09:00')
+        shown = s.entries[card.number - 1]
+        assert "Bookings are closed." in shown.text and not shown.message.buttons
 
 
 async def test_more_than_25_times_are_paged(db: Database) -> None:
