@@ -72,6 +72,11 @@ class DeferredTranslator:
         self._make = make
         self._service: Translator | None = None
 
+    def peek(self) -> Translator | None:
+        """The service if something has used it already, else None (building it just to be
+        looked at would load the provider stack for nothing)."""
+        return self._service
+
     def _built(self) -> Any:
         if self._service is None:
             self._service = self._make()

@@ -116,6 +116,9 @@ class ConsoleSection(_Section):
     #: where the console records each direct message it delivered, by delivery key, so a
     #: restart after a crash never delivers one twice ("" keeps the record in memory)
     journal_file: str = ""
+    #: folder where the console writes the files the bot sends (a roster, a chart) so a
+    #: person can open them ("" means homeroom-files beside the journal, or ./homeroom-files)
+    files_dir: str = ""
 
 
 class TranslationSection(_Section):
@@ -218,6 +221,18 @@ class CommunitySection(_Section):
     relay_mode: Literal["dm", "thread"] | None = None
 
 
+class HttpSection(_Section):
+    """The operator's endpoints /healthz and /metrics (bot/http_server.py)."""
+
+    #: "auto": on when a platform adapter runs, off for the console alone
+    enabled: bool | Literal["auto"] = "auto"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    def serves(self, adapters: list[str], embedded: str) -> bool:
+        return adapters != [embedded] if self.enabled == "auto" else bool(self.enabled)
+
+
 class CogsSection(_Section):
     """Which features run: every folder under cogs/ is loaded unless it is switched off here."""
 
@@ -243,6 +258,7 @@ class Config(_Section):
     retention: RetentionSection = Field(default_factory=RetentionSection)
     jobs: JobsSection = Field(default_factory=JobsSection)
     communities: dict[str, CommunitySection] = Field(default_factory=dict)
+    http: HttpSection = Field(default_factory=HttpSection)
     cogs: CogsSection = Field(default_factory=CogsSection)
     _cog_sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -33,12 +34,15 @@ from bot.commands import (
     CommandSpec,
     CommandSyntaxError,
     OptionType,
+    check_integer,
     check_required,
     convert_scalar,
     find_command,
     parse_option_words,
     split_words,
+    unknown_option,
 )
+from bot.context import Context, DuplicateEvent
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.errors import UserError
 from bot.events import (
@@ -50,12 +54,13 @@ from bot.events import (
     MemberLeft,
 )
 from bot.i18n import N_
+from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
 from bot.roles import is_allowed
 
 if TYPE_CHECKING:
-    from bot.core import Context, Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +68,8 @@ Handler = Callable[..., Awaitable[Any]]
 
 MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see what you can use.")
 MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
+#: a press or a form naming nothing any feature offers (an old message, or a forged value)
+MSG_STALE_BUTTON = N_("That button no longer works. Please use the latest message, or type the command.")
 MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was changed. "
                  "If it happens again, tell your teacher this code: {error_id}")
 
@@ -140,6 +147,19 @@ class Dispatcher:
             return
         if not self._routed(event):
             return  # channel chatter no cog listens to: no read, no member row, nothing stored
+        kind = type(event).__name__
+        started = time.perf_counter()
+        community = event.community.key if event.community is not None else None
+        with log_context(platform=event.platform, community=community, event=event.key, kind=kind):
+            try:
+                await self._dispatch(event, kind)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.core.metrics.inc("homeroom_events_total", kind=kind)
+                self.core.metrics.observe("homeroom_handler_seconds", elapsed, kind=kind)
+                log.debug("handled %s", kind, extra={"duration_ms": round(elapsed * 1000, 1)})
+
+    async def _dispatch(self, event: Event, kind: str) -> None:
         runs = self._runs(event)
         try:
             look = await self._first_look(event, tuple(dict.fromkeys([event.key, *(key for key, _ in runs)])))
@@ -184,8 +204,6 @@ class Dispatcher:
         with an apology sent (so a second failing listener of the same event does not send
         another). A failure is logged once, with its error id, and leaves the key unrecorded
         so the platform's retry runs this handler again."""
-        from bot.core import DuplicateEvent
-
         try:
             await work(ctx)
         except (UserError, CommandSyntaxError) as err:
@@ -197,6 +215,7 @@ class Dispatcher:
             error_id = uuid.uuid4().hex[:8]
             log.exception("handler failed for %s event %s (error id %s)", type(ctx.event).__name__, ctx.key,
                           error_id)
+            self.core.metrics.inc("homeroom_handler_failures_total", kind=type(ctx.event).__name__)
             if apologise:
                 await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
             return apologise
@@ -267,8 +286,6 @@ class Dispatcher:
         return [None] * len(keys)
 
     async def _context(self, event: Event, look: FirstLook | None = None) -> Context:
-        from bot.core import Context
-
         core = self.core
         outbound = core.outbound(event.platform)
         community: Community | None = None
@@ -307,13 +324,13 @@ class Dispatcher:
             handler = self.buttons.get(event.action)
             if handler is None:
                 log.warning("button action %s has no handler", event.action)
-                return
+                raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
         elif isinstance(event, FormSubmitted):
             handler = self.forms.get(event.form_id)
             if handler is None:
                 log.warning("form %s has no handler", event.form_id)
-                return
+                raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
 
     def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, dict[str, Any]] | None:
@@ -347,8 +364,10 @@ class Dispatcher:
         for name, value in raw.items():
             opt = spec.option(name)
             if opt is None:
-                raise CommandSyntaxError("/{command} has no option {name}.", command=spec.name, name=name)
+                raise unknown_option(spec, name)
             if not isinstance(value, str):
+                if opt.type == OptionType.INTEGER and isinstance(value, int) and not isinstance(value, bool):
+                    value = check_integer(opt, value)
                 values[name] = value
                 continue
             if opt.type in (OptionType.USER, OptionType.CHANNEL):

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -32,7 +32,7 @@ from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
 from bot.messages import Attachment, Button, ButtonStyle, Field, Message
-from bot.outbound import DeliveryStatus
+from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
 
@@ -93,6 +93,17 @@ class Outcome:
     seen_member_ids: frozenset[int]
 
 
+class PersonalRoute(Protocol):
+    """Another way to reach some people: a feature (e-mail for families off the platform)
+    registers one with :meth:`DeliveryService.add_route`. ``send`` answers like an adapter's
+    ``send_dm``: SENT, FAILED (transient: retried) or NOT_FOUND / DMS_CLOSED (final: the
+    sender is told). The same ``key`` is passed again when a send is retried."""
+
+    def reaches(self, member: Member) -> bool: ...
+
+    async def send(self, community: Community, member: Member, message: Message, *, key: str) -> Delivery: ...
+
+
 def mode_for(member: Member, reach: Reach, urgency: Urgency) -> str | None:
     """How a person gets a message: "dm", "digest", or None (they read it in the channel)."""
     if urgency == Urgency.EMERGENCY or reach == Reach.PERSONAL:
@@ -111,11 +122,16 @@ class DeliveryService:
         self.core = core
         self._seen_hooks: dict[str, SeenHook] = {}
         self._attachment_makers: dict[str, AttachmentMaker] = {}
+        self._routes: list[PersonalRoute] = []
 
     # ----- what features call -------------------------------------------------------------
     def on_attachment(self, kind: str, maker: AttachmentMaker) -> None:
         """Make the files of :class:`~bot.delivery.content.Attach` ``kind`` when a message is sent."""
         self._attachment_makers[kind] = maker
+
+    def add_route(self, route: PersonalRoute) -> None:
+        """Reach the people ``route`` claims another way than the platform's direct messages."""
+        self._routes.append(route)
 
     def on_seen(self, topic: str, hook: SeenHook) -> None:
         """Run ``hook`` in the transaction that records a "Got it" for a row of ``topic``."""
@@ -327,9 +343,7 @@ class DeliveryService:
         if not await self._claim(row.id):
             return
         message = await self.render(row, member, community)
-        outbound = self.core.outbound(community.platform)
-        result = await outbound.send_dm(self.core.user_ref(member, community.platform), message,
-                                        key=f"hr-{row.id}", resend=resend, dm_channel=member.dm_channel_id)
+        result = await self._deliver(community, member, message, key=f"hr-{row.id}", resend=resend)
         if result.status == DeliveryStatus.SENT:
             await self._settle(row.id, "sent", result.message, member=member)
         elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
@@ -374,9 +388,11 @@ class DeliveryService:
         return bool(getattr(result, "rowcount", 0))
 
     async def _settle(self, row_ids: int | Sequence[int], status: str, ref: MessageRef | None = None, *,
-                      member: Member | None = None) -> None:
+                      member: Member | None = None, mode: str = "dm") -> None:
         """Record the outcome of one row, or of all the rows one message carried (a digest)."""
         ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+        if status not in OPEN:
+            self.core.metrics.inc("homeroom_deliveries_total", len(ids), mode=mode, result=status)
         values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
         if ref is not None:
             values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
@@ -387,9 +403,10 @@ class DeliveryService:
                                       .values(dm_channel_id=ref.channel.id))
 
     async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
-                           closed: bool) -> None:
+                           closed: bool, mode: str = "dm") -> None:
         """The person cannot be reached: the rows (one DM, or everything a digest carried) are
         final, closed DMs are remembered on the member, and each row's sender is told."""
+        self.core.metrics.inc("homeroom_deliveries_total", len(rows), mode=mode, result="unreachable")
         async with self.core.db.write() as session:
             await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([row.id for row in rows])).values(
                 status="unreachable", updated_at=self.core.clock.now()))
@@ -478,23 +495,21 @@ class DeliveryService:
         if not items:
             return True
         if member.dms_closed:  # known before trying: final, and whoever sent an item is told
-            await self._unreachable(items, member, community, closed=False)
+            await self._unreachable(items, member, community, closed=False, mode="digest")
             return True
         messages = await self._digest_messages(items, member, community, batch)
-        outbound = self.core.outbound(community.platform)
         result = None
         for number, message in enumerate(messages):
-            result = await outbound.send_dm(self.core.user_ref(member, community.platform), message,
-                                            key=f"hr-d{batch}-{number}", resend=resend,
-                                            dm_channel=member.dm_channel_id)
+            result = await self._deliver(community, member, message, key=f"hr-d{batch}-{number}", resend=resend)
             if result.status != DeliveryStatus.SENT:
                 break
         assert result is not None
         if result.status == DeliveryStatus.SENT:
-            await self._settle([row.id for row in items], "sent", result.message, member=member)
+            await self._settle([row.id for row in items], "sent", result.message, member=member, mode="digest")
             return True
         if result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
-            await self._unreachable(items, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
+            await self._unreachable(items, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED,
+                                    mode="digest")
             return True
         return False  # still claimed: the retry resends under the same keys
 
@@ -539,6 +554,17 @@ class DeliveryService:
         return len(rows)
 
     # ----- helpers -------------------------------------------------------------------------
+    async def _deliver(self, community: Community, member: Member, message: Message, *, key: str,
+                       resend: bool) -> Delivery:
+        """One message to one person: through a route that reaches them another way (e-mail for
+        a family off the platform), else as a direct message on the community's platform."""
+        for route in self._routes:
+            if route.reaches(member):
+                return await route.send(community, member, message, key=key)
+        outbound = self.core.outbound(community.platform)
+        return await outbound.send_dm(self.core.user_ref(member, community.platform), message, key=key,
+                                      resend=resend, dm_channel=member.dm_channel_id)
+
     async def _subjects(self, row: OutboxEntry) -> tuple[Member | None, Community | None]:
         async with self.core.db.read() as session:
             member = await session.get(Member, row.member_id)

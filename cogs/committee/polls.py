@@ -18,10 +18,11 @@ from bot import fallbacks
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
-from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, Message
 from bot.refs import ChannelRef, MessageRef
@@ -29,9 +30,12 @@ from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
+from cogs.committee.poll_reconcile import PollReconciler
+from cogs.committee.poll_store import NUMBER_KEYS, NUMBERS, lock_poll
 
-NUMBERS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"]
-NUMBER_KEYS = [emoji_norm.parse(n).key for n in NUMBERS]  # type: ignore[union-attr]
+#: the answer for a number that names no poll (also past the database's range)
+NO_SUCH_POLL = N_("There is no poll #{id} here.")
+
 MAX_OPTIONS = 25
 
 
@@ -48,10 +52,6 @@ def parse_options(text: str) -> list[str]:
 def voter_code(poll: Poll, member_id: int) -> str:
     assert poll.secret is not None
     return hmac.new(poll.secret.encode(), str(member_id).encode(), hashlib.sha256).hexdigest()
-
-
-async def lock_poll(session: AsyncSession, poll_id: int) -> Poll | None:
-    return await lock_row(session, Poll, poll_id)
 
 
 async def counts_of(session: AsyncSession, poll: Poll) -> list[int]:
@@ -130,8 +130,6 @@ class PollsCog(Cog):
 
     def __init__(self, core: Core) -> None:
         super().__init__(core)
-        from cogs.committee.poll_reconcile import PollReconciler
-
         self.reconciler = PollReconciler(self)
 
     async def on_platform_ready(self, platform: str) -> None:
@@ -189,14 +187,28 @@ class PollsCog(Cog):
 
     @button("poll.vote")
     async def on_button(self, ctx: Context, event: ButtonPressed) -> None:
-        poll_id, _, index = event.value.partition(":")
+        """A poll card's button. The value is checked against the card the person was shown:
+        a poll of their community, and one of its options (a forged or stale value stores
+        nothing). On a poll whose results are hidden the voter sees no count move, so they
+        are told their vote counted."""
+        poll_part, _, index_part = event.value.partition(":")
+        poll_id, index = record_id(poll_part), record_id(index_part)
         async with self.core.db.read() as session:
-            poll = await session.get(Poll, int(poll_id))
+            poll = await session.get(Poll, poll_id) if poll_id is not None else None
             if poll is None or poll.community_id != ctx.require_community().id:
                 raise UserError("That poll no longer exists.")
+            labels = poll.options.get("labels", [])
+            if index is None or index >= len(labels):
+                raise UserError("That is not one of this poll's options. Please use the buttons on the poll.")
             existing = await session.scalar(select(Vote.id).where(*self._mine(poll, ctx.require_member().id),
-                                                                  Vote.option_index == int(index)))
-        await self._vote(ctx, poll, int(index), add=existing is None)
+                                                                  Vote.option_index == index))
+        counted = await self._vote(ctx, poll, index, add=existing is None)
+        if counted and poll.hide_results:
+            if existing is None:
+                await ctx.reply("Your vote for \"{option}\" is counted. The results are shown when the poll closes.",
+                                option=labels[index])
+            else:
+                await ctx.reply("Your vote for \"{option}\" is taken back.", option=labels[index])
 
     @staticmethod
     def _mine(poll: Poll, member_id: int) -> list[Any]:
@@ -205,7 +217,8 @@ class PollsCog(Cog):
         return [Vote.poll_id == poll.id, Vote.member_id == member_id]
 
     async def _vote(self, ctx: Context, poll: Poll, index: int, *, add: bool,
-                    message: MessageRef | None = None) -> None:
+                    message: MessageRef | None = None) -> bool:
+        """Add or take back one vote; False when the poll was closed (the voter was told)."""
         member = ctx.require_member()
         replaced: list[int] = []
         closed = False
@@ -237,7 +250,7 @@ class PollsCog(Cog):
             if message is not None:
                 await fallbacks.take_back_reaction(ctx.outbound, message, emoji_norm.parse(NUMBERS[index]), ctx.user)  # type: ignore[arg-type]
             await ctx.reply("This poll is closed.")
-            return
+            return False
         if message is not None:
             for old in replaced:
                 await fallbacks.take_back_reaction(
@@ -245,6 +258,7 @@ class PollsCog(Cog):
                     notice=ctx, msgid="Only your latest choice counts in this poll; your earlier reaction "
                                       "{emoji} no longer counts.", emoji=NUMBERS[old])
         self.refresh(poll.id)
+        return True
 
     def refresh(self, poll_id: int) -> None:
         self.core.debouncer.request(f"poll-card:{poll_id}", lambda: self._redraw(poll_id))
@@ -261,7 +275,8 @@ class PollsCog(Cog):
         await self.core.outbound(community.platform).edit(ref, card)
 
     @command("poll close", "Close a poll and post the results",
-             OptionSpec("id", "Poll number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
+             OptionSpec("id", "Poll number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_POLL, required=True), allowed=ORGANISERS)
     async def close_command(self, ctx: Context, id: int) -> None:
         community, member = ctx.require_community(), ctx.require_member()
         async with self.core.db.read() as session:
@@ -313,8 +328,9 @@ class PollsCog(Cog):
     @button("poll.translate")
     async def translate(self, ctx: Context, event: ButtonPressed) -> None:
         async with self.core.db.read() as session:
-            poll = await session.get(Poll, int(event.value)) if event.value.isdigit() else None
-        if poll is None:
+            poll_id = record_id(event.value)
+            poll = await session.get(Poll, poll_id) if poll_id is not None else None
+        if poll is None or poll.community_id != ctx.require_community().id:
             raise UserError("That poll no longer exists.")
         text = "\n".join([poll.question, *[f"{i + 1}. {label}" for i, label in enumerate(poll.options["labels"])]])
         body, _ = await self.core.translated(text, ctx.language, source=poll.language, community_id=poll.community_id)
