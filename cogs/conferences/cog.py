@@ -766,7 +766,7 @@ class ConferencesCog(Cog):
         sequence = int((booking.updated_at - booking.created_at).total_seconds())
         entry = self._entry(conference, booking, slot, sequence=sequence)
         data = calendar_bytes([entry], self.core.zone_of(member, community), stamp=self.core.clock.now())
-        return Attachment(f"conference-{conference.id}.ics", data, "text/calendar")
+        return Attachment(f"conference-{conference.id}-booking-{booking.id}.ics", data, "text/calendar")
 
     async def _cancelled_ics(self, value: str, member: Member, community: Community) -> Attachment | None:
         parts = value.split("|")
@@ -782,7 +782,7 @@ class ConferencesCog(Cog):
                             ends_at=datetime.fromtimestamp(end, utc), cancelled=True,
                             sequence=int(self.core.clock.now().timestamp()) % 1_000_000)
         data = calendar_bytes([entry], self.core.zone_of(member, community), stamp=self.core.clock.now())
-        return Attachment(f"conference-{conference.id}-cancelled.ics", data, "text/calendar")
+        return Attachment(f"conference-{conference.id}-booking-{booking_id}-cancelled.ics", data, "text/calendar")
 
     # ----- privacy -------------------------------------------------------------------------
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

@@ -329,7 +329,7 @@ async def test_the_documented_demo_script_runs_end_to_end(db: Database) -> None:
     assert s.find("only Ben", "Sorry, someone has just booked that time.")
     maria = s.find("DM → Maria", "Conference booked")[0]
     assert "martes 8 septiembre 2026, 12:00 (America/Los_Angeles)" in maria.text
-    assert [f.filename for f in maria.files] == ["conference-1.ics"]
+    assert [f.filename for f in maria.files] == ["conference-1-booking-1.ics"]
     assert s.find("DM → Ms Rivera", "Question #1 from Ana")
     assert s.find("DM → Ben", "Conference moved")
     reminded = sorted(e.where for e in s.entries if "Reminder" in e.text)
