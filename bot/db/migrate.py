@@ -236,6 +236,6 @@ def history() -> list[str]:
     lines = []
     for rev in script.walk_revisions():
         mark = " (head)" if rev.revision in heads else ""
-        doc = " ".join((rev.doc or "").split())  # a message wrapped over lines is still one line
+        doc = " ".join((rev.doc or "").split())  # a message that runs over two lines is still one line here
         lines.append(f"{rev.down_revision or '<base>'} -> {rev.revision}{mark}: {doc}")
     return lines
