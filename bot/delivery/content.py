@@ -83,6 +83,16 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Attach:
+    """A file made when the message is sent (a calendar file in the reader's zone): ``kind``
+    names the maker a feature registered (``DeliveryService.on_attachment``), ``value`` its
+    argument."""
+
+    kind: str
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Menu:
     """A select menu on the delivered message: the placeholder is a catalog message; each
     option is (label, value), its label shown as it is (a language named in itself)."""
@@ -102,6 +112,7 @@ class Content:
     #: a fixed string, or a phrase put into the reader's language
     footer: str | Phrase | None = None
     fields: tuple[Item, ...] = ()
+    attachments: tuple[Attach, ...] = ()
     menu: Menu | None = None
 
 
@@ -150,6 +161,8 @@ def to_json(content: Content) -> dict[str, Any]:
         "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
+        **({"attachments": [{"kind": a.kind, "value": a.value} for a in content.attachments]}
+           if content.attachments else {}),
         **({"menu": {"placeholder": content.menu.placeholder, "action": content.menu.action,
                      "options": [list(option) for option in content.menu.options]}} if content.menu else {}),
     }
@@ -163,6 +176,7 @@ def from_json(data: dict[str, Any]) -> Content:
                       for a in data.get("actions", [])),
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
+        attachments=tuple(Attach(a["kind"], a.get("value", "")) for a in data.get("attachments", [])),
         menu=_menu_from(data.get("menu")),
     )
 

@@ -31,7 +31,7 @@ from bot.delivery.content import Content, Phrase, When, Written, from_json, to_j
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
-from bot.messages import Button, ButtonStyle, Field, Message, Select, SelectOption
+from bot.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
@@ -60,6 +60,8 @@ FINAL = frozenset({"sent", "unreachable", "failed", "expired", "cancelled"})
 OPEN = frozenset({"pending", "waiting", "sending"})
 
 SeenHook = Callable[[AsyncSession, OutboxEntry], Awaitable[None]]
+#: makes a file for a message as it goes out: (value, reader, community) -> file, or None
+AttachmentMaker = Callable[[str, Member, Community], Awaitable[Attachment | None]]
 
 
 class Urgency(StrEnum):
@@ -119,9 +121,14 @@ class DeliveryService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._seen_hooks: dict[str, SeenHook] = {}
+        self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
 
     # ----- what features call -------------------------------------------------------------
+    def on_attachment(self, kind: str, maker: AttachmentMaker) -> None:
+        """Make the files of :class:`~bot.delivery.content.Attach` ``kind`` when a message is sent."""
+        self._attachment_makers[kind] = maker
+
     def add_route(self, route: PersonalRoute) -> None:
         """Reach the people ``route`` claims another way than the platform's direct messages."""
         self._routes.append(route)
@@ -299,10 +306,17 @@ class DeliveryService:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
         footer = content.footer
+        files = []
+        for attach in content.attachments:
+            maker = self._attachment_makers.get(attach.kind)
+            made = await maker(attach.value, member, community) if maker is not None else None
+            if made is not None:
+                files.append(made)
         selects = (Select(content.menu.action, await self.core.localize(lang, content.menu.placeholder),
                           tuple(SelectOption(label, value) for label, value in content.menu.options)),) \
             if content.menu else ()
         return Message(
+            attachments=tuple(files),
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
             text=await self._phrase(content.body, lang, zone, community.id),
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
