@@ -25,7 +25,7 @@ import discord
 
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
-from adapters.discord.render import to_embeds, to_view
+from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
 from bot import customid, languages
 from bot.commands import CommandSpec
@@ -321,7 +321,7 @@ class DiscordAdapter(Outbound):
 
     @staticmethod
     def _kwargs(message: Message) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(mention(message))
         embeds = to_embeds(message)
         if embeds:
             kwargs["embeds"] = embeds

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import customid
-from bot.messages import Button, Form, Message
+from bot.messages import Button, Form, Message, Tone
 
 SECTION_LIMIT = 3000
 #: Block Kit's cap on an ``action_id`` or a view's ``callback_id``.
@@ -30,8 +30,12 @@ def _button(b: Button) -> dict[str, Any]:
 
 def to_blocks(message: Message) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
-    if message.title:
-        blocks.append({"type": "header", "text": {"type": "plain_text", "text": message.title[:HEADER_LIMIT]}})
+    alert = message.tone == Tone.ALERT
+    if message.title or alert:
+        title = (":rotating_light: " if alert else "") + (message.title or "")
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": title[:HEADER_LIMIT], "emoji": True}})
+    if message.notify_channel:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "<!here>"}})
     if message.text:
         for chunk in _chunks(message.text, SECTION_LIMIT):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.messages import ButtonStyle
+from bot.messages import ButtonStyle, Tone
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,7 @@ class Content:
     #: a fixed string, or a phrase put into the reader's language
     footer: str | Phrase | None = None
     fields: tuple[Item, ...] = ()
+    tone: Tone = Tone.NORMAL
 
 
 # ----- JSON ---------------------------------------------------------------------------------
@@ -137,6 +138,7 @@ def to_json(content: Content) -> dict[str, Any]:
         "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
+        **({"tone": content.tone.value} if content.tone != Tone.NORMAL else {}),
     }
 
 
@@ -148,6 +150,7 @@ def from_json(data: dict[str, Any]) -> Content:
                       for a in data.get("actions", [])),
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
+        tone=Tone(data.get("tone", "normal")),
     )
 
 

@@ -287,7 +287,8 @@ class DeliveryService:
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
             buttons=tuple(buttons),
-            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer)
+            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer,
+            tone=content.tone)
 
     # ----- sending one ---------------------------------------------------------------------
     async def send(self, job_ctx: JobContext) -> None:
