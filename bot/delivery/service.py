@@ -492,7 +492,8 @@ class DeliveryService:
         for row in items:
             message = await self.render(row, member, community)
             heading = " ".join(part for part in (message.title, message.footer) if part)
-            parts.append(f"{heading}\n{message.text}" if heading else message.text)
+            body = "\n".join(part for part in (message.text, *(f"{f.name}\n{f.value}" for f in message.fields)) if part)
+            parts.append(f"{heading}\n{body}" if heading else body)
         title = await self.core.localize(lang, MSG_DIGEST_TITLE, count=len(items))
         limit = self.core.outbound(community.platform).capabilities.max_text_length - len(title) - 50
         texts = pack(parts, max(limit, 200))
