@@ -78,6 +78,8 @@ class Action:
     action: str
     value: str = ""
     style: ButtonStyle = ButtonStyle.SECONDARY
+    #: the label is shown as it is (a number), not looked up as a catalog message
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,8 @@ def to_json(content: Content) -> dict[str, Any]:
     return {
         "body": _phrase_json(content.body),
         "title": _phrase_json(content.title) if content.title is not None else None,
-        "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value}
-                    for a in content.actions],
+        "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value,
+                     **({"exact": True} if a.exact else {})} for a in content.actions],
         "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
@@ -146,8 +148,8 @@ def from_json(data: dict[str, Any]) -> Content:
     return Content(
         body=_phrase_from(data["body"]),
         title=_phrase_from(data["title"]) if data.get("title") else None,
-        actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")))
-                      for a in data.get("actions", [])),
+        actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")),
+                             bool(a.get("exact", False))) for a in data.get("actions", [])),
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
         tone=Tone(data.get("tone", "normal")),

@@ -275,7 +275,7 @@ class DeliveryService:
         same words somewhere other than a DM (a staff thread), so both read alike."""
         lang = self.core.language_of(member, community)
         zone = self.core.zone_of(member, community)
-        buttons = [Button(await self.core.localize(lang, a.label), a.action, a.value, a.style)
+        buttons = [Button(a.label if a.exact else await self.core.localize(lang, a.label), a.action, a.value, a.style)
                    for a in content.actions]
         if seen_row_id is not None:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
