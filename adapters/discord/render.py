@@ -68,7 +68,8 @@ def mention(message: Message) -> dict[str, object]:
     nothing else a message says can ping anyone."""
     if not message.notify_channel:
         return {}
-    return {"content": "@here", "allowed_mentions": discord.AllowedMentions(everyone=True)}
+    return {"content": "@here", "allowed_mentions": discord.AllowedMentions(everyone=True, users=False, roles=False,
+                                                                                  replied_user=False)}
 
 
 def to_view(message: Message) -> discord.ui.View | None:
