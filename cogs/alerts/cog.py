@@ -38,6 +38,8 @@ from bot.when import format_when
 from cogs.alerts.models import Alert, AlertAck, AlertGate
 
 TOPIC = "alert"
+#: when the channel post is tried again if the confirming process died before posting it
+POST_FALLBACK = timedelta(minutes=1)
 LIST_TOPIC = "alert.unreached"
 
 MSG_TITLE = N_("Emergency alert")
@@ -173,7 +175,8 @@ class AlertsCog(Cog):
                 session, community, families, topic=TOPIC, subject=subject_of(row.id), cause=f"{subject_of(row.id)}:1",
                 content=self._content(row, MSG_TITLE), reach=Reach.BROADCAST, urgency=Urgency.EMERGENCY,
                 tracked=True, sender=member)
-            await self.core.schedule(session, "alert.post", {"alert": row.id}, now,
+            # posted right after this commit; the job is the fallback for a process that dies first
+            await self.core.schedule(session, "alert.post", {"alert": row.id}, now + POST_FALLBACK,
                                      dedupe_key=f"alert:{row.id}:post")
             await self.core.schedule(session, "alert.follow_up", {"alert": row.id},
                                      now + timedelta(minutes=self.settings.follow_up_minutes),
@@ -181,6 +184,7 @@ class AlertsCog(Cog):
             return len(families)
 
         count = await ctx.transaction(send)
+        await self._post(draft.id)
         await ctx.reply(MSG_GOING_OUT, id=draft.id, count=count, minutes=self.settings.follow_up_minutes)
 
     async def _pass_gate(self, session: AsyncSession, community_id: int, now: datetime, *, override: bool) -> bool:
@@ -216,9 +220,12 @@ class AlertsCog(Cog):
 
     @job("alert.post")
     async def post(self, job_ctx: JobContext) -> None:
+        await self._post(job_ctx.payload["alert"])
+
+    async def _post(self, alert_id: int) -> None:
         """The alert in the announcements channel, notifying everyone there, with its buttons."""
         async with self.core.db.read() as session:
-            row = await session.get(Alert, job_ctx.payload["alert"])
+            row = await session.get(Alert, alert_id)
             community = await session.get(Community, row.community_id) if row else None
         if row is None or community is None or row.status != "sent" or row.message_id:
             return

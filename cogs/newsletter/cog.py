@@ -26,7 +26,7 @@ from bot.commands import Choice, OptionSpec
 from bot.core import Context, Core
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
-from bot.delivery import Content, Item, Phrase, Reach, When
+from bot.delivery import Content, Phrase, Reach, When
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
@@ -130,8 +130,8 @@ class NewsletterCog(Cog):
         if not items:
             await ctx.reply_message(Message(text=f"{await ctx.t(MSG_NOTHING_YET)}\n{when}"))
             return
-        message = await self.core.deliveries.render_content(self._content(items, None), member, community)
-        await ctx.reply_message(Message(title=message.title, text=when, fields=message.fields))
+        message = await self.core.deliveries.render_content(await self._content(items, None), member, community)
+        await ctx.reply_message(Message(title=message.title, text=f"{when}\n\n{message.text}"))
 
     # ----- sending ------------------------------------------------------------------------
     async def _schedule(self, session: AsyncSession, letter: Newsletter, due: datetime) -> None:
@@ -185,7 +185,8 @@ class NewsletterCog(Cog):
             fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, self.core.clock.now()
             readers = await self._readers(session, community.id)
             await self.core.deliveries.enqueue(session, community, readers, topic=TOPIC, subject=subject_of(edition.id),
-                                               content=self._content(items, edition.id), reach=Reach.BROADCAST)
+                                               content=await self._content(items, edition.id),
+                                               reach=Reach.BROADCAST)
 
     async def _readers(self, session: AsyncSession, community_id: int) -> list[Member]:
         """Everyone in the community but the bot (the delivery service keeps channel readers
@@ -206,18 +207,18 @@ class NewsletterCog(Cog):
                        buttons=(Button(await self.core.localize(lang, "Translate"), "newsletter.translate",
                                        str(edition.id)),))
 
-    @staticmethod
-    def _content(items: list[NewsletterItem], edition_id: int | None) -> Content:
-        """An edition in no language yet: each section's items are the teachers' words, put
-        into the reader's language when it goes out."""
-        fields = []
+    async def _content(self, items: list[NewsletterItem], edition_id: int | None) -> Content:
+        """An edition in no language yet: the sections, headed in the teachers' language, are
+        their words and go into each reader's language as one text (one translation, and one
+        note if the provider is down)."""
+        lang = items[0].language if items else "en"
+        parts = []
         for key, heading in SECTIONS.items():
-            chosen = [item for item in items if item.section == key]
+            chosen = [item.text for item in items if item.section == key]
             if chosen:
-                text = "\n".join(f"• {item.text}" for item in chosen)
-                fields.append(Item(Phrase.of(heading), Phrase.words(text, chosen[0].language,
-                                                                    chosen[0].author_member_id)))
-        return Content(title=Phrase.of(MSG_TITLE), body=Phrase.exact(""), fields=tuple(fields),
+                parts.append("\n".join([f"{await self.core.localize(lang, heading)}:", *(f"• {t}" for t in chosen)]))
+        return Content(title=Phrase.of(MSG_TITLE),
+                       body=Phrase.words("\n\n".join(parts), lang, items[0].author_member_id if items else None),
                        footer=f"#{edition_id}" if edition_id is not None else None)
 
     @button("newsletter.translate")
@@ -231,8 +232,8 @@ class NewsletterCog(Cog):
                 raise UserError(MSG_NO_EDITION, id=event.value)
             items = list((await session.scalars(select(NewsletterItem).where(
                 NewsletterItem.edition_id == edition.id).order_by(NewsletterItem.id))).all())
-        await ctx.reply_message(await self.core.deliveries.render_content(self._content(items, edition.id), member,
-                                                                          community))
+        await ctx.reply_message(await self.core.deliveries.render_content(await self._content(items, edition.id),
+                                                                          member, community))
 
     # ----- helpers ------------------------------------------------------------------------
     async def _newsletter(self, session: AsyncSession, ctx: Context, *, create: bool = False) -> Newsletter | None:

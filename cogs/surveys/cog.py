@@ -131,12 +131,13 @@ class SurveysCog(Cog):
     def _content(survey: Survey) -> Content:
         """The survey in no language yet: the question and options are the teacher's words."""
         labels = survey.options["labels"]
-        options = [Item(Phrase.exact(str(i + 1)), Phrase.words(label, survey.language, survey.author_member_id))
-                   for i, label in enumerate(labels)]
+        # the question and its numbered options are translated as one text (one request, one
+        # note if the provider is down); the numbers survive translation
+        text = "\n".join([survey.question, "", *(f"{i + 1}. {label}" for i, label in enumerate(labels))])
         return Content(
             title=Phrase.of(MSG_TITLE),
-            body=Phrase.words(survey.question, survey.language, survey.author_member_id),
-            fields=(*options, Item(Phrase.of(N_("How to answer")), Phrase.of(MSG_HOW, id=survey.id))),
+            body=Phrase.words(text, survey.language, survey.author_member_id),
+            fields=(Item(Phrase.of(N_("How to answer")), Phrase.of(MSG_HOW, id=survey.id)),),
             actions=tuple(Action(str(i + 1), "survey.answer", f"{survey.id}:{i}", ButtonStyle.PRIMARY, exact=True)
                           for i in range(len(labels))),
             footer=Phrase.of(MSG_ANONYMOUS if survey.anonymous else MSG_NAMED))
