@@ -24,7 +24,8 @@ USER homeroom
 WORKDIR /data
 VOLUME ["/data"]
 # Slack's HTTP mode listens here (set [slack] host = "0.0.0.0" in the configuration).
-EXPOSE 3000
+# 3000: Slack's HTTP mode; 8080: /healthz and /metrics
+EXPOSE 3000 8080
 
 # Not every adapter serves HTTP (Discord keeps a gateway connection), so the health check is
 # a command: a database round trip plus the schema check, exit 0 when both pass.

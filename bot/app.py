@@ -28,13 +28,20 @@ class CogDeclarationError(Exception):
     """A cog that cannot be loaded as declared, said in one line naming the cog."""
 
 
-def _load_cog(core: Core, name: str) -> None:
+#: where a cog that declares no ``LOAD_ORDER`` loads (after those that do, by name)
+DEFAULT_LOAD_ORDER = 100
+
+
+def _import_cog(name: str) -> ModuleType:
     try:
-        module = importlib.import_module(name)
+        return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name is not None and name.startswith(exc.name):
             raise CogDeclarationError(f"{name}: no such cog") from None
         raise
+
+
+def _load_cog(core: Core, name: str, module: ModuleType) -> None:
     setup = getattr(module, "setup", None)
     if not callable(setup):
         raise CogDeclarationError(f"{name}: a cog module must define setup(core)")
@@ -64,6 +71,11 @@ class DeferredTranslator:
     def __init__(self, make: Callable[[], Translator]) -> None:
         self._make = make
         self._service: Translator | None = None
+
+    def peek(self) -> Translator | None:
+        """The service if something has used it already, else None (building it just to be
+        looked at would load the provider stack for nothing)."""
+        return self._service
 
     def _built(self) -> Any:
         if self._service is None:
@@ -107,8 +119,12 @@ def build_core(
     translator = translator or build_translator(config, secrets, db, clock)
     core = Core(config, db, clock, translator, secrets=secrets, localizer=Localizer(translator))
     names = cog_modules(set(config.cogs.disabled)) if cogs is None else cogs
-    for name in names:
-        _load_cog(core, name)
+    modules = [(name, _import_cog(name)) for name in names]
+    # A cog's optional LOAD_ORDER sets where it loads, and so where its listeners run among
+    # those of the same event (the rest follow by name): stable whatever the folder holds.
+    modules.sort(key=lambda item: getattr(item[1], "LOAD_ORDER", DEFAULT_LOAD_ORDER))
+    for name, module in modules:
+        _load_cog(core, name, module)
     return core
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -353,10 +354,13 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
     except CogDeclarationError as exc:
         await db.dispose()
         raise StartupError(f"cog {exc}") from None
+    http = None
     try:
         await _prepare(core.db, migrate=migrate)
         for name in adapters:
             await _preflight(name, config, secrets)
+        if config.http.serves(adapters, EMBEDDED_ADAPTER):
+            http = await _start_http(core, config)
         # Everything an operator can get wrong has been checked: say what is starting.
         log.info("%s", startup_line(__version__, config, adapters))
         if not console_only:
@@ -371,10 +375,28 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
                 started[0], lines, config.console.history_file)
         return await _run_platforms(core, list(zip(adapters, started, strict=True)))
     finally:
+        if http is not None:
+            await http.stop()
         close = getattr(core.translator, "close", None)
         if close is not None:
             await close()
         await core.db.dispose()
+
+
+async def _start_http(core: Any, config: Config) -> Any:
+    """/healthz and /metrics; a port that cannot be bound is one line naming the setting."""
+    from bot.http_server import HttpServer
+    from bot.startup import StartupError
+
+    server = HttpServer(core, config.http.host, config.http.port)
+    try:
+        await server.start()
+    except OSError as exc:
+        await server.stop()
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise StartupError(f"http.port: cannot listen on {config.http.host}:{config.http.port} ({reason.lower()}); "
+                           f"choose another port or set http.enabled = false") from None
+    return server
 
 
 async def _script_lines(script: str) -> list[str]:

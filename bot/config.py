@@ -218,6 +218,18 @@ class CommunitySection(_Section):
     relay_mode: Literal["dm", "thread"] | None = None
 
 
+class HttpSection(_Section):
+    """The operator's endpoints /healthz and /metrics (bot/http_server.py)."""
+
+    #: "auto": on when a platform adapter runs, off for the console alone
+    enabled: bool | Literal["auto"] = "auto"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    def serves(self, adapters: list[str], embedded: str) -> bool:
+        return adapters != [embedded] if self.enabled == "auto" else bool(self.enabled)
+
+
 class CogsSection(_Section):
     """Which features run: every folder under cogs/ is loaded unless it is switched off here."""
 
@@ -243,6 +255,7 @@ class Config(_Section):
     retention: RetentionSection = Field(default_factory=RetentionSection)
     jobs: JobsSection = Field(default_factory=JobsSection)
     communities: dict[str, CommunitySection] = Field(default_factory=dict)
+    http: HttpSection = Field(default_factory=HttpSection)
     cogs: CogsSection = Field(default_factory=CogsSection)
     _cog_sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
 

@@ -1,4 +1,5 @@
-"""The services every cog and adapter shares, and the per-event :class:`Context`.
+"""The services every cog and adapter shares. The per-event :class:`Context` lives in
+bot/context.py and is re-exported here, where cogs have always imported it.
 
 :class:`Core` is built once at start-up from the validated configuration and handed to
 cogs and adapters; nothing in Homeroom is a module-level global.
@@ -9,11 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -21,33 +19,30 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fallbacks
 from bot import jobs as jobqueue
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.cog import Cog
 from bot.commands import CommandSpec
 from bot.config import Config, Secrets
+from bot.context import Context, DuplicateEvent
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Community, Member
-from bot.errors import UserError
+from bot.dispatcher import Dispatcher
 from bot.events import Actor, Event
 from bot.i18n import Localizer
 from bot.messages import Message
+from bot.metrics import Metrics
 from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.processed import record_event_keys
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, UserRef
-from bot.roles import Role, is_allowed
+from bot.refs import ChannelRef, CommunityRef, UserRef
+from bot.roles import Role
 from bot.translation import Translator
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+
+__all__ = ["CHANNEL_PURPOSES", "Context", "Core", "DuplicateEvent"]
 
 CHANNEL_PURPOSES = ("announcements", "general", "committee", "staff")
-
-
-class DuplicateEvent(Exception):
-    """The event's key was recorded by another delivery of the same event."""
 
 
 class Core:
@@ -84,10 +79,13 @@ class Core:
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[str] = set()
+        #: whether each platform's connection is up now (for /healthz)
+        self._connected: dict[str, bool] = {}
+        #: counts and timings for /metrics
+        self.metrics = Metrics()
         self._ready_lock = asyncio.Lock()
         from bot.delivery.cog import DeliveryCog
         from bot.delivery.service import DeliveryService
-        from bot.dispatcher import Dispatcher
 
         self.dispatcher = Dispatcher(self)
         #: every message to a person goes through this service
@@ -135,6 +133,7 @@ class Core:
     async def platform_ready(self, platform: str) -> None:
         """Called by an adapter whenever its platform says it is ready; the cogs'
         reconciliation runs once per process start however often that happens."""
+        self._connected[platform] = True
         async with self._ready_lock:
             if platform in self._ready_platforms:
                 return
@@ -144,6 +143,18 @@ class Core:
                 await cog.on_platform_ready(platform)
             except Exception:
                 log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
+
+    def platform_lost(self, platform: str) -> None:
+        """Called by an adapter when its connection drops; ``platform_ready`` marks it up again."""
+        self._connected[platform] = False
+
+    def platform_states(self) -> dict[str, str]:
+        """Each attached platform's connection: "ready", "connecting" (not ready yet) or "lost"."""
+        states = {}
+        for platform in sorted(self.adapters):
+            up = self._connected.get(platform)
+            states[platform] = "ready" if up else ("lost" if up is False else "connecting")
+        return states
 
     # ----- communities and members -------------------------------------------------------
     async def ensure_community(self, ref: CommunityRef, name: str = "") -> Community:
@@ -382,99 +393,3 @@ class Core:
             subject_type=subject_type, subject_id=str(subject_id), subject_member_id=subject_member_id,
             at=self.clock.now(),
         ))
-
-
-@dataclass
-class Context:
-    """Everything a handler needs about one event: who, where, in which language, and how
-    to answer them privately. ``write``/``transaction`` record the handler's de-duplication
-    key (:attr:`key`) in the same transaction as the handler's changes, so a redelivered event can never
-    apply twice and a crash before commit loses nothing."""
-
-    core: Core
-    event: Event
-    outbound: Outbound
-    community: Community | None
-    member: Member | None
-    roles: frozenset[Role]
-    language: str
-    interaction: InteractionRef | None = None
-    key_recorded: bool = field(default=False)
-    replied: bool = field(default=False)
-    #: the key this handler's completion is recorded under when it is not the event's own
-    #: (one of several listeners of the event: see :func:`bot.dispatcher.listener_key`)
-    dedupe_key: str = ""
-
-    @property
-    def key(self) -> str:
-        """The de-duplication key ``write``/``transaction`` record."""
-        return self.dedupe_key or self.event.key
-
-    @property
-    def user(self) -> UserRef:
-        return self.event.actor.user
-
-    @property
-    def now(self) -> datetime:
-        return self.core.clock.now()
-
-    def has_role(self, *roles: Role) -> bool:
-        return is_allowed(self.roles, frozenset(roles))
-
-    def require_community(self) -> Community:
-        if self.community is None:
-            raise UserError("Please use this command inside your class's server or workspace.")
-        return self.community
-
-    def require_member(self) -> Member:
-        if self.member is None:
-            raise UserError("Please use this command inside your class's server or workspace.")
-        return self.member
-
-    async def _record_key(self, session: AsyncSession) -> None:
-        """Insert the event's key; a concurrent twin that got there first makes this insert a
-        no-op (PostgreSQL waits for the twin's commit), and then this delivery stops."""
-        if self.key_recorded:
-            return
-        if not await record_event_keys(session, [self.key], self.core.clock.now()):
-            raise DuplicateEvent(self.key)
-
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction that also records this event as processed."""
-        async with self.core.db.write() as session:
-            await self._record_key(session)
-            yield session
-        self.key_recorded = True
-
-    async def transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        """Like :meth:`write`, retried on transient database conflicts."""
-
-        async def _work(session: AsyncSession) -> T:
-            await self._record_key(session)
-            return await work(session)
-
-        result = await self.core.db.write_retrying(_work)
-        self.key_recorded = True
-        return result
-
-    async def t(self, msgid: str, **params: Any) -> str:
-        """``msgid`` in this member's language."""
-        return await self.core.localize(self.language, msgid, **params)
-
-    async def reply(self, msgid: str, **params: Any) -> None:
-        """A private, localised answer to whoever caused the event."""
-        await self.reply_message(Message(text=await self.t(msgid, **params)))
-
-    async def reply_message(self, message: Message) -> None:
-        """A private answer: ephemeral where the platform has it and the event came with an
-        interaction, else a DM (:func:`bot.fallbacks.private_route`)."""
-        self.replied = True
-        route = fallbacks.private_route(self.outbound.capabilities, interaction=self.interaction is not None)
-        if route is fallbacks.PrivateRoute.EPHEMERAL and self.interaction is not None:
-            await self.outbound.reply_private(self.interaction, message)
-            return
-        if self.community is not None and self.member is not None:
-            await self.core.send_dm(self.community, self.member, message)
-        else:
-            await self.outbound.send_dm(self.user, message)

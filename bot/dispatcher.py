@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,7 @@ from bot.commands import (
     parse_option_words,
     split_words,
 )
+from bot.context import Context, DuplicateEvent
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.errors import UserError
 from bot.events import (
@@ -50,12 +52,13 @@ from bot.events import (
     MemberLeft,
 )
 from bot.i18n import N_
+from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
 from bot.roles import is_allowed
 
 if TYPE_CHECKING:
-    from bot.core import Context, Core
+    from bot.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +143,19 @@ class Dispatcher:
             return
         if not self._routed(event):
             return  # channel chatter no cog listens to: no read, no member row, nothing stored
+        kind = type(event).__name__
+        started = time.perf_counter()
+        community = event.community.key if event.community is not None else None
+        with log_context(platform=event.platform, community=community, event=event.key, kind=kind):
+            try:
+                await self._dispatch(event, kind)
+            finally:
+                elapsed = time.perf_counter() - started
+                self.core.metrics.inc("homeroom_events_total", kind=kind)
+                self.core.metrics.observe("homeroom_handler_seconds", elapsed, kind=kind)
+                log.debug("handled %s", kind, extra={"duration_ms": round(elapsed * 1000, 1)})
+
+    async def _dispatch(self, event: Event, kind: str) -> None:
         runs = self._runs(event)
         try:
             look = await self._first_look(event, tuple(dict.fromkeys([event.key, *(key for key, _ in runs)])))
@@ -184,8 +200,6 @@ class Dispatcher:
         with an apology sent (so a second failing listener of the same event does not send
         another). A failure is logged once, with its error id, and leaves the key unrecorded
         so the platform's retry runs this handler again."""
-        from bot.core import DuplicateEvent
-
         try:
             await work(ctx)
         except (UserError, CommandSyntaxError) as err:
@@ -197,6 +211,7 @@ class Dispatcher:
             error_id = uuid.uuid4().hex[:8]
             log.exception("handler failed for %s event %s (error id %s)", type(ctx.event).__name__, ctx.key,
                           error_id)
+            self.core.metrics.inc("homeroom_handler_failures_total", kind=type(ctx.event).__name__)
             if apologise:
                 await self._safe_reply(ctx, MSG_APOLOGY, {"error_id": error_id})
             return apologise
@@ -267,8 +282,6 @@ class Dispatcher:
         return [None] * len(keys)
 
     async def _context(self, event: Event, look: FirstLook | None = None) -> Context:
-        from bot.core import Context
-
         core = self.core
         outbound = core.outbound(event.platform)
         community: Community | None = None

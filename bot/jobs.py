@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Job
+from bot.logging_setup import log_context
 from bot.outbound import AdapterMissing
 
 log = logging.getLogger(__name__)
@@ -207,6 +209,13 @@ class JobRunner:
         await self.db.write_retrying(_update)
 
     async def run_job(self, job: Job) -> None:
+        with log_context(job=job.id, job_kind=job.kind):
+            started = time.perf_counter()
+            await self._run_job(job)
+            elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+            log.debug("job %s finished", job.id, extra={"duration_ms": elapsed_ms})
+
+    async def _run_job(self, job: Job) -> None:
         handler = self.handlers.get(job.kind)
         if handler is None:
             await self._finish(job, error=f"no handler for job kind {job.kind!r}")

@@ -2,7 +2,10 @@
 
 Homeroom logs ids, never names or message texts, at INFO and above. As a safety net a filter
 scrubs e-mail addresses from every record, and ``--log-format json`` emits one JSON object
-per line for log collectors.
+per line for log collectors, with the context the line was written in: the platform,
+community and event being handled, or the job being run, and a duration where one was
+measured. The context is kept in a context variable (:func:`log_context`), so every line a
+handler or a library writes while handling an event carries it without being passed along.
 """
 
 from __future__ import annotations
@@ -10,9 +13,34 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+#: fields describing what is being handled now (ids only: never a name or a text)
+_CONTEXT: ContextVar[dict[str, Any] | None] = ContextVar("homeroom_log_context", default=None)
+#: measured extras a log call may pass (``extra={"duration_ms": 12.5}``)
+EXTRA_FIELDS = ("duration_ms",)
+
+
+@contextmanager
+def log_context(**fields: Any) -> Iterator[None]:
+    """Lines logged inside this block (and in tasks it starts) carry ``fields``."""
+    current = _CONTEXT.get() or {}
+    token = _CONTEXT.set({**current, **{k: v for k, v in fields.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def current_context() -> dict[str, Any]:
+    return dict(_CONTEXT.get() or {})
 
 
 class RedactingFilter(logging.Filter):
@@ -35,6 +63,15 @@ class IrrelevantWarningFilter(logging.Filter):
         return not (record.name.startswith("discord") and "voice will NOT be supported" in str(record.msg))
 
 
+class ContextFilter(logging.Filter):
+    """Stamps each record with the context it was logged in (formatting may happen later,
+    elsewhere)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.homeroom_context = current_context()
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -43,6 +80,10 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        entry.update(getattr(record, "homeroom_context", None) or current_context())
+        for name in EXTRA_FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -51,6 +92,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
+    handler.addFilter(ContextFilter())
     handler.addFilter(IrrelevantWarningFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())

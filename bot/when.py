@@ -94,6 +94,15 @@ def format_when(moment: datetime, lang: str | None, zone: ZoneInfo) -> str:
     return f"{shown} ({zone.key})"
 
 
+def format_day(moment: datetime, lang: str | None, zone: ZoneInfo) -> str:
+    """"Friday 2 October 2026" in the reader's language: the day ``moment`` falls on in ``zone``."""
+    local = moment.astimezone(zone)
+    try:
+        return format_datetime(local, "EEEE d MMMM y", locale=babel_locale(lang))
+    except Exception:
+        return local.strftime("%A %d %B %Y")
+
+
 def in_quiet_hours(moment: datetime, quiet: str | None, zone: ZoneInfo) -> bool:
     """True when ``moment`` falls inside a member's quiet hours ("21:00-07:00", or "off")."""
     return quiet_hours_end(moment, quiet, zone) != moment

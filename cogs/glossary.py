@@ -16,6 +16,9 @@ from bot.messages import Message
 from bot.roles import STAFF
 from bot.translation.models import GlossaryTerm
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 20
+
 MAX_TERM = 100
 
 

@@ -24,6 +24,9 @@ from bot.refs import UserRef
 from bot.retention import purge
 from bot.roles import Role
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 90
+
 CONFIRM_SECONDS = 15 * 60
 
 log = logging.getLogger(__name__)

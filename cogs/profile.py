@@ -22,6 +22,9 @@ from bot.errors import UserError
 from bot.refs import UserRef
 from bot.roles import RANK, STAFF, Role
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 10
+
 QUIET_OFF = "off"
 
 

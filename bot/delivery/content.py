@@ -19,9 +19,11 @@ from bot.messages import ButtonStyle, Tone
 
 @dataclass(frozen=True, slots=True)
 class When:
-    """A moment, shown in the reader's language and time zone."""
+    """A moment, shown in the reader's language and time zone; ``day_only`` shows just the
+    day (a due date: "Friday 2 October 2026")."""
 
     moment: datetime
+    day_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ class Content:
 # ----- JSON ---------------------------------------------------------------------------------
 def _param_json(value: Param) -> Any:
     if isinstance(value, When):
-        return {"$when": value.moment.isoformat()}
+        return {"$when": value.moment.isoformat(), **({"day": True} if value.day_only else {})}
     if isinstance(value, Written):
         return {"$written": value.text, "source": value.source, "owner": value.owner_member_id}
     return value
@@ -106,7 +108,7 @@ def _param_json(value: Param) -> Any:
 
 def _param_from(value: Any) -> Param:
     if isinstance(value, dict) and "$when" in value:
-        return When(datetime.fromisoformat(value["$when"]))
+        return When(datetime.fromisoformat(value["$when"]), bool(value.get("day")))
     if isinstance(value, dict) and "$written" in value:
         return Written(value["$written"], value.get("source"), value.get("owner"))
     return value  # type: ignore[no-any-return]

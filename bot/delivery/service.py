@@ -34,7 +34,7 @@ from bot.jobs import JobContext, RetryLater
 from bot.messages import Button, ButtonStyle, Field, Message
 from bot.outbound import DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
-from bot.when import format_when, quiet_hours_end
+from bot.when import format_day, format_when, quiet_hours_end
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -245,7 +245,7 @@ class DeliveryService:
         params: dict[str, Any] = {}
         for name, value in phrase.params.items():
             if isinstance(value, When):
-                params[name] = format_when(value.moment, lang, zone)
+                params[name] = (format_day if value.day_only else format_when)(value.moment, lang, zone)
             elif isinstance(value, Written):
                 params[name] = await self._written(value, lang, community_id, note=False)
             else:
@@ -361,9 +361,11 @@ class DeliveryService:
         return bool(getattr(result, "rowcount", 0))
 
     async def _settle(self, row_ids: int | Sequence[int], status: str, ref: MessageRef | None = None, *,
-                      member: Member | None = None) -> None:
+                      member: Member | None = None, mode: str = "dm") -> None:
         """Record the outcome of one row, or of all the rows one message carried (a digest)."""
         ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+        if status not in OPEN:
+            self.core.metrics.inc("homeroom_deliveries_total", len(ids), mode=mode, result=status)
         values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
         if ref is not None:
             values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
@@ -374,9 +376,10 @@ class DeliveryService:
                                       .values(dm_channel_id=ref.channel.id))
 
     async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
-                           closed: bool) -> None:
+                           closed: bool, mode: str = "dm") -> None:
         """The person cannot be reached: the rows (one DM, or everything a digest carried) are
         final, closed DMs are remembered on the member, and each row's sender is told."""
+        self.core.metrics.inc("homeroom_deliveries_total", len(rows), mode=mode, result="unreachable")
         async with self.core.db.write() as session:
             await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([row.id for row in rows])).values(
                 status="unreachable", updated_at=self.core.clock.now()))
@@ -465,7 +468,7 @@ class DeliveryService:
         if not items:
             return True
         if member.dms_closed:  # known before trying: final, and whoever sent an item is told
-            await self._unreachable(items, member, community, closed=False)
+            await self._unreachable(items, member, community, closed=False, mode="digest")
             return True
         messages = await self._digest_messages(items, member, community, batch)
         outbound = self.core.outbound(community.platform)
@@ -478,10 +481,11 @@ class DeliveryService:
                 break
         assert result is not None
         if result.status == DeliveryStatus.SENT:
-            await self._settle([row.id for row in items], "sent", result.message, member=member)
+            await self._settle([row.id for row in items], "sent", result.message, member=member, mode="digest")
             return True
         if result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
-            await self._unreachable(items, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
+            await self._unreachable(items, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED,
+                                    mode="digest")
             return True
         return False  # still claimed: the retry resends under the same keys
 

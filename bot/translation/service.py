@@ -43,6 +43,7 @@ from bot import languages
 from bot.clock import Clock
 from bot.config import Config, Secrets, TranslationSection
 from bot.db.engine import Database
+from bot.metrics import Histogram
 from bot.translation import TranslationResult
 from bot.translation.breaker import CircuitBreaker
 from bot.translation.detection import Detector
@@ -158,6 +159,8 @@ class TranslationService:
         self.monotonic = monotonic  # the deadline's clock; tests pass a fake one
         self.sleep = sleep  # the backoff's sleep, on the same clock
         self.stats = CacheStats()
+        #: how long provider requests take (for /metrics)
+        self.provider_seconds = Histogram()
         self._inflight: dict[str, asyncio.Task[TranslationResult]] = {}
         self._memory: OrderedDict[str, str] = OrderedDict()
         self._writes: dict[str, asyncio.Task[None]] = {}
@@ -231,10 +234,17 @@ class TranslationService:
                 raise TimeoutError(f"{provider.name} did not answer in {self.settings.timeout_seconds}s")
             self.stats.provider_calls += 1
             future = loop.run_in_executor(self._pool, self._call_blocking, provider, source, target, text, remaining)
+            started = self.monotonic()
             try:
                 return await asyncio.wait_for(future, timeout=remaining)
             except TimeoutError:
                 raise TimeoutError(f"{provider.name} did not answer in {self.settings.timeout_seconds}s") from None
+            finally:
+                self.provider_seconds.observe(self.monotonic() - started)
+
+    def breaker_states(self) -> dict[str, str]:
+        """Each provider's circuit: "closed", "open" or "half-open" (for /metrics)."""
+        return {name: breaker.state for name, breaker in self._breakers.items()}
 
     async def _attempt_through_breaker(self, provider: Provider, source: str | None, target: str, text: str,
                                        deadline: float) -> str:

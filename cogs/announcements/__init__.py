@@ -2,4 +2,7 @@
 
 from cogs.announcements.cog import AnnouncementsCog, setup
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 30
+
 __all__ = ["AnnouncementsCog", "setup"]

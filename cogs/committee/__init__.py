@@ -6,6 +6,9 @@ from cogs.committee.meetings import MeetingsCog
 from cogs.committee.polls import PollsCog
 from cogs.committee.tasks import TasksCog
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 60
+
 
 def setup(core: Core) -> list[PollsCog | TasksCog | MeetingsCog | DecisionsCog]:
     return [PollsCog(core), TasksCog(core), MeetingsCog(core), DecisionsCog(core)]

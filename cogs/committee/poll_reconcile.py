@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from bot.db.models import Community, Member
 from bot.refs import ChannelRef, MessageRef, UserRef
 from cogs.committee.models import Poll, Vote
-from cogs.committee.polls import NUMBER_KEYS, lock_poll
+from cogs.committee.poll_store import NUMBER_KEYS, lock_poll
 
 if TYPE_CHECKING:
     from cogs.committee.polls import PollsCog

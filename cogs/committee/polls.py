@@ -18,7 +18,6 @@ from bot import fallbacks
 from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
-from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
@@ -29,9 +28,9 @@ from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
+from cogs.committee.poll_reconcile import PollReconciler
+from cogs.committee.poll_store import NUMBER_KEYS, NUMBERS, lock_poll
 
-NUMBERS = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"]
-NUMBER_KEYS = [emoji_norm.parse(n).key for n in NUMBERS]  # type: ignore[union-attr]
 MAX_OPTIONS = 25
 
 
@@ -48,10 +47,6 @@ def parse_options(text: str) -> list[str]:
 def voter_code(poll: Poll, member_id: int) -> str:
     assert poll.secret is not None
     return hmac.new(poll.secret.encode(), str(member_id).encode(), hashlib.sha256).hexdigest()
-
-
-async def lock_poll(session: AsyncSession, poll_id: int) -> Poll | None:
-    return await lock_row(session, Poll, poll_id)
 
 
 async def counts_of(session: AsyncSession, poll: Poll) -> list[int]:
@@ -130,8 +125,6 @@ class PollsCog(Cog):
 
     def __init__(self, core: Core) -> None:
         super().__init__(core)
-        from cogs.committee.poll_reconcile import PollReconciler
-
         self.reconciler = PollReconciler(self)
 
     async def on_platform_ready(self, platform: str) -> None:

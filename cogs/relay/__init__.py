@@ -2,4 +2,7 @@
 
 from cogs.relay.cog import RelayCog, setup
 
+#: loads before features with a higher number (see bot/app.py)
+LOAD_ORDER = 50
+
 __all__ = ["RelayCog", "setup"]

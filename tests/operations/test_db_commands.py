@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.db.migrate import alembic_config, head_revision, head_revisions, shipped_heads
+from bot.db.migrate import alembic_config, describe, head_revision, head_revisions, shipped_heads
 from tests.operations.run import homeroom, write_config
 
 
@@ -16,23 +16,23 @@ def _db(tmp_path: Path, *task: str) -> tuple[int, str, str]:
 def test_current_on_a_new_database_says_it_is_empty_and_behind(tmp_path: Path) -> None:
     code, out, _ = _db(tmp_path, "current")
     assert code == 0
-    assert out == f"database at revision base (empty) (behind {head_revision()}: run `homeroom db upgrade`)"
+    assert out == f"database at revision base (empty) (behind {describe(head_revisions())}: run `homeroom db upgrade`)"
 
 
 def test_upgrade_then_current_says_newest(tmp_path: Path) -> None:
-    assert _db(tmp_path, "upgrade")[1] == f"database at revision {head_revision()}"
-    assert _db(tmp_path, "current")[1] == f"database at revision {head_revision()} (the newest)"
+    assert _db(tmp_path, "upgrade")[1] == f"database at revision {describe(head_revisions())}"
+    assert _db(tmp_path, "current")[1] == f"database at revision {describe(head_revisions())} (the newest)"
 
 
-def test_downgrade_one_step_and_upgrade_again(tmp_path: Path) -> None:
+def test_downgrade_the_core_one_step_takes_the_branches_built_on_it_and_upgrade_again(tmp_path: Path) -> None:
     _db(tmp_path, "upgrade")
-    code, out, err = _db(tmp_path, "downgrade", "-1")
-    assert code == 0, err
     from alembic.script import ScriptDirectory
 
     previous = ScriptDirectory.from_config(alembic_config()).get_revision(head_revision()).down_revision
+    code, out, err = _db(tmp_path, "downgrade", str(previous))
+    assert code == 0, err
     assert out == f"database at revision {previous}"
-    assert _db(tmp_path, "upgrade")[1] == f"database at revision {head_revision()}"
+    assert _db(tmp_path, "upgrade")[1] == f"database at revision {describe(head_revisions())}"
 
 
 def test_downgrade_to_an_unknown_revision_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -50,7 +50,9 @@ def test_history_lists_every_shipped_revision_newest_first(tmp_path: Path) -> No
     shipped = [script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
     lines = out.splitlines()
     assert len(lines) == len(shipped)
-    assert lines[0].startswith(f"{shipped[1]} -> {head_revision()} (head): ")
+    listed = {line.split(" -> ")[1].split(" ")[0].rstrip(":"): " (head): " in line for line in lines}
+    assert set(listed) == set(shipped)
+    assert {revision for revision, is_head in listed.items() if is_head} == set(head_revisions())
     assert lines[-1].startswith("<base> -> 0001: ")
 
 
@@ -65,4 +67,4 @@ def test_health_answers_ok_on_a_migrated_database_and_1_before(tmp_path: Path) -
     homeroom(["--config", str(config), "db", "upgrade"], cwd=tmp_path)
     after = homeroom(["--config", str(config), "health"], cwd=tmp_path)
     assert after.returncode == 0, after.stderr
-    assert after.stdout.strip() == f"ok (database at revision {head_revision()})"
+    assert after.stdout.strip() == f"ok (database at revision {describe(shipped_heads())})"
