@@ -67,3 +67,14 @@ async def test_families_cannot_remind_and_a_scheduled_announcement_has_nobody_to
     assert s.find("only Ms Lee")[-1].text == "Announcement #1 has not gone out yet, so there is nobody to remind."
     assert "only for admin, teacher" in s.last("only Ana").text
     assert s.find("DM → Ana") == []
+
+
+async def test_two_reminders_at_the_same_moment_reach_each_family_once(db: Database) -> None:
+    import asyncio
+
+    async with console_session(db) as s:
+        await s.run(f"as Ana\nas Bob\n{TEACHER}\n/announce text:\"Book fair\"")
+        await asyncio.gather(*(s.console._command("announcement", "remind id:1", s.console.channels["general"])
+                               for _ in range(2)))
+        await s.core.settle()
+    assert len(s.find("DM → Ana")) == 1 and len(s.find("DM → Bob")) == 1
