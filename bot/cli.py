@@ -345,6 +345,10 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
 
     console_only = adapters == [EMBEDDED_ADAPTER]
     lines = await _script_lines(script) if console_only and script is not None else None
+    own = contextlib.ExitStack()  # what a script keeps to itself (the console's own database)
+    script_config = getattr(adapter_cli(EMBEDDED_ADAPTER), "script_config", None) if lines is not None else None
+    if script_config is not None:
+        config = own.enter_context(script_config(config))
     clock = ManualClock(start) if console_only else SystemClock()
     db = Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
     # The console often translates nothing before it is ready: load the provider stack on first use.
@@ -381,6 +385,7 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
         if close is not None:
             await close()
         await core.db.dispose()
+        own.close()
 
 
 async def _start_http(core: Any, config: Config) -> Any:

@@ -9,12 +9,16 @@ identically.
 
 from __future__ import annotations
 
+import difflib
+import re
 import shlex
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from bot.i18n import N_
+from bot.ids import MAX_ID, MIN_ID, storable
 from bot.roles import EVERYONE, Role
 
 
@@ -36,7 +40,9 @@ class Choice:
 class OptionSpec:
     """One option. ``long`` marks text that may come through a form (modal);
     ``autocomplete`` names a completion source an adapter may offer (``languages``,
-    ``signups``, ``questions``)."""
+    ``signups``, ``questions``). ``missing`` is, for a number naming a record, the message
+    for "no such record" (with the option's name as its placeholder): a number past the
+    database's range names nothing, so it gets that message before any query."""
 
     name: str
     description: str
@@ -47,6 +53,7 @@ class OptionSpec:
     autocomplete: str | None = None
     min_value: int | None = None
     max_value: int | None = None
+    missing: str | None = None
 
 
 Handler = Callable[..., Awaitable[Any]]
@@ -118,6 +125,32 @@ def find_command(specs: Mapping[str, CommandSpec], words: list[str]) -> tuple[Co
     return None
 
 
+#: a word that reads as ``name:value`` with a name that could be an option's (not a time
+#: like 7:30, not a web address, not "Note: ..." followed by a space)
+_OPTION_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def unknown_option(spec: CommandSpec, name: str) -> CommandSyntaxError:
+    """The error for an option ``spec`` does not have: it names the options it does have,
+    with the closest one as a suggestion (``txt`` -> ``text``)."""
+    known = [opt.name for opt in spec.options]
+    if not known:
+        return CommandSyntaxError(N_("/{command} has no option {name}; it takes no options."), command=spec.name,
+                                  name=name)
+    options = ", ".join(f"{opt}:" for opt in known)
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.5)
+    if close:
+        return CommandSyntaxError(N_("/{command} has no option {name}. Did you mean {suggestion}? Its options "
+                                     "are: {options}"), command=spec.name, name=name,
+                                  suggestion=f"{close[0]}:", options=options)
+    return CommandSyntaxError(N_("/{command} has no option {name}. Its options are: {options}"),
+                              command=spec.name, name=name, options=options)
+
+
+def _looks_like_option(name: str, value: str) -> bool:
+    return bool(value) and not value.startswith("//") and _OPTION_LIKE.match(name) is not None
+
+
 def parse_option_words(spec: CommandSpec, words: list[str]) -> dict[str, str]:
     """``name:value`` words go to that option; other words fill the remaining options in
     declared order, and the last text option swallows what is left ("/language Haitian
@@ -130,6 +163,9 @@ def parse_option_words(spec: CommandSpec, words: list[str]) -> dict[str, str]:
             if name.lower() in named:
                 raise CommandSyntaxError("The option {name} is given twice.", name=name.lower())
             named[name.lower()] = value
+        elif sep and _looks_like_option(name, value):
+            # a misspelled option must not become text posted to a whole class
+            raise unknown_option(spec, name)
         else:
             positional.append(word)
     free = [opt for opt in spec.options if opt.name not in named]
@@ -160,11 +196,7 @@ def convert_scalar(opt: OptionSpec, raw: str) -> Any:
             value = int(raw.strip().lstrip("#"))
         except ValueError as exc:
             raise CommandSyntaxError("{name} must be a whole number.", name=opt.name) from exc
-        if opt.min_value is not None and value < opt.min_value:
-            raise CommandSyntaxError("{name} must be at least {min}.", name=opt.name, min=opt.min_value)
-        if opt.max_value is not None and value > opt.max_value:
-            raise CommandSyntaxError("{name} must be at most {max}.", name=opt.name, max=opt.max_value)
-        return value
+        return check_integer(opt, value)
     if opt.type == OptionType.BOOLEAN:
         word = raw.strip().lower()
         if word in TRUE_WORDS:
@@ -180,6 +212,22 @@ def convert_scalar(opt: OptionSpec, raw: str) -> Any:
             "{name} must be one of: {choices}.", name=opt.name, choices=", ".join(c.value for c in opt.choices)
         )
     return raw
+
+
+def check_integer(opt: OptionSpec, value: int) -> int:
+    """``value`` within the option's bounds and the database's range, typed or from text
+    (a platform's own integer option reaches 2^53)."""
+    if opt.missing is not None and (not storable(value) or (opt.min_value is not None and value < opt.min_value)):
+        raise CommandSyntaxError(opt.missing, **{opt.name: value})
+    if opt.min_value is not None and value < opt.min_value:
+        raise CommandSyntaxError("{name} must be at least {min}.", name=opt.name, min=opt.min_value)
+    if opt.max_value is not None and value > opt.max_value:
+        raise CommandSyntaxError("{name} must be at most {max}.", name=opt.name, max=opt.max_value)
+    if value > MAX_ID:
+        raise CommandSyntaxError(N_("{name} must be at most {max}."), name=opt.name, max=MAX_ID)
+    if value < MIN_ID:
+        raise CommandSyntaxError(N_("{name} must be at least {min}."), name=opt.name, min=MIN_ID)
+    return value
 
 
 def check_required(spec: CommandSpec, values: Mapping[str, Any]) -> None:

@@ -34,11 +34,13 @@ from bot.commands import (
     CommandSpec,
     CommandSyntaxError,
     OptionType,
+    check_integer,
     check_required,
     convert_scalar,
     find_command,
     parse_option_words,
     split_words,
+    unknown_option,
 )
 from bot.context import Context, DuplicateEvent
 from bot.db.models import Community, Member, ProcessedEvent
@@ -55,7 +57,7 @@ from bot.i18n import N_
 from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
-from bot.roles import is_allowed
+from bot.roles import is_allowed, not_allowed_msgid
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -64,8 +66,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Any]]
 
-MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see what you can use.")
 MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
+#: a press or a form naming nothing any feature offers (an old message, or a forged value)
+MSG_STALE_BUTTON = N_("That button no longer works. Please use the latest message, or type the command.")
 MSG_APOLOGY = N_("Sorry, something went wrong on our side and nothing was changed. "
                  "If it happens again, tell your teacher this code: {error_id}")
 
@@ -320,13 +323,13 @@ class Dispatcher:
             handler = self.buttons.get(event.action)
             if handler is None:
                 log.warning("button action %s has no handler", event.action)
-                return
+                raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
         elif isinstance(event, FormSubmitted):
             handler = self.forms.get(event.form_id)
             if handler is None:
                 log.warning("form %s has no handler", event.form_id)
-                return
+                raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
 
     def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, dict[str, Any]] | None:
@@ -348,8 +351,7 @@ class Dispatcher:
             raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
         spec, raw = resolved
         if not is_allowed(ctx.roles, spec.allowed):
-            roles = ", ".join(sorted(r.value for r in spec.allowed))
-            raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=roles)
+            raise UserError(not_allowed_msgid(spec.allowed), command=spec.name)
         values = await self._typed_options(ctx, spec, raw)
         check_required(spec, values)
         assert spec.handler is not None
@@ -360,8 +362,10 @@ class Dispatcher:
         for name, value in raw.items():
             opt = spec.option(name)
             if opt is None:
-                raise CommandSyntaxError("/{command} has no option {name}.", command=spec.name, name=name)
+                raise unknown_option(spec, name)
             if not isinstance(value, str):
+                if opt.type == OptionType.INTEGER and isinstance(value, int) and not isinstance(value, bool):
+                    value = check_integer(opt, value)
                 values[name] = value
                 continue
             if opt.type in (OptionType.USER, OptionType.CHANNEL):

@@ -1,4 +1,5 @@
-"""The operator's HTTP endpoints, for every adapter: ``/healthz`` and ``/metrics``.
+"""The operator's HTTP endpoints, for every adapter: ``/healthz`` and ``/metrics`` (and the
+pages features add to ``core.http_routes``, such as an e-mail's "Got it" link).
 
 ``/healthz`` answers 200 only when the bot can do its work: the database answers a round
 trip, every attached platform's connection is up, and it says how many jobs are due and how
@@ -165,7 +166,19 @@ class HttpServer:
         application = web.Application()
         application.router.add_get("/healthz", healthz)
         application.router.add_get("/metrics", metrics)
+        for path, route in self.core.http_routes.items():
+            application.router.add_get(path, self._page(route))
         return application
+
+    @staticmethod
+    def _page(route: Any) -> Any:
+        from aiohttp import web
+
+        async def page(request: web.Request) -> web.Response:
+            status, html = await route(dict(request.query))
+            return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+        return page
 
     async def start(self) -> None:
         from aiohttp import web

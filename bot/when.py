@@ -19,6 +19,8 @@ from bot import languages
 
 log = logging.getLogger(__name__)
 
+#: how far ahead a time may be: past it, "in 500 years" is a slip, not a plan
+HORIZON = timedelta(days=366)
 EXAMPLES = "\"tomorrow 7:30am\", \"Friday 8am\", \"in 2 hours\", \"2026-10-02 18:00\""
 
 
@@ -64,7 +66,9 @@ def parse_when(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> da
 
 def future_time(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> datetime:
     """``text`` read as a future moment, or a kind UserError that names the forms that work
-    (unreadable) or echoes the exact moment understood (in the past)."""
+    (unreadable) or echoes the exact moment understood (in the past, or more than a year
+    ahead: nothing a class plans is that far away, and a typo should not park a job for
+    centuries)."""
     from bot.errors import UserError
 
     parsed = parse_when(text, lang, zone, now)
@@ -73,6 +77,9 @@ def future_time(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> d
                         examples=EXAMPLES)
     if parsed <= now:
         raise UserError("{when} is in the past. Please choose a future time.", when=format_when(parsed, lang, zone))
+    if parsed > now + HORIZON:
+        raise UserError("{when} is more than a year from now. Please choose a time within the next year.",
+                        when=format_when(parsed, lang, zone))
     return parsed
 
 

@@ -17,6 +17,7 @@ from bot.core import Context, Core
 from bot.db.models import Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, MemberLeft
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, ButtonStyle, Message
 from bot.privacy import PrivacyService
@@ -65,20 +66,23 @@ class PrivacyCog(Cog):
              OptionSpec("user", "Admins only: the member to erase", type=OptionType.USER))
     async def delete(self, ctx: Context, user: UserRef | None = None) -> None:
         community, member = ctx.require_community(), ctx.require_member()
-        target_id = member.id
+        target_id, who = member.id, ""
         if user is not None and user.id != member.user_id:
             if not ctx.has_role(Role.ADMIN):
                 raise UserError("Only an admin can erase someone else's data.")
             async with self.core.db.read() as session:
-                target_id = await session.scalar(select(Member.id).where(
-                    Member.community_id == community.id, Member.user_id == user.id))
-            if target_id is None:
+                target = (await session.execute(select(Member.id, Member.display_name).where(
+                    Member.community_id == community.id, Member.user_id == user.id))).first()
+            if target is None:
                 raise UserError("Homeroom keeps nothing about that person here.")
+            target_id, who = target.id, target.display_name or ctx.outbound.mention(user)
         issued = int(time_module.time())
         await ctx.reply_message(Message(
-            text=await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
-                             "answers, acknowledgements, votes and tasks. It cannot be undone.",
-                             who=await ctx.t("you") if target_id == member.id else user.id if user else ""),
+            text=await ctx.t("This erases everything Homeroom keeps about you: profile, sign-ups, questions and "
+                             "answers, acknowledgements, votes and tasks. It cannot be undone.")
+            if target_id == member.id else
+            await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
+                        "answers, acknowledgements, votes and tasks. It cannot be undone.", who=who),
             buttons=(Button(await ctx.t("Yes, erase it"), "privacy.confirm", f"{target_id}:{issued}",
                             ButtonStyle.DANGER),)))
 
@@ -90,15 +94,25 @@ class PrivacyCog(Cog):
             raise UserError("That confirmation is not valid. Please run /privacy delete again.")
         if time_module.time() - int(issued) > CONFIRM_SECONDS:
             raise UserError("That confirmation has expired. Please run /privacy delete again.")
-        target_id = int(target)
+        target_id = record_id(target)
+        if target_id is None:
+            raise UserError("That confirmation is not valid. Please run /privacy delete again.")
         if target_id != member.id and not ctx.has_role(Role.ADMIN):
             raise UserError("Only an admin can erase someone else's data.")
         community = ctx.require_community()
+        async with self.core.db.read() as session:
+            found = (await session.execute(select(Member.community_id, Member.display_name)
+                                           .where(Member.id == target_id))).first()
+        if found is None or found.community_id != community.id:  # only someone of this community
+            raise UserError("That confirmation is not valid. Please run /privacy delete again.")
         async with ctx.write() as session:
             await self.core.audit(session, community.id, member if target_id != member.id else None,
                                   "privacy.erase", "member", target_id)
         await self.service.erase(target_id)
-        await ctx.reply("Done. Everything Homeroom kept about that member is erased.")
+        if target_id == member.id:
+            await ctx.reply("Done. Everything Homeroom kept about you is erased.")
+        else:
+            await ctx.reply("Done. Everything Homeroom kept about {who} is erased.", who=found.display_name)
 
     @listener(MemberLeft)
     async def member_left_event(self, ctx: Context, event: MemberLeft) -> None:

@@ -17,15 +17,22 @@ from bot import languages
 from bot.cog import Cog, command
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
-from bot.db.models import Member
+from bot.db.models import Community, Member
+from bot.delivery import Content, Phrase, Reach
 from bot.errors import UserError
+from bot.i18n import N_
+from bot.messages import Message
 from bot.refs import UserRef
-from bot.roles import RANK, STAFF, Role
+from bot.roles import RANK, ROLE_NAMES, STAFF, Role
+from bot.translation.offered import can_translate_into, offered_codes
 
 #: loads before features with a higher number (see bot/app.py)
 LOAD_ORDER = 10
 
 QUIET_OFF = "off"
+MSG_ROLE_GIVEN = N_("{name} gave you the {role} role in Homeroom. Your roles now: {roles}.")
+MSG_ROLE_REMOVED = N_("{name} took away your {role} role in Homeroom. Your roles now: {roles}.")
+MSG_ROLES_CLEARED = N_("{name} took away the roles you were given in Homeroom. Your roles now: {roles}.")
 
 
 @cache
@@ -91,11 +98,15 @@ class ProfileCog(Cog):
     personal_data_models = (Member,)
 
     @command("language", "Choose the language you read (and optionally write) in",
-             OptionSpec("name", "A language: español, Spanish, es, 中文, Tiếng Việt...", required=True,
+             OptionSpec("name", "A language: español, Spanish, es, 中文, Tiếng Việt... (none: show yours)",
                         autocomplete="languages"),
              OptionSpec("writes", "The language you write in, if different", autocomplete="languages"))
-    async def language(self, ctx: Context, name: str, writes: str | None = None) -> None:
+    async def language(self, ctx: Context, name: str | None = None, writes: str | None = None) -> None:
         member = ctx.require_member()
+        if not name and not writes:
+            await self._show_language(ctx, member)
+            return
+        name = name or ctx.language
         chosen = languages.lookup(name)
         if chosen is None:
             raise UserError("I don't know the language \"{name}\". Did you mean: {suggestions}?",
@@ -113,7 +124,41 @@ class ProfileCog(Cog):
             for field, value in changes.items():
                 setattr(row, field, value)
         ctx.language = chosen.code
-        await ctx.reply("Done! I will write to you in {language}.", language=chosen.native)
+        done = await ctx.t("Done! I will write to you in {language}.", language=chosen.native)
+        warning = await self._untranslatable(ctx, chosen)
+        await ctx.reply_message(Message(text=f"{done}\n{warning}" if warning else done))
+
+    async def _untranslatable(self, ctx: Context, chosen: languages.Language) -> str | None:
+        """A note, in the chosen language, when the translation provider cannot translate into
+        it (people's words then arrive as written), with the closest languages it offers."""
+        if chosen.code == "en":
+            return None
+        offered = await offered_codes(self.core.config.translation, self.core.secrets)
+        if offered is None or can_translate_into(chosen.code, offered):
+            return None
+        close = [lang for lang in languages.suggest(chosen.english)
+                 if lang.code != chosen.code and can_translate_into(lang.code, offered)]
+        if not close:
+            return await ctx.t("Note: the translation service here cannot translate into {language}, so what "
+                               "teachers and other families write will reach you as they wrote it.",
+                               language=chosen.native)
+        return await ctx.t("Note: the translation service here cannot translate into {language}, so what "
+                           "teachers and other families write will reach you as they wrote it. Languages close to "
+                           "it that it can translate into: {suggestions}.", language=chosen.native,
+                           suggestions=", ".join(lang.label() for lang in close[:3]))
+
+    @staticmethod
+    async def _show_language(ctx: Context, member: Member) -> None:
+        """The setting itself, for a command given no value: what it is and how to change it."""
+        reads = languages.lookup(ctx.language)
+        shown = reads.native if reads else ctx.language
+        written = languages.lookup(member.writes_in) if member.writes_in else None
+        if written is not None and written.code != ctx.language:
+            await ctx.reply("I write to you in {language}, and you write in {writes}. To change it: "
+                            "/language español (or any language).", language=shown, writes=written.native)
+        else:
+            await ctx.reply("I write to you in {language}. To change it: /language español (or any language).",
+                            language=shown)
 
     @staticmethod
     def _suggestions(text: str) -> str:
@@ -122,9 +167,15 @@ class ProfileCog(Cog):
         return ", ".join(lang.label() for lang in found[:5])
 
     @command("timezone", "Set your time zone (a city or a zone such as America/Chicago)",
-             OptionSpec("zone", "A city or IANA zone", required=True))
-    async def timezone(self, ctx: Context, zone: str) -> None:
+             OptionSpec("zone", "A city or IANA zone (none: show yours)"))
+    async def timezone(self, ctx: Context, zone: str | None = None) -> None:
         member = ctx.require_member()
+        if not zone:
+            current = self.core.zone_of(member, ctx.community)
+            await ctx.reply("Your time zone is {zone} (it is {time} there). To change it: /timezone Chicago "
+                            "(or a big city near you).", zone=current.key,
+                            time=ctx.now.astimezone(current).strftime("%H:%M"))
+            return
         found = find_zone(zone)
         if found is None:
             raise UserError("I don't know the time zone \"{zone}\". Try a big city near you (\"Chicago\") "
@@ -138,9 +189,20 @@ class ProfileCog(Cog):
                         time=local.strftime("%H:%M"))
 
     @command("quiet-hours", "Hours when I should not send you direct messages",
-             OptionSpec("hours", "From-to, e.g. 21:00-07:00 or 9pm-7am, or off", required=True))
-    async def quiet_hours(self, ctx: Context, hours: str) -> None:
+             OptionSpec("hours", "From-to, e.g. 21:00-07:00 or 9pm-7am, or off (none: show yours)"))
+    async def quiet_hours(self, ctx: Context, hours: str | None = None) -> None:
         member = ctx.require_member()
+        if not hours:
+            current = self.core.quiet_hours_of(member)
+            if not current or current == QUIET_OFF or "-" not in current:
+                await ctx.reply("Quiet hours are off: messages reach you at any time. To set them: "
+                                "/quiet-hours 21:00-07:00.")
+            else:
+                start, end = current.split("-", 1)
+                await ctx.reply("Your quiet hours: no direct messages from {start} to {end}, except urgent ones. "
+                                "To change them: /quiet-hours 21:00-07:00, or /quiet-hours off.",
+                                start=start, end=end)
+            return
         parsed = parse_quiet_hours(hours)
         if parsed is None:
             raise UserError("Please write quiet hours as from-to, for example 21:00-07:00 or 9pm-7am, "
@@ -179,16 +241,36 @@ class ProfileCog(Cog):
         async with ctx.write() as session:
             row = await session.get(Member, target.id)
             assert row is not None
+            before = row.granted_roles
             if new_role == Role.FAMILY:
                 row.granted_roles = frozenset()
             elif remove:
                 row.granted_roles = row.granted_roles - {new_role}
             else:
                 row.granted_roles = row.granted_roles | {new_role}
-            held = row.roles
+            held, changed = row.roles, row.granted_roles != before
             await self.core.audit(session, community.id, ctx.member, "role.remove" if remove else "role.set",
                                   "member", target.id, subject_member_id=target.id)
-        await ctx.reply("{name} is now {role}.", name=info.display_name, role=describe_roles(held))
+            if changed and row.id != ctx.require_member().id:
+                await self._tell_role_change(session, community, row, ctx, new_role, remove=remove)
+        names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(held, key=lambda r: -RANK[r])]
+        await ctx.reply("{name} is now {role}.", name=info.display_name, role=", ".join(names))
+
+    async def _tell_role_change(self, session: AsyncSession, community: Community, target: Member, ctx: Context,
+                                role: Role, *, remove: bool) -> None:
+        """The member hears of it, in their language, through the delivery service (once per
+        command: the event's key is the cause), so nobody discovers a new or lost role by
+        surprise."""
+        by = ctx.require_member()
+        if role == Role.FAMILY:
+            msgid = MSG_ROLES_CLEARED
+        else:
+            msgid = MSG_ROLE_REMOVED if remove else MSG_ROLE_GIVEN
+        await self.core.deliveries.enqueue(
+            session, community, [target], topic="profile.role", subject=f"member:{target.id}:roles",
+            cause=f"role:{ctx.event.key}", reach=Reach.PERSONAL, sender=by,
+            content=Content(body=Phrase.of(msgid, name=by.display_name or "?", role=role.value,
+                                           roles=describe_roles(target.roles))))
 
     @command("help", "What I can do for you")
     async def help(self, ctx: Context) -> None:
@@ -196,8 +278,6 @@ class ProfileCog(Cog):
         for spec in self.core.dispatcher.commands_for(ctx):
             description = await ctx.t(spec.description)
             lines.append(f"/{spec.name} — {description}")
-        from bot.messages import Message
-
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

@@ -28,8 +28,9 @@ _LAZY = {
 
 def create(core: Core) -> ConsoleAdapter:
     from adapters.console.adapter import ConsoleAdapter
+    from adapters.console.files import files_dir
 
-    return ConsoleAdapter(core)
+    return ConsoleAdapter(core, files_dir=files_dir(core.config.console))
 
 
 def __getattr__(name: str) -> Any:

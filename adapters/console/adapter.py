@@ -12,7 +12,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
+from adapters.console.files import FileShelf
 from adapters.console.journal import DeliveryJournal
 from adapters.console.render import render
 from bot import languages
@@ -94,9 +96,12 @@ class ConsoleAdapter(Outbound):
         max_buttons_per_message=25, max_select_options=25, max_text_length=4000,
     )
 
-    def __init__(self, core: Core, *, out: Callable[[str], None] = print, community_name: str = "") -> None:
+    def __init__(self, core: Core, *, out: Callable[[str], None] = print, community_name: str = "",
+                 files_dir: Path | None = None) -> None:
         self.core = core
         self.out = out
+        #: where sent files are written for a person to open (None: kept in the transcript only)
+        self.files = FileShelf(files_dir) if files_dir is not None else None
         self.community = CommunityRef(CONSOLE, "room")
         self.community_name = community_name or core.config.console.community_name
         self.channels = {name: ChannelRef(CONSOLE, name, self.community) for name in CHANNEL_NAMES}
@@ -120,6 +125,9 @@ class ConsoleAdapter(Outbound):
                       audience=audience, files=list(message.attachments))
         self.entries.append(entry)
         self._emit(f"#{number} [{where}]", message)
+        if self.files is not None:
+            for attachment in message.attachments:
+                self.out(f"    (saved as {self.files.save(attachment)})")
         return entry
 
     def entry(self, ref_or_number: MessageRef | int | str) -> Entry:

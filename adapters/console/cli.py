@@ -1,8 +1,36 @@
-"""How ``homeroom run`` drives the console: a script's lines, or the interactive prompt."""
+"""How ``homeroom run`` drives the console: a script's lines, or the interactive prompt.
+
+A script gets a database of its own (a temporary SQLite file, removed at the end) unless
+the configuration names one: the documented demo then plays the same week every time,
+whatever an interactive session left in ./homeroom.db. The delivery journal goes with that
+database (it records delivery keys of that database's rows), so it stays in memory too.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.config import Config
+
+
+@contextlib.contextmanager
+def script_config(config: Config) -> Iterator[Config]:
+    """``config`` for a script run: as given when ``[database] url`` is set, otherwise with a
+    throwaway SQLite database and an in-memory journal (files still go where they would)."""
+    if "url" in config.database.model_fields_set:
+        yield config
+        return
+    from adapters.console.files import files_dir
+
+    with tempfile.TemporaryDirectory(prefix="homeroom-script-") as folder:
+        database = config.database.model_copy(update={"url": f"sqlite+aiosqlite:///{Path(folder) / 'script.db'}"})
+        console = config.console.model_copy(update={"journal_file": "", "files_dir": str(files_dir(config.console))})
+        yield config.model_copy(update={"database": database, "console": console})
 
 
 async def run_console(console: Any, lines: list[str] | None, history_file: str) -> int:

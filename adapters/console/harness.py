@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from adapters.console.adapter import ConsoleAdapter, Entry
 from adapters.console.runner import run_script
@@ -69,11 +70,12 @@ async def console_session(
     start: datetime = DEFAULT_START,
     translator: Translator | None = None,
     ready: bool = True,
+    files_dir: Path | None = None,
 ) -> AsyncIterator[ConsoleSession]:
     lines: list[str] = []
     core = build_core(config or Config(), secrets=Secrets(), db=db, clock=ManualClock(start),
                       translator=translator or FakeTranslator(), cogs=cogs)
-    console = ConsoleAdapter(core, out=lines.append)
+    console = ConsoleAdapter(core, out=lines.append, files_dir=files_dir)
     await core.start()
     if ready:  # False lets a test restore platform state first (a restart)
         await core.platform_ready("console")

@@ -16,6 +16,7 @@ from bot.delivery.service import DIGEST_JOB, SEEN_ACTION, SEEN_DIGEST_ACTION, SE
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class DeliveryCog(Cog):
 
     @button(SEEN_ACTION)
     async def seen(self, ctx: Context, event: ButtonPressed) -> None:
-        await self._seen(ctx, row_id=int(event.value) if event.value.isdigit() else None)
+        await self._seen(ctx, row_id=record_id(event.value))  # None (names no row) past the database's range
 
     @button(SEEN_DIGEST_ACTION)
     async def seen_digest(self, ctx: Context, event: ButtonPressed) -> None:

@@ -85,6 +85,16 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Menu:
+    """A select menu on the delivered message: the placeholder is a catalog message; each
+    option is (label, value), its label shown as it is (a language named in itself)."""
+
+    placeholder: str
+    action: str
+    options: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """A message to one person, in no language yet."""
 
@@ -95,6 +105,7 @@ class Content:
     footer: str | Phrase | None = None
     fields: tuple[Item, ...] = ()
     tone: Tone = Tone.NORMAL
+    menu: Menu | None = None
 
 
 # ----- JSON ---------------------------------------------------------------------------------
@@ -143,6 +154,8 @@ def to_json(content: Content) -> dict[str, Any]:
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
         **({"tone": content.tone.value} if content.tone != Tone.NORMAL else {}),
+        **({"menu": {"placeholder": content.menu.placeholder, "action": content.menu.action,
+                     "options": [list(option) for option in content.menu.options]}} if content.menu else {}),
     }
 
 
@@ -155,7 +168,15 @@ def from_json(data: dict[str, Any]) -> Content:
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
         tone=Tone(data.get("tone", "normal")),
+        menu=_menu_from(data.get("menu")),
     )
+
+
+def _menu_from(value: Any) -> Menu | None:
+    if not isinstance(value, dict):
+        return None
+    options = tuple((str(label), str(code)) for label, code in value["options"])
+    return Menu(value["placeholder"], value["action"], options)
 
 
 def _footer_from(value: Any) -> str | Phrase | None:

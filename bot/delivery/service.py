@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -31,8 +31,8 @@ from bot.delivery.content import Content, Phrase, When, Written, from_json, to_j
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
-from bot.messages import Button, ButtonStyle, Field, Message
-from bot.outbound import DeliveryStatus
+from bot.messages import Button, ButtonStyle, Field, Message, Select, SelectOption
+from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
 
@@ -91,6 +91,17 @@ class Outcome:
     seen_member_ids: frozenset[int]
 
 
+class PersonalRoute(Protocol):
+    """Another way to reach some people: a feature (e-mail for families off the platform)
+    registers one with :meth:`DeliveryService.add_route`. ``send`` answers like an adapter's
+    ``send_dm``: SENT, FAILED (transient: retried) or NOT_FOUND / DMS_CLOSED (final: the
+    sender is told). The same ``key`` is passed again when a send is retried."""
+
+    def reaches(self, member: Member) -> bool: ...
+
+    async def send(self, community: Community, member: Member, message: Message, *, key: str) -> Delivery: ...
+
+
 def mode_for(member: Member, reach: Reach, urgency: Urgency) -> str | None:
     """How a person gets a message: "dm", "digest", or None (they read it in the channel)."""
     if urgency == Urgency.EMERGENCY or reach == Reach.PERSONAL:
@@ -108,8 +119,13 @@ class DeliveryService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._seen_hooks: dict[str, SeenHook] = {}
+        self._routes: list[PersonalRoute] = []
 
     # ----- what features call -------------------------------------------------------------
+    def add_route(self, route: PersonalRoute) -> None:
+        """Reach the people ``route`` claims another way than the platform's direct messages."""
+        self._routes.append(route)
+
     def on_seen(self, topic: str, hook: SeenHook) -> None:
         """Run ``hook`` in the transaction that records a "Got it" for a row of ``topic``."""
         self._seen_hooks[topic] = hook
@@ -281,12 +297,15 @@ class DeliveryService:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
         footer = content.footer
+        selects = (Select(content.menu.action, await self.core.localize(lang, content.menu.placeholder),
+                          tuple(SelectOption(label, value) for label, value in content.menu.options)),) \
+            if content.menu else ()
         return Message(
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
             text=await self._phrase(content.body, lang, zone, community.id),
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
-            buttons=tuple(buttons),
+            buttons=tuple(buttons), selects=selects,
             footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer,
             tone=content.tone)
 
@@ -314,9 +333,7 @@ class DeliveryService:
         if not await self._claim(row.id):
             return
         message = await self.render(row, member, community)
-        outbound = self.core.outbound(community.platform)
-        result = await outbound.send_dm(self.core.user_ref(member, community.platform), message,
-                                        key=f"hr-{row.id}", resend=resend, dm_channel=member.dm_channel_id)
+        result = await self._deliver(community, member, message, key=f"hr-{row.id}", resend=resend)
         if result.status == DeliveryStatus.SENT:
             await self._settle(row.id, "sent", result.message, member=member)
         elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
@@ -471,12 +488,9 @@ class DeliveryService:
             await self._unreachable(items, member, community, closed=False, mode="digest")
             return True
         messages = await self._digest_messages(items, member, community, batch)
-        outbound = self.core.outbound(community.platform)
         result = None
         for number, message in enumerate(messages):
-            result = await outbound.send_dm(self.core.user_ref(member, community.platform), message,
-                                            key=f"hr-d{batch}-{number}", resend=resend,
-                                            dm_channel=member.dm_channel_id)
+            result = await self._deliver(community, member, message, key=f"hr-d{batch}-{number}", resend=resend)
             if result.status != DeliveryStatus.SENT:
                 break
         assert result is not None
@@ -531,6 +545,17 @@ class DeliveryService:
         return len(rows)
 
     # ----- helpers -------------------------------------------------------------------------
+    async def _deliver(self, community: Community, member: Member, message: Message, *, key: str,
+                       resend: bool) -> Delivery:
+        """One message to one person: through a route that reaches them another way (e-mail for
+        a family off the platform), else as a direct message on the community's platform."""
+        for route in self._routes:
+            if route.reaches(member):
+                return await route.send(community, member, message, key=key)
+        outbound = self.core.outbound(community.platform)
+        return await outbound.send_dm(self.core.user_ref(member, community.platform), message, key=key,
+                                      resend=resend, dm_channel=member.dm_channel_id)
+
     async def _subjects(self, row: OutboxEntry) -> tuple[Member | None, Community | None]:
         async with self.core.db.read() as session:
             member = await session.get(Member, row.member_id)

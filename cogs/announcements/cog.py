@@ -8,8 +8,10 @@ in the middle of a fan-out neither skips nor repeats anyone.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -28,15 +30,22 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
-from bot.messages import Button, ButtonStyle, Message
+from bot.messages import Attachment, Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
 from bot.when import format_when, future_time
+from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import families, status_lines
 
+#: the answer for a number that names no announcement (also past the database's range)
+NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
+
 DELIVERY_MODES = ("channel", "dm", "digest")
+DEFAULT_REPORT_WEEKS = 4
+MAX_REPORT_WEEKS = 26
 #: the delivery service's topic for announcements; rows are about "announcement:<id>"
 TOPIC = "announcement"
 
@@ -208,12 +217,15 @@ class AnnouncementsCog(Cog):
     @button("announce.translate")
     async def translate_button(self, ctx: Context, event: ButtonPressed) -> None:
         row = await self._published(ctx, event.value)
+        # the private copy is what this family reads: it can be acknowledged right there
+        got_it = (Button(await ctx.t("Got it ✓"), "announce.ack", str(row.id), ButtonStyle.SUCCESS),)
         if row.language == ctx.language:
-            await ctx.reply_message(Message(text=row.text))
+            await ctx.reply_message(Message(text=row.text, buttons=got_it))
             return
         body, _ = await self.core.translated(row.text, ctx.language, source=row.language,
                                              community_id=row.community_id)
-        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}"))
+        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}",
+                                        buttons=got_it))
 
     @button("announce.original")
     async def original(self, ctx: Context, event: ButtonPressed) -> None:
@@ -235,23 +247,35 @@ class AnnouncementsCog(Cog):
 
     # ----- preferences and management -----------------------------------------------------
     @command("delivery", "How you receive announcements: in the channel, by DM, or a daily digest",
-             OptionSpec("mode", "channel, dm or digest", required=True,
+             OptionSpec("mode", "channel, dm or digest (none: show yours)",
                         choices=tuple(Choice(m, m) for m in DELIVERY_MODES)))
-    async def delivery(self, ctx: Context, mode: str) -> None:
+    async def delivery(self, ctx: Context, mode: str | None = None) -> None:
         member = ctx.require_member()
+        if not mode:
+            current = {
+                "channel": N_("You read announcements in the announcements channel. To change it: /delivery dm "
+                              "or /delivery digest."),
+                "dm": N_("You get each announcement by direct message, in your language. To change it: "
+                         "/delivery channel or /delivery digest."),
+                "digest": N_("You get one message a day with everything new, in your language. To change it: "
+                             "/delivery channel or /delivery dm."),
+            }
+            await ctx.reply(current.get(member.delivery, current["channel"]))
+            return
         async with ctx.write() as session:
             row = await session.get(Member, member.id)
             assert row is not None
             row.delivery = mode
         messages = {
-            "channel": "You will read announcements in the announcements channel.",
-            "dm": "I will send you each announcement by direct message, in your language.",
-            "digest": "I will send you one message a day with everything new, in your language.",
+            "channel": N_("You will read announcements in the announcements channel."),
+            "dm": N_("I will send you each announcement by direct message, in your language."),
+            "digest": N_("I will send you one message a day with everything new, in your language."),
         }
         await ctx.reply(messages[mode])
 
     @command("announcement status", "Who has seen an announcement",
-             OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER), allowed=STAFF)
+             OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT), allowed=STAFF)
     async def status(self, ctx: Context, id: int | None = None) -> None:
         community = ctx.require_community()
         async with self.core.db.read() as session:
@@ -284,7 +308,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("announcement remind", "Remind the families who have not seen an announcement (once a day)",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, missing=NO_SUCH_ANNOUNCEMENT,
+                        required=True), allowed=STAFF)
     async def remind(self, ctx: Context, id: int) -> None:
         """A DM to each family that has not pressed "Got it", in their language and after
         their quiet hours; at most once per announcement per (school) day — the outbox key
@@ -319,8 +344,36 @@ class AnnouncementsCog(Cog):
                             "it, by direct message in their language (after their quiet hours).",
                             id=row.id, count=queued)
 
+    @command("announcement report", "How families read announcements over the last weeks, as a chart",
+             OptionSpec("weeks", "How many weeks back (default 4)", type=OptionType.INTEGER, min_value=1,
+                        max_value=MAX_REPORT_WEEKS), allowed=STAFF)
+    async def report(self, ctx: Context, weeks: int | None = None) -> None:
+        community = ctx.require_community()
+        weeks = weeks or DEFAULT_REPORT_WEEKS
+        if not 1 <= weeks <= MAX_REPORT_WEEKS:
+            raise UserError("Choose between 1 and {max} weeks.", max=MAX_REPORT_WEEKS)
+        async with self.core.db.read() as session:
+            numbers = await engagement(session, community.id, ctx.now - timedelta(weeks=weeks),
+                                       community.default_language)
+        if not numbers.announcements:
+            raise UserError("No announcements were posted in the last {weeks} weeks.", weeks=weeks)
+        lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "
+                             "average.", weeks=weeks, count=len(numbers.announcements),
+                             percent=round(numbers.average_percent))]
+        lines.append(await ctx.t("By language: {languages}", languages=", ".join(
+            f"{code} {round(numbers.language_percent(code))}%" for code in numbers.languages)))
+        if numbers.never_seen:
+            lines.append(await ctx.t("Saw none of them: {names}. Please contact them another way.",
+                                     names=", ".join(numbers.never_seen)))
+        title = await ctx.t("Announcements seen, last {weeks} weeks", weeks=weeks)
+        png = await asyncio.to_thread(render_png, numbers, title, await ctx.t("% of families"),
+                                      await ctx.t("% seen, by language"))
+        await ctx.reply_message(Message(text="\n".join(lines), attachments=(
+            Attachment(f"announcements-{weeks}w.png", png, "image/png"),)))
+
     @command("announcement edit", "Change the text of an announcement",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True),
              OptionSpec("text", "The new text", required=True, long=True), allowed=STAFF)
     async def edit(self, ctx: Context, id: int, text: str) -> None:
         row = await self._announcement(ctx, str(id))
@@ -341,7 +394,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
 
     @command("announcement delete", "Remove an announcement",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True), allowed=STAFF)
     async def delete(self, ctx: Context, id: int) -> None:
         row = await self._announcement(ctx, str(id))
         self._check_author_or_teacher(ctx, row)
@@ -376,7 +430,8 @@ class AnnouncementsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("announcement cancel", "Cancel a scheduled announcement before it goes out",
-             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, required=True), allowed=STAFF)
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_ANNOUNCEMENT, required=True), allowed=STAFF)
     async def cancel(self, ctx: Context, id: int) -> None:
         row = await self._announcement(ctx, str(id))
         self._check_author_or_teacher(ctx, row)
@@ -392,10 +447,9 @@ class AnnouncementsCog(Cog):
     # ----- helpers -------------------------------------------------------------------------
     async def _announcement(self, ctx: Context, raw_id: str) -> Announcement:
         community = ctx.require_community()
-        try:
-            number = int(raw_id)
-        except ValueError:
-            raise UserError("There is no announcement #{id} here.", id=raw_id) from None
+        number = record_id(raw_id)
+        if number is None:  # not a number, or past what the database can hold: names nothing
+            raise UserError(NO_SUCH_ANNOUNCEMENT, id=raw_id)
         async with self.core.db.read() as session:
             row = await session.get(Announcement, number)
         if row is None or row.community_id != community.id or row.status in ("deleted",):

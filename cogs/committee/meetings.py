@@ -17,12 +17,16 @@ from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Button, Message
 from bot.roles import ORGANISERS
 from bot.when import format_when, future_time
 from cogs.committee.models import Meeting, Poll, Vote
 from cogs.committee.polls import create_poll
+
+#: the answer for a number that names no meeting (also past the database's range)
+NO_SUCH_MEETING = N_("There is no meeting #{id} here.")
 
 REMINDERS = (timedelta(hours=24), timedelta(hours=1))
 MSG_REMINDER = N_("Reminder: \"{title}\" is on {when}.")
@@ -45,7 +49,8 @@ class MeetingsCog(Cog):
         if len(moments) < 2 or len(set(moments)) != len(moments):
             raise UserError("Please propose at least two different times, separated by \";\".")
         labels = [format_when(m, community.default_language, ZoneOf.community(self.core, community)) for m in moments]
-        channel = getattr(ctx.event, "channel", None) or await self.core.channel(community, "committee")
+        # the committee's news goes to the committee's channel, wherever /meeting pick was typed
+        channel = await self.core.channel(community, "committee") or getattr(ctx.event, "channel", None)
         if channel is None:
             raise UserError("I can't find a channel to post the poll in.")
         poll = await create_poll(self.core, ctx, f"{title.strip()} — when can you come?", labels, multi=True,
@@ -60,7 +65,7 @@ class MeetingsCog(Cog):
                         id=meeting.id)
 
     @command("meeting pick", "Choose the meeting time and tell everyone",
-             OptionSpec("id", "Meeting number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Meeting number", type=OptionType.INTEGER, missing=NO_SUCH_MEETING, required=True),
              OptionSpec("option", "Which proposed time (1, 2, ...)", type=OptionType.INTEGER, required=True,
                         min_value=1), allowed=ORGANISERS)
     async def pick(self, ctx: Context, id: int, option: int) -> None:
@@ -82,7 +87,8 @@ class MeetingsCog(Cog):
                 if at > ctx.now:
                     await self.core.schedule(session, "meeting.remind", {"meeting": id}, at,
                                              dedupe_key=f"meeting:{id}:remind:{int(at.timestamp())}")
-        channel = getattr(ctx.event, "channel", None) or await self.core.channel(community, "committee")
+        # the committee's news goes to the committee's channel, wherever /meeting pick was typed
+        channel = await self.core.channel(community, "committee") or getattr(ctx.event, "channel", None)
         lang = community.default_language
         when = format_when(chosen, lang, ZoneOf.community(self.core, community))
         await ctx.outbound.post(channel, Message(  # type: ignore[arg-type]
@@ -94,8 +100,9 @@ class MeetingsCog(Cog):
     @button("meeting.local")
     async def local_time(self, ctx: Context, event: ButtonPressed) -> None:
         async with self.core.db.read() as session:
-            meeting = await session.get(Meeting, int(event.value)) if event.value.isdigit() else None
-        if meeting is None or meeting.chosen_index is None:
+            meeting_id = record_id(event.value)
+            meeting = await session.get(Meeting, meeting_id) if meeting_id is not None else None
+        if meeting is None or meeting.community_id != ctx.require_community().id or meeting.chosen_index is None:
             raise UserError("That meeting has no time yet.")
         chosen = datetime.fromisoformat(meeting.times["times"][meeting.chosen_index])
         zone = self.core.zone_of(ctx.member, ctx.community)

@@ -30,6 +30,9 @@ from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.committee.models import Task
 
+#: the answer for a number that names no task (also past the database's range)
+NO_SUCH_TASK = N_("There is no task #{id} here.")
+
 REMIND_BEFORE = timedelta(hours=24)
 
 MSG_REMINDER = N_("Reminder: task #{id} \"{title}\" is due {when}.")
@@ -100,7 +103,7 @@ class TasksCog(Cog):
         return task
 
     @command("task done", "Mark a task as done",
-             OptionSpec("id", "Task number", type=OptionType.INTEGER, required=True))
+             OptionSpec("id", "Task number", type=OptionType.INTEGER, missing=NO_SUCH_TASK, required=True))
     async def done(self, ctx: Context, id: int) -> None:
         task = await self._task(ctx, id)
         member = ctx.require_member()
@@ -113,7 +116,7 @@ class TasksCog(Cog):
         await ctx.reply("Task #{id} is done. Thank you!", id=task.id)
 
     @command("task assign", "Give a task to someone",
-             OptionSpec("id", "Task number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Task number", type=OptionType.INTEGER, missing=NO_SUCH_TASK, required=True),
              OptionSpec("owner", "The new owner", type=OptionType.USER, required=True), allowed=ORGANISERS)
     async def assign(self, ctx: Context, id: int, owner: UserRef) -> None:
         task = await self._task(ctx, id)

@@ -18,6 +18,7 @@ posts, not deliveries: they still record ``delivered_message_id`` on the message
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,7 +35,8 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
 from bot.i18n import N_
-from bot.jobs import JobContext
+from bot.ids import record_id
+from bot.jobs import JobContext, RetryLater
 from bot.members import members_with_role
 from bot.messages import Button, Message, Select, SelectOption
 from bot.refs import ChannelRef, MessageRef, UserRef
@@ -43,8 +45,15 @@ from bot.when import format_when
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
+#: the answer for a number that names no question (also past the database's range)
+NO_SUCH_QUESTION = N_("There is no question #{id} for you.")
+
+log = logging.getLogger(__name__)
+
 MAX_LENGTH = 1500
 RETRANSLATE_AFTER = timedelta(minutes=10)
+RETRANSLATE_MAX_WAIT = timedelta(hours=6)
+RETRANSLATE_GIVE_UP = timedelta(days=1)
 FAQ_LIST_LIMIT = 20
 FAQ_LINE_LIMIT = 300
 
@@ -205,12 +214,18 @@ class RelayCog(Cog):
     @button("relay.choose")
     async def choose_teacher(self, ctx: Context, event: ButtonPressed) -> None:
         member = ctx.require_member()
-        question_id, _, teacher_id = event.value.partition(":")
+        question_part, _, teacher_part = event.value.partition(":")
+        question_id, teacher_id = record_id(question_part), record_id(teacher_part)
+        if question_id is None or teacher_id is None:
+            raise UserError("That question is no longer waiting for a teacher.")
 
         async def work(session: AsyncSession) -> Member | None:
-            question = await session.get(Question, int(question_id))
-            teacher = await session.get(Member, int(teacher_id))
+            question = await session.get(Question, question_id)
+            teacher = await session.get(Member, teacher_id)
             if question is None or question.family_member_id != member.id or teacher is None:
+                raise UserError("That question is no longer waiting for a teacher.")
+            offered = await members_with_role(session, question.community_id, Role.TEACHER)
+            if teacher.id not in {t.id for t in offered}:  # only a teacher the family was offered
                 raise UserError("That question is no longer waiting for a teacher.")
             if question.status != "choosing":
                 return None
@@ -220,9 +235,9 @@ class RelayCog(Cog):
         teacher = await ctx.transaction(work)
         closed = await self._dms_closed(member.id)
         if teacher is None:
-            await ctx.reply(MSG_TAKEN_DMS_CLOSED if closed else MSG_TAKEN, id=int(question_id))
+            await ctx.reply(MSG_TAKEN_DMS_CLOSED if closed else MSG_TAKEN, id=question_id)
             return
-        await ctx.reply(MSG_SENT_DMS_CLOSED if closed else MSG_SENT, id=int(question_id),
+        await ctx.reply(MSG_SENT_DMS_CLOSED if closed else MSG_SENT, id=question_id,
                         teacher=teacher.display_name)
         await self._office_hours_notice(ctx, teacher, ctx.require_community())
 
@@ -354,7 +369,14 @@ class RelayCog(Cog):
                                                       source=message.source_language, community_id=community.id,
                                                       owner_member_id=family.id)
         if not result.ok:
-            raise ConnectionError("translation still unavailable")  # retried with backoff by the job runner
+            # An expected condition (the provider is down), not a fault: tried again later,
+            # each wait twice the last, and given up after a day, with one quiet log line.
+            waited = job_ctx.now - message.created_at
+            if waited >= RETRANSLATE_GIVE_UP:
+                log.info("relay message %s: translation still unavailable after a day; the original stands",
+                         message.id)
+                return
+            raise RetryLater(job_ctx.now + min(max(RETRANSLATE_AFTER, waited), RETRANSLATE_MAX_WAIT))
         note = Content(title=Phrase.of(N_("Translation of question #{id}"), id=question.id),
                        body=Phrase.exact(result.text))
         cause = f"relay:retranslation:{message.id}"
@@ -401,7 +423,8 @@ class RelayCog(Cog):
         return question
 
     @command("reply", "Answer a family's question (it is translated for them)",
-             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
+             OptionSpec("id", "Question number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_QUESTION, required=True, autocomplete="questions"),
              OptionSpec("text", "Your answer", required=True, long=True), allowed=STAFF)
     async def reply(self, ctx: Context, id: int, text: str) -> None:
         await self._answer(ctx, id, text)
@@ -486,7 +509,8 @@ class RelayCog(Cog):
     @button("relay.original")
     async def show_original(self, ctx: Context, event: ButtonPressed) -> None:
         member = ctx.require_member()
-        loaded = await self._load(int(event.value)) if event.value.isdigit() else None
+        message_id = record_id(event.value)
+        loaded = await self._load(message_id) if message_id is not None else None
         if loaded is None:
             raise UserError("That message is no longer available.")
         message, question, family, _teacher, community = loaded
@@ -501,7 +525,8 @@ class RelayCog(Cog):
 
     # ----- managing -------------------------------------------------------------------------
     @command("resolve", "Mark a question as answered",
-             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True, autocomplete="questions"),
+             OptionSpec("id", "Question number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_QUESTION, required=True, autocomplete="questions"),
              allowed=STAFF)
     async def resolve(self, ctx: Context, id: int) -> None:
         question = await self._question_for_staff(ctx, id)
@@ -538,9 +563,18 @@ class RelayCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("office-hours", "When you answer families, e.g. Mon-Fri 8:00-16:00 (or off)",
-             OptionSpec("hours", "Days and hours", required=True), allowed=STAFF)
-    async def office_hours(self, ctx: Context, hours: str) -> None:
+             OptionSpec("hours", "Days and hours (none: show yours)"), allowed=STAFF)
+    async def office_hours(self, ctx: Context, hours: str | None = None) -> None:
         member = ctx.require_member()
+        if not hours:
+            async with self.core.db.read() as session:
+                current = await session.get(OfficeHours, member.id)
+            if current is None:
+                await ctx.reply("You have no office hours set. To set them: /office-hours Mon-Fri 8:00-16:00.")
+            else:
+                await ctx.reply("Your office hours: {hours}. To change them: /office-hours Mon-Fri 8:00-16:00, or "
+                                "/office-hours off.", hours=current.spec)
+            return
         if hours.strip().lower() == "off":
             async with ctx.write() as session:
                 await session.execute(delete(OfficeHours).where(OfficeHours.member_id == member.id))
@@ -558,7 +592,7 @@ class RelayCog(Cog):
                         hours=hours.strip())
 
     @command("faq publish", "Publish an anonymised answer for the whole class",
-             OptionSpec("id", "Question number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Question number", type=OptionType.INTEGER, missing=NO_SUCH_QUESTION, required=True),
              OptionSpec("text", "The public wording (never the family's name)", required=True, long=True),
              allowed=STAFF)
     async def faq_publish(self, ctx: Context, id: int, text: str) -> None:
@@ -629,8 +663,9 @@ class RelayCog(Cog):
     @button("relay.faq_translate")
     async def faq_translate(self, ctx: Context, event: ButtonPressed) -> None:
         async with self.core.db.read() as session:
-            entry = await session.get(FaqEntry, int(event.value)) if event.value.isdigit() else None
-        if entry is None:
+            entry_id = record_id(event.value)
+            entry = await session.get(FaqEntry, entry_id) if entry_id is not None else None
+        if entry is None or (ctx.community is not None and entry.community_id != ctx.community.id):
             raise UserError("That message is no longer available.")
         body, _ = await self.core.translated(entry.text, ctx.language, source=entry.language,
                                              community_id=entry.community_id)
@@ -678,6 +713,9 @@ class RelayCog(Cog):
 
 
 def setup(core: Core) -> RelayCog:
+    from cogs.relay.completion import questions_source
+
+    core.add_completion("questions", questions_source(core))
     return RelayCog(core)
 
 

@@ -27,9 +27,11 @@ from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When
 from bot.emoji import Emoji
+from bot.emoji import parse as parse_emoji
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.i18n import N_
+from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Message
 from bot.refs import ChannelRef, MessageRef
@@ -38,13 +40,16 @@ from bot.when import format_when, future_time
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
 from cogs.signups.batch import ReactionBatcher, ReactionRequest
-from cogs.signups.card import render_card, slots_of
+from cogs.signups.card import render_card
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.reconcile import Reconciler
 from cogs.signups.roster import roster_csv, roster_rows
-from cogs.signups.rules import CLOSED, CLOSED_PRESS, Outcome, decide
+from cogs.signups.rules import PRESS_WORDING, Outcome, decide
 from cogs.signups.slots import check_custom_emoji, parse_slots
 from cogs.signups.store import Ledger, lock_signup
+
+#: the answer for a number that names no signup (also past the database's range)
+NO_SUCH_SIGNUP = N_("There is no sign-up #{id} here.")
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +212,26 @@ class SignupsCog(Cog):
         ctx.key_recorded = True
         if outcome.refusal is not None:
             await self.remove_reaction(ctx.outbound, message, emoji, ctx.user)
+        if add:
+            await self._take_back_given_up(ctx, signup_id, message, outcome)
         if outcome.changes:
             self.refresh_card(signup_id)
+
+    async def _take_back_given_up(self, ctx: Context, signup_id: int, message: MessageRef, outcome: Outcome) -> None:
+        """A family that took a free slot gave up its waitlist place elsewhere on the card
+        (:mod:`cogs.signups.rules`); its reaction there no longer counts, so it goes too."""
+        member_id = ctx.require_member().id
+        for change in outcome.changes:
+            if change.member_id != member_id or change.kind != "left_waitlist":
+                continue
+            async with self.core.db.read() as session:
+                slot = await self._slot_by_id(session, signup_id, change.slot_id)
+            if slot is None or not slot.emoji_key:
+                continue
+            emoji = parse_emoji(slot.emoji_display)
+            if emoji is None or emoji.key != slot.emoji_key:
+                emoji = Emoji(key=slot.emoji_key, display=slot.emoji_display)
+            await self.remove_reaction(ctx.outbound, message, emoji, ctx.user)
 
     async def remove_reaction(self, outbound: Any, message: MessageRef, emoji: Emoji, user: Any) -> None:
         """Take back a reaction that does not count. Where the platform cannot remove another
@@ -238,34 +261,41 @@ class SignupsCog(Cog):
         get their notice by DM like any reaction change."""
         community, member = ctx.require_community(), ctx.require_member()
         signup_part, _, slot_part = event.value.partition(":")
-        if not signup_part.isdigit() or not slot_part.isdigit():
+        signup_id, slot_id = record_id(signup_part), record_id(slot_part)
+        if signup_id is None or slot_id is None:
             raise UserError("That sign-up no longer exists.")
-        signup_id = int(signup_part)
 
-        async def work(session: AsyncSession) -> tuple[Outcome, str | None, Slot | None]:
+        async def work(session: AsyncSession) -> tuple[Outcome, str | None, dict[int, Slot]]:
             # Columns, not the ORM row: ``apply`` must load the row itself under its lock.
             found = (await session.execute(select(Signup.community_id, Signup.title)
                                            .where(Signup.id == signup_id))).first()
             if found is None or found[0] != community.id:
-                return Outcome(), None, None
-            slot = await self._slot_by_id(session, signup_id, int(slot_part))
+                return Outcome(), None, {}
+            slot = await self._slot_by_id(session, signup_id, slot_id)
             if slot is None:
-                return Outcome(), None, None
+                return Outcome(), None, {}
             outcome = await self.apply(session, signup_id, slot, member.id, add=None, now=ctx.now)
             others = [c for c in outcome.changes if c.member_id != member.id]
             await notices.queue_changes(self.core, session, signup_id, others, ctx.event.key)
-            return outcome, found[1], slot
+            shown = {slot.id: slot}
+            for change in outcome.changes:  # a waitlist place given up is on another slot
+                if change.member_id == member.id and change.slot_id not in shown:
+                    other = await self._slot_by_id(session, signup_id, change.slot_id)
+                    if other is not None:
+                        shown[other.id] = other
+            return outcome, found[1], shown
 
-        outcome, title, slot = await ctx.transaction(work)
-        if title is None or slot is None:
+        outcome, title, slots = await ctx.transaction(work)
+        if title is None or not slots:
             raise UserError("That sign-up no longer exists.")
         if outcome.refusal is not None:
-            reason = CLOSED_PRESS if outcome.refusal.reason == CLOSED else outcome.refusal.reason
+            reason = PRESS_WORDING.get(outcome.refusal.reason, outcome.refusal.reason)
             await ctx.reply(reason, **outcome.refusal.params)
             return
         for change in outcome.changes:
-            if change.member_id == member.id:
-                await ctx.reply(notices.NOTICES[change.kind], slot=notices.slot_label(slot), title=title,
+            if change.member_id == member.id and change.slot_id in slots:
+                await ctx.reply(notices.NOTICES[change.kind], slot=notices.slot_label(slots[change.slot_id]),
+                                title=title,
                                 position=change.position or "")
         if outcome.changes:
             self.refresh_card(signup_id)
@@ -358,6 +388,7 @@ class SignupsCog(Cog):
         return signup
 
     @command("signup close", "Stop new sign-ups", OptionSpec("id", "Sign-up number", type=OptionType.INTEGER,
+                                                             missing=NO_SUCH_SIGNUP,
                                                              required=True), allowed=ORGANISERS)
     async def close(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
@@ -370,7 +401,8 @@ class SignupsCog(Cog):
         await ctx.reply("Sign-up #{id} is closed.", id=signup.id)
 
     @command("signup cancel", "Cancel a sign-up and tell everyone",
-             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
+             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_SIGNUP, required=True), allowed=ORGANISERS)
     async def cancel(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
         async with ctx.write() as session:
@@ -390,7 +422,7 @@ class SignupsCog(Cog):
                         count=len(members))
 
     @command("signup edit", "Change a sign-up's title, time or description",
-             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True),
+             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, missing=NO_SUCH_SIGNUP, required=True),
              OptionSpec("title", "New title"), OptionSpec("when", "New time"),
              OptionSpec("description", "New details", long=True), allowed=ORGANISERS)
     async def edit(self, ctx: Context, id: int, title: str | None = None, when: str | None = None,
@@ -419,11 +451,13 @@ class SignupsCog(Cog):
         await ctx.reply("Sign-up #{id} is updated.", id=signup.id)
 
     @command("signup roster", "Get the list of volunteers as a CSV file",
-             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER, required=True), allowed=ORGANISERS)
+             OptionSpec("id", "Sign-up number", type=OptionType.INTEGER,
+                        missing=NO_SUCH_SIGNUP, required=True), allowed=ORGANISERS)
     async def roster(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
         async with self.core.db.read() as session:
-            rows = await roster_rows(session, signup.id)
+            community = await session.get(Community, signup.community_id)
+            rows = await roster_rows(session, signup.id, self.core.zone_of(None, community))
         async with self.core.db.write() as session:
             await self.core.audit(session, signup.community_id, ctx.member, "signup.roster", "signup", signup.id)
         attachment = Attachment(f"signup-{signup.id}-roster.csv", roster_csv(rows), "text/csv")
@@ -448,7 +482,8 @@ class SignupsCog(Cog):
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     @command("signup resync", "Catch up with reactions made while the bot was offline",
-             OptionSpec("id", "Sign-up number (default: all open ones)", type=OptionType.INTEGER),
+             OptionSpec("id", "Sign-up number (default: all open ones)", type=OptionType.INTEGER,
+                        missing=NO_SUCH_SIGNUP),
              allowed=ORGANISERS)
     async def resync(self, ctx: Context, id: int | None = None) -> None:
         community = ctx.require_community()
@@ -462,14 +497,31 @@ class SignupsCog(Cog):
     async def translate_card(self, ctx: Context, event: ButtonPressed) -> None:
         community = ctx.require_community()
         async with self.core.db.read() as session:
-            signup = await session.get(Signup, int(event.value)) if event.value.isdigit() else None
+            signup_id = record_id(event.value)
+            signup = await session.get(Signup, signup_id) if signup_id is not None else None
             if signup is None or signup.community_id != community.id:
                 raise UserError("That sign-up no longer exists.")
-            slots = await slots_of(session, signup.id)
-        text = "\n".join([signup.title, signup.description, *[notices.slot_label(s) for s in slots]])
-        body, _ = await self.core.translated(text.strip(), ctx.language, source=signup.language,
-                                             community_id=community.id)
-        await ctx.reply_message(Message(text=body, footer=f"#{signup.id}"))
+            lang, failed = ctx.language, False
+
+            async def t(msgid: str, **params: Any) -> str:
+                return await self.core.localize(lang, msgid, **params)
+
+            async def words(text: str) -> str:
+                """The organiser's words in the reader's language (the original if that fails)."""
+                nonlocal failed
+                if not text:
+                    return text
+                result = await self.core.translator.translate(text, lang, source=signup.language,
+                                                              community_id=community.id)
+                failed = failed or not result.ok
+                return result.text if result.ok else text
+
+            card = await render_card(session, signup, t, self.core.zone_of(ctx.member, community), lang,
+                                     ctx.outbound.capabilities, words=words)
+        note = await t("(Translation unavailable right now — original below.)") if failed else ""
+        # the private copy informs; signing up stays on the card itself, so no buttons here
+        await ctx.reply_message(Message(title=card.title, text=f"{note}\n{card.text}".strip(), fields=card.fields,
+                                        footer=card.footer))
 
     # ----- reconciliation ------------------------------------------------------------------
     async def on_platform_ready(self, platform: str) -> None:

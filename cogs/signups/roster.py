@@ -1,8 +1,12 @@
 """The organiser's roster: a CSV of who holds which place (name, slot, status, time of
 sign-up) and nothing else — no contact data, no platform ids. Names are the ones Homeroom
-shows on the card; a place kept after its holder erased their data reads as erased."""
+shows on the card; a place kept after its holder erased their data reads as erased. Times
+are the school's local time, with their UTC offset, so a spreadsheet shows the hour the
+organiser knows."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,15 +19,15 @@ HEADER = ["name", "slot", "status", "signed_up_at"]
 ERASED_NAME = "(erased)"
 
 
-async def roster_rows(session: AsyncSession, signup_id: int) -> list[tuple[str, str, str, str]]:
-    """Slot by slot: confirmed first, then the waitlist in order."""
+async def roster_rows(session: AsyncSession, signup_id: int, zone: ZoneInfo) -> list[tuple[str, str, str, str]]:
+    """Slot by slot: confirmed first, then the waitlist in order; times in ``zone``."""
     rows = (await session.execute(
         select(Member.display_name, Slot.label, Claim.status, Claim.claimed_at)
         .select_from(Claim).join(Slot, Slot.id == Claim.slot_id).outerjoin(Member, Member.id == Claim.member_id)
         .where(Claim.signup_id == signup_id)
         .order_by(Slot.position, Claim.status, Claim.claimed_at, Claim.id))).all()
-    return [(name if name is not None else ERASED_NAME, label, status, at.isoformat())
-            for name, label, status, at in rows]
+    return [(name if name is not None else ERASED_NAME, label, status,
+             at.astimezone(zone).isoformat(timespec="minutes")) for name, label, status, at in rows]
 
 
 def roster_csv(rows: list[tuple[str, str, str, str]]) -> bytes:

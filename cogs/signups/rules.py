@@ -1,19 +1,29 @@
 """The rules for one family's claim or cancellation on a sign-up, whatever brought it (a
 reaction, a button, a select menu, a resync): closed sign-ups and emoji that are not slots
 are refused with a reason, a button pressed again cancels, and the ledger
-(:class:`cogs.signups.store.Ledger`) applies capacity, waitlists and the per-family cap."""
+(:class:`cogs.signups.store.Ledger`) applies capacity, waitlists and the per-family cap.
+
+A place on a waitlist is a hope, not a place: a family whose places are all taken by
+waitlists may still take a slot that has room, and gives up the waitlist place it no longer
+needs (it is told so). Refusals are worded for the way the family acted: a reaction is
+taken back by removing it, a button or menu choice by pressing it again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.i18n import N_
 from cogs.signups.models import Slot
-from cogs.signups.store import Change, Ledger, Refused
+from cogs.signups.store import PER_FAMILY_LIMIT, Change, Ledger, Place, Refused
 
-NOT_A_SLOT = "{emoji} is not one of the slots on \"{title}\"; I removed it."
-CLOSED = "Sign-ups for \"{title}\" are closed, so I removed your reaction."
-CLOSED_PRESS = "Sign-ups for \"{title}\" are closed."
+NOT_A_SLOT = N_("{emoji} is not one of the slots on \"{title}\"; I removed it.")
+CLOSED = N_("Sign-ups for \"{title}\" are closed, so I removed your reaction.")
+CLOSED_PRESS = N_("Sign-ups for \"{title}\" are closed.")
+PER_FAMILY_LIMIT_PRESS = N_("You can sign up for at most {limit} slot(s) on \"{title}\"; press one of your slots "
+                            "again (or choose it again in the menu) to give it up first.")
+#: a refusal worded for a reaction -> the same refusal for a button press or menu choice
+PRESS_WORDING = {CLOSED: CLOSED_PRESS, PER_FAMILY_LIMIT: PER_FAMILY_LIMIT_PRESS}
 
 
 @dataclass
@@ -43,4 +53,27 @@ def decide(ledger: Ledger, slot: Slot | None, member_id: int, *, add: bool | Non
     try:
         return Outcome(ledger.claim(slot, member_id, now))
     except Refused as refused:
-        return Outcome(refusal=refused)
+        if refused.reason != PER_FAMILY_LIMIT:
+            return Outcome(refusal=refused)
+        given_up = _waitlist_places_to_give_up(ledger, slot, member_id)
+        if given_up is None:
+            return Outcome(refusal=refused)
+    changes: list[Change] = []
+    for place in given_up:
+        changes += ledger.release(Slot(id=place.slot_id, signup_id=signup.id, capacity=0), member_id)
+    return Outcome([*changes, *ledger.claim(slot, member_id, now)])
+
+
+def _waitlist_places_to_give_up(ledger: Ledger, slot: Slot, member_id: int) -> list[Place] | None:
+    """The family's newest waitlist places to give up so that it can take a place on ``slot``
+    now, or None when that is not possible (``slot`` is full too, or the family's confirmed
+    places alone reach the limit)."""
+    confirmed_here = sum(1 for p in ledger.places if p.slot_id == slot.id and p.status == "confirmed")
+    if confirmed_here >= slot.capacity:
+        return None  # it would only be one more waitlist place
+    held = [p for p in ledger.places if p.member_id == member_id]
+    waiting = sorted((p for p in held if p.status == "waitlisted"), key=Place.queue_key, reverse=True)
+    excess = len(held) + 1 - ledger.signup.per_family
+    if excess <= 0 or len(waiting) < excess:
+        return None
+    return waiting[:excess]

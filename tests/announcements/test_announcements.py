@@ -36,7 +36,8 @@ as Ana
         assert [b.label for b in post.message.buttons] == ["Translate", "Got it ✓"]
         await s.run(f"as Maria\nclick #{post.number} Translate\nas Ana\nclick #{post.number} Got it\n"
                     f"{TEACHER}\n/announcement status")
-    assert s.last("only Maria").text == "**[es] Announcement**\n[es] Field trip on Friday! Bring a packed lunch.\n— #1"
+    assert s.last("only Maria").text == ("**[es] Announcement**\n[es] Field trip on Friday! Bring a packed lunch."
+                                         "\n— #1\n[[es] Got it ✓]")
     assert "Thank you! Your teacher can see that you got announcement #1." in s.last("only Ana").text
     status = s.last("only Ms Lee").text
     assert "seen by 1 of 2 families" in status
@@ -54,6 +55,17 @@ async def test_translate_is_private_and_in_the_clickers_language(db: Database) -
     assert len(s.find("#announcements")) == 1
 
 
+async def test_the_translated_private_copy_can_be_acknowledged(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run(f'as Maria lang=es\n{TEACHER}\n/announce text:"Picture day Monday"')
+        post = s.last("#announcements").number
+        await s.run(f"as Maria\nclick #{post} Translate")
+        copy = s.last("only Maria")
+        assert [b.label for b in copy.message.buttons] == ["[es] Got it ✓"]
+        await s.run(f"click #{copy.number} [es] Got it\n{TEACHER}\n/announcement status")
+    assert "seen by 1 of 1 families" in s.last("only Ms Lee").text
+
+
 async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"as Ana\n{TEACHER}\n/announce text:\"Book fair\"")
@@ -66,7 +78,7 @@ async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
 async def test_family_cannot_announce_and_nothing_is_posted(db: Database) -> None:
     async with console_session(db) as s:
         await s.run('as Ana\n/announce text:"Party at my house"')
-    assert "only for admin, teacher" in s.last("only Ana").text
+    assert "only for teachers and admins" in s.last("only Ana").text
     assert s.find("#announcements") == []
 
 

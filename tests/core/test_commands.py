@@ -49,6 +49,16 @@ def test_last_text_option_swallows_remaining_words() -> None:
     assert parse_option_words(LANGUAGE, ["Haitian", "Creole"]) == {"name": "Haitian Creole"}
 
 
+def test_words_with_colons_that_are_no_option_names_stay_text() -> None:
+    assert parse_option_words(LANGUAGE, ["Note:", "https://x.example", "at", "7:30"]) == {
+        "name": "Note: https://x.example at 7:30"}
+
+
+def test_an_unknown_option_name_is_an_error_naming_the_close_one() -> None:
+    with pytest.raises(CommandSyntaxError, match="Did you mean title:"):
+        parse_option_words(SIGNUP, ["titel:Trip", "slots:🚌 x2"])
+
+
 def test_option_given_twice_is_refused() -> None:
     with pytest.raises(CommandSyntaxError):
         parse_option_words(SIGNUP, ["title:a", "title:b"])
@@ -57,6 +67,17 @@ def test_option_given_twice_is_refused() -> None:
 def test_integer_below_minimum_is_refused() -> None:
     with pytest.raises(CommandSyntaxError, match="at least 1"):
         convert_scalar(SIGNUP.options[2], "0")
+
+
+def test_an_id_past_the_database_range_names_no_record() -> None:
+    ident = OptionSpec("id", "", type=OptionType.INTEGER, missing="There is no sign-up #{id} here.")
+    with pytest.raises(CommandSyntaxError, match="There is no sign-up #3000000000 here"):
+        convert_scalar(ident, "3000000000")
+
+
+def test_a_number_past_the_database_range_is_refused_kindly() -> None:
+    with pytest.raises(CommandSyntaxError, match="per_family must be at most 2147483647"):
+        convert_scalar(SIGNUP.options[2], str(2**63))
 
 
 def test_boolean_words_in_several_languages() -> None:

@@ -1,18 +1,23 @@
 """A Homeroom process that fans one announcement out to many DM families on the console,
 to be killed with SIGKILL at any moment and started again (tests/delivery/test_crash.py).
 
-    python -m tests.delivery.crash_worker DATABASE_URL JOURNAL FAMILIES RUN
+    python -m tests.delivery.crash_worker DATABASE_URL JOURNAL FAMILIES RUN [post-only|together]
 
-Run 0 sets the class up and posts the announcement; every later run only comes back and
-finishes what is due. Each run's clock starts ten minutes after the previous one, so the
-leases a killed run held have run out, as they would have in real time.
+Run 0 sets the class up and posts the announcement (``post-only``: and stops there, so that
+several later runs can share the fan-out); every later run only comes back and finishes what
+is due (``together``: after printing READY it waits for a line on standard input, so several
+processes begin together, and stays until no process has work left). Each run's clock starts
+ten minutes after the previous one, so the leases a killed run held have run out, as they would
+have in real time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
 
 from adapters.console import ConsoleAdapter
 from adapters.console.harness import DEFAULT_START
@@ -20,6 +25,7 @@ from bot.app import build_core
 from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
+from bot.db.models import Job
 from bot.testing import FakeTranslator
 
 TEACHER = "Ms Lee"
@@ -29,7 +35,15 @@ def family(number: int) -> str:
     return f"Family{number:03d}"
 
 
-async def main(url: str, journal: str, families: int, run: int) -> None:
+async def _work_elsewhere(db: Database, now: datetime) -> bool:
+    """Jobs due now or running in some process."""
+    async with db.read() as session:
+        return bool(await session.scalar(select(func.count()).select_from(Job).where(
+            or_(and_(Job.status == "pending", Job.run_at <= now), Job.status == "running"))))
+
+
+async def main(url: str, journal: str, families: int, run: int, post_only: bool = False,
+               together: bool = False) -> None:
     config = Config.model_validate({"database": {"url": url}, "console": {"journal_file": journal},
                                     "jobs": {"lease_seconds": 60}})
     db = Database(url)
@@ -46,7 +60,21 @@ async def main(url: str, journal: str, families: int, run: int) -> None:
             await console.execute(f"as {family(number)}")
             await console.execute("/delivery dm")
         await console.execute(f"as {TEACHER}")
-        await console.execute('/announce text:"School is closed on Friday for the storm."')
+        if post_only:  # queue it without running its jobs (a console line would run them at once)
+            await console._command("announce", 'text:"School is closed on Friday for the storm."',
+                                   console.channels["general"])
+        else:
+            await console.execute('/announce text:"School is closed on Friday for the storm."')
+    if post_only:
+        print("POSTED", flush=True)
+        await db.dispose()
+        return
+    if together:  # several processes share the work: each is up before any begins, and each
+        # stays until nothing is due or running anywhere (another may still be creating work)
+        print("READY", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        while await core.jobs.run_due() or await _work_elsewhere(db, core.clock.now()):  # noqa: ASYNC110
+            await asyncio.sleep(0.02)  # the other process's work is in the database, not an event here
     while await core.jobs.run_due():
         pass
     print("FAN-OUT DONE", flush=True)
@@ -54,4 +82,6 @@ async def main(url: str, journal: str, families: int, run: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])))
+    options = sys.argv[5:]
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), "post-only" in options,
+                     "together" in options))
