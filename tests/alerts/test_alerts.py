@@ -122,7 +122,7 @@ async def test_a_second_alert_within_ten_minutes_is_refused_unless_an_admin_over
 async def test_only_an_admin_may_override_and_families_may_not_alert(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"as Ana\n/alert text:\"Party\"\n{TEACHER}\n/alert text:\"Now\" override:true")
-    assert "only for admin, teacher" in s.last("only Ana").text
+    assert "only for teachers and admins" in s.last("only Ana").text
     assert s.last("only Ms Lee").text == "Only an admin can send an alert inside the waiting time (override:true)."
     assert s.find("#announcements") == []
 

@@ -65,7 +65,7 @@ async def test_families_cannot_remind_and_a_scheduled_announcement_has_nobody_to
         await s.run(f"as Ana\n{TEACHER}\n/announce text:\"Trip\" when:\"tomorrow 9am\"\n/announcement remind id:1\n"
                     "as Ana\n/announcement remind id:1")
     assert s.find("only Ms Lee")[-1].text == "Announcement #1 has not gone out yet, so there is nobody to remind."
-    assert "only for admin, teacher" in s.last("only Ana").text
+    assert "only for teachers and admins" in s.last("only Ana").text
     assert s.find("DM → Ana") == []
 
 

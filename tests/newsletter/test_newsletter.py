@@ -85,7 +85,7 @@ async def test_a_new_schedule_replaces_the_old_one(db: Database) -> None:
 async def test_a_family_cannot_write_the_newsletter(db: Database) -> None:
     async with console_session(db) as s:
         await s.run('as Ana\n/newsletter add section:this_week text:"Hi"')
-    assert "only for admin, teacher" in s.last("only Ana").text
+    assert "only for teachers and admins" in s.last("only Ana").text
 
 
 @pytest.mark.parametrize(("text", "said"), [

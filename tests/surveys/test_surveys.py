@@ -119,7 +119,7 @@ async def test_a_closed_survey_takes_no_answers_and_forgets_who_took_part(db: Da
 async def test_staff_cannot_answer_and_families_cannot_create(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"as Ana\n{CREATE}\n{TEACHER}\n{CREATE}\n/survey answer id:1 option:1")
-    assert "only for admin, teacher" in s.find("only Ana")[0].text
+    assert "only for teachers and admins" in s.find("only Ana")[0].text
     assert s.last("only Ms Lee").text == "This survey is for families."
 
 
