@@ -181,9 +181,11 @@ class DeliveryService:
         if not rows:
             return 0
         builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
-        statement = builder(OutboxEntry).values(rows).on_conflict_do_nothing(index_elements=["key"])
-        inserted = sorted((await session.execute(statement.returning(
-            OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status, OutboxEntry.key))).all())
+        # One cached statement with many parameter sets (batched into one INSERT ... RETURNING).
+        table = OutboxEntry.__table__
+        statement = builder(table).on_conflict_do_nothing(index_elements=["key"]).returning(
+            table.c.id, table.c.member_id, table.c.mode, table.c.status, table.c.key)
+        inserted = sorted(tuple(row) for row in await session.execute(statement, rows))
         sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
                  for row_id, member_id, mode, status, _ in inserted if mode == "dm" and status == "pending"]
         if sender is not None:  # never silently, also when we knew before trying

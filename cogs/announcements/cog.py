@@ -38,7 +38,7 @@ from bot.roles import STAFF, Role
 from bot.when import format_when, future_time
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
-from cogs.announcements.report import families, status_lines
+from cogs.announcements.report import status_lines
 
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
@@ -191,7 +191,8 @@ class AnnouncementsCog(Cog):
         service (channel readers already have the post). Urgent news reaches digest readers
         by DM at once. A retried fan-out queues nobody twice (the service keys each row by
         announcement and family)."""
-        recipients = [f for f in await families(session, community.id) if f.id != row.author_member_id]
+        recipients = [f for f in await self.core.families.audience(session, community.id)
+                      if f.id != row.author_member_id]
         await self.core.deliveries.enqueue(
             session, community, recipients, topic=TOPIC, subject=subject_of(row.id), content=self._content(row),
             reach=Reach.BROADCAST, urgency=Urgency.URGENT if row.urgent else Urgency.NORMAL, tracked=True)
@@ -289,13 +290,15 @@ class AnnouncementsCog(Cog):
                 row = await self._announcement(ctx, str(id))
             self._check_author_or_teacher(ctx, row)
             outcome = await self.core.deliveries.outcome(session, subject_of(row.id))
-            numbers = await status_lines(session, row, community.default_language, outcome)
+            numbers = await status_lines(session, row, community.default_language, outcome, self.core.families)
         lines = [
             await ctx.t("Announcement #{id}: seen by {seen} of {total} families.", id=row.id, seen=numbers["seen"],
                         total=numbers["total"]),
         ]
         if numbers["not_seen"]:
             lines.append(await ctx.t("Not seen yet: {names}", names=", ".join(numbers["not_seen"])))  # type: ignore[arg-type]
+        if numbers["seen_by"]:
+            lines.append(await ctx.t("Seen: {names}", names="; ".join(numbers["seen_by"])))  # type: ignore[arg-type]
         lines.append(await ctx.t("Direct messages: {delivered} delivered, {waiting} waiting (quiet hours), "
                                  "{digest} in tonight's digest, {failed} failed, {unreachable} unreachable "
                                  "(DMs closed).",
@@ -354,7 +357,7 @@ class AnnouncementsCog(Cog):
             raise UserError("Choose between 1 and {max} weeks.", max=MAX_REPORT_WEEKS)
         async with self.core.db.read() as session:
             numbers = await engagement(session, community.id, ctx.now - timedelta(weeks=weeks),
-                                       community.default_language)
+                                       community.default_language, self.core.families)
         if not numbers.announcements:
             raise UserError("No announcements were posted in the last {weeks} weeks.", weeks=weeks)
         lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "
