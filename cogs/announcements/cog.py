@@ -331,7 +331,7 @@ class AnnouncementsCog(Cog):
                                 "them again tomorrow.", id=row.id)
             seen = set((await session.scalars(select(Acknowledgement.member_id).where(
                 Acknowledgement.announcement_id == row.id))).all())
-            unread = [f for f in await families(session, community.id)
+            unread = [f for f in await self.core.families.audience(session, community.id)
                       if f.id not in seen and f.id != row.author_member_id]
             queued = await self.core.deliveries.enqueue(
                 session, community, unread, topic=TOPIC, subject=subject_of(row.id), cause=cause,
