@@ -29,7 +29,7 @@ import discord
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.endpoints import use_endpoints
-from adapters.discord.render import to_embeds, to_view
+from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
 from bot import customid
 from bot.commands import CommandSpec, OptionType
@@ -389,7 +389,7 @@ class DiscordAdapter(Outbound):
 
     @staticmethod
     def _kwargs(message: Message) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(mention(message))
         embeds = to_embeds(message)
         if embeds:
             kwargs["embeds"] = embeds

@@ -300,7 +300,7 @@ class DeliveryService:
         same words somewhere other than a DM (a staff thread), so both read alike."""
         lang = self.core.language_of(member, community)
         zone = self.core.zone_of(member, community)
-        buttons = [Button(await self.core.localize(lang, a.label), a.action, a.value, a.style)
+        buttons = [Button(a.label if a.exact else await self.core.localize(lang, a.label), a.action, a.value, a.style)
                    for a in content.actions]
         if seen_row_id is not None:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
@@ -322,7 +322,8 @@ class DeliveryService:
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
             buttons=tuple(buttons), selects=selects,
-            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer)
+            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer,
+            tone=content.tone)
 
     # ----- sending one ---------------------------------------------------------------------
     async def send(self, job_ctx: JobContext) -> None:
@@ -525,7 +526,8 @@ class DeliveryService:
         for row in items:
             message = await self.render(row, member, community)
             heading = " ".join(part for part in (message.title, message.footer) if part)
-            parts.append(f"{heading}\n{message.text}" if heading else message.text)
+            body = "\n".join(part for part in (message.text, *(f"{f.name}\n{f.value}" for f in message.fields)) if part)
+            parts.append(f"{heading}\n{body}" if heading else body)
         title = await self.core.localize(lang, MSG_DIGEST_TITLE, count=len(items))
         limit = self.core.outbound(community.platform).capabilities.max_text_length - len(title) - 50
         texts = pack(parts, max(limit, 200))

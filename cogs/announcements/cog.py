@@ -321,6 +321,43 @@ class AnnouncementsCog(Cog):
         lines.append(await ctx.t("Languages: {languages}", languages=numbers["languages"]))
         await ctx.reply_message(Message(text="\n".join(lines)))
 
+    @command("announcement remind", "Remind the families who have not seen an announcement (once a day)",
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, missing=NO_SUCH_ANNOUNCEMENT,
+                        required=True), allowed=STAFF)
+    async def remind(self, ctx: Context, id: int) -> None:
+        """A DM to each family that has not pressed "Got it", in their language and after
+        their quiet hours; at most once per announcement per (school) day — the outbox key
+        carries the day, so even two reminders at the same moment reach a family once."""
+        row = await self._announcement(ctx, str(id))
+        self._check_author_or_teacher(ctx, row)
+        if row.status != "posted":
+            raise UserError("Announcement #{id} has not gone out yet, so there is nobody to remind.", id=row.id)
+        community, member = ctx.require_community(), ctx.require_member()
+        day = ctx.now.astimezone(self.core.zone_of(None, community)).date().isoformat()
+        cause = f"{subject_of(row.id)}:remind:{day}"
+        async with ctx.write() as session:
+            if await session.scalar(select(OutboxEntry.id).where(
+                    OutboxEntry.key.startswith(f"{cause}:", autoescape=True)).limit(1)) is not None:
+                raise UserError("Families were already reminded about announcement #{id} today. You can remind "
+                                "them again tomorrow.", id=row.id)
+            seen = set((await session.scalars(select(Acknowledgement.member_id).where(
+                Acknowledgement.announcement_id == row.id))).all())
+            unread = [f for f in await self.core.families.audience(session, community.id)
+                      if f.id not in seen and f.id != row.author_member_id]
+            queued = await self.core.deliveries.enqueue(
+                session, community, unread, topic=TOPIC, subject=subject_of(row.id), cause=cause,
+                content=replace(self._content(row), title=Phrase.of(N_("Reminder: announcement"))),
+                reach=Reach.PERSONAL, tracked=True, sender=member)
+        if not unread:
+            await ctx.reply("Every family has seen announcement #{id}; there is nobody to remind.", id=row.id)
+        elif not queued:
+            await ctx.reply("Families were already reminded about announcement #{id} today. You can remind "
+                            "them again tomorrow.", id=row.id)
+        else:
+            await ctx.reply("A reminder about announcement #{id} goes to the {count} families who have not seen "
+                            "it, by direct message in their language (after their quiet hours).",
+                            id=row.id, count=queued)
+
     @command("announcement report", "How families read announcements over the last weeks, as a chart",
              OptionSpec("weeks", "How many weeks back (default 4)", type=OptionType.INTEGER, min_value=1,
                         max_value=MAX_REPORT_WEEKS), allowed=STAFF)
