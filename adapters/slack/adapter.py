@@ -324,6 +324,7 @@ class SlackAdapter(Outbound):
                     return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), found))
             metadata = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}} if key is not None else None
             ts = await self._post(channel_id, message, metadata=metadata)
+            await self._attach(channel_id, ts, message)
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in _CLOSED:
@@ -334,6 +335,18 @@ class SlackAdapter(Outbound):
         except aiohttp.ClientError as exc:
             return Delivery(DeliveryStatus.FAILED, detail=type(exc).__name__)
         return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), ts))
+
+    async def _attach(self, channel_id: str, ts: str, message: Message) -> None:
+        """A message's files (a calendar file, a roster), uploaded under it in the same
+        conversation: chat.postMessage carries no files. The message itself has arrived, so a
+        file that cannot be uploaded is logged, not a reason to send the message again."""
+        for attachment in message.attachments:
+            try:
+                await self.client.files_upload_v2(channel=channel_id, thread_ts=ts, content=attachment.content,
+                                                  filename=attachment.filename, title=attachment.filename)
+            except (SlackApiError, aiohttp.ClientError) as exc:
+                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+                log.warning("slack: could not attach a file to a DM in %s (%s)", channel_id, error)
 
     async def _delivered(self, channel_id: str, key: str) -> str | None:
         """The ts of the bot's own message in this DM that carries ``key``, if one is among the
