@@ -91,8 +91,8 @@ class Platform:
         self.driver = driver
         self.probe = probe
 
-    async def person(self, name: str, role: Role = Role.FAMILY) -> Person:
-        return await self.driver.person(name, role=role)
+    async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None) -> Person:
+        return await self.driver.person(name, role=role, language=language)
 
     def _text(self, value: Any) -> str:
         if isinstance(value, Someone):
@@ -205,6 +205,13 @@ async def test_every_wrong_value_gets_the_same_words_on_every_platform_and_nothi
     for values, _ in WRONG:
         await platform.plan(teacher, **values)
     assert platform.answers(teacher) == [answer for _, answer in WRONG]
+    assert platform.probe.calls == []
+
+
+async def test_a_wrong_value_is_answered_in_the_persons_language(platform: Platform) -> None:
+    maria = await platform.person("Maria", language="es")
+    await platform.plan(maria, title="Zoo", seats=0)
+    assert platform.answers(maria) == ["[es] seats must be at least 1."]
     assert platform.probe.calls == []
 
 
