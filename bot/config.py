@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG_NAME = "homeroom.toml"
 CONFIG_ENV = "HOMEROOM_CONFIG"
@@ -161,6 +161,10 @@ class DiscordSection(_Section):
     sync: Literal["guild", "global", "off"] = "global"
     guild_ids: list[int] = Field(default_factory=list)
     sharded: bool = False
+    #: with several processes: how many shards in all (0: as many as Discord recommends) and
+    #: which of them this process runs (empty: all). Each process gets its own shard_ids.
+    shard_count: int = Field(default=0, ge=0, le=10000)
+    shard_ids: list[int] = Field(default_factory=list)
     teacher_roles: list[str] = Field(default_factory=lambda: ["Teacher"])
     committee_roles: list[str] = Field(default_factory=lambda: ["Committee"])
     admin_roles: list[str] = Field(default_factory=lambda: ["Admin"])
@@ -174,6 +178,16 @@ class DiscordSection(_Section):
     members_intent: bool = False
     #: the privileged Message Content intent: read teachers' answers written in relay threads
     message_content_intent: bool = False
+
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSection:
+        if self.shard_ids and not self.shard_count:
+            raise ValueError("shard_count set with shard_ids (the number of shards across every process)")
+        wrong = [i for i in self.shard_ids if i >= self.shard_count] if self.shard_ids else []
+        if wrong:
+            raise ValueError(f"every shard id below shard_count {self.shard_count} (got {wrong[0]})")
+        return self
 
 
 class SlackSection(_Section):

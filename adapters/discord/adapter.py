@@ -86,9 +86,12 @@ class DiscordAdapter(Outbound):
         self.core = core
         settings = core.config.discord
         if client is None:
-            cls = discord.AutoShardedClient if settings.sharded else discord.Client
-            client = cls(intents=intents(members=settings.members_intent,
-                                         message_content=settings.message_content_intent))
+            bot_intents = intents(members=settings.members_intent, message_content=settings.message_content_intent)
+            if settings.sharded or settings.shard_ids or settings.shard_count:
+                client = discord.AutoShardedClient(intents=bot_intents, shard_ids=settings.shard_ids or None,
+                                                   shard_count=settings.shard_count or None)
+            else:
+                client = discord.Client(intents=bot_intents)
         self.client = client
         # Every REST request under Discord's global limit, drained before the session closes.
         self._gate = RestGate()

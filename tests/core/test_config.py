@@ -139,3 +139,13 @@ def test_example_config_documents_every_key() -> None:
     expected |= {f"{name}.{key}" for name in cog_names() if (model := cog_section_model(name))
                  for key in model.model_fields}
     assert _documented_keys(example) == expected
+
+
+def test_shard_ids_without_a_shard_count_is_one_line() -> None:
+    with pytest.raises(ConfigError, match=r"^discord: expected shard_count set with shard_ids"):
+        parse_config({"discord": {"shard_ids": [0]}})
+
+
+def test_a_shard_id_past_the_count_is_one_line() -> None:
+    with pytest.raises(ConfigError, match=r"^discord: expected every shard id below shard_count 2 \(got 2\)"):
+        parse_config({"discord": {"shard_ids": [2], "shard_count": 2}})
