@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given as for_any
+from hypothesis import strategies as st
 
 from bot.commands import (
     BOOLEAN_WORDS,
@@ -217,3 +219,17 @@ def test_yes_and_no_read_as_people_type_them() -> None:
     assert [convert_scalar(flag, word) for word in ("Oui", " SIM ", "да", "có", "是")] == [
         True] * 5
     assert [convert_scalar(flag, word) for word in ("Non", "não", "нет", "không", "否")] == [False] * 5
+
+
+def outcome(opt: OptionSpec, value: object) -> object:
+    """What reading one value gives: the typed value, or the words of its refusal."""
+    try:
+        return convert_scalar(opt, value)
+    except CommandSyntaxError as refused:
+        return str(refused)
+
+
+@for_any(st.integers(min_value=-(2**70), max_value=2**70))
+def test_a_number_reads_the_same_typed_as_written(number: int) -> None:
+    seats = OUTING.options[1]
+    assert outcome(seats, number) == outcome(seats, str(number))
