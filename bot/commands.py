@@ -1,10 +1,12 @@
-"""Commands declared once, platform-neutrally.
+"""Commands declared once, platform-neutrally, and their options read in one place.
 
 A cog declares each command with typed options and the roles allowed to run it; Discord
 turns the declarations into application commands, Slack into slash commands with
-``name:value`` text, the console into the same text syntax. Text is parsed here, in one
-place, so every text platform reads ``/signup create title:"Field trip" slots:"🚌 x4"``
-identically.
+``name:value`` text, the console into the same text syntax. Text is parsed here, so every
+text platform reads ``/signup create title:"Field trip" slots:"🚌 x4"`` identically, and
+:func:`read_options` checks what text gave and what a platform delivered typed (Discord's
+option values, a form's fields) with the same rules, so a handler gets the same values, and
+a wrong value the same answer, on every platform.
 """
 
 from __future__ import annotations
@@ -94,12 +96,23 @@ class CommandSpec:
 
 
 class CommandSyntaxError(ValueError):
-    """Text that cannot be read as a command. ``msgid`` and ``params`` localise the message."""
+    """An invocation that cannot be read: text that is no command, or an option value (typed
+    or written) its declaration refuses. ``msgid`` and ``params`` localise the message."""
 
     def __init__(self, msgid: str, **params: Any) -> None:
         super().__init__(msgid.format(**params) if params else msgid)
         self.msgid = msgid
         self.params = params
+
+
+MSG_WHOLE_NUMBER = N_("{name} must be a whole number.")
+MSG_YES_OR_NO = N_("{name} must be yes or no.")
+MSG_TEXT = N_("{name} must be text.")
+MSG_ONE_OF = N_("{name} must be one of: {choices}.")
+MSG_REQUIRED = N_("The option {name} is required.")
+MSG_TWICE = N_("The option {name} is given twice.")
+MSG_NO_USER = N_("I can't find {who} in this community.")
+MSG_NO_CHANNEL = N_("I can't find the channel {channel}.")
 
 
 def split_words(text: str) -> list[str]:
@@ -207,16 +220,6 @@ BOOLEAN_WORDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 TRUE_WORDS = frozenset().union(*(yes for yes, _ in BOOLEAN_WORDS.values()))
 FALSE_WORDS = frozenset().union(*(no for _, no in BOOLEAN_WORDS.values()))
 
-MSG_WHOLE_NUMBER = N_("{name} must be a whole number.")
-MSG_YES_OR_NO = N_("{name} must be yes or no.")
-MSG_TEXT = N_("{name} must be text.")
-MSG_ONE_OF = N_("{name} must be one of: {choices}.")
-MSG_REQUIRED = N_("The option {name} is required.")
-MSG_TWICE = N_("The option {name} is given twice.")
-MSG_NO_USER = N_("I can't find {who} in this community.")
-MSG_NO_CHANNEL = N_("I can't find the channel {channel}.")
-
-
 def _word(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip().casefold()
 
@@ -277,7 +280,7 @@ def check_integer(opt: OptionSpec, value: int) -> int:
 
 def check_required(spec: CommandSpec, values: Mapping[str, Any]) -> None:
     for opt in spec.options:
-        if opt.required and (values.get(opt.name) in (None, "")):
+        if opt.required and opt.name not in values:
             raise CommandSyntaxError(MSG_REQUIRED, name=opt.name)
 
 
