@@ -294,8 +294,9 @@ class Resolver(Protocol):
 
 
 def _blank(value: object) -> bool:
-    """Given but empty (``when:""``, a form field left empty): the same as not given."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """Given but empty (``when:""``): the same as not given. Spaces are a value: text of
+    spaces reaches the handler, which can say what it expected there."""
+    return value is None or value == ""
 
 
 async def _reference(opt: OptionSpec, raw: object, resolver: Resolver, platform: str) -> UserRef | ChannelRef:

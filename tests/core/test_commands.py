@@ -179,9 +179,14 @@ async def test_a_missing_required_option_is_refused_whoever_delivered_the_rest()
     assert await refusal(seats=3) == "The option title is required."
 
 
-async def test_a_blank_value_counts_as_not_given() -> None:
-    assert await read('title:Zoo seats:"" bus:" "') == {"title": "Zoo"}
-    assert await refusal(title="  ") == "The option title is required."
+async def test_an_empty_value_counts_as_not_given() -> None:
+    assert await read('title:Zoo seats:"" bus:""') == {"title": "Zoo"}
+    assert await refusal(title="") == "The option title is required."
+
+
+async def test_spaces_are_a_value_the_option_must_accept() -> None:
+    assert await read('title:" "') == {"title": " "}
+    assert await refusal(title="Zoo", seats=" ") == "seats must be a whole number."
 
 
 async def test_a_typed_option_the_command_does_not_have_is_refused_with_a_suggestion() -> None:
