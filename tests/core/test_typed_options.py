@@ -11,14 +11,17 @@ from all three, and every wrong value the same words on all three, with nothing 
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from adapters.console.harness import DEFAULT_START
+from bot import customid
 from bot.app import build_core
 from bot.clock import ManualClock
 from bot.cog import Cog, command
@@ -147,18 +150,27 @@ class Platform:
         return self.driver.console.channels["general"]
 
 
-@pytest.fixture(params=PLATFORMS)
-async def platform(request: pytest.FixtureRequest, sqlite_db: Database) -> AsyncIterator[Platform]:
+@asynccontextmanager
+async def started(kind: str, db: Database) -> AsyncIterator[Platform]:
+    """Every cog and the probe, behind one platform's adapter and its fakes."""
     secrets = Secrets(discord_token="fake", slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
-    core = build_core(Config(), secrets=secrets, db=sqlite_db, clock=ManualClock(DEFAULT_START),
+    core = build_core(Config(), secrets=secrets, db=db, clock=ManualClock(DEFAULT_START),
                       translator=FakeTranslator())
     probe = OutingProbe(core)
     core.add_cog(probe)
     drivers = {"console": ConsoleDriver, "discord": DiscordDriver, "slack": SlackDriver}
-    driver = drivers[request.param](core)
+    driver = drivers[kind](core)
     await driver.start()
-    yield Platform(request.param, driver, probe)
-    await driver.stop()
+    try:
+        yield Platform(kind, driver, probe)
+    finally:
+        await driver.stop()
+
+
+@pytest.fixture(params=PLATFORMS)
+async def platform(request: pytest.FixtureRequest, sqlite_db: Database) -> AsyncIterator[Platform]:
+    async with started(request.param, sqlite_db) as chosen:
+        yield chosen
 
 
 async def test_the_handler_gets_the_same_typed_values_on_every_platform(platform: Platform) -> None:
@@ -213,6 +225,41 @@ async def test_a_wrong_value_is_answered_in_the_persons_language(platform: Platf
     await platform.plan(maria, title="Zoo", seats=0)
     assert platform.answers(maria) == ["[es] seats must be at least 1."]
     assert platform.probe.calls == []
+
+
+async def test_a_command_sent_as_a_slack_form_reaches_the_handler_typed(sqlite_db: Database) -> None:
+    async with started("slack", sqlite_db) as slack:
+        driver = slack.driver
+        assert isinstance(driver, SlackDriver)
+        teacher = await slack.person("Ms Lee", Role.TEACHER)
+        await driver.post_form(driver.command_fields(teacher, "outing", ""))  # nothing typed: a form opens
+        [opened] = driver.fake.called("views.open")
+        view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
+        typed = {"title": "Zoo trip", "seats": "3", "bus": "yes", "size": "LARGE"}
+        state = {name: {"value": {"type": "plain_text_input", "value": value}} for name, value in typed.items()}
+        await driver.post_payload({"type": "view_submission", "team": {"id": TEAM}, "user": {"id": teacher.user_id},
+                                   "trigger_id": "t", "view": {"id": "V1", "type": "modal", "hash": "h",
+                                                               "callback_id": view["callback_id"],
+                                                               "state": {"values": state}}})
+        await driver.settle()
+    [(event, options)] = slack.probe.calls
+    assert options == {"title": "Zoo trip", "seats": 3, "bus": True, "size": "large"}
+    assert event.options == options
+
+
+async def test_a_command_sent_as_a_discord_form_reaches_the_handler_typed(sqlite_db: Database) -> None:
+    async with started("discord", sqlite_db) as discord:
+        driver = discord.driver
+        assert isinstance(driver, DiscordDriver)
+        teacher = await discord.person("Ms Lee", Role.TEACHER)
+        fields = {"title": "Zoo trip", "size": "LARGE"}  # a Discord form holds the text options
+        submit = {"custom_id": customid.command_form("outing plan"), "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": name, "value": value}]}
+            for name, value in fields.items()]}
+        await driver.feed_interaction(driver.interaction(teacher, 5, submit))
+    [(event, options)] = discord.probe.calls
+    assert options == {"title": "Zoo trip", "size": "large"}
+    assert event.options == options
 
 
 def test_an_events_options_cannot_be_changed() -> None:
