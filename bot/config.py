@@ -178,6 +178,25 @@ class DiscordSection(_Section):
     members_intent: bool = False
     #: the privileged Message Content intent: read teachers' answers written in relay threads
     message_content_intent: bool = False
+    #: where Discord's REST API and gateway are (a proxy in front of Discord, or a test
+    #: double); the defaults are Discord's own
+    api_base_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg/"
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_base_url(cls, v: str) -> str:
+        return _check_http_url(v, "https://discord.com/api/v10").rstrip("/")
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _gateway_url(cls, v: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(v.strip())
+        if parts.scheme not in ("ws", "wss") or not parts.hostname:
+            raise ValueError("a ws:// or wss:// URL with a host, such as \"wss://gateway.discord.gg/\"")
+        return v.strip()
 
 
     @model_validator(mode="after")
@@ -190,16 +209,45 @@ class DiscordSection(_Section):
         return self
 
 
+def _check_https_url(value: str, example: str) -> str:
+    """Slack calls request URLs over HTTPS only: an http:// address would be refused when the
+    manifest is pasted, far from the line that caused it."""
+    checked = _check_http_url(value, example)
+    if not checked.lower().startswith("https://"):
+        raise ValueError(f"an https:// URL (Slack calls only HTTPS addresses), such as \"{example}\"")
+    return checked
+
+
+def _check_api_base_url(value: str) -> str:
+    """The Web API's base URL ends with a slash: the SDK appends method names to it."""
+    checked = _check_http_url(value, "https://slack.com/api/")
+    return checked if checked.endswith("/") else checked + "/"
+
+
+def _check_command_prefix(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,11}|", value):
+        raise ValueError("up to 12 lowercase letters, digits, - or _ (such as \"hr-\"), or \"\" for none")
+    return value
+
+
 class SlackSection(_Section):
     mode: Literal["http", "socket"] = "http"
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=0, le=65535)
     public_url: str = "https://homeroom.example.org"
+    #: Slack's Web API (GovSlack: "https://slack-gov.com/api/")
+    api_base_url: str = "https://slack.com/api/"
+    #: put before every slash command ("hr-" makes /poll /hr-poll), so names never clash
+    #: with another app's in the same workspace
+    command_prefix: str = ""
     teacher_users: list[str] = Field(default_factory=list)
     committee_users: list[str] = Field(default_factory=list)
     admin_users: list[str] = Field(default_factory=list)
 
-    _public = field_validator("public_url")(classmethod(lambda cls, v: _check_http_url(v, "https://homeroom.example.org")))
+    _public = field_validator("public_url")(
+        classmethod(lambda cls, v: _check_https_url(v, "https://homeroom.example.org")))
+    _api = field_validator("api_base_url")(classmethod(lambda cls, v: _check_api_base_url(v)))
+    _prefix = field_validator("command_prefix")(classmethod(lambda cls, v: _check_command_prefix(v)))
 
 
 class RetentionSection(_Section):

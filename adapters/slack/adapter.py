@@ -15,6 +15,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -25,9 +26,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import inbound
+from adapters.slack import inbound, socket_mode
 from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
-from adapters.slack.blocks import to_blocks, to_modal
+from adapters.slack.blocks import fallback_text, to_blocks, to_modal
+from adapters.slack.names import CommandNames
+from adapters.slack.verification import SignedRequestsOnly
 from bot import customid
 from bot.commands import CommandSpec
 from bot.core import Core
@@ -40,6 +43,10 @@ from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserR
 from bot.roles import Role
 
 log = logging.getLogger(__name__)
+#: bolt's own loggers hang under "slack_bolt", which logging set-up keeps at WARNING
+BOLT_LOGGER = "slack_bolt.homeroom"
+#: seconds a response_url post may take before the answer goes through chat.postEphemeral
+RESPONSE_URL_TIMEOUT = 10.0
 
 SHUTDOWN_GRACE_SECONDS = 10.0
 
@@ -70,10 +77,18 @@ class SlackAdapter(Outbound):
                  post_interval: float = 1.0) -> None:
         self.core = core
         secrets = core.secrets
-        self.client = AsyncWebClient(token=secrets.slack_bot_token, base_url=base_url or AsyncWebClient.BASE_URL)
+        settings = core.config.slack
+        self.names = CommandNames(settings.command_prefix, (spec.root for spec in core.commands.values()))
+        # The app builds its own Web API client from the token (given a client and a token, or
+        # a client while SLACK_BOT_TOKEN is set, bolt warns at every start that the token is
+        # unused); the client is then pointed at the configured Web API.
+        signing_secret = secrets.slack_signing_secret or "unset"
+        self.app = AsyncApp(token=secrets.slack_bot_token, signing_secret=signing_secret,
+                            process_before_response=process_before_response, logger=logging.getLogger(BOLT_LOGGER),
+                            request_verification_enabled=False, before_authorize=SignedRequestsOnly(signing_secret))
+        self.client: AsyncWebClient = self.app.client
+        self.client.base_url = base_url or settings.api_base_url
         self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
-        self.app = AsyncApp(client=self.client, signing_secret=secrets.slack_signing_secret or "unset",
-                            process_before_response=process_before_response, request_verification_enabled=True)
         self.post_interval = post_interval
         # Slack: about one message per second per channel.
         self._pacer = Pacer(1, post_interval)
@@ -93,7 +108,7 @@ class SlackAdapter(Outbound):
     def _register(self) -> None:
         roots = sorted({spec.root for spec in self.core.commands.values()})
         for root in roots:
-            self.app.command(f"/{root}")(self._on_command)
+            self.app.command(self.names.slash(root))(self._on_command)
         self.app.action(customid.OURS)(self._on_action)
         self.app.view(customid.OURS)(self._on_view)
         self.app.event("reaction_added")(self._on_event)
@@ -127,12 +142,12 @@ class SlackAdapter(Outbound):
 
     async def _on_command(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
-        name, text = body["command"].lstrip("/"), body.get("text", "").strip()
+        name, text = self.names.root_of(body["command"]), body.get("text", "").strip()
         spec = self._modal_spec(name, text)
         if spec is not None:
             try:
                 await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(
-                    _form_for(spec), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
+                    _form_for(spec, self.names), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
                 return
             except SlackApiError:
                 log.warning("slack: could not open the form for /%s; running the command as typed", spec.name,
@@ -151,7 +166,7 @@ class SlackAdapter(Outbound):
 
     async def _command(self, body: dict[str, Any]) -> Event:
         actor = await self.actor(body["team_id"], body["user_id"])
-        return inbound.command_event(body, actor)
+        return inbound.command_event(body, actor, name=self.names.root_of(body["command"]))
 
     async def _on_action(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
@@ -237,10 +252,32 @@ class SlackAdapter(Outbound):
     async def _post(self, channel_id: str, message: Message, thread_ts: str | None = None,
                     metadata: dict[str, Any] | None = None) -> str:
         await self._pacer.wait(channel_id)
-        response = await self.client.chat_postMessage(channel=channel_id, text=message.plain_text() or " ",
-                                                      blocks=to_blocks(message), thread_ts=thread_ts,
-                                                      metadata=metadata)
-        return str(response["ts"])
+        message = self.names.message(message)
+
+        async def post() -> str:
+            response = await self.client.chat_postMessage(channel=channel_id, text=fallback_text(message),
+                                                          blocks=to_blocks(message), thread_ts=thread_ts,
+                                                          metadata=metadata)
+            return str(response["ts"])
+
+        try:
+            return await post()
+        except SlackApiError as exc:
+            if exc.response.get("error") != "not_in_channel" or not await self._join(channel_id):
+                raise
+        return await post()
+
+    async def _join(self, channel_id: str) -> bool:
+        """Join a public channel the bot was not invited to (``channels:join``); a private one
+        needs a person's invitation, so that stays an error."""
+        try:
+            await self.client.conversations_join(channel=channel_id)
+        except SlackApiError as exc:
+            log.warning("slack: not in channel %s and cannot join it (%s); invite the bot there", channel_id,
+                        exc.response.get("error"))
+            return False
+        log.info("slack: joined channel %s to post there", channel_id)
+        return True
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
         return MessageRef(channel, await self._post(channel.id, message))
@@ -250,7 +287,8 @@ class SlackAdapter(Outbound):
         return MessageRef(parent.channel, ts)
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
-        await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=message.plain_text() or " ",
+        message = self.names.message(message)
+        await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=fallback_text(message),
                                       blocks=to_blocks(message))
 
     async def delete(self, ref: MessageRef) -> None:
@@ -305,22 +343,36 @@ class SlackAdapter(Outbound):
 
     async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
         user_id = interaction.id.split("|", 1)[0]
-        if interaction.token:
-            async with aiohttp.ClientSession() as session, session.post(interaction.token, json={
-                    "response_type": "ephemeral", "replace_original": False, "text": message.plain_text() or " ",
-                    "blocks": to_blocks(message)}) as response:
-                if response.status < 300:
-                    return
+        message = self.names.message(message)
+        if interaction.token and await self._respond(interaction.token, message):
+            return
         if interaction.channel is not None and not interaction.channel.is_dm:
             await self.client.chat_postEphemeral(channel=interaction.channel.id, user=user_id,
-                                                 text=message.plain_text() or " ", blocks=to_blocks(message))
+                                                 text=fallback_text(message), blocks=to_blocks(message))
             return
         await self.send_dm(UserRef("slack", user_id), message)
+
+    async def _respond(self, response_url: str, message: Message) -> bool:
+        """An ephemeral answer through the interaction's response_url; False when Slack
+        refused it or could not be reached (the caller then uses chat.postEphemeral)."""
+        body = {"response_type": "ephemeral", "replace_original": False, "text": fallback_text(message),
+                "blocks": to_blocks(message)}
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RESPONSE_URL_TIMEOUT)) as session, \
+                    session.post(response_url, json=body) as response:
+                if response.status < 300:
+                    return True
+                log.warning("slack: response_url answered HTTP %s; answering with chat.postEphemeral", response.status)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: response_url could not be reached (%s); answering with chat.postEphemeral",
+                        type(exc).__name__)
+        return False
 
     async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
         trigger = interaction.id.split("|", 1)[1] if "|" in interaction.id else ""
         if not trigger:
             return False
+        form = replace(form, title=self.names.text(form.title))
         await self.client.views_open(trigger_id=trigger, view=to_modal(
             form, customid.form(form.form_id, form.value, limit=SLACK_ID_LIMIT)))
         return True
@@ -366,7 +418,8 @@ class SlackAdapter(Outbound):
                           message: Message | None = None) -> MessageRef | None:
         channel_id = await self._dm_channel(destination) if isinstance(destination, UserRef) else destination.id
         await self.client.files_upload_v2(channel=channel_id, content=attachment.content, filename=attachment.filename,
-                                          initial_comment=message.plain_text() if message else None)
+                                          initial_comment=fallback_text(self.names.message(message)) if message
+                                          else None)
         return None
 
     async def resolve_channel(self, community: CommunityRef, text: str) -> ChannelRef | None:
@@ -420,9 +473,7 @@ class SlackAdapter(Outbound):
         settings = self.core.config.slack
         await self.bot_user_id()
         if settings.mode == "socket":
-            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
-            self._socket = AsyncSocketModeHandler(self.app, self.core.secrets.slack_app_token)
+            self._socket = socket_mode.handler(self.app, self.core.secrets.slack_app_token or "")
             await self._socket.connect_async()
         else:
             self._runner = web.AppRunner(self.web_app())
@@ -445,7 +496,8 @@ class SlackAdapter(Outbound):
             await self._runner.cleanup()
 
 
-def _form_for(spec: CommandSpec) -> Form:
-    return Form(form_id=spec.name, title=f"/{spec.name}"[:24],
+def _form_for(spec: CommandSpec, names: CommandNames) -> Form:
+    title = " ".join(filter(None, (names.slash(spec.root), spec.subcommand)))
+    return Form(form_id=spec.name, title=title[:24],
                 fields=tuple(FormField(name=o.name, label=o.description, long=o.long, required=o.required)
                              for o in spec.options))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot import customid
@@ -16,6 +17,27 @@ HEADER_LIMIT = 150
 ACTIONS_LIMIT = 25
 
 
+#: Slack's control sequences, which mrkdwn must keep as they are: mentions, channels,
+#: ``<!here>``-style commands and links (what Slack itself sends for them).
+_CONTROL = re.compile(r"<(?:[@#!][^<>\s]*|(?:https?|mailto):[^<>\s]*)>")
+
+
+def escape(text: str) -> str:
+    """Text for a mrkdwn field: ``&``, ``<`` and ``>`` as Slack's three entities (Slack reads
+    a bare ``<`` as the start of a control sequence), Slack's own control sequences kept."""
+    parts, last = [], 0
+    for found in _CONTROL.finditer(text):
+        parts.append(_entities(text[last:found.start()]))
+        parts.append(found.group(0))
+        last = found.end()
+    parts.append(_entities(text[last:]))
+    return "".join(parts)
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _chunks(text: str, size: int) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
@@ -28,17 +50,31 @@ def _button(b: Button) -> dict[str, Any]:
             "value": customid.checked(b.value, limit=VALUE_LIMIT, what="Slack button value") or "-", **style}
 
 
+def fallback_text(message: Message) -> str:
+    """The message's top-level ``text``: what notifications and screen readers show. Slack
+    reads it as mrkdwn, where bold is ``*bold*`` (Markdown's ``**bold**`` shows its stars)."""
+    parts: list[str] = []
+    if message.title:
+        parts.append(f"*{escape(message.title)}*")
+    if message.text:
+        parts.append(escape(message.text))
+    parts.extend(f"*{escape(f.name)}*: {escape(f.value)}" for f in message.fields)
+    if message.footer:
+        parts.append(escape(message.footer))
+    return "\n".join(parts) or " "
+
+
 def to_blocks(message: Message) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if message.title:
         blocks.append({"type": "header", "text": {"type": "plain_text", "text": message.title[:HEADER_LIMIT]}})
     if message.text:
-        for chunk in _chunks(message.text, SECTION_LIMIT):
+        for chunk in _chunks(escape(message.text), SECTION_LIMIT):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
     for start in range(0, len(message.fields), 10):
         fields = message.fields[start:start + 10]
         blocks.append({"type": "section", "fields": [
-            {"type": "mrkdwn", "text": f"*{f.name}*\n{f.value}"[:2000]} for f in fields]})
+            {"type": "mrkdwn", "text": f"*{escape(f.name)}*\n{escape(f.value)}"[:2000]} for f in fields]})
     elements: list[dict[str, Any]] = [_button(b) for b in message.buttons]
     for menu in message.selects:
         elements.append({"type": "static_select",
@@ -49,7 +85,7 @@ def to_blocks(message: Message) -> list[dict[str, Any]]:
     for start in range(0, len(elements), ACTIONS_LIMIT):
         blocks.append({"type": "actions", "elements": elements[start:start + ACTIONS_LIMIT]})
     if message.footer:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": message.footer[:2000]}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(message.footer)[:2000]}]})
     return blocks
 
 

@@ -44,12 +44,27 @@ _TOKEN_ERRORS = {
 }
 
 
+#: apps.connections.open errors that mean "the app-level token is wrong"
+_APP_TOKEN_ERRORS = {*_TOKEN_ERRORS, "not_allowed_token_type"}
+
+
 async def preflight(config: Any, secrets: Any) -> None:
     """Ask Slack who the token belongs to (auth.test) before anything starts: in HTTP mode the
-    first request would otherwise be the first time the token is tried."""
+    first request would otherwise be the first time the token is tried. In Socket Mode the
+    app-level token is tried too (``apps.connections.open``; the URL it issues is not used):
+    the Socket Mode client would otherwise retry a rejected token for ever."""
+    from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
-    await AsyncWebClient(token=secrets.slack_bot_token, base_url=AsyncWebClient.BASE_URL).auth_test()
+    await AsyncWebClient(token=secrets.slack_bot_token, base_url=config.slack.api_base_url).auth_test()
+    if config.slack.mode == "socket":
+        try:
+            await AsyncWebClient(token=secrets.slack_app_token, base_url=config.slack.api_base_url
+                                 ).apps_connections_open(app_token=secrets.slack_app_token)
+        except SlackApiError as exc:
+            if (exc.response.get("error") if exc.response is not None else None) in _APP_TOKEN_ERRORS:
+                raise
+            # Anything else is Slack having a bad moment: the Socket Mode client retries it.
 
 
 def describe_startup_error(exc: BaseException) -> str | None:
@@ -61,6 +76,12 @@ def describe_startup_error(exc: BaseException) -> str | None:
         return f"slack: cannot reach Slack ({exc or type(exc).__name__}); check the network and proxy settings"
     if isinstance(exc, SlackApiError):
         code = str((exc.response.get("error") if exc.response is not None else "") or "")
+        app_token = exc.response is not None and str(getattr(exc.response, "api_url", "")).endswith(
+            "apps.connections.open")
+        if app_token and code in _APP_TOKEN_ERRORS:
+            reason = _TOKEN_ERRORS.get(code, "Slack did not accept it as an app-level token (not_allowed_token_type)")
+            return (f"SLACK_APP_TOKEN: {reason}; create an app-level token (xapp-...) with connections:write at "
+                    f"api.slack.com/apps > Basic Information > App-Level Tokens")
         if code in _TOKEN_ERRORS:
             return (f"SLACK_BOT_TOKEN: {_TOKEN_ERRORS[code]}; copy the Bot User OAuth Token (xoxb-...) again from "
                     f"api.slack.com/apps > OAuth & Permissions")

@@ -29,6 +29,14 @@ PLATFORM = "slack"
 PERSON_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
 
+def typed(text: str) -> str:
+    """What the person typed: Slack sends ``&``, ``<`` and ``>`` in message and slash-command
+    text as ``&amp;``, ``&lt;`` and ``&gt;`` (its control sequences, ``<@U123>`` or
+    ``<https://…>``, stay as they are). Stored, translated and shown elsewhere as typed; the
+    adapter escapes again on the way out."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def community_of(team_id: str) -> CommunityRef:
     return CommunityRef(PLATFORM, team_id)
 
@@ -39,13 +47,15 @@ def interaction_of(user_id: str, trigger_id: str, response_url: str, channel: Ch
     return InteractionRef(PLATFORM, f"{user_id}|{trigger_id}", token=response_url, channel=channel)
 
 
-def command_event(body: dict[str, Any], actor: Actor) -> CommandInvoked:
-    """A slash command: the core parses ``name:value`` text itself."""
+def command_event(body: dict[str, Any], actor: Actor, *, name: str | None = None) -> CommandInvoked:
+    """A slash command: the core parses ``name:value`` text itself. ``name`` is the command's
+    root without the workspace's prefix (``poll`` for ``/hr-poll``); by default the command
+    as Slack sent it."""
     community = community_of(body["team_id"])
     channel = ChannelRef(PLATFORM, body["channel_id"], community, is_dm=body.get("channel_name") == "directmessage")
     return CommandInvoked(
         key=f"slack:cmd:{body['trigger_id']}", actor=actor, community=community,
-        name=body["command"].lstrip("/"), raw_text=body.get("text", ""), channel=channel,
+        name=name or body["command"].lstrip("/"), raw_text=typed(body.get("text", "")), channel=channel,
         interaction=interaction_of(body["user_id"], body["trigger_id"], body.get("response_url", ""), channel),
     )
 
@@ -93,9 +103,9 @@ def message_event(body: dict[str, Any], actor: Actor, bot_user_id: str) -> Event
     thread_ts = event.get("thread_ts")
     if thread_ts and thread_ts != event["ts"]:
         return ThreadReply(key=event_key(body), actor=actor, community=None if is_dm else community,
-                           text=event.get("text", ""), parent=MessageRef(channel, thread_ts), message=message)
+                           text=typed(event.get("text", "")), parent=MessageRef(channel, thread_ts), message=message)
     if is_dm:
-        return DirectMessage(key=event_key(body), actor=actor, community=None, text=event.get("text", ""),
+        return DirectMessage(key=event_key(body), actor=actor, community=None, text=typed(event.get("text", "")),
                              message=message)
     return None
 

@@ -1,15 +1,22 @@
-"""The Slack app manifest, generated from the commands the cogs declare."""
+"""The Slack app manifest, generated from the commands the cogs declare.
+
+Every command root is one slash command, named with ``[slack] command_prefix`` exactly as the
+adapter registers it (:class:`adapters.slack.names.CommandNames`). The App Home messages tab
+is on and writable: without it many workspaces give families no way to write to the bot."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from adapters.slack.names import CommandNames
 from bot.commands import CommandSpec
 from bot.config import Config
 
 BOT_SCOPES = [
     "chat:write", "commands", "reactions:read", "reactions:write", "im:history", "im:read", "im:write",
     "channels:read", "groups:read", "channels:history", "groups:history", "users:read", "files:write",
+    # join a public channel before posting there, instead of failing with not_in_channel
+    "channels:join",
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed", "message.im", "message.channels", "message.groups", "user_change"]
 
@@ -20,6 +27,7 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
     roots: dict[str, list[CommandSpec]] = {}
     for spec in commands.values():
         roots.setdefault(spec.root, []).append(spec)
+    names = CommandNames(config.slack.command_prefix, roots)
     slash = []
     for root, specs in sorted(roots.items()):
         if len(specs) == 1 and specs[0].subcommand is None:
@@ -27,9 +35,9 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
             hint = " ".join(f"{o.name}:…" if o.required else f"[{o.name}:…]" for o in specs[0].options)
         else:
             subs = sorted(s.subcommand or "" for s in specs)
-            description = f"Homeroom /{root}: {', '.join(s for s in subs if s)}"
+            description = f"Homeroom {names.slash(root)}: {', '.join(s for s in subs if s)}"
             hint = "|".join(s for s in subs if s) + " [option:value …]"
-        entry: dict[str, Any] = {"command": f"/{root}", "description": description[:100],
+        entry: dict[str, Any] = {"command": names.slash(root), "description": description[:100],
                                  "usage_hint": hint[:1000], "should_escape": True}
         if not socket:
             entry["url"] = url
@@ -48,7 +56,8 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
         "display_information": {"name": "Homeroom", "description": "Families and schools, together, in every "
                                 "family's language.", "background_color": "#1d4ed8"},
         "features": {"bot_user": {"display_name": "Homeroom", "always_online": True}, "slash_commands": slash,
-                     "app_home": {"messages_tab_enabled": True, "messages_tab_read_only_enabled": False}},
+                     "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
+                                  "messages_tab_read_only_enabled": False}},
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
         "settings": settings,
     }

@@ -236,5 +236,6 @@ def history() -> list[str]:
     lines = []
     for rev in script.walk_revisions():
         mark = " (head)" if rev.revision in heads else ""
-        lines.append(f"{rev.down_revision or '<base>'} -> {rev.revision}{mark}: {rev.doc}")
+        doc = " ".join((rev.doc or "").split())  # a message that runs over two lines is still one line here
+        lines.append(f"{rev.down_revision or '<base>'} -> {rev.revision}{mark}: {doc}")
     return lines

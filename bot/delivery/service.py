@@ -31,7 +31,7 @@ from bot.delivery.content import Content, Phrase, When, Written, from_json, to_j
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
-from bot.messages import Button, ButtonStyle, Field, Message
+from bot.messages import Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
@@ -181,9 +181,11 @@ class DeliveryService:
         if not rows:
             return 0
         builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
-        statement = builder(OutboxEntry).values(rows).on_conflict_do_nothing(index_elements=["key"])
-        inserted = sorted((await session.execute(statement.returning(
-            OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status, OutboxEntry.key))).all())
+        # One cached statement with many parameter sets (batched into one INSERT ... RETURNING).
+        table = OutboxEntry.__table__
+        statement = builder(table).on_conflict_do_nothing(index_elements=["key"]).returning(
+            table.c.id, table.c.member_id, table.c.mode, table.c.status, table.c.key)
+        inserted = sorted(tuple(row) for row in await session.execute(statement, rows))
         sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
                  for row_id, member_id, mode, status, _ in inserted if mode == "dm" and status == "pending"]
         if sender is not None:  # never silently, also when we knew before trying
@@ -297,12 +299,15 @@ class DeliveryService:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
         footer = content.footer
+        selects = (Select(content.menu.action, await self.core.localize(lang, content.menu.placeholder),
+                          tuple(SelectOption(label, value) for label, value in content.menu.options)),) \
+            if content.menu else ()
         return Message(
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
             text=await self._phrase(content.body, lang, zone, community.id),
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
-            buttons=tuple(buttons),
+            buttons=tuple(buttons), selects=selects,
             footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer)
 
     # ----- sending one ---------------------------------------------------------------------

@@ -82,7 +82,7 @@ class ReactionBatcher:
             return results
         slots = {r.emoji.key: await self.cog.slot_by_key(session, signup_id, r.emoji.key) for r in live}
         ledger = await Ledger.load(session, signup, [s.id for s in slots.values() if s is not None],
-                                   [r.member_id for r in live])
+                                   [r.member_id for r in live], since=min(r.now for r in live))
         changes: list[tuple[str, Change]] = []
         refusals: list[tuple[ReactionRequest, Refused]] = []
         for index, request in enumerate(batch):
@@ -99,7 +99,13 @@ class ReactionBatcher:
                                     slots=[s for s in slots.values() if s is not None],
                                     members=[r.member for r in live])
         for request, refusal in refusals:
+            # Keyed by what the family is told and the places they hold, not by the event: a
+            # second add of the same emoji (👍 beside 👍🏽, a super reaction beside a normal one)
+            # is refused the same way and must not say it twice; once their places change, a
+            # new refusal is news again.
+            held = sorted(p.slot_id for p in ledger.places if p.member_id == request.member_id)
+            cause = notices.refusal_cause(signup_id, request.member_id, request.emoji.key, refusal.reason, held)
             await notices.queue_refusal(self.core, session, signup_id, request.member_id, refusal.reason,
-                                        refusal.params, f"signup:refused:{request.event_key}", member=request.member)
+                                        refusal.params, cause, member=request.member)
         return results
 

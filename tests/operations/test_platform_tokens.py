@@ -49,9 +49,9 @@ async def fake_platform() -> AsyncIterator[tuple[str, list[str]]]:
 async def test_discord_token_rejected_on_login_is_one_line_exit_2(tmp_path: Path,
                                                                  fake_platform: tuple[str, list[str]]) -> None:
     base, seen = fake_platform
-    prelude = f"import discord.http\ndiscord.http.Route.BASE = '{base}/discord/api/v10'"
-    result = await asyncio.to_thread(homeroom, ["--config", str(write_config(tmp_path)), "run", "--adapter", "discord"],
-                                     cwd=tmp_path, prelude=prelude, env={"DISCORD_TOKEN": "not-a-real-token"})
+    config = write_config(tmp_path, f'[discord]\napi_base_url = "{base}/discord/api/v10"\n')
+    result = await asyncio.to_thread(homeroom, ["--config", str(config), "run", "--adapter", "discord"],
+                                     cwd=tmp_path, env={"DISCORD_TOKEN": "not-a-real-token"})
     assert seen == ["discord Bot not-a-real-token"]
     assert result.returncode == 2, result.stderr
     assert len(result.stderr_lines) == 1, result.stderr
@@ -62,12 +62,10 @@ async def test_discord_token_rejected_on_login_is_one_line_exit_2(tmp_path: Path
 async def test_slack_token_rejected_by_auth_test_is_one_line_exit_2(tmp_path: Path,
                                                                    fake_platform: tuple[str, list[str]]) -> None:
     base, seen = fake_platform
-    prelude = ("from slack_sdk.web.async_client import AsyncWebClient\n"
-               f"AsyncWebClient.BASE_URL = '{base}/slack/api/'")
-    config = write_config(tmp_path, "[slack]\nport = 0\n")
+    config = write_config(tmp_path, f'[slack]\nport = 0\napi_base_url = "{base}/slack/api/"\n')
     result = await asyncio.to_thread(homeroom, ["--config", str(config), "run", "--adapter", "slack"], cwd=tmp_path,
-                                     prelude=prelude, env={"SLACK_BOT_TOKEN": "xoxb-not-real",
-                                                           "SLACK_SIGNING_SECRET": "not-real-either"})
+                                     env={"SLACK_BOT_TOKEN": "xoxb-not-real",
+                                          "SLACK_SIGNING_SECRET": "not-real-either"})
     assert seen == ["slack Bearer xoxb-not-real"]
     assert result.returncode == 2, result.stderr
     assert len(result.stderr_lines) == 1, result.stderr
