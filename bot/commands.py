@@ -106,7 +106,7 @@ class CommandSyntaxError(ValueError):
 
 
 MSG_WHOLE_NUMBER = N_("{name} must be a whole number.")
-MSG_YES_OR_NO = N_("{name} must be yes or no.")
+MSG_YES_OR_NO = N_("{name} must be true or false.")
 MSG_TEXT = N_("{name} must be text.")
 MSG_ONE_OF = N_("{name} must be one of: {choices}.")
 MSG_REQUIRED = N_("The option {name} is required.")

@@ -160,7 +160,7 @@ async def test_a_boolean_is_not_a_whole_number() -> None:
 
 
 async def test_a_number_is_not_yes_or_no() -> None:
-    assert await refusal(title="Zoo", bus=1) == "bus must be yes or no."
+    assert await refusal(title="Zoo", bus=1) == "bus must be true or false."
 
 
 async def test_a_number_given_for_text_is_refused() -> None:

@@ -202,7 +202,7 @@ WRONG = [
     ({"title": "Zoo", "seats": 0}, "seats must be at least 1."),
     ({"title": "Zoo", "seats": 41}, "seats must be at most 40."),
     ({"title": "Zoo", "seats": "three"}, "seats must be a whole number."),
-    ({"title": "Zoo", "bus": "maybe"}, "bus must be yes or no."),
+    ({"title": "Zoo", "bus": "maybe"}, "bus must be true or false."),
     ({"title": "Zoo", "size": "huge"}, "size must be one of: small, large."),
     ({"seats": 3}, "The option title is required."),
     ({"title": "Zoo", "colour": "red"},
