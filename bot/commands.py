@@ -1,10 +1,12 @@
-"""Commands declared once, platform-neutrally.
+"""Commands declared once, platform-neutrally, and their options read in one place.
 
 A cog declares each command with typed options and the roles allowed to run it; Discord
 turns the declarations into application commands, Slack into slash commands with
-``name:value`` text, the console into the same text syntax. Text is parsed here, in one
-place, so every text platform reads ``/signup create title:"Field trip" slots:"🚌 x4"``
-identically.
+``name:value`` text, the console into the same text syntax. Text is parsed here, so every
+text platform reads ``/signup create title:"Field trip" slots:"🚌 x4"`` identically, and
+:func:`read_options` checks what text gave and what a platform delivered typed (Discord's
+option values, a form's fields) with the same rules, so a handler gets the same values, and
+a wrong value the same answer, on every platform.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from collections.abc import Awaitable, Callable, Mapping
+import unicodedata
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
+from bot.events import FrozenMap
 from bot.i18n import N_
 from bot.ids import MAX_ID, MIN_ID, storable
+from bot.refs import ChannelRef, UserRef
 from bot.roles import EVERYONE, Role
 
 
@@ -91,12 +96,23 @@ class CommandSpec:
 
 
 class CommandSyntaxError(ValueError):
-    """Text that cannot be read as a command. ``msgid`` and ``params`` localise the message."""
+    """An invocation that cannot be read: text that is no command, or an option value (typed
+    or written) its declaration refuses. ``msgid`` and ``params`` localise the message."""
 
     def __init__(self, msgid: str, **params: Any) -> None:
         super().__init__(msgid.format(**params) if params else msgid)
         self.msgid = msgid
         self.params = params
+
+
+MSG_WHOLE_NUMBER = N_("{name} must be a whole number.")
+MSG_YES_OR_NO = N_("{name} must be true or false.")
+MSG_TEXT = N_("{name} must be text.")
+MSG_ONE_OF = N_("{name} must be one of: {choices}.")
+MSG_REQUIRED = N_("The option {name} is required.")
+MSG_TWICE = N_("The option {name} is given twice.")
+MSG_NO_USER = N_("I can't find {who} in this community.")
+MSG_NO_CHANNEL = N_("I can't find the channel {channel}.")
 
 
 def split_words(text: str) -> list[str]:
@@ -110,7 +126,7 @@ def split_words(text: str) -> list[str]:
     try:
         return list(lexer)
     except ValueError as exc:
-        raise CommandSyntaxError("A quotation mark is not closed.") from exc
+        raise CommandSyntaxError(N_("A quotation mark is not closed.")) from exc
 
 
 def find_command(specs: Mapping[str, CommandSpec], words: list[str]) -> tuple[CommandSpec, list[str]] | None:
@@ -161,7 +177,7 @@ def parse_option_words(spec: CommandSpec, words: list[str]) -> dict[str, str]:
         name, sep, value = word.partition(":")
         if sep and spec.option(name.lower()) is not None:
             if name.lower() in named:
-                raise CommandSyntaxError("The option {name} is given twice.", name=name.lower())
+                raise CommandSyntaxError(MSG_TWICE, name=name.lower())
             named[name.lower()] = value
         elif sep and _looks_like_option(name, value):
             # a misspelled option must not become text posted to a whole class
@@ -180,37 +196,69 @@ def parse_option_words(spec: CommandSpec, words: list[str]) -> dict[str, str]:
             named[opt.name] = positional.pop(0)
         index += 1
     if positional:
-        raise CommandSyntaxError("I did not understand: {text}", text=" ".join(positional))
+        raise CommandSyntaxError(N_("I did not understand: {text}"), text=" ".join(positional))
     return named
 
 
-TRUE_WORDS = {"true", "yes", "y", "1", "on", "sí", "si", "oui", "да", "có"}
-FALSE_WORDS = {"false", "no", "n", "0", "off", "non", "нет", "không"}
+#: yes and no in the languages the bot speaks (its catalogs' and English), lower-cased: a
+#: boolean option reads any of them, since no word here means yes in one language and no in
+#: another (tests/core/test_commands.py checks). Unaccented forms too, as people type them.
+BOOLEAN_WORDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "en": (frozenset({"true", "yes", "y", "on", "1"}), frozenset({"false", "no", "n", "off", "0"})),
+    "es": (frozenset({"sí", "si", "verdadero"}), frozenset({"no", "falso"})),
+    "fr": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
+    "pt": (frozenset({"sim", "verdadeiro"}), frozenset({"não", "nao", "falso"})),
+    "ru": (frozenset({"да", "истина"}), frozenset({"нет", "ложь"})),
+    "vi": (frozenset({"có", "co", "đúng", "dung"}), frozenset({"không", "khong", "sai"})),
+    "zh": (frozenset({"是", "对", "真"}), frozenset({"否", "不", "不是", "假"})),
+    "ko": (frozenset({"예", "네", "참"}), frozenset({"아니요", "아니오", "거짓"})),
+    "ar": (frozenset({"نعم", "صحيح"}), frozenset({"لا", "خطأ"})),
+    "ht": (frozenset({"wi", "vre"}), frozenset({"non", "fo"})),
+    "so": (frozenset({"haa"}), frozenset({"maya"})),
+    "tl": (frozenset({"oo", "totoo"}), frozenset({"hindi", "mali"})),
+}
+TRUE_WORDS = frozenset().union(*(yes for yes, _ in BOOLEAN_WORDS.values()))
+FALSE_WORDS = frozenset().union(*(no for _, no in BOOLEAN_WORDS.values()))
+
+def _word(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
-def convert_scalar(opt: OptionSpec, raw: str) -> Any:
-    """Typed value of one option from text (users and channels are resolved by the
-    dispatcher through the adapter, not here)."""
+def convert_scalar(opt: OptionSpec, raw: object) -> Any:
+    """The typed value of one string, integer or boolean option, from text (console, Slack,
+    a form) or from a platform's own typed value (Discord sends integers and booleans as
+    JSON): either way the same checks, so a value is refused in the same words everywhere.
+    Users and channels are :func:`read_options`' (they need the adapter to resolve)."""
     if opt.type == OptionType.INTEGER:
-        try:
-            value = int(raw.strip().lstrip("#"))
-        except ValueError as exc:
-            raise CommandSyntaxError("{name} must be a whole number.", name=opt.name) from exc
-        return check_integer(opt, value)
+        if isinstance(raw, str):
+            try:
+                value = int(raw.strip().lstrip("#"))
+            except ValueError as exc:
+                raise CommandSyntaxError(MSG_WHOLE_NUMBER, name=opt.name) from exc
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        else:
+            raise CommandSyntaxError(MSG_WHOLE_NUMBER, name=opt.name)
+        value = check_integer(opt, value)
+        if opt.choices and str(value) not in {choice.value for choice in opt.choices}:
+            raise CommandSyntaxError(MSG_ONE_OF, name=opt.name, choices=", ".join(c.value for c in opt.choices))
+        return value
     if opt.type == OptionType.BOOLEAN:
-        word = raw.strip().lower()
+        if isinstance(raw, bool):
+            return raw
+        word = _word(raw) if isinstance(raw, str) else None
         if word in TRUE_WORDS:
             return True
         if word in FALSE_WORDS:
             return False
-        raise CommandSyntaxError("{name} must be true or false.", name=opt.name)
+        raise CommandSyntaxError(MSG_YES_OR_NO, name=opt.name)
+    if not isinstance(raw, str):
+        raise CommandSyntaxError(MSG_TEXT, name=opt.name)
     if opt.choices:
         for choice in opt.choices:
-            if raw.strip().lower() in (choice.value.lower(), choice.name.lower()):
+            if _word(raw) in (_word(choice.value), _word(choice.name)):
                 return choice.value
-        raise CommandSyntaxError(
-            "{name} must be one of: {choices}.", name=opt.name, choices=", ".join(c.value for c in opt.choices)
-        )
+        raise CommandSyntaxError(MSG_ONE_OF, name=opt.name, choices=", ".join(c.value for c in opt.choices))
     return raw
 
 
@@ -220,9 +268,9 @@ def check_integer(opt: OptionSpec, value: int) -> int:
     if opt.missing is not None and (not storable(value) or (opt.min_value is not None and value < opt.min_value)):
         raise CommandSyntaxError(opt.missing, **{opt.name: value})
     if opt.min_value is not None and value < opt.min_value:
-        raise CommandSyntaxError("{name} must be at least {min}.", name=opt.name, min=opt.min_value)
+        raise CommandSyntaxError(N_("{name} must be at least {min}."), name=opt.name, min=opt.min_value)
     if opt.max_value is not None and value > opt.max_value:
-        raise CommandSyntaxError("{name} must be at most {max}.", name=opt.name, max=opt.max_value)
+        raise CommandSyntaxError(N_("{name} must be at most {max}."), name=opt.name, max=opt.max_value)
     if value > MAX_ID:
         raise CommandSyntaxError(N_("{name} must be at most {max}."), name=opt.name, max=MAX_ID)
     if value < MIN_ID:
@@ -232,5 +280,67 @@ def check_integer(opt: OptionSpec, value: int) -> int:
 
 def check_required(spec: CommandSpec, values: Mapping[str, Any]) -> None:
     for opt in spec.options:
-        if opt.required and (values.get(opt.name) in (None, "")):
-            raise CommandSyntaxError("The option {name} is required.", name=opt.name)
+        if opt.required and opt.name not in values:
+            raise CommandSyntaxError(MSG_REQUIRED, name=opt.name)
+
+
+class Resolver(Protocol):
+    """Who or which channel a person's words name, as the platform knows them (the adapter
+    answers; :meth:`bot.outbound.Outbound.resolve_user`)."""
+
+    async def user(self, text: str) -> UserRef | None: ...
+
+    async def channel(self, text: str) -> ChannelRef | None: ...
+
+
+def _blank(value: object) -> bool:
+    """Given but empty (``when:""``): the same as not given. Spaces are a value: text of
+    spaces reaches the handler, which can say what it expected there."""
+    return value is None or value == ""
+
+
+async def _reference(opt: OptionSpec, raw: object, resolver: Resolver, platform: str) -> UserRef | ChannelRef:
+    """A person or a channel: a reference of this platform as it is, or the adapter's
+    reading of text (a mention, a name, Discord's id)."""
+    wanted = UserRef if opt.type == OptionType.USER else ChannelRef
+    if isinstance(raw, wanted) and raw.platform == platform:
+        return raw
+    text = raw.strip() if isinstance(raw, str) else ""
+    if opt.type == OptionType.USER:
+        user = await resolver.user(text) if text else None
+        if user is None:
+            raise CommandSyntaxError(MSG_NO_USER, who=text or opt.name)
+        return user
+    channel = await resolver.channel(text) if text else None
+    if channel is None:
+        raise CommandSyntaxError(MSG_NO_CHANNEL, channel=text or opt.name)
+    return channel
+
+
+async def read_options(spec: CommandSpec, words: Sequence[str], given: Mapping[str, object], resolver: Resolver,
+                       *, platform: str) -> FrozenMap[Any]:
+    """The one reading of an invocation's options, whatever the platform: ``words`` are the
+    text after the command's name (console, Slack), ``given`` the values the platform
+    delivered by name (Discord's typed values, a form's fields). Every value is checked
+    against its :class:`OptionSpec` (known name, type, range, choices, a person or channel
+    that exists) and every required option must be there; the first problem raises a
+    :class:`CommandSyntaxError` naming the option and what it expects, so nothing runs.
+    Returns the typed values in declared order, read-only."""
+    raw: dict[str, object] = parse_option_words(spec, list(words)) if words else {}
+    for name, value in given.items():
+        if spec.option(name) is None:
+            raise unknown_option(spec, name)
+        if name in raw:
+            raise CommandSyntaxError(MSG_TWICE, name=name)
+        raw[name] = value
+    values: dict[str, Any] = {}
+    for opt in spec.options:
+        value = raw.get(opt.name)
+        if _blank(value):
+            continue
+        if opt.type in (OptionType.USER, OptionType.CHANNEL):
+            values[opt.name] = await _reference(opt, value, resolver, platform)
+        else:
+            values[opt.name] = convert_scalar(opt, value)
+    check_required(spec, values)
+    return FrozenMap(values)

@@ -30,18 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.batching import GroupCommit
 from bot.cog import Cog
-from bot.commands import (
-    CommandSpec,
-    CommandSyntaxError,
-    OptionType,
-    check_integer,
-    check_required,
-    convert_scalar,
-    find_command,
-    parse_option_words,
-    split_words,
-    unknown_option,
-)
+from bot.commands import CommandSpec, CommandSyntaxError, find_command, read_options, split_words
 from bot.context import Context, DuplicateEvent
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.errors import UserError
@@ -57,6 +46,7 @@ from bot.i18n import N_
 from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
+from bot.refs import ChannelRef, CommunityRef, UserRef
 from bot.roles import is_allowed, not_allowed_msgid
 
 if TYPE_CHECKING:
@@ -104,6 +94,26 @@ class FirstLook:
     seen: frozenset[str] = frozenset()
     member: Member | None = None
     member_looked_up: bool = False
+
+
+@dataclass(frozen=True)
+class _Resolver:
+    """People and channels named in an option, read by the event's adapter within the
+    event's community."""
+
+    core: Core
+    ctx: Context
+
+    def _community(self) -> CommunityRef:
+        if self.ctx.community is None:
+            raise UserError("Please use this command inside your class's server or workspace.")
+        return self.core.community_ref(self.ctx.community)
+
+    async def user(self, text: str) -> UserRef | None:
+        return await self.ctx.outbound.resolve_user(self._community(), text)
+
+    async def channel(self, text: str) -> ChannelRef | None:
+        return await self.ctx.outbound.resolve_channel(self._community(), text)
 
 
 class Dispatcher:
@@ -332,58 +342,28 @@ class Dispatcher:
                 raise UserError(MSG_STALE_BUTTON)
             await handler(ctx, event)
 
-    def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, dict[str, Any]] | None:
-        """The declared command and its raw options, from typed or text invocations."""
+    def resolve_spec(self, event: CommandInvoked) -> tuple[CommandSpec, list[str]] | None:
+        """The declared command an invocation names, and the words after its name (a text
+        platform's ``raw_text``; none when the platform named the command itself)."""
         specs = self.core.commands
         if event.raw_text is not None:
-            words = [event.name, *split_words(event.raw_text)]
-            found = find_command(specs, words)
-            if found is None:
-                return None
-            spec, rest = found
-            return spec, {**parse_option_words(spec, rest), **event.options}
+            return find_command(specs, [event.name, *split_words(event.raw_text)])
         spec = specs.get(event.name)
-        return (spec, dict(event.options)) if spec else None
+        return (spec, []) if spec else None
 
     async def _run_command(self, ctx: Context, event: CommandInvoked) -> None:
+        """Permissions, then the options read and checked (one error naming the option,
+        nothing run, when one is wrong); the handler sees the event with its typed options."""
         resolved = self.resolve_spec(event)
         if resolved is None:
             raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
-        spec, raw = resolved
+        spec, words = resolved
         if not is_allowed(ctx.roles, spec.allowed):
             raise UserError(not_allowed_msgid(spec.allowed), command=spec.name)
-        values = await self._typed_options(ctx, spec, raw)
-        check_required(spec, values)
+        options = await read_options(spec, words, event.options, _Resolver(self.core, ctx), platform=event.platform)
+        ctx.event = replace(event, name=spec.name, options=options)
         assert spec.handler is not None
-        await spec.handler(ctx, **values)
-
-    async def _typed_options(self, ctx: Context, spec: CommandSpec, raw: dict[str, Any]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, value in raw.items():
-            opt = spec.option(name)
-            if opt is None:
-                raise unknown_option(spec, name)
-            if not isinstance(value, str):
-                if opt.type == OptionType.INTEGER and isinstance(value, int) and not isinstance(value, bool):
-                    value = check_integer(opt, value)
-                values[name] = value
-                continue
-            if opt.type in (OptionType.USER, OptionType.CHANNEL):
-                if ctx.community is None:
-                    raise UserError("Please use this command inside your class's server or workspace.")
-                ref = self.core.community_ref(ctx.community)
-                if opt.type == OptionType.USER:
-                    found = await ctx.outbound.resolve_user(ref, value)
-                    if found is None:
-                        raise UserError("I can't find {who} in this community.", who=value)
-                else:
-                    found = await ctx.outbound.resolve_channel(ref, value)
-                    if found is None:
-                        raise UserError("I can't find the channel {channel}.", channel=value)
-                values[name] = found
-            else:
-                values[name] = convert_scalar(opt, value)
-        return values
+        await spec.handler(ctx, **options)
 
     def commands_for(self, ctx: Context) -> list[CommandSpec]:
         """The commands this member may use (for /help)."""

@@ -8,13 +8,73 @@ of the same fact has the same key and is caught by the dispatcher, even after a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from bot.emoji import Emoji
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
+
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[str, V]):
+    """A read-only mapping by name, kept as a tuple of pairs: a command's options and a
+    form's fields inside a frozen event. It copies what it is built from (the adapter's dict
+    can change afterwards without changing the event), offers no way to change it, and
+    hashes like the event that holds it. Equal to any mapping with the same items, so
+    ``options == {"id": 3}`` reads naturally."""
+
+    __slots__ = ("_items",)
+    _items: tuple[tuple[str, V], ...]
+
+    def __init__(self, items: Mapping[str, V] | Iterable[tuple[str, V]] = ()) -> None:
+        object.__setattr__(self, "_items", tuple(dict(items).items()))
+
+    def __getitem__(self, key: str) -> V:
+        for name, value in self._items:
+            if name == key:
+                return value
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict(self._items)!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMap[V]], tuple[tuple[tuple[str, V], ...]]]:
+        return (type(self), (self._items,))
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+
+#: no options, no fields
+EMPTY: FrozenMap[Any] = FrozenMap()
+
+
+def _freeze(event: object, name: str) -> None:
+    """Hold a mapping field of a frozen event as a :class:`FrozenMap` (adapters pass dicts)."""
+    value = getattr(event, name)
+    if not isinstance(value, FrozenMap):
+        object.__setattr__(event, name, FrozenMap(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +112,26 @@ class Event:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandInvoked(Event):
-    """A declared command was run. ``options`` hold raw values for text platforms (the
-    dispatcher parses them against the declaration) or already typed values (Discord)."""
+    """A declared command was run.
+
+    An adapter hands over what the person gave as the platform delivered it: ``raw_text``,
+    the words after the command's name on a text platform (console, Slack), and ``options``,
+    values the platform delivers by name (Discord's option values, a form's fields). It
+    applies no rules to them. Before anything runs, the dispatcher reads both against the
+    command's declaration (:func:`bot.commands.read_options`) and the event the handler sees
+    carries the result: ``name`` the declared command ("signup create") and ``options`` its
+    typed, checked values (``str``, ``int``, ``bool``, :class:`~bot.refs.UserRef`,
+    :class:`~bot.refs.ChannelRef`), the same types whatever the platform. Either way the
+    options are a read-only :class:`FrozenMap`."""
 
     name: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = EMPTY
     raw_text: str | None = None
     channel: ChannelRef | None = None
     interaction: InteractionRef | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(self, "options")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,8 +186,11 @@ class ButtonPressed(Event):
 class FormSubmitted(Event):
     form_id: str
     value: str
-    fields: dict[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = EMPTY
     interaction: InteractionRef | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(self, "fields")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

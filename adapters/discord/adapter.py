@@ -278,8 +278,7 @@ class DiscordAdapter(Outbound):
                     await interaction.response.send_modal(_modal(spec))
                     return
                 await interaction.response.defer(ephemeral=True, thinking=True)
-                options = await self._typed(raw, community)
-                await self._dispatch(inbound.command(name, options, actor, community, channel, ref, key))
+                await self._dispatch(inbound.command(name, raw, actor, community, channel, ref, key))
                 await self._clear_thinking(interaction, ref)
             elif kind == discord.InteractionType.component:
                 decoded = customid.decode(str(data.get("custom_id", "")))
@@ -340,17 +339,6 @@ class DiscordAdapter(Outbound):
     def _needs_form(spec: CommandSpec, raw: list[dict[str, Any]]) -> bool:
         given = {o["name"] for o in raw}
         return any(o.long and o.required and o.name not in given for o in spec.options)
-
-    async def _typed(self, raw: list[dict[str, Any]], community: CommunityRef | None) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for option in raw:
-            if option["type"] == 6:
-                values[option["name"]] = UserRef("discord", str(option["value"]))
-            elif option["type"] == 7:
-                values[option["name"]] = ChannelRef("discord", str(option["value"]), community)
-            else:
-                values[option["name"]] = option["value"]
-        return values
 
     async def _autocomplete(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
         """Suggestions from the option's declared source, whichever it is (the core finds the

@@ -58,9 +58,12 @@ def message(msg: discord.Message, actor: Actor, parent_id: int | None) -> Event 
     return None
 
 
-def command(name: str, options: dict[str, Any], actor: Actor, guild: CommunityRef | None,
+def command(name: str, options: list[dict[str, Any]], actor: Actor, guild: CommunityRef | None,
             channel: ChannelRef | None, interaction: InteractionRef, key: str) -> CommandInvoked:
-    return CommandInvoked(key=key, actor=actor, community=guild, name=name, options=options, channel=channel,
+    """Each option's value as Discord sent it (a string, an integer, a boolean; a user's or
+    channel's id as a string): the core reads and checks them against the declaration."""
+    return CommandInvoked(key=key, actor=actor, community=guild, name=name,
+                          options={option["name"]: option.get("value") for option in options}, channel=channel,
                           interaction=interaction)
 
 
