@@ -496,7 +496,8 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
     if "slack" in adapters:
         if config.slack.oauth:
             if config.slack.mode != "http":
-                raise ConfigError("slack.oauth: needs slack.mode \"http\" (Slack sends installs to /slack/oauth_redirect)")
+                raise ConfigError("slack.oauth: needs slack.mode \"http\" "
+                                  "(Slack sends installs to /slack/oauth_redirect)")
             if not config.slack.client_id:
                 raise ConfigError("slack.client_id: a value is required when slack.oauth is true (api.slack.com/apps > "
                                   "Basic Information > App Credentials)")

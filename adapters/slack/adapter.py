@@ -321,7 +321,8 @@ class SlackAdapter(Outbound):
         except SlackApiError:
             return Actor(user=UserRef("slack", user_id))
         return Actor(user=UserRef("slack", user_id), display_name=self._name(user),
-                     is_bot=bool(user.get("is_bot")) or user_id in self._bot_user_ids.values(), locale=user.get("locale"),
+                     is_bot=bool(user.get("is_bot")) or user_id in self._bot_user_ids.values(),
+                     locale=user.get("locale"),
                      platform_roles=self._roles(user))
 
     # ----- Outbound ----------------------------------------------------------------------------
