@@ -533,6 +533,6 @@ def default_adapters(secrets: Secrets) -> list[str]:
     chosen = []
     if secrets.discord_token:
         chosen.append("discord")
-    if secrets.slack_bot_token:
+    if secrets.slack_bot_token or secrets.slack_client_secret:  # a token, or OAuth's many workspaces
         chosen.append("slack")
     return chosen or ["console"]

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from adapters.slack.manifest import build_manifest
 from bot.app import build_core
 from bot.clock import ManualClock
-from bot.config import Config, Secrets
+from bot.config import Config, ConfigError, Secrets, check_adapter_requirements, parse_config
 from bot.db.engine import Database
+from bot.retention import run_privacy_report
 from bot.testing import FakeTranslator
 from cogs.slack_install.models import slack_bots, slack_installations
 from tests.slack.harness import SECRET, SlackDriver
@@ -101,3 +103,35 @@ async def test_unknown_state_is_refused_with_a_clear_page(slack: SlackDriver) ->
         status, page = answer.status, await answer.text()
     assert status >= 400 and "Homeroom was not installed" in page and "Traceback" not in page
     assert slack.fake.called("oauth.v2.access") == []
+
+
+async def test_privacy_report_counts_installations(slack: SlackDriver) -> None:
+    await install(slack, "TA")
+    report = await run_privacy_report(slack.core.config, slack.core.db, ManualClock(START))
+    assert re.search(r"slack_bots\s+1$", report, re.MULTILINE)
+    assert re.search(r"slack_installations\s+1$", report, re.MULTILINE)
+
+
+def test_oauth_needs_the_client_secret_from_the_environment() -> None:
+    config = parse_config({"slack": {"oauth": True, "client_id": "111.222"}})
+    with pytest.raises(ConfigError, match=r"^SLACK_CLIENT_SECRET: environment variable required"):
+        check_adapter_requirements(config, Secrets(slack_signing_secret=SECRET), ["slack"])
+
+
+def test_oauth_needs_a_client_id() -> None:
+    config = parse_config({"slack": {"oauth": True}})
+    with pytest.raises(ConfigError, match=r"^slack\.client_id: a value is required"):
+        check_adapter_requirements(config, Secrets(slack_signing_secret=SECRET, slack_client_secret="s"), ["slack"])
+
+
+def test_oauth_manifest_names_the_redirect_and_the_uninstall_events() -> None:
+    config = parse_config({"slack": {"oauth": True, "client_id": "1.2", "public_url": "https://hr.example.org"}})
+    manifest = build_manifest(config, {})
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://hr.example.org/slack/oauth_redirect"]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+
+
+def test_token_manifest_has_no_redirect() -> None:
+    manifest = build_manifest(Config(), {})
+    assert "redirect_urls" not in manifest["oauth_config"]
+    assert "app_uninstalled" not in manifest["settings"]["event_subscriptions"]["bot_events"]
