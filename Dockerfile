@@ -7,6 +7,11 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Noto fonts so charts draw every script a class writes in (Korean, Chinese, Arabic, emoji).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user owns only the data folder (the SQLite file, if SQLite is used).
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin homeroom \
     && mkdir -p /data \

@@ -114,7 +114,8 @@ class Cog:
         """Called once the database is ready, before events flow."""
 
     async def on_platform_ready(self, platform: str) -> None:
-        """Called once per process start for each connected platform (reconciliation)."""
+        """Called once per platform session (reconciliation): at start-up, and again when a
+        platform had to start a fresh session, since nothing missed meanwhile is replayed."""
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         """Everything this cog holds about ``member``, readable by a person."""

@@ -178,6 +178,25 @@ class DiscordSection(_Section):
     members_intent: bool = False
     #: the privileged Message Content intent: read teachers' answers written in relay threads
     message_content_intent: bool = False
+    #: where Discord's REST API and gateway are (a proxy in front of Discord, or a test
+    #: double); the defaults are Discord's own
+    api_base_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg/"
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _api_base_url(cls, v: str) -> str:
+        return _check_http_url(v, "https://discord.com/api/v10").rstrip("/")
+
+    @field_validator("gateway_url")
+    @classmethod
+    def _gateway_url(cls, v: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(v.strip())
+        if parts.scheme not in ("ws", "wss") or not parts.hostname:
+            raise ValueError("a ws:// or wss:// URL with a host, such as \"wss://gateway.discord.gg/\"")
+        return v.strip()
 
 
     @model_validator(mode="after")

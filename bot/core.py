@@ -78,11 +78,19 @@ class Core:
         self._lines: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         #: families met for the first time together are created in one transaction
         self._new_members: GroupCommit[int, dict[str, Any], Member] = GroupCommit(self._create_members)
+        #: called in the transaction that creates members first seen, with (session, community
+        #: id, the rows): what a cog queues for a newcomer is queued with them, or not at all.
+        #: A row a concurrent process created first is passed too, so hooks must be idempotent.
+        self.member_created_hooks: list[Callable[[AsyncSession, int, list[Member]], Awaitable[None]]] = []
         self.adapters: dict[str, Outbound] = {}
         self._communities: dict[str, Community] = {}
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
-        self._ready_platforms: set[str] = set()
+        self._ready_platforms: set[tuple[str, str | None]] = set()
+        from bot.completions import complete_languages
+
+        #: option completion sources by name (see bot/completions.py)
+        self.completions: dict[str, Any] = {"languages": complete_languages}
         #: whether each platform's connection is up now (for /healthz)
         self._connected: dict[str, bool] = {}
         #: counts and timings for /metrics
@@ -136,19 +144,39 @@ class Core:
         for cog in self.cogs:
             await cog.on_start()
 
-    async def platform_ready(self, platform: str) -> None:
-        """Called by an adapter whenever its platform says it is ready; the cogs'
-        reconciliation runs once per process start however often that happens."""
+    async def platform_ready(self, platform: str, session: str | None = None) -> None:
+        """Called by an adapter whenever its platform says it is ready; the cogs' reconciliation
+        runs once per platform session. An adapter whose platform can lose a session (a Discord
+        gateway that has to IDENTIFY again: nothing missed meanwhile is replayed) names it, so
+        each fresh session reconciles; a ready event repeated for the same session does not."""
         self._connected[platform] = True
         async with self._ready_lock:
-            if platform in self._ready_platforms:
+            if (platform, session) in self._ready_platforms:
                 return
-            self._ready_platforms.add(platform)
+            self._ready_platforms.add((platform, session))
         for cog in self.cogs:
             try:
                 await cog.on_platform_ready(platform)
             except Exception:
                 log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
+
+    def add_completion(self, source: str, completer: Any) -> None:
+        """Offer ``completer`` (``bot.completions.Completer``) for options naming ``source``."""
+        self.completions[source] = completer
+
+    async def complete(self, source: str, community: CommunityRef | None, actor: Actor, typed: str) -> list[Any]:
+        """Suggestions from ``source`` for this person as they type (``bot.completions.Suggestion``);
+        none for a source nobody offers."""
+        from bot.completions import MAX_SUGGESTIONS, Asker
+
+        completer = self.completions.get(source)
+        if completer is None:
+            log.warning("no completion source %r", source)
+            return []
+        row = await self.ensure_community(community) if community is not None else None
+        member = await self.ensure_member(row, actor) if row is not None else None
+        asker = Asker(row, member, self.roles_of(member, actor))
+        return list(await completer(asker, typed))[:MAX_SUGGESTIONS]
 
     def platform_lost(self, platform: str) -> None:
         """Called by an adapter when its connection drops; ``platform_ready`` marks it up again."""
@@ -267,7 +295,10 @@ class Core:
             insert = insert.on_conflict_do_update(index_elements=["community_id", "user_id"],
                                                   set_={"user_id": insert.excluded.user_id})
             rows = await session.scalars(select(Member).from_statement(insert.returning(Member)))
-            return {row.user_id: row for row in rows}
+            found = {row.user_id: row for row in rows}
+            for hook in self.member_created_hooks:
+                await hook(session, community_id, list(found.values()))
+            return found
 
         created = await self.db.write_retrying(_create)
         return [created[values["user_id"]] for values in batch]

@@ -57,7 +57,7 @@ from bot.i18n import N_
 from bot.logging_setup import log_context
 from bot.messages import Message
 from bot.processed import record_event_keys
-from bot.roles import is_allowed
+from bot.roles import is_allowed, not_allowed_msgid
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -66,7 +66,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Any]]
 
-MSG_NOT_ALLOWED = N_("Sorry, /{command} is only for {roles}. Type /help to see what you can use.")
 MSG_UNKNOWN_COMMAND = N_("I don't know the command /{command}. Type /help to see what you can use.")
 #: a press or a form naming nothing any feature offers (an old message, or a forged value)
 MSG_STALE_BUTTON = N_("That button no longer works. Please use the latest message, or type the command.")
@@ -352,8 +351,7 @@ class Dispatcher:
             raise UserError(MSG_UNKNOWN_COMMAND, command=event.name)
         spec, raw = resolved
         if not is_allowed(ctx.roles, spec.allowed):
-            roles = ", ".join(sorted(r.value for r in spec.allowed))
-            raise UserError(MSG_NOT_ALLOWED, command=spec.name, roles=roles)
+            raise UserError(not_allowed_msgid(spec.allowed), command=spec.name)
         values = await self._typed_options(ctx, spec, raw)
         check_required(spec, values)
         assert spec.handler is not None

@@ -10,7 +10,7 @@ here, and cogs compare ``Emoji.key`` values only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import emoji as emoji_lib
 
@@ -36,6 +36,9 @@ class Emoji:
     display: str
     custom_id: str | None = None
     name: str | None = None
+    #: exactly what the person reacted with (skin tone, VS16 and all), where it differs from
+    #: ``display``: the platform names that reaction only so, when the bot takes it back
+    reacted: str | None = field(default=None, compare=False)
 
     @property
     def is_custom(self) -> bool:
@@ -64,7 +67,8 @@ def from_discord(name: str, custom_id: int | str | None = None) -> Emoji:
     if custom_id:
         return Emoji(key=f"custom:{custom_id}", display=f"<:{name}:{custom_id}>", custom_id=str(custom_id),
                      name=name)
-    return from_unicode(name)
+    normal = from_unicode(name)
+    return normal if name == normal.display else Emoji(normal.key, normal.display, reacted=name)
 
 
 def from_slack(shortcode: str) -> Emoji:

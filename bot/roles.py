@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.i18n import N_
+
 
 class Role(StrEnum):
     """What a member may do in a community. Family is the default."""
@@ -34,6 +36,15 @@ ORGANISERS: frozenset[Role] = frozenset({Role.TEACHER, Role.ADMIN, Role.COMMITTE
 EVERYONE: frozenset[Role] = frozenset(Role)
 
 
+#: Each role as people read it: catalog messages, so a refusal or a confirmation names the
+#: role in the reader's language.
+ROLE_NAMES: dict[Role, str] = {
+    Role.FAMILY: N_("family"),
+    Role.COMMITTEE: N_("committee"),
+    Role.TEACHER: N_("teacher"),
+    Role.ADMIN: N_("admin"),
+}
+
 #: How capable each role is, for listing a member's roles most capable first.
 RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}
 
@@ -41,3 +52,21 @@ RANK = {Role.FAMILY: 0, Role.COMMITTEE: 1, Role.TEACHER: 2, Role.ADMIN: 3}
 def is_allowed(held: frozenset[Role] | set[Role], allowed: frozenset[Role]) -> bool:
     """Admins may do everything; anyone else needs one of the allowed roles."""
     return Role.ADMIN in held or bool(set(held) & allowed)
+
+
+#: Who may run a command, said in words: whole sentences, so each language's catalog can put
+#: them its own way (role values such as "admin, teacher" are storage names, not words).
+_NOT_ALLOWED: dict[frozenset[Role], str] = {
+    frozenset({Role.ADMIN}): N_("Sorry, /{command} is only for admins. Type /help to see what you can use."),
+    STAFF: N_("Sorry, /{command} is only for teachers and admins. Type /help to see what you can use."),
+    ORGANISERS: N_("Sorry, /{command} is only for teachers, committee members and admins. "
+                   "Type /help to see what you can use."),
+    frozenset({Role.COMMITTEE, Role.ADMIN}): N_("Sorry, /{command} is only for committee members and admins. "
+                                                "Type /help to see what you can use."),
+}
+NOT_ALLOWED_OTHERWISE = N_("Sorry, you cannot use /{command}. Type /help to see what you can use.")
+
+
+def not_allowed_msgid(allowed: frozenset[Role]) -> str:
+    """The refusal for someone outside ``allowed`` (admins always may, so they count in)."""
+    return _NOT_ALLOWED.get(frozenset(allowed) | {Role.ADMIN}, NOT_ALLOWED_OTHERWISE)

@@ -66,7 +66,7 @@ class PrivacyCog(Cog):
              OptionSpec("user", "Admins only: the member to erase", type=OptionType.USER))
     async def delete(self, ctx: Context, user: UserRef | None = None) -> None:
         community, member = ctx.require_community(), ctx.require_member()
-        target_id, who = member.id, await ctx.t("you")
+        target_id, who = member.id, ""
         if user is not None and user.id != member.user_id:
             if not ctx.has_role(Role.ADMIN):
                 raise UserError("Only an admin can erase someone else's data.")
@@ -78,8 +78,11 @@ class PrivacyCog(Cog):
             target_id, who = target.id, target.display_name or ctx.outbound.mention(user)
         issued = int(time_module.time())
         await ctx.reply_message(Message(
-            text=await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
-                             "answers, acknowledgements, votes and tasks. It cannot be undone.", who=who),
+            text=await ctx.t("This erases everything Homeroom keeps about you: profile, sign-ups, questions and "
+                             "answers, acknowledgements, votes and tasks. It cannot be undone.")
+            if target_id == member.id else
+            await ctx.t("This erases everything Homeroom keeps about {who}: profile, sign-ups, questions and "
+                        "answers, acknowledgements, votes and tasks. It cannot be undone.", who=who),
             buttons=(Button(await ctx.t("Yes, erase it"), "privacy.confirm", f"{target_id}:{issued}",
                             ButtonStyle.DANGER),)))
 

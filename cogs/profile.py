@@ -21,8 +21,10 @@ from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach
 from bot.errors import UserError
 from bot.i18n import N_
+from bot.messages import Message
 from bot.refs import UserRef
-from bot.roles import RANK, STAFF, Role
+from bot.roles import RANK, ROLE_NAMES, STAFF, Role
+from bot.translation.offered import can_translate_into, offered_codes
 
 #: loads before features with a higher number (see bot/app.py)
 LOAD_ORDER = 10
@@ -122,7 +124,28 @@ class ProfileCog(Cog):
             for field, value in changes.items():
                 setattr(row, field, value)
         ctx.language = chosen.code
-        await ctx.reply("Done! I will write to you in {language}.", language=chosen.native)
+        done = await ctx.t("Done! I will write to you in {language}.", language=chosen.native)
+        warning = await self._untranslatable(ctx, chosen)
+        await ctx.reply_message(Message(text=f"{done}\n{warning}" if warning else done))
+
+    async def _untranslatable(self, ctx: Context, chosen: languages.Language) -> str | None:
+        """A note, in the chosen language, when the translation provider cannot translate into
+        it (people's words then arrive as written), with the closest languages it offers."""
+        if chosen.code == "en":
+            return None
+        offered = await offered_codes(self.core.config.translation, self.core.secrets)
+        if offered is None or can_translate_into(chosen.code, offered):
+            return None
+        close = [lang for lang in languages.suggest(chosen.english)
+                 if lang.code != chosen.code and can_translate_into(lang.code, offered)]
+        if not close:
+            return await ctx.t("Note: the translation service here cannot translate into {language}, so what "
+                               "teachers and other families write will reach you as they wrote it.",
+                               language=chosen.native)
+        return await ctx.t("Note: the translation service here cannot translate into {language}, so what "
+                           "teachers and other families write will reach you as they wrote it. Languages close to "
+                           "it that it can translate into: {suggestions}.", language=chosen.native,
+                           suggestions=", ".join(lang.label() for lang in close[:3]))
 
     @staticmethod
     async def _show_language(ctx: Context, member: Member) -> None:
@@ -230,7 +253,8 @@ class ProfileCog(Cog):
                                   "member", target.id, subject_member_id=target.id)
             if changed and row.id != ctx.require_member().id:
                 await self._tell_role_change(session, community, row, ctx, new_role, remove=remove)
-        await ctx.reply("{name} is now {role}.", name=info.display_name, role=describe_roles(held))
+        names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(held, key=lambda r: -RANK[r])]
+        await ctx.reply("{name} is now {role}.", name=info.display_name, role=", ".join(names))
 
     async def _tell_role_change(self, session: AsyncSession, community: Community, target: Member, ctx: Context,
                                 role: Role, *, remove: bool) -> None:
@@ -254,8 +278,6 @@ class ProfileCog(Cog):
         for spec in self.core.dispatcher.commands_for(ctx):
             description = await ctx.t(spec.description)
             lines.append(f"/{spec.name} — {description}")
-        from bot.messages import Message
-
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

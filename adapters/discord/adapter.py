@@ -1,8 +1,11 @@
 """The Discord adapter on discord.py: minimal intents, raw reaction events, application
 commands parsed from interactions (no in-memory views), embeds with persistent components.
 
-Every interaction is acknowledged at once (a deferred ephemeral response, or a modal when a
-long option is missing) and answered with follow-ups after the core has worked. Every REST
+Every slash command is acknowledged at once (a deferred ephemeral "thinking" response, or a
+modal when a long option is missing) and answered with follow-ups after the core has worked;
+a button press is answered by its own reply when that is quick, and gets the thinking
+response when its work is still running after QUICK_PRESS_SECONDS. A fresh gateway session
+(READY after an IDENTIFY) reconciles sign-ups and polls again: nothing missed is replayed. Every REST
 request goes through one gate under Discord's global limit (:mod:`adapters.discord.rest`);
 direct messages are paced under a per-minute cap on top, cost one request when the DM channel
 is known, and carry a nonce derived from the delivery key (see :func:`nonce_for`); a DM
@@ -25,10 +28,11 @@ import discord
 
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
+from adapters.discord.endpoints import use_endpoints
 from adapters.discord.render import to_embeds, to_view
 from adapters.discord.rest import RestGate
-from bot import customid, languages
-from bot.commands import CommandSpec
+from bot import customid
+from bot.commands import CommandSpec, OptionType
 from bot.core import Core
 from bot.emoji import Emoji, from_discord
 from bot.events import Actor, Event
@@ -42,6 +46,9 @@ log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
 #: Seconds in-flight requests may take to finish at shutdown before they are abandoned.
 SHUTDOWN_GRACE_SECONDS = 10.0
+#: How long a button's work may take before its press is acknowledged with a "thinking"
+#: response (Discord wants an answer within 3 s; the rest of them cover the network).
+QUICK_PRESS_SECONDS = 1.5
 #: Discord's nonce is at most 25 characters.
 NONCE_LENGTH = 25
 #: How long Discord keeps a nonce for ``enforce_nonce``: its docs say only "the past few
@@ -85,6 +92,7 @@ class DiscordAdapter(Outbound):
     def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
         self.core = core
         settings = core.config.discord
+        use_endpoints(settings)
         if client is None:
             bot_intents = intents(members=settings.members_intent, message_content=settings.message_content_intent)
             if settings.sharded or settings.shard_ids or settings.shard_count:
@@ -102,6 +110,7 @@ class DiscordAdapter(Outbound):
         #: person → DM channel id (Discord keeps one DM channel per person for good)
         self._dm_channels: dict[str, str] = {}
         self._interactions: dict[str, discord.Interaction] = {}
+        self._response_locks: dict[str, asyncio.Lock] = {}
         #: interactions answered while their event was being handled
         self._answered: set[str] = set()
         self._register()
@@ -114,7 +123,21 @@ class DiscordAdapter(Outbound):
 
         @client.event
         async def on_ready() -> None:
-            await self.core.platform_ready("discord")  # the core reconciles once per process
+            # READY follows every IDENTIFY, so a new session id means a session was lost and
+            # whatever happened meanwhile (reactions added or taken back) was never sent: the
+            # core reconciles once per session. A RESUME replays what was missed and fires no
+            # ready.
+            session = getattr(self.client.ws, "session_id", None) or uuid.uuid4().hex
+            await self.core.platform_ready("discord", session)
+
+        @client.event
+        async def on_disconnect() -> None:
+            self.core.platform_lost("discord")  # /healthz says so until the gateway is back
+
+        @client.event
+        async def on_resumed() -> None:
+            # The same session, with what was missed replayed: up again, nothing to reconcile.
+            await self.core.platform_ready("discord", getattr(self.client.ws, "session_id", None))
 
         @client.event
         async def on_interaction(interaction: discord.Interaction) -> None:
@@ -249,7 +272,7 @@ class DiscordAdapter(Outbound):
         key = f"discord:interaction:{interaction.id}"
         try:
             if kind == discord.InteractionType.application_command:
-                name, raw = parse_invocation(data)
+                name, raw = parse_invocation(data, self.core.commands)
                 spec = self.core.commands.get(name)
                 if spec is not None and self._needs_form(spec, raw):
                     await interaction.response.send_modal(_modal(spec))
@@ -259,25 +282,49 @@ class DiscordAdapter(Outbound):
                 await self._dispatch(inbound.command(name, options, actor, community, channel, ref, key))
                 await self._clear_thinking(interaction, ref)
             elif kind == discord.InteractionType.component:
-                # Acknowledged without a "thinking" message (a press need not be answered; when
-                # it is, the answer is an ephemeral follow-up).
-                await interaction.response.defer()
                 decoded = customid.decode(str(data.get("custom_id", "")))
                 if decoded is None or decoded.kind != customid.Kind.BUTTON:
+                    await interaction.response.defer()
                     return
                 action, value = decoded.name, decoded.value
                 if data.get("values"):
                     value = str(data["values"][0])
                 message_ref = MessageRef(channel, str(interaction.message.id)) if (
                     channel is not None and interaction.message is not None) else None
-                await self._dispatch(inbound.button(action, value, actor, community, message_ref, ref, key))
+                await self._press(interaction, ref,
+                                  inbound.button(action, value, actor, community, message_ref, ref, key))
             elif kind == discord.InteractionType.modal_submit:
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 await self._dispatch(inbound.modal(data, actor, community, channel, ref, key))
                 await self._clear_thinking(interaction, ref)
         finally:
             self._answered.discard(ref.id)
+            self._response_locks.pop(ref.id, None)
             asyncio.get_running_loop().call_later(900, self._interactions.pop, ref.id, None)
+
+    async def _press(self, interaction: discord.Interaction, ref: InteractionRef, event: Event) -> None:
+        """A press is answered by its own work when that is quick (the reply, a form, or a
+        silent deferred update when it says nothing); work still running after
+        QUICK_PRESS_SECONDS gets a deferred "thinking" response at once, so the person sees
+        that something is happening and Discord's 3 s deadline is kept, and its answer then
+        replaces the thinking message."""
+        work = asyncio.create_task(self._dispatch(event))
+        await asyncio.wait({work}, timeout=QUICK_PRESS_SECONDS)
+        thinking = False
+        async with self._responding(ref.id):
+            if not interaction.response.is_done():
+                thinking = not work.done()
+                if thinking:
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+                else:
+                    await interaction.response.defer()
+        await work
+        if thinking:
+            await self._clear_thinking(interaction, ref)
+
+    def _responding(self, interaction_id: str) -> asyncio.Lock:
+        """One initial response per interaction: whoever holds this decides it."""
+        return self._response_locks.setdefault(interaction_id, asyncio.Lock())
 
     async def _clear_thinking(self, interaction: discord.Interaction, ref: InteractionRef) -> None:
         """A handled command that said nothing (a duplicate delivery, say) must not leave
@@ -306,14 +353,32 @@ class DiscordAdapter(Outbound):
         return values
 
     async def _autocomplete(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
-        _, raw = parse_invocation(data)
+        """Suggestions from the option's declared source, whichever it is (the core finds the
+        cog that offers it); an integer option gets integer values, as Discord requires."""
+        name, raw = parse_invocation(data, self.core.commands)
         focused = next((o for o in raw if o.get("focused")), None)
-        typed = str(focused.get("value", "")) if focused else ""
-        matches = [lang for lang in languages.all_languages()
-                   if typed.lower() in lang.english.lower() or typed.lower() in lang.native.lower()
-                   or lang.code.lower().startswith(typed.lower())][:25]
-        await interaction.response.autocomplete(
-            [discord.app_commands.Choice(name=lang.label()[:100], value=lang.code) for lang in matches])
+        spec = self.core.commands.get(name)
+        option = spec.option(str(focused.get("name"))) if spec is not None and focused is not None else None
+        choices: list[discord.app_commands.Choice[Any]] = []
+        if option is not None and option.autocomplete:
+            community = CommunityRef("discord", str(interaction.guild_id)) if interaction.guild_id else None
+            actor = self.actor(interaction.user, str(interaction.locale) if interaction.locale else None)
+            try:
+                suggestions = await self.core.complete(option.autocomplete, community, actor,
+                                                       str(focused.get("value", "")) if focused else "")
+            except Exception:
+                log.exception("discord: completing /%s %s failed", name, option.name)
+                suggestions = []
+            integer = option.type == OptionType.INTEGER
+            for suggestion in suggestions:
+                value: Any = suggestion.value
+                if integer:
+                    try:
+                        value = int(value)
+                    except (TypeError, ValueError):
+                        continue
+                choices.append(discord.app_commands.Choice(name=suggestion.label[:100], value=value))
+        await interaction.response.autocomplete(choices)
 
     # ----- Outbound -------------------------------------------------------------------------
     async def _channel(self, channel_id: str) -> Any:
@@ -413,10 +478,11 @@ class DiscordAdapter(Outbound):
         kwargs = self._kwargs(message)
         self._answered.add(interaction.id)
         if live is not None:
-            if not live.response.is_done():
-                await live.response.send_message(ephemeral=True, **kwargs)
-            else:
-                await live.followup.send(ephemeral=True, **kwargs)
+            async with self._responding(interaction.id):
+                if not live.response.is_done():
+                    await live.response.send_message(ephemeral=True, **kwargs)
+                    return
+            await live.followup.send(ephemeral=True, **kwargs)
             return
         user_id = interaction.token if interaction.token.isdigit() else None
         if user_id:
@@ -424,21 +490,29 @@ class DiscordAdapter(Outbound):
 
     async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
         live = self._interactions.get(interaction.id)
-        if live is None or live.response.is_done():
+        if live is None:
             return False
+        async with self._responding(interaction.id):
+            if live.response.is_done():
+                return False
+            await live.response.send_modal(self._form_modal(form))
+        return True
+
+    @staticmethod
+    def _form_modal(form: Form) -> discord.ui.Modal:
         modal = discord.ui.Modal(title=form.title[:45], custom_id=customid.form(form.form_id, form.value))
         for field in form.fields[:5]:
             modal.add_item(discord.ui.TextInput(label=field.label[:45], custom_id=field.name, required=field.required,
                                                 style=discord.TextStyle.long if field.long else discord.TextStyle.short,
                                                 max_length=min(field.max_length, 4000)))
-        await live.response.send_modal(modal)
-        return True
+        return modal
 
     @staticmethod
     def _emoji(emoji: Emoji) -> str | discord.PartialEmoji:
+        """The emoji as Discord names it: a person's 👍🏽 is another reaction than 👍."""
         if emoji.custom_id:
             return discord.PartialEmoji(name=emoji.name or "_", id=int(emoji.custom_id))
-        return emoji.display
+        return emoji.reacted or emoji.display
 
     async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:
         channel = await self._channel(ref.channel.id)
@@ -487,8 +561,12 @@ class DiscordAdapter(Outbound):
         guild's emoji list, else Discord's answer for this guild (404: another server's)."""
         if not emoji.is_custom:
             return True
+        if not emoji.custom_id:
+            # ":name:" that no standard emoji has: on Discord a custom emoji always has an id
+            # (the emoji menu types it as <:name:id>), so this names nothing a family can use.
+            return False
         guild = self.client.get_guild(int(community.id))
-        if guild is None or not emoji.custom_id:
+        if guild is None:
             return None
         if any(own.id == int(emoji.custom_id) for own in guild.emojis):
             return True

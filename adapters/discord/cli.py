@@ -41,6 +41,9 @@ async def preflight(config: Any, secrets: Any) -> None:
 
     from discord.http import HTTPClient
 
+    from adapters.discord.endpoints import use_endpoints
+
+    use_endpoints(config.discord)
     http = HTTPClient(asyncio.get_running_loop())
     try:
         await http.static_login(secrets.discord_token)
@@ -81,9 +84,12 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
 
         app_id = args.application_id
         if not app_id:
-            _, secrets = load(args)
+            from adapters.discord.endpoints import use_endpoints
+
+            config, secrets = load(args)
             if not secrets.discord_token:
                 raise ConfigError("DISCORD_APPLICATION_ID: set it (or DISCORD_TOKEN, to look it up)")
+            use_endpoints(config.discord)
             app_id = asyncio.run(_application_id(secrets.discord_token))
         print(invite_url(app_id))
         return 0

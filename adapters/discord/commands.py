@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.discord.locales import description_localizations
 from bot.commands import CommandSpec, OptionSpec, OptionType
 
 _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, OptionType.USER: 6,
@@ -14,10 +15,12 @@ SUB_COMMAND = 1
 
 def _option(opt: OptionSpec) -> dict[str, Any]:
     data: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name, "description": opt.description[:100],
+                            "description_localizations": description_localizations(opt.description),
                             "required": opt.required}
     if opt.choices:
-        data["choices"] = [{"name": c.name[:100], "value": c.value} for c in opt.choices[:25]]
-    elif opt.autocomplete and opt.type == OptionType.STRING:
+        data["choices"] = [{"name": c.name[:100], "value": c.value,
+                            "name_localizations": description_localizations(c.name)} for c in opt.choices[:25]]
+    elif opt.autocomplete and opt.type in (OptionType.STRING, OptionType.INTEGER):
         data["autocomplete"] = True
     if opt.min_value is not None:
         data["min_value"] = opt.min_value
@@ -32,30 +35,55 @@ def _options(spec: CommandSpec) -> list[dict[str, Any]]:
     return [_option(o) for o in ordered]
 
 
-def application_commands(commands: dict[str, CommandSpec]) -> list[dict[str, Any]]:
-    """One chat-input command per root; "signup create" becomes a subcommand of /signup."""
+#: On Discord a command with subcommands cannot itself be run, so a plain command whose name
+#: is also a group's root ("poll" beside "poll close") becomes the first free one of these
+#: subcommands ("/poll create").
+PLAIN_SUBCOMMANDS = ("create", "new", "start", "run")
+
+
+def _roots(commands: dict[str, CommandSpec]) -> dict[str, list[CommandSpec]]:
     roots: dict[str, list[CommandSpec]] = {}
     for spec in commands.values():
         roots.setdefault(spec.root, []).append(spec)
+    return roots
+
+
+def plain_subcommand(root: str, specs: list[CommandSpec]) -> str:
+    taken = {s.subcommand for s in specs}
+    return next(name for name in PLAIN_SUBCOMMANDS if name not in taken)
+
+
+def application_commands(commands: dict[str, CommandSpec]) -> list[dict[str, Any]]:
+    """One chat-input command per root; "signup create" becomes a subcommand of /signup."""
     payload = []
-    for root, specs in sorted(roots.items()):
+    for root, specs in sorted(_roots(commands).items()):
         plain = [s for s in specs if s.subcommand is None]
         if plain and len(specs) == 1:
             payload.append({"name": root, "type": 1, "description": plain[0].description[:100],
+                            "description_localizations": description_localizations(plain[0].description),
                             "options": _options(plain[0]), "dm_permission": False})
             continue
-        subs = [{"type": SUB_COMMAND, "name": s.subcommand, "description": s.description[:100],
-                 "options": _options(s)} for s in sorted(specs, key=lambda s: s.subcommand or "") if s.subcommand]
+        named = [(s.subcommand or plain_subcommand(root, specs), s) for s in specs]
+        subs = [{"type": SUB_COMMAND, "name": name, "description": s.description[:100],
+                 "description_localizations": description_localizations(s.description),
+                 "options": _options(s)} for name, s in sorted(named, key=lambda pair: pair[0])]
         payload.append({"name": root, "type": 1, "description": f"Homeroom /{root}"[:100], "options": subs,
                         "dm_permission": False})
     return payload
 
 
-def parse_invocation(data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    """The command name ("signup create") and its raw option objects from interaction data."""
+def parse_invocation(data: dict[str, Any], commands: dict[str, CommandSpec] | None = None
+                     ) -> tuple[str, list[dict[str, Any]]]:
+    """The command name ("signup create") and its raw option objects from interaction data;
+    with the declared ``commands``, "/poll create" is read back as the plain "poll"."""
     name = data["name"]
     options = data.get("options", [])
     if options and options[0].get("type") == SUB_COMMAND:
-        name = f"{name} {options[0]['name']}"
+        root, sub = name, options[0]["name"]
+        name = f"{root} {sub}"
         options = options[0].get("options", [])
+        if commands is not None and name not in commands and root in commands:
+            specs = _roots(commands).get(root, [])
+            if sub == plain_subcommand(root, specs):
+                name = root
     return name, options

@@ -83,6 +83,16 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Menu:
+    """A select menu on the delivered message: the placeholder is a catalog message; each
+    option is (label, value), its label shown as it is (a language named in itself)."""
+
+    placeholder: str
+    action: str
+    options: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """A message to one person, in no language yet."""
 
@@ -92,6 +102,7 @@ class Content:
     #: a fixed string, or a phrase put into the reader's language
     footer: str | Phrase | None = None
     fields: tuple[Item, ...] = ()
+    menu: Menu | None = None
 
 
 # ----- JSON ---------------------------------------------------------------------------------
@@ -139,6 +150,8 @@ def to_json(content: Content) -> dict[str, Any]:
         "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
+        **({"menu": {"placeholder": content.menu.placeholder, "action": content.menu.action,
+                     "options": [list(option) for option in content.menu.options]}} if content.menu else {}),
     }
 
 
@@ -150,7 +163,15 @@ def from_json(data: dict[str, Any]) -> Content:
                       for a in data.get("actions", [])),
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
+        menu=_menu_from(data.get("menu")),
     )
+
+
+def _menu_from(value: Any) -> Menu | None:
+    if not isinstance(value, dict):
+        return None
+    options = tuple((str(label), str(code)) for label, code in value["options"])
+    return Menu(value["placeholder"], value["action"], options)
 
 
 def _footer_from(value: Any) -> str | Phrase | None:

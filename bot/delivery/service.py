@@ -31,7 +31,7 @@ from bot.delivery.content import Content, Phrase, When, Written, from_json, to_j
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
-from bot.messages import Button, ButtonStyle, Field, Message
+from bot.messages import Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
@@ -297,12 +297,15 @@ class DeliveryService:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
         footer = content.footer
+        selects = (Select(content.menu.action, await self.core.localize(lang, content.menu.placeholder),
+                          tuple(SelectOption(label, value) for label, value in content.menu.options)),) \
+            if content.menu else ()
         return Message(
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
             text=await self._phrase(content.body, lang, zone, community.id),
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
-            buttons=tuple(buttons),
+            buttons=tuple(buttons), selects=selects,
             footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer)
 
     # ----- sending one ---------------------------------------------------------------------

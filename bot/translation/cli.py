@@ -8,15 +8,16 @@ from bot import languages
 from bot.clock import Clock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
+from bot.language_names import NAMES
 from bot.translation.models import CachedTranslation
-from bot.translation.providers import supported_languages
+from bot.translation.offered import provider_languages
 from bot.translation.service import TranslationService
 
 
 async def run_translate_cli(config: Config, secrets: Secrets, db: Database, *, to: str | None, text: str | None,
                             stats: bool, languages: bool, clock: Clock) -> int:
     if languages:
-        return _print_languages(config.translation.provider)
+        return await _print_languages(config, secrets)
     if stats:
         return await _print_stats(db)
     if not to or not text:
@@ -42,19 +43,29 @@ def _lookup(text: str) -> str | None:
     return languages.normalize(text)
 
 
-def _print_languages(provider: str) -> int:
-    supported = supported_languages(provider)
-    ours = {lang.code: lang for lang in languages.all_languages()}
+def language_line(code: str, provider_name: str = "") -> str:
+    """One naming style for every language: the English name, then the name in the language
+    itself ("so     Somali — Soomaali"); a language Homeroom has no names for shows the
+    provider's name."""
+    names = NAMES.get(code)
+    if names is None:
+        return f"  {code:6} {provider_name.title() or code}"
+    english, native = names
+    return f"  {code:6} {english}" if english == native else f"  {code:6} {english} — {native}"
+
+
+async def _print_languages(config: Config, secrets: Secrets) -> int:
+    provider = config.translation.provider
+    found = await provider_languages(config.translation, secrets)
     print(f"provider: {provider}")
-    if not supported:
-        print("(this provider lists its languages only online; Homeroom's table follows)")
-        for lang in ours.values():
-            print(f"  {lang.code:6} {lang.label()}")
-        return 0
-    for name, code in sorted(supported.items()):
-        canonical = languages.normalize(code) or code
-        label = ours[canonical].label() if canonical in ours else name
-        print(f"  {canonical:6} {label}")
+    if found is None:
+        where = " (set [translation] libre_url)" if provider == "libre" and not config.translation.libre_url else ""
+        print(f"could not ask the provider for its languages{where}; Homeroom's own table follows")
+        for lang in languages.all_languages():
+            print(language_line(lang.code))
+        return 1
+    for lang in found:
+        print(language_line(lang.code, lang.provider_name))
     return 0
 
 

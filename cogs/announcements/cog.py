@@ -267,9 +267,9 @@ class AnnouncementsCog(Cog):
             assert row is not None
             row.delivery = mode
         messages = {
-            "channel": "You will read announcements in the announcements channel.",
-            "dm": "I will send you each announcement by direct message, in your language.",
-            "digest": "I will send you one message a day with everything new, in your language.",
+            "channel": N_("You will read announcements in the announcements channel."),
+            "dm": N_("I will send you each announcement by direct message, in your language."),
+            "digest": N_("I will send you one message a day with everything new, in your language."),
         }
         await ctx.reply(messages[mode])
 

@@ -102,10 +102,10 @@ async def render_poll(core: Core, session: AsyncSession, poll: Poll, community: 
         lines.append(f"{marker} {label}" + (f" — {counts[index]}" if show else ""))
     notes = []
     if poll.status == "open":
-        how = ("Vote with the numbered reactions." if poll.mode == "reactions" else "Vote with the buttons.")
+        how = (N_("Vote with the numbered reactions.") if poll.mode == "reactions" else N_("Vote with the buttons."))
         notes.append(await core.localize(lang, how))
-        notes.append(await core.localize(lang, "You may choose several options." if poll.multi
-                                         else "One choice per person; a new choice replaces the old one."))
+        notes.append(await core.localize(lang, N_("You may choose several options.") if poll.multi
+                                         else N_("One choice per person; a new choice replaces the old one.")))
         if poll.hide_results:
             notes.append(await core.localize(lang, "Results stay hidden until the poll closes ({total} votes so far).",
                                              total=sum(counts)))
@@ -308,9 +308,10 @@ class PollsCog(Cog):
             community = await session.get(Community, poll.community_id)
         assert community is not None
         labels = poll.options["labels"]
-        chart = render_chart(poll.question, labels, counts)
         total = sum(counts)
         lang = community.default_language
+        chart = render_chart(poll.question, labels, counts,
+                             note=await self.core.localize(lang, N_("{total} votes — final results"), total=total))
         summary = [await self.core.localize(lang, "Results of poll #{id} ({total} votes):", id=poll.id, total=total)]
         for label, count in sorted(zip(labels, counts, strict=True), key=lambda pair: -pair[1]):
             share = f"{100 * count / total:.0f}%" if total else "0%"

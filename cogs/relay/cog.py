@@ -713,6 +713,9 @@ class RelayCog(Cog):
 
 
 def setup(core: Core) -> RelayCog:
+    from cogs.relay.completion import questions_source
+
+    core.add_completion("questions", questions_source(core))
     return RelayCog(core)
 
 

@@ -99,7 +99,13 @@ class ReactionBatcher:
                                     slots=[s for s in slots.values() if s is not None],
                                     members=[r.member for r in live])
         for request, refusal in refusals:
+            # Keyed by what the family is told and the places they hold, not by the event: a
+            # second add of the same emoji (👍 beside 👍🏽, a super reaction beside a normal one)
+            # is refused the same way and must not say it twice; once their places change, a
+            # new refusal is news again.
+            held = sorted(p.slot_id for p in ledger.places if p.member_id == request.member_id)
+            cause = notices.refusal_cause(signup_id, request.member_id, request.emoji.key, refusal.reason, held)
             await notices.queue_refusal(self.core, session, signup_id, request.member_id, refusal.reason,
-                                        refusal.params, f"signup:refused:{request.event_key}", member=request.member)
+                                        refusal.params, cause, member=request.member)
         return results
 

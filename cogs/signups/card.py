@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
+from bot.i18n import N_
 from bot.messages import Button, Field, Message, Select, SelectOption
 from bot.outbound import Capabilities
 from bot.when import format_when
@@ -27,8 +28,14 @@ async def slots_of(session: AsyncSession, signup_id: int) -> list[Slot]:
     return list((await session.scalars(select(Slot).where(Slot.signup_id == signup_id).order_by(Slot.position))).all())
 
 
+async def _as_written(text: str) -> str:
+    return text
+
+
 async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: ZoneInfo, lang: str,
-                      caps: Capabilities) -> Message:
+                      caps: Capabilities, *, words: Callable[[str], Awaitable[str]] = _as_written) -> Message:
+    """The card in ``lang``; ``words`` puts the organiser's own words (title, description,
+    slot labels) into the reader's language for a translated copy."""
     slots = await slots_of(session, signup.id)
     claims = list((await session.execute(
         select(Claim, Member.display_name).outerjoin(Member, Member.id == Claim.member_id)
@@ -37,7 +44,7 @@ async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: 
     for slot in slots:
         confirmed = [name or "?" for claim, name in claims if claim.slot_id == slot.id and claim.status == "confirmed"]
         waiting = sum(1 for claim, _ in claims if claim.slot_id == slot.id and claim.status == "waitlisted")
-        name = f"{slot.emoji_display} {slot.label}".strip() + f" — {len(confirmed)}/{slot.capacity}"
+        name = f"{slot.emoji_display} {await words(slot.label)}".strip() + f" — {len(confirmed)}/{slot.capacity}"
         value = ", ".join(confirmed) if confirmed else await t("nobody yet")
         if waiting:
             value += " · " + await t("waitlist: {count}", count=waiting)
@@ -46,12 +53,12 @@ async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: 
     if signup.when_at:
         lines.append(await t("When: {when}", when=format_when(signup.when_at, lang, zone)))
     if signup.description:
-        lines.append(signup.description)
+        lines.append(await words(signup.description))
     if signup.status == "open":
         if signup.closes_at:
             lines.append(await t("Sign-ups close {when}.", when=format_when(signup.closes_at, lang, zone)))
-        how = ("React with a slot's emoji to sign up; remove your reaction to cancel." if signup.mode == "reactions"
-               else "Press a slot to sign up; press it again to cancel.")
+        how = (N_("React with a slot's emoji to sign up; remove your reaction to cancel.") if signup.mode == "reactions"
+               else N_("Press a slot to sign up; press it again to cancel."))
         lines.append(await t(how))
     elif signup.status == "closed":
         lines.append(await t("Sign-ups are closed."))
@@ -71,5 +78,5 @@ async def render_card(session: AsyncSession, signup: Signup, t: Localize, zone: 
                                 for s in slots[start:start + per_menu])
                 menus.append(Select("signup.toggle", f"{placeholder} ({start + 1}-{start + len(options)})", options,
                                     group=str(start)))
-    return Message(title=f"📋 {signup.title}", text="\n".join(lines), fields=tuple(fields), buttons=tuple(buttons),
-                   selects=tuple(menus), footer=f"#{signup.id}")
+    return Message(title=f"📋 {await words(signup.title)}", text="\n".join(lines), fields=tuple(fields),
+                   buttons=tuple(buttons), selects=tuple(menus), footer=f"#{signup.id}")

@@ -40,7 +40,7 @@ from bot.when import format_when, future_time
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
 from cogs.signups.batch import ReactionBatcher, ReactionRequest
-from cogs.signups.card import render_card, slots_of
+from cogs.signups.card import render_card
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.reconcile import Reconciler
 from cogs.signups.roster import roster_csv, roster_rows
@@ -501,11 +501,27 @@ class SignupsCog(Cog):
             signup = await session.get(Signup, signup_id) if signup_id is not None else None
             if signup is None or signup.community_id != community.id:
                 raise UserError("That sign-up no longer exists.")
-            slots = await slots_of(session, signup.id)
-        text = "\n".join([signup.title, signup.description, *[notices.slot_label(s) for s in slots]])
-        body, _ = await self.core.translated(text.strip(), ctx.language, source=signup.language,
-                                             community_id=community.id)
-        await ctx.reply_message(Message(text=body, footer=f"#{signup.id}"))
+            lang, failed = ctx.language, False
+
+            async def t(msgid: str, **params: Any) -> str:
+                return await self.core.localize(lang, msgid, **params)
+
+            async def words(text: str) -> str:
+                """The organiser's words in the reader's language (the original if that fails)."""
+                nonlocal failed
+                if not text:
+                    return text
+                result = await self.core.translator.translate(text, lang, source=signup.language,
+                                                              community_id=community.id)
+                failed = failed or not result.ok
+                return result.text if result.ok else text
+
+            card = await render_card(session, signup, t, self.core.zone_of(ctx.member, community), lang,
+                                     ctx.outbound.capabilities, words=words)
+        note = await t("(Translation unavailable right now — original below.)") if failed else ""
+        # the private copy informs; signing up stays on the card itself, so no buttons here
+        await ctx.reply_message(Message(title=card.title, text=f"{note}\n{card.text}".strip(), fields=card.fields,
+                                        footer=card.footer))
 
     # ----- reconciliation ------------------------------------------------------------------
     async def on_platform_ready(self, platform: str) -> None:

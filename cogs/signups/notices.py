@@ -14,6 +14,7 @@ database are turned into deliveries by :func:`legacy_notice` and :func:`legacy_r
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -109,6 +110,12 @@ async def queue_notices(core: Core, session: AsyncSession, signup_id: int, items
 def refusal_params(signup: Signup, params: dict[str, Any]) -> dict[str, Param]:
     """The sign-up's title is the organiser's words; other parameters (an emoji, a limit) as they are."""
     return {name: title_of(signup) if name == "title" else value for name, value in params.items()}
+
+
+def refusal_cause(signup_id: int, member_id: int, emoji_key: str, reason: str, held: list[int]) -> str:
+    """One refusal per sign-up, family, emoji, reason and the places the family holds."""
+    digest = hashlib.sha256(f"{emoji_key}|{reason}|{held}".encode()).hexdigest()[:16]
+    return f"signup:refused:{signup_id}:{member_id}:{digest}"
 
 
 async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, member_id: int, msgid: str,

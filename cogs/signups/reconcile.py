@@ -1,8 +1,8 @@
 """Catching up with reactions made while the bot was offline.
 
-Platforms do not replay reactions added or removed while a bot is away, so at start-up
-(once per process start and platform, whatever the number of ready events: the core sees
-to that) and on ``/signup resync [id]`` the bot reads the current reactions of every open
+Platforms do not replay reactions added or removed while a bot is away, so at start-up and
+after a lost platform session (once per session, whatever the number of ready events: the
+core sees to that) and on ``/signup resync [id]`` the bot reads the current reactions of every open
 reaction card and applies the difference with what the database holds.
 
 Order policy for reactions made during downtime. The platform keeps no time for them

@@ -17,9 +17,9 @@ from bot.i18n import N_
 from cogs.signups.models import Slot
 from cogs.signups.store import PER_FAMILY_LIMIT, Change, Ledger, Place, Refused
 
-NOT_A_SLOT = "{emoji} is not one of the slots on \"{title}\"; I removed it."
-CLOSED = "Sign-ups for \"{title}\" are closed, so I removed your reaction."
-CLOSED_PRESS = "Sign-ups for \"{title}\" are closed."
+NOT_A_SLOT = N_("{emoji} is not one of the slots on \"{title}\"; I removed it.")
+CLOSED = N_("Sign-ups for \"{title}\" are closed, so I removed your reaction.")
+CLOSED_PRESS = N_("Sign-ups for \"{title}\" are closed.")
 PER_FAMILY_LIMIT_PRESS = N_("You can sign up for at most {limit} slot(s) on \"{title}\"; press one of your slots "
                             "again (or choose it again in the menu) to give it up first.")
 #: a refusal worded for a reaction -> the same refusal for a button press or menu choice

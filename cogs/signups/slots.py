@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot import emoji as emoji_norm
 from bot.errors import UserError
+from bot.i18n import N_
 from bot.outbound import Outbound
 from bot.refs import CommunityRef
 
@@ -45,6 +46,10 @@ def parse_slots(text: str, max_capacity: int) -> list[SlotSpec]:
             part = part[:match.start()].strip()
         first, _, rest = part.partition(" ")
         parsed = emoji_norm.parse(first)
+        if len(parts) == 1 and parsed is None and match is None:
+            # One bare word or phrase: nothing says it is meant as a slot (a typo, an option
+            # given the wrong value); a one-place sign-up must be asked for as such.
+            raise UserError(MSG_UNREADABLE, text=text.strip()[:100])
         if parsed is not None:
             key, display, label = parsed.key, parsed.display, rest.strip()
         else:
@@ -63,6 +68,15 @@ def parse_slots(text: str, max_capacity: int) -> list[SlotSpec]:
     return result
 
 
+MSG_UNREADABLE = N_("I could not read \"{text}\" as slots. Write each slot as an emoji or a name and its number of "
+                    "places, separated by \";\", for example slots:\"🚌 Chaperone x4; 🍪 Snacks x2\" "
+                    "(or slots:\"Driver x1\" for one place).")
+MSG_UNKNOWN_SHORTCODE = N_("{emoji} is not an emoji I know. Pick the emoji from the emoji menu, or use a standard "
+                           "name such as :bus: or :cookie:.")
+MSG_OTHER_SERVER = N_("The emoji {emoji} is not available in this community (is it from another server?). Please "
+                      "use a standard emoji or one of this community's own.")
+
+
 async def check_custom_emoji(specs: list[SlotSpec], outbound: Outbound, community: CommunityRef) -> None:
     """Refuse custom emoji the platform does not know in this community (another server's
     emoji, a deleted one): nobody could react with them. Where the adapter cannot tell
@@ -70,6 +84,6 @@ async def check_custom_emoji(specs: list[SlotSpec], outbound: Outbound, communit
     for spec in specs:
         if spec.emoji is not None and spec.emoji.is_custom:
             if await outbound.emoji_available(community, spec.emoji) is False:
-                raise UserError("The emoji {emoji} is not available in this community (is it from another "
-                                "server?). Please use a standard emoji or one of this community's own.",
-                                emoji=spec.emoji.name or spec.emoji_display)
+                if spec.emoji.custom_id is None:  # a typed :name: that names no emoji here
+                    raise UserError(MSG_UNKNOWN_SHORTCODE, emoji=spec.emoji_display)
+                raise UserError(MSG_OTHER_SERVER, emoji=spec.emoji.name or spec.emoji_display)

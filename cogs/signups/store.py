@@ -28,6 +28,7 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import lock_row
+from bot.i18n import N_
 from cogs.signups.models import Claim, Signup, Slot
 
 
@@ -49,8 +50,8 @@ class Refused(Exception):
         self.params = params
 
 
-PER_FAMILY_LIMIT = ("You can sign up for at most {limit} slot(s) on \"{title}\"; remove one of your "
-                    "reactions first.")
+PER_FAMILY_LIMIT = N_("You can sign up for at most {limit} slot(s) on \"{title}\"; remove one of your "
+                      "reactions first.")
 
 
 async def lock_signup(session: AsyncSession, signup_id: int) -> Signup | None:

@@ -78,7 +78,7 @@ async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
 async def test_family_cannot_announce_and_nothing_is_posted(db: Database) -> None:
     async with console_session(db) as s:
         await s.run('as Ana\n/announce text:"Party at my house"')
-    assert "only for admin, teacher" in s.last("only Ana").text
+    assert "only for teachers and admins" in s.last("only Ana").text
     assert s.find("#announcements") == []
 
 

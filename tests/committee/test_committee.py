@@ -95,7 +95,7 @@ async def test_bad_poll_input_posts_nothing(db: Database) -> None:
     assert replies[0] == replies[1] == 'A poll needs between 2 and 25 options, separated by ";".'
     assert replies[2] == "Two options are the same; please make each option different."
     assert "is in the past" in replies[3]
-    assert "only for admin, committee, teacher" in s.last("only Ana").text
+    assert "only for teachers, committee members and admins" in s.last("only Ana").text
     assert s.find("#") == []
 
 

@@ -52,7 +52,7 @@ async def test_help_lists_only_what_a_family_may_use(db: Database) -> None:
 async def test_family_cannot_give_roles(db: Database) -> None:
     async with console_session(db, cogs=PROFILE) as s:
         await s.run("as Ana\nas Ben\n/role user:Ana role:teacher")
-    assert "only for admin, teacher" in s.last("only Ben sees").text
+    assert "only for teachers and admins" in s.last("only Ben sees").text
 
 
 async def test_teacher_cannot_make_an_admin(db: Database) -> None:

@@ -97,7 +97,7 @@ async def test_family_gets_private_refusal_for_teacher_command(db: Database) -> 
     core, _, outbound = make_core(db)
     await core.dispatch(invoke("staff-only", "k2"))
     assert len(outbound.private) == 1
-    assert "only for admin, teacher" in outbound.private[0][1].text
+    assert "only for teachers and admins" in outbound.private[0][1].text
     assert outbound.posts == []
 
 

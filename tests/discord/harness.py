@@ -295,8 +295,8 @@ class DiscordDriver:
 
     async def start(self) -> None:
         await self.fake.start()
-        discord.http.Route.BASE = self.fake.base
         self.adapter = DiscordAdapter(self.core)
+        discord.http.Route.BASE = self.fake.base  # after the adapter applied [discord] api_base_url
         await self.client.login("fake-token")
         self.client._connection.parse_guild_create(self._guild())
         await self.core.start()
@@ -485,6 +485,9 @@ class DiscordDriver:
             parts = path.strip("/").split("/")
             if not isinstance(body, dict):
                 body = {}
+            callback_message = parts[0] == "interactions" and body.get("type") == 4  # CHANNEL_MESSAGE_WITH_SOURCE
+            if callback_message:
+                body = body.get("data") or {}
             text = "\n".join(filter(None, [body.get("content") or ""] + [
                 "\n".join(filter(None, [e.get("title"), e.get("description"),
                                         *[f"{f['name']}: {f['value']}" for f in e.get("fields", [])],
@@ -503,7 +506,7 @@ class DiscordDriver:
                 else:
                     where = f"channel:{names.get(channel_id, channel_id)}"
                 result.append(Seen(where=where, text=text, message_id=message_id, buttons=buttons))
-            elif parts[0] == "webhooks" and method == "POST":
+            elif (parts[0] == "webhooks" and method == "POST") or callback_message:
                 person = self.tokens.get(parts[2])
                 result.append(Seen(where=f"ephemeral:{person.name if person else '?'}", text=text,
                                    message_id=body.get("_id", ""), buttons=buttons))

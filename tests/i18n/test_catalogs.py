@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import re
 import string
+from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
-from bot.i18n import Localizer, load_catalogs
+from bot.i18n import LOCALE_DIR, Localizer, load_catalogs
 from bot.testing import FakeTranslator
 from bot.translation import TranslationResult
 
@@ -31,6 +34,27 @@ def test_catalogs_translate_the_same_messages() -> None:
     reference = set(catalogs["es"])
     for lang in REQUIRED:
         assert set(catalogs[lang]) == reference, lang
+
+
+def _read(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+@pytest.mark.parametrize("lang", sorted(REQUIRED))
+def test_each_catalog_translates_every_message_of_the_template(lang: str) -> None:
+    """100%: nothing a family reads falls back to English or to machine translation."""
+    template = {m.id for m in _read(LOCALE_DIR / "homeroom.pot") if m.id}
+    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
+    translated = {m.id for m in catalog if m.id and m.string and str(m.string).strip()}
+    assert not template - translated, sorted(template - translated)[:5]
+
+
+@pytest.mark.parametrize("lang", sorted(REQUIRED))
+def test_no_catalog_holds_fuzzy_or_obsolete_entries(lang: str) -> None:
+    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
+    assert [m.id for m in catalog if m.id and m.fuzzy] == []
+    assert list(catalog.obsolete) == []
 
 
 def test_translations_keep_every_placeholder() -> None:
@@ -60,7 +84,7 @@ async def test_language_without_catalog_falls_back_to_machine_translation() -> N
 
 
 async def test_untranslated_message_in_a_catalog_language_is_machine_translated() -> None:
-    localizer = Localizer(FakeTranslator())
+    localizer = Localizer(FakeTranslator(), catalogs={"es": {"Translate": "Traducir"}})
     assert await localizer.text("es", "The glossary is empty.") == "[es] The glossary is empty."
 
 

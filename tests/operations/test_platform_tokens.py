@@ -49,9 +49,9 @@ async def fake_platform() -> AsyncIterator[tuple[str, list[str]]]:
 async def test_discord_token_rejected_on_login_is_one_line_exit_2(tmp_path: Path,
                                                                  fake_platform: tuple[str, list[str]]) -> None:
     base, seen = fake_platform
-    prelude = f"import discord.http\ndiscord.http.Route.BASE = '{base}/discord/api/v10'"
-    result = await asyncio.to_thread(homeroom, ["--config", str(write_config(tmp_path)), "run", "--adapter", "discord"],
-                                     cwd=tmp_path, prelude=prelude, env={"DISCORD_TOKEN": "not-a-real-token"})
+    config = write_config(tmp_path, f'[discord]\napi_base_url = "{base}/discord/api/v10"\n')
+    result = await asyncio.to_thread(homeroom, ["--config", str(config), "run", "--adapter", "discord"],
+                                     cwd=tmp_path, env={"DISCORD_TOKEN": "not-a-real-token"})
     assert seen == ["discord Bot not-a-real-token"]
     assert result.returncode == 2, result.stderr
     assert len(result.stderr_lines) == 1, result.stderr

@@ -89,7 +89,7 @@ async def test_other_families_and_other_teachers_cannot_read_or_answer(db: Datab
     async with console_session(db) as s:
         await s.run(f"{TEACHER}\nas Mr Kim role=teacher\n{FAMILY}\n/ask text:\"¿Hay clase?\" teacher:\"Ms Lee\"")
         await s.run('as Ana\n/reply id:1 text:"no"\nas Mr Kim\n/reply id:1 text:"no"\n/resolve id:1')
-    assert "only for admin, teacher" in s.last("only Ana").text
+    assert "only for teachers and admins" in s.last("only Ana").text
     kim = [e.text for e in s.find("only Mr Kim")]
     assert kim == ["Only the teacher this question was addressed to (or an admin) can read or answer it."] * 2
     assert s.last("only Maria").text.startswith("[es] Your question #1 was sent to Ms Lee")

@@ -73,3 +73,12 @@ def test_vs16_and_skin_tone_never_reach_the_key(spelling: str) -> None:
 
 def test_stripping_skin_tones_never_merges_two_different_emoji() -> None:
     assert emoji.parse("👍🏿").key != emoji.parse("👎🏿").key  # type: ignore[union-attr]
+
+
+def test_a_discord_reaction_keeps_its_skin_tone_for_removal_but_matches_the_plain_slot() -> None:
+    from bot.emoji import from_discord
+
+    toned = from_discord("👍🏽")
+    assert toned.key == from_discord("👍").key
+    assert toned.reacted == "👍🏽"
+    assert from_discord("👍").reacted is None

@@ -100,7 +100,7 @@ as Ana
 /signup create title:"Trip" slots:"🚌 Driver" when:"Friday 9am" closes:"Saturday 9am"
 /signup create title:"Trip" slots:"🚌 Driver" when:"last Monday"
 """)
-    assert "only for admin, committee, teacher" in s.last("only Ana").text
+    assert "only for teachers, committee members and admins" in s.last("only Ana").text
     replies = [e.text for e in s.find("only Ms Lee")]
     assert replies[0].startswith("Please list at least one slot")
     assert replies[1].startswith("Each slot needs a capacity from 1 to 500")

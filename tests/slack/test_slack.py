@@ -45,7 +45,7 @@ async def test_slash_command_parses_options_and_answers_ephemerally(slack: Slack
 async def test_family_is_refused_a_teacher_command(slack: SlackDriver) -> None:
     ana = await slack.person("Ana")
     await slack.command(ana, "announce", text="Party!")
-    assert "only for admin, teacher" in slack.fake.responses[-1]["text"]
+    assert "only for teachers and admins" in slack.fake.responses[-1]["text"]
     assert slack.fake.called("chat.postMessage") == []
 
 
