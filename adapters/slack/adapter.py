@@ -91,7 +91,8 @@ class SlackAdapter(Outbound):
             from adapters.slack.oauth import oauth_flow
 
             flow = oauth_flow(client_id=settings.client_id, client_secret=secrets.slack_client_secret or "",
-                              engine=core.db.engine, api_base_url=self.api_base_url, public_url=settings.public_url)
+                              engine=core.db.writer_engine, api_base_url=self.api_base_url,
+                              public_url=settings.public_url)
         self.app = AsyncApp(token=None if self.oauth else secrets.slack_bot_token, signing_secret=signing_secret,
                             oauth_flow=flow,
                             process_before_response=process_before_response, logger=logging.getLogger(BOLT_LOGGER),

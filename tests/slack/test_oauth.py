@@ -135,3 +135,25 @@ def test_token_manifest_has_no_redirect() -> None:
     manifest = build_manifest(Config(), {})
     assert "redirect_urls" not in manifest["oauth_config"]
     assert "app_uninstalled" not in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+@pytest.mark.parametrize("name", ["slack_bots", "slack_installations", "slack_oauth_states"])
+def test_install_tables_match_what_the_sdk_builds(name: str) -> None:
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import MetaData
+
+    from bot.db.base import Base
+
+    builders = {"slack_bots": SQLAlchemyInstallationStore.build_bots_table,
+                "slack_installations": SQLAlchemyInstallationStore.build_installations_table,
+                "slack_oauth_states": SQLAlchemyOAuthStateStore.build_oauth_states_table}
+    sdk, ours = builders[name](MetaData(), name), Base.metadata.tables[name]
+
+    def shape(table: object) -> tuple[object, ...]:
+        columns = [(c.name, str(c.type), c.nullable, c.primary_key, c.default is None, c.server_default is None)
+                   for c in table.c]  # type: ignore[attr-defined]
+        indexes = sorted((i.name, tuple(c.name for c in i.columns), i.unique) for i in table.indexes)  # type: ignore[attr-defined]
+        return columns, indexes
+
+    assert shape(ours) == shape(sdk)
