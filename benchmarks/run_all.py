@@ -2,10 +2,13 @@
 
     python benchmarks/run_all.py
 
-Every ``*_bench.py`` here runs: fan-out, sign-ups, start-up (``startup_bench.py``: CPU time
-of ``homeroom --version`` and of a console start, against a bare SQLAlchemy import) and
-translation. Each benchmark measures its own baseline in the same run and prints ratios
-against it, so figures are comparable across machines. Nothing here is a test: no figure
+Every ``*_bench.py`` here runs: CPU per family of an announcement (``cpu_bench.py``), DM
+fan-out, peak RSS of a console run serving 1,000 families (``rss_bench.py``), sign-ups
+against the raw database driver, Slack acknowledgements against a bare Bolt app and slow
+callbacks of an announcement (``slack_bench.py``), start-up (CPU time of ``homeroom
+--version`` and of a console start, against a bare SQLAlchemy import) and translation. A
+benchmark with a baseline measures it in the same run and prints ratios against it, so
+figures are comparable across machines; docs/performance.md holds the last figures. Nothing here is a test: no figure
 fails a build, but a benchmark that misses its goal makes this script exit 1.
 """
 

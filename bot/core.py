@@ -31,6 +31,7 @@ from bot.db.engine import Database
 from bot.db.models import AuditEntry, Community, Member
 from bot.dispatcher import Dispatcher
 from bot.events import Actor, Event
+from bot.families import Families
 from bot.i18n import Localizer
 from bot.messages import Message
 from bot.metrics import Metrics
@@ -102,6 +103,8 @@ class Core:
         from bot.delivery.service import DeliveryService
 
         self.dispatcher = Dispatcher(self)
+        #: who the families are (one member, one family, until a feature provides guardians)
+        self.families: Families = Families()
         #: every message to a person goes through this service
         self.deliveries = DeliveryService(self)
         self.add_cog(DeliveryCog(self))

@@ -101,7 +101,7 @@ async def schedule_many(session: AsyncSession, kind: str, items: list[tuple[dict
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     rows = [{"kind": kind, "payload": payload, "run_at": run_at, "status": "pending", "dedupe_key": key,
              "attempts": 0, "max_attempts": max_attempts, "created_at": run_at} for payload, run_at, key in items]
-    await session.execute(insert(Job).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
+    await session.execute(insert(Job.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
 
 
 async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:

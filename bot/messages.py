@@ -22,6 +22,14 @@ class ButtonStyle(StrEnum):
     DANGER = "danger"
 
 
+class Tone(StrEnum):
+    """How a message should look: ``alert`` is an emergency — each platform gives it its own
+    colour and header, so it never reads like everyday news."""
+
+    NORMAL = "normal"
+    ALERT = "alert"
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     """A button. ``action`` routes the press to a cog handler; ``value`` is its argument."""
@@ -87,6 +95,9 @@ class Message:
     selects: tuple[Select, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     footer: str | None = None
+    tone: Tone = Tone.NORMAL
+    #: a channel post that should notify everyone present (Discord ``@here``, Slack ``<!here>``)
+    notify_channel: bool = False
 
     def with_text(self, text: str) -> Message:
         return replace(self, text=text)

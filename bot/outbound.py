@@ -76,6 +76,16 @@ class MemberInfo:
     in_community: bool = True
 
 
+class ChannelClosed(Exception):
+    """The bot may not post in this channel (not invited to a private channel, no permission,
+    archived): trying again cannot help until a person changes it."""
+
+    def __init__(self, channel_id: str, reason: str = "") -> None:
+        super().__init__(f"cannot post in channel {channel_id}: {reason or 'not allowed'}")
+        self.channel_id = channel_id
+        self.reason = reason
+
+
 class AdapterMissing(LookupError):
     """This process has no adapter for ``platform`` (another process sharing the database
     may have one: a job that needs it is handed over, see :class:`bot.jobs.JobRunner`)."""

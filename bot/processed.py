@@ -20,8 +20,9 @@ async def record_event_keys(session: AsyncSession, keys: list[str], at: datetime
     if not unique:
         return set()
     builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    inserted = await session.scalars(builder(ProcessedEvent).values([{"key": key, "processed_at": at}
-                                                                    for key in unique])
-                                     .on_conflict_do_nothing(index_elements=["key"])
-                                     .returning(ProcessedEvent.key))
-    return set(inserted.all())
+    # One cached statement sent with many parameter sets (SQLAlchemy batches them into one
+    # INSERT ... VALUES ... RETURNING), not a statement compiled anew for each batch size.
+    table = ProcessedEvent.__table__
+    statement = builder(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    inserted = await session.execute(statement, [{"key": key, "processed_at": at} for key in unique])
+    return {key for (key,) in inserted}

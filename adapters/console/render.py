@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from bot.messages import Message
+from bot.messages import Message, Tone
 
 
 def render(message: Message) -> list[str]:
     lines: list[str] = []
+    if message.notify_channel:
+        lines.append("@here")
+    alert = "🚨 " if message.tone == Tone.ALERT else ""
     if message.title:
-        lines.append(f"**{message.title}**")
+        lines.append(f"**{alert}{message.title}**")
+    elif alert:
+        lines.append(alert.strip())
     if message.text:
         lines.extend(message.text.splitlines() or [""])
     for field in message.fields:

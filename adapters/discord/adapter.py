@@ -29,7 +29,7 @@ import discord
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.endpoints import use_endpoints
-from adapters.discord.render import to_embeds, to_view
+from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
 from bot import customid
 from bot.commands import CommandSpec, OptionType
@@ -37,7 +37,7 @@ from bot.core import Core
 from bot.emoji import Emoji, from_discord
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, Message
-from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
@@ -389,7 +389,7 @@ class DiscordAdapter(Outbound):
 
     @staticmethod
     def _kwargs(message: Message) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(mention(message))
         embeds = to_embeds(message)
         if embeds:
             kwargs["embeds"] = embeds
@@ -401,8 +401,11 @@ class DiscordAdapter(Outbound):
         return kwargs
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
-        target = await self._channel(channel.id)
-        sent = await target.send(**self._kwargs(message))
+        try:
+            target = await self._channel(channel.id)
+            sent = await target.send(**self._kwargs(message))
+        except (discord.Forbidden, discord.NotFound) as exc:  # missing access or permission, or gone
+            raise ChannelClosed(channel.id, f"{exc.status} {exc.code}") from exc
         return MessageRef(channel, str(sent.id))
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.messages import ButtonStyle, Message
+from bot.messages import ButtonStyle, Message, Tone
 
 _STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
            ButtonStyle.SUCCESS: discord.ButtonStyle.success, ButtonStyle.DANGER: discord.ButtonStyle.danger}
@@ -15,6 +15,8 @@ _STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDA
 #: message, and characters across all of a message's embeds.
 DESCRIPTION, FIELD_VALUE, FIELDS, EMBEDS, TOTAL = 4096, 1024, 25, 10, 6000
 CUT = "…"
+#: embed colours: everyday blue, and red for an alert (the title also carries a siren)
+COLOURS = {Tone.NORMAL: 0x1D4ED8, Tone.ALERT: 0xDC2626}
 
 
 def _pieces(text: str, size: int) -> list[str]:
@@ -27,17 +29,18 @@ def to_embeds(message: Message) -> list[discord.Embed]:
     can carry (10 embeds, 6,000 characters) is the rest cut, with a visible mark."""
     if not (message.title or message.text or message.fields or message.footer):
         return []
-    title = (message.title or "")[:256]
+    colour = COLOURS[message.tone]
+    title = (("🚨 " if message.tone == Tone.ALERT else "") + (message.title or ""))[:256]
     footer = (message.footer or "")[:2048]
     budget = TOTAL - len(title) - len(footer)
-    embeds = [discord.Embed(title=title or None, colour=0x1D4ED8)]
+    embeds = [discord.Embed(title=title or None, colour=colour)]
 
     def room(wanted: int) -> int:
         return max(0, min(wanted, budget))
 
     for number, piece in enumerate(_pieces(message.text, DESCRIPTION)):
         if number and len(embeds) < EMBEDS:
-            embeds.append(discord.Embed(colour=0x1D4ED8))
+            embeds.append(discord.Embed(colour=colour))
         take = room(len(piece))
         embeds[-1].description = piece[:take] if take == len(piece) else piece[:max(0, take - 1)] + CUT
         budget -= len(embeds[-1].description)
@@ -47,7 +50,7 @@ def to_embeds(message: Message) -> list[discord.Embed]:
             if len(embeds[-1].fields) >= FIELDS:
                 if len(embeds) >= EMBEDS:
                     break
-                embeds.append(discord.Embed(colour=0x1D4ED8))
+                embeds.append(discord.Embed(colour=colour))
             label = name if number == 0 else "\u200b"
             take = room(len(piece) + len(label)) - len(label)
             if take <= 0:
@@ -58,6 +61,15 @@ def to_embeds(message: Message) -> list[discord.Embed]:
     if footer:
         embeds[-1].set_footer(text=footer)
     return embeds
+
+
+def mention(message: Message) -> dict[str, object]:
+    """``@here`` for a post that must notify the channel (an alert), allowed explicitly:
+    nothing else a message says can ping anyone."""
+    if not message.notify_channel:
+        return {}
+    return {"content": "@here", "allowed_mentions": discord.AllowedMentions(everyone=True, users=False, roles=False,
+                                                                                  replied_user=False)}
 
 
 def to_view(message: Message) -> discord.ui.View | None:

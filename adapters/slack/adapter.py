@@ -38,7 +38,7 @@ from bot.core import Core
 from bot.emoji import Emoji, from_slack, to_slack_name
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, FormField, Message
-from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
@@ -55,6 +55,8 @@ _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CLOSED = {"cannot_dm_bot", "user_disabled", "account_inactive", "not_allowed_token_type", "messages_tab_disabled"}
 _MISSING = {"user_not_found", "users_not_found", "channel_not_found"}
+#: answers to a post that only a person can fix (invite the bot, unarchive, allow it to post)
+_CLOSED_CHANNEL = {"channel_not_found", "is_archived", "restricted_action", "cannot_reply_to_message"}
 USER_CACHE_SECONDS = 300
 #: Message metadata (invisible to people) that carries a delivery's key, so a resend finds it.
 DELIVERY_EVENT = "homeroom_delivery"
@@ -341,8 +343,13 @@ class SlackAdapter(Outbound):
         try:
             return await post()
         except SlackApiError as exc:
-            if exc.response.get("error") != "not_in_channel" or not await self._join(channel_id):
+            error = exc.response.get("error")
+            if error in _CLOSED_CHANNEL:
+                raise ChannelClosed(channel_id, str(error)) from exc
+            if error != "not_in_channel":
                 raise
+            if not await self._join(channel_id):
+                raise ChannelClosed(channel_id, "not_in_channel") from exc
         return await post()
 
     async def _join(self, channel_id: str) -> bool:
@@ -400,6 +407,7 @@ class SlackAdapter(Outbound):
                     return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), found))
             metadata = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}} if key is not None else None
             ts = await self._post(channel_id, message, metadata=metadata)
+            await self._attach(channel_id, ts, message)
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in _CLOSED:
@@ -410,6 +418,18 @@ class SlackAdapter(Outbound):
         except aiohttp.ClientError as exc:
             return Delivery(DeliveryStatus.FAILED, detail=type(exc).__name__)
         return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), ts))
+
+    async def _attach(self, channel_id: str, ts: str, message: Message) -> None:
+        """A message's files (a calendar file, a roster), uploaded under it in the same
+        conversation: chat.postMessage carries no files. The message itself has arrived, so a
+        file that cannot be uploaded is logged, not a reason to send the message again."""
+        for attachment in message.attachments:
+            try:
+                await self.client.files_upload_v2(channel=channel_id, thread_ts=ts, content=attachment.content,
+                                                  filename=attachment.filename, title=attachment.filename)
+            except (SlackApiError, aiohttp.ClientError) as exc:
+                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+                log.warning("slack: could not attach a file to a DM in %s (%s)", channel_id, error)
 
     async def _delivered(self, channel_id: str, key: str) -> str | None:
         """The ts of the bot's own message in this DM that carries ``key``, if one is among the

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot import customid
-from bot.messages import Button, Form, Message
+from bot.messages import Button, Form, Message, Tone
 
 SECTION_LIMIT = 3000
 #: Block Kit's cap on an ``action_id`` or a view's ``callback_id``.
@@ -66,8 +66,12 @@ def fallback_text(message: Message) -> str:
 
 def to_blocks(message: Message) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
-    if message.title:
-        blocks.append({"type": "header", "text": {"type": "plain_text", "text": message.title[:HEADER_LIMIT]}})
+    alert = message.tone == Tone.ALERT
+    if message.title or alert:
+        title = (":rotating_light: " if alert else "") + (message.title or "")
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": title[:HEADER_LIMIT], "emoji": True}})
+    if message.notify_channel:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "<!here>"}})
     if message.text:
         for chunk in _chunks(escape(message.text), SECTION_LIMIT):
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.messages import ButtonStyle
+from bot.messages import ButtonStyle, Tone
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,18 @@ class Action:
     action: str
     value: str = ""
     style: ButtonStyle = ButtonStyle.SECONDARY
+    #: the label is shown as it is (a number), not looked up as a catalog message
+    exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attach:
+    """A file made when the message is sent (a calendar file in the reader's zone): ``kind``
+    names the maker a feature registered (``DeliveryService.on_attachment``), ``value`` its
+    argument."""
+
+    kind: str
+    value: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +114,8 @@ class Content:
     #: a fixed string, or a phrase put into the reader's language
     footer: str | Phrase | None = None
     fields: tuple[Item, ...] = ()
+    attachments: tuple[Attach, ...] = ()
+    tone: Tone = Tone.NORMAL
     menu: Menu | None = None
 
 
@@ -145,11 +159,14 @@ def to_json(content: Content) -> dict[str, Any]:
     return {
         "body": _phrase_json(content.body),
         "title": _phrase_json(content.title) if content.title is not None else None,
-        "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value}
-                    for a in content.actions],
+        "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value,
+                     **({"exact": True} if a.exact else {})} for a in content.actions],
         "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
+        **({"attachments": [{"kind": a.kind, "value": a.value} for a in content.attachments]}
+           if content.attachments else {}),
+        **({"tone": content.tone.value} if content.tone != Tone.NORMAL else {}),
         **({"menu": {"placeholder": content.menu.placeholder, "action": content.menu.action,
                      "options": [list(option) for option in content.menu.options]}} if content.menu else {}),
     }
@@ -159,10 +176,12 @@ def from_json(data: dict[str, Any]) -> Content:
     return Content(
         body=_phrase_from(data["body"]),
         title=_phrase_from(data["title"]) if data.get("title") else None,
-        actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")))
-                      for a in data.get("actions", [])),
+        actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")),
+                             bool(a.get("exact", False))) for a in data.get("actions", [])),
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
+        attachments=tuple(Attach(a["kind"], a.get("value", "")) for a in data.get("attachments", [])),
+        tone=Tone(data.get("tone", "normal")),
         menu=_menu_from(data.get("menu")),
     )
 

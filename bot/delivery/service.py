@@ -31,7 +31,7 @@ from bot.delivery.content import Content, Phrase, When, Written, from_json, to_j
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
-from bot.messages import Button, ButtonStyle, Field, Message, Select, SelectOption
+from bot.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.outbound import Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
@@ -60,6 +60,8 @@ FINAL = frozenset({"sent", "unreachable", "failed", "expired", "cancelled"})
 OPEN = frozenset({"pending", "waiting", "sending"})
 
 SeenHook = Callable[[AsyncSession, OutboxEntry], Awaitable[None]]
+#: makes a file for a message as it goes out: (value, reader, community) -> file, or None
+AttachmentMaker = Callable[[str, Member, Community], Awaitable[Attachment | None]]
 
 
 class Urgency(StrEnum):
@@ -119,9 +121,14 @@ class DeliveryService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._seen_hooks: dict[str, SeenHook] = {}
+        self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
 
     # ----- what features call -------------------------------------------------------------
+    def on_attachment(self, kind: str, maker: AttachmentMaker) -> None:
+        """Make the files of :class:`~bot.delivery.content.Attach` ``kind`` when a message is sent."""
+        self._attachment_makers[kind] = maker
+
     def add_route(self, route: PersonalRoute) -> None:
         """Reach the people ``route`` claims another way than the platform's direct messages."""
         self._routes.append(route)
@@ -181,9 +188,11 @@ class DeliveryService:
         if not rows:
             return 0
         builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
-        statement = builder(OutboxEntry).values(rows).on_conflict_do_nothing(index_elements=["key"])
-        inserted = sorted((await session.execute(statement.returning(
-            OutboxEntry.id, OutboxEntry.member_id, OutboxEntry.mode, OutboxEntry.status, OutboxEntry.key))).all())
+        # One cached statement with many parameter sets (batched into one INSERT ... RETURNING).
+        table = OutboxEntry.__table__
+        statement = builder(table).on_conflict_do_nothing(index_elements=["key"]).returning(
+            table.c.id, table.c.member_id, table.c.mode, table.c.status, table.c.key)
+        inserted = sorted(tuple(row) for row in await session.execute(statement, rows))
         sends = [({"id": row_id, "member": member_id}, due, f"delivery:send:{row_id}")
                  for row_id, member_id, mode, status, _ in inserted if mode == "dm" and status == "pending"]
         if sender is not None:  # never silently, also when we knew before trying
@@ -291,22 +300,30 @@ class DeliveryService:
         same words somewhere other than a DM (a staff thread), so both read alike."""
         lang = self.core.language_of(member, community)
         zone = self.core.zone_of(member, community)
-        buttons = [Button(await self.core.localize(lang, a.label), a.action, a.value, a.style)
+        buttons = [Button(a.label if a.exact else await self.core.localize(lang, a.label), a.action, a.value, a.style)
                    for a in content.actions]
         if seen_row_id is not None:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
         footer = content.footer
+        files = []
+        for attach in content.attachments:
+            maker = self._attachment_makers.get(attach.kind)
+            made = await maker(attach.value, member, community) if maker is not None else None
+            if made is not None:
+                files.append(made)
         selects = (Select(content.menu.action, await self.core.localize(lang, content.menu.placeholder),
                           tuple(SelectOption(label, value) for label, value in content.menu.options)),) \
             if content.menu else ()
         return Message(
+            attachments=tuple(files),
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
             text=await self._phrase(content.body, lang, zone, community.id),
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
             buttons=tuple(buttons), selects=selects,
-            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer)
+            footer=await self._phrase(footer, lang, zone, community.id) if isinstance(footer, Phrase) else footer,
+            tone=content.tone)
 
     # ----- sending one ---------------------------------------------------------------------
     async def send(self, job_ctx: JobContext) -> None:
@@ -509,7 +526,8 @@ class DeliveryService:
         for row in items:
             message = await self.render(row, member, community)
             heading = " ".join(part for part in (message.title, message.footer) if part)
-            parts.append(f"{heading}\n{message.text}" if heading else message.text)
+            body = "\n".join(part for part in (message.text, *(f"{f.name}\n{f.value}" for f in message.fields)) if part)
+            parts.append(f"{heading}\n{body}" if heading else body)
         title = await self.core.localize(lang, MSG_DIGEST_TITLE, count=len(items))
         limit = self.core.outbound(community.platform).capabilities.max_text_length - len(title) - 50
         texts = pack(parts, max(limit, 200))

@@ -33,12 +33,13 @@ from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, ButtonStyle, Message
+from bot.outbound import ChannelClosed
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
 from bot.when import format_when, future_time
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
-from cogs.announcements.report import families, status_lines
+from cogs.announcements.report import status_lines
 
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
@@ -128,6 +129,16 @@ class AnnouncementsCog(Cog):
         channel = ChannelRef(community.platform, row.channel_id, self.core.community_ref(community))
         try:
             posted = await outbound.post(channel, message)
+        except ChannelClosed:
+            # only a person can fix this: say so now (not after every retry) and stop
+            async with self.core.db.write() as session:
+                fresh = await session.get(Announcement, row.id)
+                if fresh is not None and fresh.status == "scheduled":
+                    fresh.status = "failed"
+            await self._tell_author(row, community, "Announcement #{id} could not be posted: I am not allowed to "
+                                    "write in that channel. Invite me to it (or give me permission to post), then "
+                                    "announce again. Nothing was sent to families.")
+            return
         except Exception:
             if job_ctx.attempt >= self.core.config.jobs.max_attempts:
                 await self._tell_author(row, community, "Announcement #{id} could not be posted to the channel "
@@ -191,7 +202,8 @@ class AnnouncementsCog(Cog):
         service (channel readers already have the post). Urgent news reaches digest readers
         by DM at once. A retried fan-out queues nobody twice (the service keys each row by
         announcement and family)."""
-        recipients = [f for f in await families(session, community.id) if f.id != row.author_member_id]
+        recipients = [f for f in await self.core.families.audience(session, community.id)
+                      if f.id != row.author_member_id]
         await self.core.deliveries.enqueue(
             session, community, recipients, topic=TOPIC, subject=subject_of(row.id), content=self._content(row),
             reach=Reach.BROADCAST, urgency=Urgency.URGENT if row.urgent else Urgency.NORMAL, tracked=True)
@@ -289,13 +301,15 @@ class AnnouncementsCog(Cog):
                 row = await self._announcement(ctx, str(id))
             self._check_author_or_teacher(ctx, row)
             outcome = await self.core.deliveries.outcome(session, subject_of(row.id))
-            numbers = await status_lines(session, row, community.default_language, outcome)
+            numbers = await status_lines(session, row, community.default_language, outcome, self.core.families)
         lines = [
             await ctx.t("Announcement #{id}: seen by {seen} of {total} families.", id=row.id, seen=numbers["seen"],
                         total=numbers["total"]),
         ]
         if numbers["not_seen"]:
             lines.append(await ctx.t("Not seen yet: {names}", names=", ".join(numbers["not_seen"])))  # type: ignore[arg-type]
+        if numbers["seen_by"]:
+            lines.append(await ctx.t("Seen: {names}", names="; ".join(numbers["seen_by"])))  # type: ignore[arg-type]
         lines.append(await ctx.t("Direct messages: {delivered} delivered, {waiting} waiting (quiet hours), "
                                  "{digest} in tonight's digest, {failed} failed, {unreachable} unreachable "
                                  "(DMs closed).",
@@ -307,6 +321,43 @@ class AnnouncementsCog(Cog):
         lines.append(await ctx.t("Languages: {languages}", languages=numbers["languages"]))
         await ctx.reply_message(Message(text="\n".join(lines)))
 
+    @command("announcement remind", "Remind the families who have not seen an announcement (once a day)",
+             OptionSpec("id", "Announcement number", type=OptionType.INTEGER, missing=NO_SUCH_ANNOUNCEMENT,
+                        required=True), allowed=STAFF)
+    async def remind(self, ctx: Context, id: int) -> None:
+        """A DM to each family that has not pressed "Got it", in their language and after
+        their quiet hours; at most once per announcement per (school) day — the outbox key
+        carries the day, so even two reminders at the same moment reach a family once."""
+        row = await self._announcement(ctx, str(id))
+        self._check_author_or_teacher(ctx, row)
+        if row.status != "posted":
+            raise UserError("Announcement #{id} has not gone out yet, so there is nobody to remind.", id=row.id)
+        community, member = ctx.require_community(), ctx.require_member()
+        day = ctx.now.astimezone(self.core.zone_of(None, community)).date().isoformat()
+        cause = f"{subject_of(row.id)}:remind:{day}"
+        async with ctx.write() as session:
+            if await session.scalar(select(OutboxEntry.id).where(
+                    OutboxEntry.key.startswith(f"{cause}:", autoescape=True)).limit(1)) is not None:
+                raise UserError("Families were already reminded about announcement #{id} today. You can remind "
+                                "them again tomorrow.", id=row.id)
+            seen = set((await session.scalars(select(Acknowledgement.member_id).where(
+                Acknowledgement.announcement_id == row.id))).all())
+            unread = [f for f in await self.core.families.audience(session, community.id)
+                      if f.id not in seen and f.id != row.author_member_id]
+            queued = await self.core.deliveries.enqueue(
+                session, community, unread, topic=TOPIC, subject=subject_of(row.id), cause=cause,
+                content=replace(self._content(row), title=Phrase.of(N_("Reminder: announcement"))),
+                reach=Reach.PERSONAL, tracked=True, sender=member)
+        if not unread:
+            await ctx.reply("Every family has seen announcement #{id}; there is nobody to remind.", id=row.id)
+        elif not queued:
+            await ctx.reply("Families were already reminded about announcement #{id} today. You can remind "
+                            "them again tomorrow.", id=row.id)
+        else:
+            await ctx.reply("A reminder about announcement #{id} goes to the {count} families who have not seen "
+                            "it, by direct message in their language (after their quiet hours).",
+                            id=row.id, count=queued)
+
     @command("announcement report", "How families read announcements over the last weeks, as a chart",
              OptionSpec("weeks", "How many weeks back (default 4)", type=OptionType.INTEGER, min_value=1,
                         max_value=MAX_REPORT_WEEKS), allowed=STAFF)
@@ -317,7 +368,7 @@ class AnnouncementsCog(Cog):
             raise UserError("Choose between 1 and {max} weeks.", max=MAX_REPORT_WEEKS)
         async with self.core.db.read() as session:
             numbers = await engagement(session, community.id, ctx.now - timedelta(weeks=weeks),
-                                       community.default_language)
+                                       community.default_language, self.core.families)
         if not numbers.announcements:
             raise UserError("No announcements were posted in the last {weeks} weeks.", weeks=weeks)
         lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "

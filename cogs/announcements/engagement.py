@@ -1,7 +1,9 @@
-"""The engagement picture over several weeks: each announcement's read rate in order, the
-read rate per language (so a school sees whether every community hears it), and the families
-who saw none of them — as numbers the cog words, and as a PNG (matplotlib, Agg backend,
-imported only when a report is drawn)."""
+"""The engagement picture over several weeks: each announcement's read rate in order (families
+counted as the core's family directory defines them, like ``/announcement status``: a child
+with two guardians is one family, seen when either saw it), the read rate per language among
+the people who read for those families (so a school sees whether every community hears it),
+and the families who saw none of them — as numbers the cog words, and as a PNG (matplotlib,
+Agg backend, imported only when a report is drawn)."""
 
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Member
+from bot.families import Families, member_names
 from cogs.announcements.models import Acknowledgement, Announcement
-from cogs.announcements.report import families
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ class Engagement:
         return 100.0 * seen / total if total else 0.0
 
 
-async def engagement(session: AsyncSession, community_id: int, since: datetime, default_language: str) -> Engagement:
+async def engagement(session: AsyncSession, community_id: int, since: datetime, default_language: str,
+                     directory: Families) -> Engagement:
     """The figures for announcements posted since ``since``, counted against today's families
-    (the same audience ``/announcement status`` counts)."""
-    audience = await families(session, community_id)
+    (the same families ``/announcement status`` counts)."""
+    audience = await directory.audience(session, community_id)
+    families = await directory.families(session, community_id)
     rows = (await session.scalars(select(Announcement).where(
         Announcement.community_id == community_id, Announcement.status == "posted",
         Announcement.posted_at.is_not(None), Announcement.posted_at >= since)
@@ -64,7 +67,8 @@ async def engagement(session: AsyncSession, community_id: int, since: datetime, 
                 Acknowledgement.announcement_id.in_(ids)))).all():
             acks[announcement_id].add(member_id)
     family_ids = {member.id for member in audience}
-    rates = tuple(AnnouncementRate(row.id, row.posted_at, len(acks[row.id] & family_ids), len(audience))  # type: ignore[arg-type]
+    rates = tuple(AnnouncementRate(row.id, row.posted_at,  # type: ignore[arg-type]
+                                   sum(1 for f in families if acks[row.id] & set(f.member_ids)), len(families))
                   for row in rows)
     language_of = {member.id: member.language or default_language for member in audience}
     per_language = Counter(language_of.values())
@@ -75,12 +79,10 @@ async def engagement(session: AsyncSession, community_id: int, since: datetime, 
     languages = {language: (seen_by_language[language], count * len(ids))
                  for language, count in sorted(per_language.items())}
     seen_any = set().union(*acks.values()) if acks else set()
-    never = tuple(_name(member) for member in audience if member.id not in seen_any) if ids else ()
+    names = await member_names(session, {m for f in families for m in f.member_ids})
+    never = tuple(f.label or ", ".join(names.get(m, f"member {m}") for m in f.member_ids)
+                  for f in families if not seen_any & set(f.member_ids)) if ids else ()
     return Engagement(rates, languages, never)
-
-
-def _name(member: Member) -> str:
-    return member.display_name or f"member {member.id}"
 
 
 def render_png(report: Engagement, title: str, rate_label: str, language_label: str) -> bytes:

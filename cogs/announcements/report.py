@@ -1,4 +1,7 @@
-"""The teacher's view of one announcement: who has seen it and where deliveries stand."""
+"""The teacher's view of one announcement: who has seen it and where deliveries stand.
+
+Families are counted as the core's family directory defines them (``core.families``): a
+child with two guardians in two homes is one family, seen when either guardian saw it."""
 
 from __future__ import annotations
 
@@ -9,30 +12,42 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
 from bot.delivery import Outcome
+from bot.families import Families, member_names
 from bot.members import members_with_role
 from bot.roles import Role
 from cogs.announcements.models import Acknowledgement, Announcement
 
 
 async def families(session: AsyncSession, community_id: int) -> list[Member]:
-    """Members an announcement is for: families still in the community (anyone holding
-    another role — a teacher who owns the server, an admin, the committee — is not one)."""
+    """Members holding only the family role, still in the community (the engagement report's
+    people; the status counts families through the family directory)."""
     return await members_with_role(session, community_id, Role.FAMILY)
 
 
 async def status_lines(session: AsyncSession, announcement: Announcement, default_language: str,
-                       outcome: Outcome) -> dict[str, object]:
+                       outcome: Outcome, directory: Families) -> dict[str, object]:
     """Numbers and names for the status report (the cog localises the sentences)."""
-    audience = await families(session, announcement.community_id)
+    audience = await directory.audience(session, announcement.community_id)
+    families = [f for f in await directory.families(session, announcement.community_id)
+                if f.member_ids != (announcement.author_member_id,)]
     acked = set((await session.scalars(select(Acknowledgement.member_id).where(
         Acknowledgement.announcement_id == announcement.id))).all())
+    names = await member_names(session, {m for f in families for m in f.member_ids})
     counts = outcome.counts
     languages = Counter((m.language or default_language) for m in audience)
-    not_seen = [m.display_name or f"member {m.id}" for m in audience if m.id not in acked]
+    seen = [f for f in families if acked & set(f.member_ids)]
+
+    def family_name(family_key: str, label: str, member_ids: tuple[int, ...]) -> str:
+        if label:
+            return label
+        return ", ".join(names.get(m, f"member {m}") for m in member_ids) or family_key
+
     return {
-        "seen": sum(1 for m in audience if m.id in acked),
-        "total": len(audience),
-        "not_seen": not_seen,
+        "seen": len(seen),
+        "total": len(families),
+        "not_seen": [family_name(f.key, f.label, f.member_ids) for f in families if f not in seen],
+        "seen_by": [f"{f.label} ({', '.join(names[m] for m in f.member_ids if m in acked)})"
+                    for f in seen if f.label],
         "delivered": counts.get("sent", 0),
         "waiting": counts.get("waiting", 0) + counts.get("pending", 0) + counts.get("sending", 0)
         - outcome.in_digest,

@@ -18,9 +18,8 @@ from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.errors import UserError
 from bot.i18n import N_
 from bot.jobs import JobContext
-from bot.members import members_with_role
 from bot.messages import Message
-from bot.roles import STAFF, Role
+from bot.roles import STAFF
 from bot.when import EXAMPLES, format_day, format_when, parse_when
 from cogs.homework.config import Section
 from cogs.homework.models import Assignment
@@ -164,7 +163,7 @@ class HomeworkCog(Cog):
             zone = self._zone(community)
             if row.due_on < job_ctx.now.astimezone(zone).date():
                 return  # fell due while the bot was down and the day is over
-            families = await members_with_role(session, community.id, Role.FAMILY)
+            families = await self.core.families.audience(session, community.id)  # every guardian, in their language
             body = Phrase(msgid=MSG_REMINDER, params={
                 "title": Written(row.title, row.language), "day": When(self._day_moment(row.due_on, zone), True)},
                 written=Written(row.details, row.language) if row.details else None)

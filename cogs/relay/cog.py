@@ -34,6 +34,7 @@ from bot.delivery import Action, Content, Item, Phrase, Reach
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
+from bot.families import Child
 from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext, RetryLater
@@ -60,6 +61,7 @@ FAQ_LINE_LIMIT = 300
 QUESTION_TOPIC = "relay.question"
 ANSWER_TOPIC = "relay.answer"
 FAQ_TOPIC = "relay.faq"
+SHARED_TOPIC = "relay.shared"
 
 MSG_SENT = N_("Your question #{id} was sent to {teacher}. The answer will come here, in your language.")
 MSG_SENT_DMS_CLOSED = N_("Your question #{id} was sent to {teacher}. I can't send you direct messages, so your "
@@ -110,9 +112,26 @@ class RelayCog(Cog):
 
     @command("ask", "Ask your child's teacher a private question, in any language",
              OptionSpec("text", "Your question", required=True, long=True),
-             OptionSpec("teacher", "Which teacher (if your class has several)", type=OptionType.USER))
-    async def ask(self, ctx: Context, text: str, teacher: UserRef | None = None) -> None:
-        await self._intake(ctx, text, teacher=teacher)
+             OptionSpec("teacher", "Which teacher (if your class has several)", type=OptionType.USER),
+             OptionSpec("child", "Which child it is about (if you have several in the class)"))
+    async def ask(self, ctx: Context, text: str, teacher: UserRef | None = None, child: str | None = None) -> None:
+        await self._intake(ctx, text, teacher=teacher, child=child)
+
+    async def _child_for(self, member: Member, named: str | None) -> Child | None:
+        """The child a question is about: the one named (it must be one of the asker's), or
+        the only one when the asker has one child in the class."""
+        async with self.core.db.read() as session:
+            children = await self.core.families.children_of(session, member.id)
+        if named is None or not named.strip():
+            return children[0] if len(children) == 1 else None
+        found = next((c for c in children if c.label.lower() == " ".join(named.split()).lower()), None)
+        if found is None:
+            if not children:
+                raise UserError("You are not linked to a child in this class yet. Leave out child:, or ask the "
+                                "teacher for a join code.")
+            raise UserError("You are not linked to a child called \"{name}\" here. Your children in this class: "
+                            "{children}.", name=named, children=", ".join(c.label for c in children))
+        return found
 
     async def _teachers(self, community_id: int) -> list[Member]:
         """Who a family's question can go to: everyone holding the teacher role (a server
@@ -120,9 +139,10 @@ class RelayCog(Cog):
         async with self.core.db.read() as session:
             return await members_with_role(session, community_id, Role.TEACHER)
 
-    async def _intake(self, ctx: Context, text: str, *, teacher: UserRef | None) -> None:
+    async def _intake(self, ctx: Context, text: str, *, teacher: UserRef | None, child: str | None = None) -> None:
         community, member = ctx.require_community(), ctx.require_member()
         text = checked_message(text)
+        about = await self._child_for(member, child)
         teachers = await self._teachers(community.id)
         chosen: Member | None = None
         if teacher is not None:
@@ -137,7 +157,8 @@ class RelayCog(Cog):
             open_question = await session.scalar(select(Question).where(
                 Question.family_member_id == member.id, Question.status.in_(("open", "choosing")))
                 .order_by(Question.id.desc()).limit(1))
-            if open_question is not None and (chosen is None or open_question.teacher_member_id == chosen.id):
+            if open_question is not None and (chosen is None or open_question.teacher_member_id == chosen.id) and (
+                    child is None or open_question.child_id == (about.id if about else None)):
                 question, follow_up = open_question, True
             else:
                 recent = await session.scalar(select(func.count()).select_from(Question).where(
@@ -147,6 +168,7 @@ class RelayCog(Cog):
                     return
                 assigned = chosen or (teachers[0] if len(teachers) == 1 else None)
                 question = Question(community_id=community.id, family_member_id=member.id,
+                                    child_id=about.id if about else None, child_label=about.label if about else None,
                                     teacher_member_id=assigned.id if assigned else None,
                                     status="open" if assigned else "choosing", created_at=ctx.now, updated_at=ctx.now)
                 session.add(question)
@@ -306,8 +328,10 @@ class RelayCog(Cog):
                        Phrase.exact(message.text))]
         if not result.unchanged:  # a question already in the teacher's language needs no second copy
             fields.append(Item(Phrase.of(N_("Translation")), translation))
-        body = Content(title=Phrase.of(N_("Question #{id} from {name}"), id=question.id,
-                                       name=family.display_name or ""),
+        title = (Phrase.of(N_("Question #{id} from {name} about {child}"), id=question.id,
+                           name=family.display_name or "", child=question.child_label) if question.child_label
+                 else Phrase.of(N_("Question #{id} from {name}"), id=question.id, name=family.display_name or ""))
+        body = Content(title=title,
                        body=Phrase.exact(""), fields=tuple(fields),
                        footer=Phrase.of(N_("Reply to this message, or use /reply id:{id} text:..."), id=question.id))
         ref = await self._post_to_teacher(community, question, teacher, body, message_id=message.id,
@@ -455,6 +479,16 @@ class RelayCog(Cog):
         question = await self._question_for_staff(ctx, question_id)
         community = ctx.require_community()
 
+        if question.child_id is not None:
+            async with self.core.db.read() as session:
+                restricted = await self.core.families.restricted_for(session, question.family_member_id,
+                                                                     question.child_id)
+                family_row = await session.get(Member, question.family_member_id)
+            if restricted:
+                raise UserError("Careful: an admin restricted {name} from receiving anything about {child}. Your "
+                                "answer was not sent; please talk to an admin.",
+                                name=family_row.display_name if family_row else "", child=question.child_label or "")
+
         async def work(session: AsyncSession) -> int:
             family = await session.get(Member, question.family_member_id)
             message = RelayMessage(question_id=question.id, direction="out", author_member_id=member.id,
@@ -487,17 +521,26 @@ class RelayCog(Cog):
         result = await self.core.translator.translate(message.text, message.target_language,
                                                       source=message.source_language, community_id=community.id,
                                                       owner_member_id=family.id)
+        if question.child_id is not None:
+            async with self.core.db.read() as session:
+                if await self.core.families.restricted_for(session, family.id, question.child_id):
+                    return  # restricted after the answer was written: nothing about the child reaches them
+        actions = [Action(N_("Show original"), "relay.original", str(message.id))]
+        if question.child_id is not None and not question.shared:
+            actions.append(Action(N_("Share with the child's other guardians"), "relay.share", str(question.id)))
         content = Content(
             title=Phrase.of(N_("Answer to your question #{id} from {teacher}"), id=question.id,
                             teacher=teacher.display_name or "" if teacher else ""),
             # The family owns the conversation: erasing their data also drops this cached translation.
             body=Phrase.words(message.text, message.source_language, owner_member_id=family.id),
-            actions=(Action(N_("Show original"), "relay.original", str(message.id)),))
+            actions=tuple(actions))
         async with self.core.db.write() as session:
             await self.core.deliveries.enqueue(session, community, [family], topic=ANSWER_TOPIC,
                                                subject=message_subject(message.id),
                                                cause=f"relay:answer:{message.id}", content=content,
                                                reach=Reach.PERSONAL, sender=teacher)
+            if question.shared:
+                await self._share(session, community, question, family, [message], teacher)
             if result.ok:
                 await session.execute(update(RelayMessage).where(RelayMessage.id == message.id)
                                       .values(translated_text=result.text))
@@ -505,6 +548,58 @@ class RelayCog(Cog):
                 await self.core.schedule(session, "relay.retranslate", {"message": message.id},
                                          self.core.clock.now() + RETRANSLATE_AFTER,
                                          dedupe_key=f"relay:retranslate:{message.id}")
+
+    async def _share(self, session: AsyncSession, community: Community, question: Question, asker: Member,
+                     messages: list[RelayMessage], teacher: Member | None) -> int:
+        """Queue the conversation's ``messages`` for the child's other guardians, each in their
+        own language (a restricted guardian is never among them: ``core.families``)."""
+        if question.child_id is None:
+            return 0
+        others = [g for g in await self.core.families.guardians_of(session, question.child_id) if g.id != asker.id]
+        for message in messages:
+            if message.direction == "in":
+                title = Phrase.of(N_("{name} shared a question about {child} with you"), name=asker.display_name,
+                                  child=question.child_label or "")
+            else:
+                title = Phrase.of(N_("Answer from {teacher} about {child}"),
+                                  teacher=teacher.display_name if teacher else "", child=question.child_label or "")
+            await self.core.deliveries.enqueue(
+                session, community, others, topic=SHARED_TOPIC, subject=message_subject(message.id),
+                cause=f"relay:shared:{message.id}", reach=Reach.PERSONAL, sender=teacher,
+                content=Content(title=title, body=Phrase.words(message.text, message.source_language,
+                                                               owner_member_id=asker.id)))
+        return len(others)
+
+    @button("relay.share")
+    async def share(self, ctx: Context, event: ButtonPressed) -> None:
+        """The asker shares a question about a child, and its answers so far and to come, with
+        the child's other guardians. Only the asker may, only for a question about a child."""
+        member, community = ctx.require_member(), ctx.require_community()
+        number = int(event.value) if event.value.isdigit() else 0
+
+        async def work(session: AsyncSession) -> tuple[int, str]:
+            question = await session.get(Question, number)
+            if question is None or question.family_member_id != member.id or question.child_id is None:
+                raise UserError("That message is no longer available.")
+            if question.shared:
+                return -1, question.child_label or ""
+            question.shared = True
+            messages = list((await session.scalars(select(RelayMessage).where(
+                RelayMessage.question_id == question.id).order_by(RelayMessage.id))).all())
+            teacher = await session.get(Member, question.teacher_member_id) if question.teacher_member_id else None
+            count = await self._share(session, community, question, member, messages, teacher)
+            await self.core.audit(session, community.id, member, "relay.share", "question", question.id,
+                                  subject_member_id=member.id)
+            return count, question.child_label or ""
+
+        count, child = await ctx.transaction(work)
+        if count < 0:
+            await ctx.reply("You already shared this question with {child}'s other guardians.", child=child)
+        elif count == 0:
+            await ctx.reply("{child} has no other guardian I can share this with.", child=child)
+        else:
+            await ctx.reply("Shared with {count} other guardian(s) of {child}, each in their own language.",
+                            count=count, child=child)
 
     @button("relay.original")
     async def show_original(self, ctx: Context, event: ButtonPressed) -> None:

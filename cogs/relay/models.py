@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, utcnow
@@ -19,6 +20,11 @@ class Question(Base):
     family_member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     teacher_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"),
                                                            index=True, default=None)
+    #: the child the question is about (``core.families``), and its label as the teacher saw it
+    child_id: Mapped[int | None] = mapped_column(default=None)
+    child_label: Mapped[str | None] = mapped_column(String(40), default=None)
+    #: the asker shared it with the child's other guardians (later answers reach them too)
+    shared: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: choosing (the family picks a teacher) → open → resolved.
     status: Mapped[str] = mapped_column(String(16), default="open")
     #: where the teacher reads it: a DM channel, or a thread in the staff channel.

@@ -81,8 +81,10 @@ class ReactionBatcher:
         if signup is None:
             return results
         slots = {r.emoji.key: await self.cog.slot_by_key(session, signup_id, r.emoji.key) for r in live}
-        ledger = await Ledger.load(session, signup, [s.id for s in slots.values() if s is not None],
-                                   [r.member_id for r in live])
+        members = [r.member_id for r in live]
+        ledger = await Ledger.load(session, signup, [s.id for s in slots.values() if s is not None], members,
+                                   since=min(r.now for r in live),
+                                   peers=await self.core.families.sign_up_peers(session, signup.community_id, members))
         changes: list[tuple[str, Change]] = []
         refusals: list[tuple[ReactionRequest, Refused]] = []
         for index, request in enumerate(batch):

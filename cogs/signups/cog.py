@@ -249,7 +249,8 @@ class SignupsCog(Cog):
         locked = await lock_signup(session, signup_id)
         if locked is None:
             return Outcome()
-        ledger = await Ledger.load(session, locked, [slot.id] if slot else [], [member_id])
+        peers = await self.core.families.sign_up_peers(session, locked.community_id, [member_id])
+        ledger = await Ledger.load(session, locked, [slot.id] if slot else [], [member_id], since=now, peers=peers)
         outcome = decide(ledger, slot, member_id, add=add, now=now, emoji_display=emoji_display)
         await ledger.flush(session)
         return outcome
@@ -455,12 +456,16 @@ class SignupsCog(Cog):
                         missing=NO_SUCH_SIGNUP, required=True), allowed=ORGANISERS)
     async def roster(self, ctx: Context, id: int) -> None:
         signup = await self._own_signup(ctx, id)
+        staff = ctx.has_role(Role.TEACHER)  # children's labels are for teachers and admins only
         async with self.core.db.read() as session:
             community = await session.get(Community, signup.community_id)
-            rows = await roster_rows(session, signup.id, self.core.zone_of(None, community))
+            rows = await roster_rows(session, signup.id, self.core.zone_of(None, community),
+                                     self.core.families if staff else None)
+        if staff and not any(row[-1] for row in rows):  # no child is known here: the plain roster
+            staff, rows = False, [row[:-1] for row in rows]
         async with self.core.db.write() as session:
             await self.core.audit(session, signup.community_id, ctx.member, "signup.roster", "signup", signup.id)
-        attachment = Attachment(f"signup-{signup.id}-roster.csv", roster_csv(rows), "text/csv")
+        attachment = Attachment(f"signup-{signup.id}-roster.csv", roster_csv(rows, with_family=staff), "text/csv")
         await ctx.outbound.upload_file(ctx.user, attachment,
                                        Message(text=await ctx.t("Volunteers for \"{title}\"", title=signup.title)))
         await ctx.reply("I sent you the roster for sign-up #{id} ({count} people).", id=signup.id, count=len(rows))
@@ -574,7 +579,7 @@ class SignupsCog(Cog):
             ahead = signup.status != "cancelled" and (signup.when_at is None or signup.when_at > now)
             if not ahead:
                 continue
-            ledger = await Ledger.load(session, signup, [slot.id], [member.id])
+            ledger = await Ledger.load(session, signup, [slot.id], [member.id], since=now)
             changes = ledger.release(slot, member.id)
             await ledger.flush(session)
             promoted = [c for c in changes if c.member_id != member.id]

@@ -95,3 +95,46 @@ async def test_flush_writes_removals_promotions_and_new_places(db: Database) -> 
     async with db.read() as session:
         rows = (await session.execute(select(Claim.member_id, Claim.status).order_by(Claim.id))).all()
     assert [(ids.index(member), status) for member, status in rows] == [(1, "confirmed"), (2, "waitlisted")]
+
+
+async def test_a_long_waitlist_moves_up_from_its_head_and_counts_positions_without_reading_every_place(
+        db: Database) -> None:
+    async with db.write() as session:
+        community = Community(platform="console", external_id="school", name="School")
+        session.add(community)
+        await session.flush()
+        members = [Member(community_id=community.id, user_id=f"u{n}", display_name=f"F{n}") for n in range(82)]
+        row = Signup(community_id=community.id, title="Trip", channel_id="general")
+        session.add_all([*members, row])
+        await session.flush()
+        bus = Slot(signup_id=row.id, position=0, emoji_key="bus", label="Driver", capacity=1)
+        session.add(bus)
+        await session.flush()
+        # one confirmed, then 80 waiting, stored newest first so id order is not queue order
+        session.add_all([Claim(signup_id=row.id, slot_id=bus.id, member_id=members[0].id, status="confirmed",
+                               claimed_at=T0)])
+        session.add_all([Claim(signup_id=row.id, slot_id=bus.id, member_id=members[n].id, status="waitlisted",
+                               claimed_at=T0 + timedelta(seconds=n)) for n in range(80, 0, -1)])
+        await session.flush()
+        ledger = await Ledger.load(session, row, [bus.id], [members[0].id, members[81].id],
+                                   since=T0 + timedelta(minutes=5))
+        assert len(ledger.places) < 40  # the head of the waitlist, not all of it
+        changes = ledger.release(bus, members[0].id)
+        joined = ledger.claim(bus, members[81].id, T0 + timedelta(minutes=5))
+        await ledger.flush(session)
+        ids = [m.id for m in members]
+    assert [(ids.index(c.member_id), c.kind) for c in changes] == [(0, "cancelled"), (1, "promoted")]
+    assert [(c.kind, c.position) for c in joined] == [("waitlisted", 80)]
+    async with db.read() as session:
+        confirmed = (await session.scalars(select(Claim.member_id).where(Claim.status == "confirmed"))).all()
+    assert [ids.index(member) for member in confirmed] == [1]
+
+
+def test_a_ledger_refuses_to_promote_past_the_part_of_a_waitlist_it_read() -> None:
+    stored = [Place(id=1, slot_id=10, member_id=1, status="confirmed", claimed_at=T0, stored_status="confirmed"),
+              Place(id=9, slot_id=10, member_id=9, status="waitlisted", claimed_at=T0 + timedelta(seconds=9),
+                    stored_status="waitlisted")]
+    ledger = Ledger(signup(), stored, counts={(10, "confirmed"): 1, (10, "waitlisted"): 5},
+                    known_heads={10: None})
+    with pytest.raises(RuntimeError):
+        ledger.release(slot(capacity=1), 1)

@@ -86,3 +86,17 @@ async def test_a_known_dm_channel_is_used_without_opening_the_conversation(slack
     assert delivery.message.channel.id == "DSTORED"
     assert slack.fake.called("conversations.open") == []
     assert slack.fake.called("chat.postMessage")[-1]["channel"] == "DSTORED"
+
+
+async def test_a_dms_files_are_uploaded_under_it_in_the_same_conversation(slack: SlackDriver) -> None:
+    from bot.messages import Attachment
+
+    ana = await slack.person("Ana")
+    invite = Attachment("conference.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    result = await slack.adapter.send_dm(UserRef("slack", ana.user_id), Message(text="Booked", attachments=(invite,)),
+                                         key="delivery:7")
+    assert result.status == DeliveryStatus.SENT
+    posted = slack.fake.called("chat.postMessage")[-1]
+    [completed] = slack.fake.called("files.completeUploadExternal")
+    assert completed["channel_id"] == posted["channel"] and completed["thread_ts"] == result.message.id
+    assert slack.fake.uploads[-1] == invite.content

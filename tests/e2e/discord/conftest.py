@@ -5,16 +5,13 @@ process gets an empty database of its own and migrates it, as on a first start."
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from bot.db.engine import nullpool_engine
-from tests.conftest import PG_ADMIN_URL, _pg_reason, _port_answers, run_sync
+from tests.e2e.databases import empty_postgres_database
 from tests.e2e.discord.fake import FakeDiscord
 from tests.e2e.discord.process import BotProcess
 from tests.e2e.discord.room import Room
@@ -23,30 +20,6 @@ from tests.e2e.discord.room import Room
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "e2e_backend" in metafunc.fixturenames:
         metafunc.parametrize("e2e_backend", getattr(metafunc.module, "BACKENDS", ["sqlite"]), scope="module")
-
-
-@contextmanager
-def empty_postgres_database() -> Iterator[str]:
-    reason = _pg_reason()
-    if reason is not None:
-        if os.environ.get("CI") == "true" and _port_answers():
-            pytest.fail(f"CI=true and a server answers on 127.0.0.1:5432, so PostgreSQL tests must run: {reason}")
-        pytest.skip(reason)
-    name = f"homeroom_e2e_{uuid.uuid4().hex[:10]}"
-
-    async def execute(sql: str) -> None:
-        admin = nullpool_engine(PG_ADMIN_URL)
-        try:
-            async with admin.connect() as conn:
-                await conn.exec_driver_sql(sql)
-        finally:
-            await admin.dispose()
-
-    run_sync(execute(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_ADMIN_URL.rpartition('/')[0]}/{name}"
-    finally:
-        run_sync(execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def start_room(workdir: Path, database_url: str | None = None, *, heartbeat_interval_ms: int | None = None,

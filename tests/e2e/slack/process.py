@@ -261,32 +261,10 @@ def database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite+aiosqlite:///{folder / 'homeroom.db'}"
         return
-    import pytest
+    from tests.e2e.databases import empty_postgres_database
 
-    from bot.db.engine import nullpool_engine
-    from tests.conftest import PG_ADMIN_URL, _pg_reason, _port_answers, run_sync
-
-    reason = _pg_reason()
-    if reason is not None:
-        if os.environ.get("CI") == "true" and _port_answers():
-            pytest.fail(f"CI=true and a server answers on 127.0.0.1:5432, so PostgreSQL tests must run: {reason}")
-        pytest.skip(reason)
-    name = f"homeroom_e2e_{uuid.uuid4().hex[:10]}"
-
-    async def admin(sql: str) -> None:
-        engine = nullpool_engine(PG_ADMIN_URL)
-        try:
-            async with engine.connect() as conn:
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
-                await conn.exec_driver_sql(sql)
-        finally:
-            await engine.dispose()
-
-    run_sync(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_ADMIN_URL.rpartition('/')[0]}/{name}"
-    finally:
-        run_sync(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with empty_postgres_database() as url:
+        yield url
 
 
 def remove_tree(folder: Path) -> None:
