@@ -243,6 +243,12 @@ class SlackSection(_Section):
     teacher_users: list[str] = Field(default_factory=list)
     committee_users: list[str] = Field(default_factory=list)
     admin_users: list[str] = Field(default_factory=list)
+    #: many workspaces from one deployment: installed through /slack/install (OAuth), each
+    #: workspace's bot token kept in the database; SLACK_BOT_TOKEN is then not used
+    oauth: bool = False
+    #: the app's Client ID (api.slack.com/apps > Basic Information); its secret comes from
+    #: SLACK_CLIENT_SECRET
+    client_id: str = ""
 
     _public = field_validator("public_url")(
         classmethod(lambda cls, v: _check_https_url(v, "https://homeroom.example.org")))
@@ -347,6 +353,7 @@ class Secrets:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_client_secret: str | None = None
     deepl_api_key: str | None = None
     microsoft_translator_key: str | None = None
     libretranslate_api_key: str | None = None
@@ -356,6 +363,7 @@ class Secrets:
         "slack_bot_token": "SLACK_BOT_TOKEN",
         "slack_signing_secret": "SLACK_SIGNING_SECRET",
         "slack_app_token": "SLACK_APP_TOKEN",
+        "slack_client_secret": "SLACK_CLIENT_SECRET",
         "deepl_api_key": "DEEPL_API_KEY",
         "microsoft_translator_key": "MICROSOFT_TRANSLATOR_KEY",
         "libretranslate_api_key": "LIBRETRANSLATE_API_KEY",
@@ -505,7 +513,16 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
                               "Discord (answers written in a thread are message text; switch on the Message "
                               "Content intent in the developer portal too), or use relay mode \"dm\"")
     if "slack" in adapters:
-        if not secrets.slack_bot_token:
+        if config.slack.oauth:
+            if config.slack.mode != "http":
+                raise ConfigError("slack.oauth: needs slack.mode \"http\" "
+                                  "(Slack sends installs to /slack/oauth_redirect)")
+            if not config.slack.client_id:
+                raise ConfigError("slack.client_id: a value is required when slack.oauth is true (api.slack.com/apps > "
+                                  "Basic Information > App Credentials)")
+            if not secrets.slack_client_secret:
+                raise ConfigError("SLACK_CLIENT_SECRET: environment variable required when slack.oauth is true")
+        elif not secrets.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN: environment variable required for the slack adapter")
         if config.slack.mode == "http" and not secrets.slack_signing_secret:
             raise ConfigError("SLACK_SIGNING_SECRET: environment variable required when slack.mode is \"http\"")
@@ -535,6 +552,6 @@ def default_adapters(secrets: Secrets) -> list[str]:
     chosen = []
     if secrets.discord_token:
         chosen.append("discord")
-    if secrets.slack_bot_token:
+    if secrets.slack_bot_token or secrets.slack_client_secret:  # a token, or OAuth's many workspaces
         chosen.append("slack")
     return chosen or ["console"]

@@ -11,6 +11,7 @@ second per channel here.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import re
 import time
@@ -85,19 +86,33 @@ class SlackAdapter(Outbound):
         # a client while SLACK_BOT_TOKEN is set, bolt warns at every start that the token is
         # unused); the client is then pointed at the configured Web API.
         signing_secret = secrets.slack_signing_secret or "unset"
-        self.app = AsyncApp(token=secrets.slack_bot_token, signing_secret=signing_secret,
+        self.api_base_url = base_url or settings.api_base_url
+        self.oauth = settings.oauth
+        flow = None
+        if self.oauth:  # many workspaces: each one's token comes from the installation store
+            from adapters.slack.oauth import oauth_flow
+
+            flow = oauth_flow(client_id=settings.client_id, client_secret=secrets.slack_client_secret or "",
+                              engine=core.db.writer_engine, api_base_url=self.api_base_url,
+                              public_url=settings.public_url)
+        self.app = AsyncApp(token=None if self.oauth else secrets.slack_bot_token, signing_secret=signing_secret,
+                            oauth_flow=flow,
                             process_before_response=process_before_response, logger=logging.getLogger(BOLT_LOGGER),
                             request_verification_enabled=False, before_authorize=SignedRequestsOnly(signing_secret))
-        self.client: AsyncWebClient = self.app.client
-        self.client.base_url = base_url or settings.api_base_url
-        self.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+        self._app_client: AsyncWebClient = self.app.client
+        self._app_client.base_url = self.api_base_url
+        self._app_client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+        #: OAuth mode: one Web API client per workspace, and the workspace the current work is for
+        self._team_clients: dict[str, AsyncWebClient] = {}
+        self._team: contextvars.ContextVar[str | None] = contextvars.ContextVar("slack_team", default=None)
+        self._user_teams: dict[str, str] = {}
         self.post_interval = post_interval
         # Slack: about one message per second per channel.
         self._pacer = Pacer(1, post_interval)
         self._users: dict[str, tuple[float, dict[str, Any]]] = {}
         self._channels: dict[str, str] = {}
         self._dm_channels: dict[str, str] = {}
-        self._bot_user_id: str | None = None
+        self._bot_user_ids: dict[str | None, str] = {}
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
         self.port: int | None = None
@@ -105,6 +120,57 @@ class SlackAdapter(Outbound):
         self._in_flight: set[asyncio.Task[None]] = set()
         self._register()
         core.add_adapter(self)
+
+    # ----- workspaces -------------------------------------------------------------------------
+    @property
+    def client(self) -> AsyncWebClient:
+        """The Web API client of the workspace the current work is for (OAuth mode), or the
+        one token's client (single-workspace mode)."""
+        team = self._team.get()
+        return self._team_clients.get(team, self._app_client) if team else self._app_client
+
+    async def use_team(self, team_id: str | None) -> None:
+        """Send what follows with ``team_id``'s bot token, read from the installation store."""
+        if not self.oauth or not team_id:
+            return
+        if team_id not in self._team_clients:
+            flow = self.app.oauth_flow
+            assert flow is not None
+            bot = await flow.settings.installation_store.async_find_bot(enterprise_id=None, team_id=team_id)
+            if bot is None:
+                log.warning("slack: no installation for workspace %s", team_id)
+                self._team.set(None)
+                return
+            client = AsyncWebClient(token=bot.bot_token, base_url=self.api_base_url)
+            client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+            self._team_clients[team_id] = client
+            if bot.bot_user_id:
+                self._bot_user_ids[team_id] = bot.bot_user_id
+        self._team.set(team_id)
+
+    async def _use_for(self, ref: ChannelRef | UserRef | MessageRef | CommunityRef | None) -> None:
+        if isinstance(ref, MessageRef):
+            ref = ref.channel
+        if isinstance(ref, ChannelRef):
+            ref = ref.community
+        if isinstance(ref, UserRef):
+            await self.use_team(self._user_teams.get(ref.id))
+        elif isinstance(ref, CommunityRef) and ref.platform == "slack":
+            await self.use_team(ref.id)
+
+    async def _uninstalled(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """The workspace removed the app or revoked its bot token: its installation rows go."""
+        team = body.get("team_id")
+        flow = self.app.oauth_flow
+        if flow is None or not team:
+            return
+        if event["type"] == "tokens_revoked" and not event.get("tokens", {}).get("bot"):
+            return  # only people's tokens: this app holds none
+        await flow.settings.installation_store.async_delete_all(enterprise_id=body.get("enterprise_id"),
+                                                                team_id=team)
+        self._team_clients.pop(team, None)
+        self._bot_user_ids.pop(team, None)
+        log.info("slack: workspace %s uninstalled; its installation was deleted", team)
 
     # ----- wiring ------------------------------------------------------------------------------
     def _register(self) -> None:
@@ -117,12 +183,16 @@ class SlackAdapter(Outbound):
         self.app.event("reaction_removed")(self._on_event)
         self.app.event("message")(self._on_event)
         self.app.event("user_change")(self._on_user_change)
+        if self.oauth:
+            self.app.event("app_uninstalled")(self._uninstalled)
+            self.app.event("tokens_revoked")(self._uninstalled)
 
     async def bot_user_id(self) -> str:
-        if self._bot_user_id is None:
+        team = self._team.get() if self.oauth else None
+        if team not in self._bot_user_ids:
             auth = await self.client.auth_test()
-            self._bot_user_id = str(auth["user_id"])
-        return self._bot_user_id
+            self._bot_user_ids[team] = str(auth["user_id"])
+        return self._bot_user_ids[team]
 
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:
@@ -144,6 +214,7 @@ class SlackAdapter(Outbound):
 
     async def _on_command(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
+        await self.use_team(body.get("team_id"))
         name, text = self.names.root_of(body["command"]), body.get("text", "").strip()
         spec = self._modal_spec(name, text)
         if spec is not None:
@@ -172,6 +243,7 @@ class SlackAdapter(Outbound):
 
     async def _on_action(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
+        await self.use_team(body.get("team", {}).get("id"))
 
         async def make() -> Event | None:
             return inbound.action_event(body, await self.actor(body["team"]["id"], body["user"]["id"]))
@@ -180,6 +252,7 @@ class SlackAdapter(Outbound):
 
     async def _on_view(self, ack: Callable[..., Awaitable[None]], body: dict[str, Any]) -> None:
         await ack()
+        await self.use_team(body.get("team", {}).get("id"))
 
         async def make() -> Event | None:
             return inbound.view_event(body, await self.actor(body["team"]["id"], body["user"]["id"]))
@@ -187,6 +260,8 @@ class SlackAdapter(Outbound):
         await self._dispatch_later(make)
 
     async def _on_event(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await self.use_team(body.get("team_id"))
+
         async def make() -> Event | None:
             user = event.get("user")
             if not user:
@@ -202,6 +277,7 @@ class SlackAdapter(Outbound):
 
     async def _on_user_change(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """A deactivated account has left the workspace: the core cancels what was going to them."""
+        await self.use_team(body.get("team_id"))
         user = event.get("user", {})
         self._users.pop(user.get("id", ""), None)
         if not user.get("deleted"):
@@ -242,12 +318,14 @@ class SlackAdapter(Outbound):
         return profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name", "")
 
     async def actor(self, team_id: str, user_id: str) -> Actor:
+        self._user_teams[user_id] = team_id  # a later DM to this person goes with this workspace's token
         try:
             user = await self._user(user_id)
         except SlackApiError:
             return Actor(user=UserRef("slack", user_id))
         return Actor(user=UserRef("slack", user_id), display_name=self._name(user),
-                     is_bot=bool(user.get("is_bot")) or user_id == self._bot_user_id, locale=user.get("locale"),
+                     is_bot=bool(user.get("is_bot")) or user_id in self._bot_user_ids.values(),
+                     locale=user.get("locale"),
                      platform_roles=self._roles(user))
 
     # ----- Outbound ----------------------------------------------------------------------------
@@ -287,18 +365,22 @@ class SlackAdapter(Outbound):
         return True
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
+        await self._use_for(channel)
         return MessageRef(channel, await self._post(channel.id, message))
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
+        await self._use_for(parent)
         ts = await self._post(parent.channel.id, message, thread_ts=parent.id)
         return MessageRef(parent.channel, ts)
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
+        await self._use_for(ref)
         message = self.names.message(message)
         await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=fallback_text(message),
                                       blocks=to_blocks(message))
 
     async def delete(self, ref: MessageRef) -> None:
+        await self._use_for(ref)
         await self.client.chat_delete(channel=ref.channel.id, ts=ref.id)
 
     async def _dm_channel(self, user: UserRef) -> str:
@@ -314,6 +396,7 @@ class SlackAdapter(Outbound):
                       dm_channel: str | None = None) -> Delivery:
         """chat.postMessage with the key in the message's metadata. A resend first reads the
         DM's recent history with metadata and returns the message already there, if any."""
+        await self._use_for(user)
         if dm_channel is not None:
             self._dm_channels[user.id] = dm_channel
         try:
@@ -363,6 +446,7 @@ class SlackAdapter(Outbound):
 
     async def reply_private(self, interaction: InteractionRef, message: Message) -> None:
         user_id = interaction.id.split("|", 1)[0]
+        await self._use_for(UserRef("slack", user_id))
         message = self.names.message(message)
         if interaction.token and await self._respond(interaction.token, message):
             return
@@ -398,6 +482,7 @@ class SlackAdapter(Outbound):
         return True
 
     async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:
+        await self._use_for(ref)
         try:
             await self.client.reactions_add(channel=ref.channel.id, timestamp=ref.id, name=to_slack_name(emoji))
         except SlackApiError as exc:
@@ -406,10 +491,12 @@ class SlackAdapter(Outbound):
 
     async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
         """Slack lets an app remove only its own reactions; the family is told privately instead."""
+        await self._use_for(ref)
         if user.id == await self.bot_user_id():
             await self.client.reactions_remove(channel=ref.channel.id, timestamp=ref.id, name=to_slack_name(emoji))
 
     async def read_reactions(self, ref: MessageRef) -> dict[str, tuple[Emoji, list[UserRef]]]:
+        await self._use_for(ref)
         try:
             response = await self.client.reactions_get(channel=ref.channel.id, timestamp=ref.id, full=True)
         except SlackApiError as exc:
@@ -426,6 +513,7 @@ class SlackAdapter(Outbound):
         return result
 
     async def lookup_member(self, community: CommunityRef, user: UserRef) -> MemberInfo | None:
+        await self._use_for(community)
         try:
             info = await self._user(user.id)
         except SlackApiError:
@@ -436,6 +524,7 @@ class SlackAdapter(Outbound):
 
     async def upload_file(self, destination: ChannelRef | UserRef, attachment: Attachment,
                           message: Message | None = None) -> MessageRef | None:
+        await self._use_for(destination)
         channel_id = await self._dm_channel(destination) if isinstance(destination, UserRef) else destination.id
         await self.client.files_upload_v2(channel=channel_id, content=attachment.content, filename=attachment.filename,
                                           initial_comment=fallback_text(self.names.message(message)) if message
@@ -443,18 +532,19 @@ class SlackAdapter(Outbound):
         return None
 
     async def resolve_channel(self, community: CommunityRef, text: str) -> ChannelRef | None:
+        await self._use_for(community)
         text = text.strip()
         mention = _CHANNEL_MENTION.match(text)
         if mention:
             return ChannelRef("slack", mention.group(1), community)
-        name = text.lstrip("#").lower()
+        name = f"{community.id}:{text.lstrip('#').lower()}"
         if name not in self._channels:
             cursor = None
             while True:
                 response = await self.client.conversations_list(types="public_channel,private_channel", limit=200,
                                                                 cursor=cursor)
                 for channel in response.get("channels", []):
-                    self._channels[channel["name"].lower()] = channel["id"]
+                    self._channels[f"{community.id}:{channel['name'].lower()}"] = channel["id"]
                 cursor = response.get("response_metadata", {}).get("next_cursor")
                 if not cursor:
                     break
@@ -487,11 +577,22 @@ class SlackAdapter(Outbound):
         application = web.Application()
         application.router.add_post("/slack/events", events)
         application.router.add_get("/healthz", health)
+        flow = self.app.oauth_flow
+        if flow is not None:  # the install page and Slack's redirect after a workspace installs
+            async def install(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+            async def redirect(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+            application.router.add_get(flow.install_path, install)
+            application.router.add_get(flow.redirect_uri_path, redirect)
         return application
 
     async def start(self) -> None:
         settings = self.core.config.slack
-        await self.bot_user_id()
+        if not self.oauth:  # OAuth: each workspace's bot is known from its installation
+            await self.bot_user_id()
         if settings.mode == "socket":
             self._socket = socket_mode.handler(self.app, self.core.secrets.slack_app_token or "")
             await self._socket.connect_async()

@@ -56,6 +56,8 @@ async def preflight(config: Any, secrets: Any) -> None:
     from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
+    if config.slack.oauth:  # no token of its own: each workspace's is checked when it installs
+        return
     await AsyncWebClient(token=secrets.slack_bot_token, base_url=config.slack.api_base_url).auth_test()
     if config.slack.mode == "socket":
         try:

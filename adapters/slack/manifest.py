@@ -2,7 +2,12 @@
 
 Every command root is one slash command, named with ``[slack] command_prefix`` exactly as the
 adapter registers it (:class:`adapters.slack.names.CommandNames`). The App Home messages tab
-is on and writable: without it many workspaces give families no way to write to the bot."""
+is on and writable: without it many workspaces give families no way to write to the bot.
+
+Two modes: one workspace (the default: install the app there and give the bot its
+SLACK_BOT_TOKEN), or many (``[slack] oauth = true``: the manifest names the redirect URL and
+turns on the uninstall events, each workspace installs through ``<public_url>/slack/install``
+once the app's distribution is activated at api.slack.com/apps > Manage Distribution)."""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ BOT_SCOPES = [
     "channels:join",
 ]
 BOT_EVENTS = ["reaction_added", "reaction_removed", "message.im", "message.channels", "message.groups", "user_change"]
+#: OAuth mode: an uninstalled workspace's installation is deleted when these arrive
+UNINSTALL_EVENTS = ["app_uninstalled", "tokens_revoked"]
 
 
 def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str, Any]:
@@ -42,8 +49,9 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
         if not socket:
             entry["url"] = url
         slash.append(entry)
+    oauth = config.slack.oauth
     settings: dict[str, Any] = {
-        "event_subscriptions": {"bot_events": BOT_EVENTS},
+        "event_subscriptions": {"bot_events": BOT_EVENTS + (UNINSTALL_EVENTS if oauth else [])},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
         "socket_mode_enabled": socket,
@@ -52,12 +60,15 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
     if not socket:
         settings["event_subscriptions"]["request_url"] = url
         settings["interactivity"]["request_url"] = url
+    oauth_config: dict[str, Any] = {"scopes": {"bot": BOT_SCOPES}}
+    if oauth:
+        oauth_config["redirect_urls"] = [config.slack.public_url.rstrip("/") + "/slack/oauth_redirect"]
     return {
         "display_information": {"name": "Homeroom", "description": "Families and schools, together, in every "
                                 "family's language.", "background_color": "#1d4ed8"},
         "features": {"bot_user": {"display_name": "Homeroom", "always_online": True}, "slash_commands": slash,
                      "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
                                   "messages_tab_read_only_enabled": False}},
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth_config,
         "settings": settings,
     }

@@ -107,6 +107,13 @@ class Database:
         self._write_sessions = async_sessionmaker(self._writer_engine, expire_on_commit=False)
 
     @property
+    def writer_engine(self) -> AsyncEngine:
+        """The engine for code that opens its own write transactions (a library's store): on
+        SQLite they begin IMMEDIATE, so a read that turns into a write waits its turn instead
+        of failing with SQLITE_BUSY."""
+        return self._writer_engine
+
+    @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 

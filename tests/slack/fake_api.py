@@ -28,6 +28,10 @@ class FakeSlack:
     reactions: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
     #: channel → messages posted there, oldest first
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: (method, bot token) of every Web API call, as the Authorization header carried it
+    tokens: list[tuple[str, str]] = field(default_factory=list)
+    #: OAuth: code → team id that oauth.v2.access installs (token ``xoxb-<team>``)
+    install_codes: dict[str, str] = field(default_factory=dict)
     server: TestServer | None = None
     _ts: int = 1000
 
@@ -56,6 +60,19 @@ class FakeSlack:
             args = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
         args.update({k: v for k, v in request.query.items()})
         self.calls.append((method, args))
+        self.tokens.append((method, request.headers.get("Authorization", "").removeprefix("Bearer ")))
+        if method == "oauth.v2.access":  # Slack's documented answer for a bot install
+            team = self.install_codes.pop(str(args.get("code")), None)
+            if team is None:
+                return web.json_response({"ok": False, "error": "invalid_code"})
+            return web.json_response({"ok": True, "app_id": "A1", "token_type": "bot", "scope": "chat:write,commands",
+                                      "access_token": f"xoxb-{team}", "bot_user_id": f"UBOT{team}",
+                                      "team": {"id": team, "name": f"School {team}"}, "enterprise": None,
+                                      "is_enterprise_install": False, "authed_user": {"id": f"UADMIN{team}"}})
+        if method == "auth.test" and self.install_codes is not None and self.tokens[-1][1].startswith("xoxb-T"):
+            team = self.tokens[-1][1].removeprefix("xoxb-")
+            return web.json_response({"ok": True, "user_id": f"UBOT{team}", "bot_id": f"B{team}", "team_id": team,
+                                      "user": "homeroom"})
         if method in self.rate_limit_once:
             self.rate_limit_once.discard(method)
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})

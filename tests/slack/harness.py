@@ -78,8 +78,8 @@ class SlackDriver:
         return status
 
     async def post_event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None,
-                         age: int = 0) -> int:
-        body = json.dumps({"token": "x", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+                         age: int = 0, team: str = TEAM) -> int:
+        body = json.dumps({"token": "x", "team_id": team, "api_app_id": "A1", "type": "event_callback",
                            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
                            "event": event})
         headers = signed_headers(body, age=age, content_type="application/json")

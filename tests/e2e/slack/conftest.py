@@ -34,7 +34,8 @@ def process(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     own.start()
     try:
         with database(request.param, folder) as url:
-            started = SlackProcess(folder, own, database_url=url, config=config, slack=slack)
+            started = SlackProcess(folder, own, database_url=url, config=config, slack=slack,
+                                   env=getattr(request.module, "PROCESS_ENV", None))
             try:
                 started.wait_ready()
                 yield started

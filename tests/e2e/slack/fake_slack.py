@@ -94,6 +94,9 @@ class FakeSlack:
         self.acks: list[dict[str, Any]] = []
         self.tickets: list[str] = []
         self.translations: list[dict[str, str]] = []
+        #: OAuth: code → team that oauth.v2.access installs; the bot token it issued → its team
+        self.install_codes: dict[str, str] = {}
+        self.team_tokens: dict[str, str] = {}
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
         self._lock = threading.Lock()
@@ -161,8 +164,16 @@ class FakeSlack:
         args.update(request.query)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or str(args.get("token", ""))
         self.calls.append(Call(method, args, token, time.monotonic()))
+        if method == "oauth.v2.access":  # authenticated with the app's client id and secret, not a token
+            return _json(self._oauth_v2_access(args))
         if not token:
             return _json({"ok": False, "error": "not_authed"})
+        if token in self.team_tokens:  # an installed workspace's bot token
+            if method == "auth.test":
+                team = self.team_tokens[token]
+                return _json({"ok": True, "team_id": team, "user_id": f"UBOT{team}", "bot_id": f"B{team}",
+                              "user": "homeroom", "is_enterprise_install": False})
+            token = BOT_TOKEN  # otherwise answered like the one-workspace bot
         wanted = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != wanted:
             return _json({"ok": False, "error": "not_allowed_token_type" if token in (APP_TOKEN, BOT_TOKEN)
@@ -216,6 +227,17 @@ class FakeSlack:
         if not channel["is_member"]:
             return None, "not_in_channel"
         return channel, None
+
+    def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's documented answer to a bot install's code exchange (each code works once)."""
+        team = self.install_codes.pop(str(args.get("code", "")), None)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-{team}-{uuid.uuid4().hex[:8]}"
+        self.team_tokens[token] = team
+        return {"ok": True, "app_id": "A0E2E", "token_type": "bot", "access_token": token, "scope": "chat:write",
+                "bot_user_id": f"UBOT{team}", "team": {"id": team, "name": f"School {team}"}, "enterprise": None,
+                "is_enterprise_install": False, "authed_user": {"id": f"UADMIN{team}"}}
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://school.slack.com/", "team": "School", "user": "homeroom",

@@ -1,0 +1,18 @@
+"""Slack workspaces installed through OAuth (``[slack] oauth = true``).
+
+This package holds only the tables of slack_sdk's SQLAlchemy installation and OAuth state
+stores, in the bot's own database, so migrations, ``homeroom privacy report`` and backups
+cover them like every other table. The Slack adapter reads and writes them through the SDK's
+stores (adapters/slack/oauth.py); there is no command or listener here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+
+def setup(core: Core) -> list[object]:
+    return []
