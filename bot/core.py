@@ -362,8 +362,8 @@ class Core:
         return CommunityRef(community.platform, community.external_id)
 
     @staticmethod
-    def user_ref(member: Member, platform: str) -> UserRef:
-        return UserRef(platform, member.user_id)
+    def user_ref(member: Member, platform: str, community: Community | None = None) -> UserRef:
+        return UserRef(platform, member.user_id, Core.community_ref(community) if community is not None else None)
 
     async def channel(self, community: Community, purpose: str) -> ChannelRef | None:
         """The channel a community uses for a purpose (announcements, staff, committee,
@@ -397,7 +397,7 @@ class Core:
         """A DM to a member; closed DMs are remembered once so nobody retries them."""
         if member.dms_closed:
             return Delivery(DeliveryStatus.DMS_CLOSED, detail="known closed")
-        delivery = await self.outbound(community.platform).send_dm(self.user_ref(member, community.platform),
+        delivery = await self.outbound(community.platform).send_dm(self.user_ref(member, community.platform, community),
                                                                    message, dm_channel=member.dm_channel_id)
         if delivery.status == DeliveryStatus.DMS_CLOSED:
             async with self.db.write() as session:

@@ -6,7 +6,7 @@ Discord and Slack never collides. References are small frozen values; storage ke
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +23,13 @@ class CommunityRef:
 
 @dataclass(frozen=True, slots=True)
 class UserRef:
-    """A person (or bot) on one platform. Never a display name."""
+    """A person (or bot) on one platform. Never a display name. ``community``, when known,
+    says where the bot knows them from (a deployment serving several Slack workspaces sends
+    with that workspace's token); it is not part of the person's identity."""
 
     platform: str
     id: str
+    community: CommunityRef | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:

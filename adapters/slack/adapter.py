@@ -154,7 +154,9 @@ class SlackAdapter(Outbound):
         if isinstance(ref, ChannelRef):
             ref = ref.community
         if isinstance(ref, UserRef):
-            await self.use_team(self._user_teams.get(ref.id))
+            # the community the core knows the person from; else the workspace they were last seen in
+            known = ref.community.id if ref.community is not None and ref.community.platform == "slack" else None
+            await self.use_team(known or self._user_teams.get(ref.id))
         elif isinstance(ref, CommunityRef) and ref.platform == "slack":
             await self.use_team(ref.id)
 

@@ -569,7 +569,7 @@ class DeliveryService:
             if route.reaches(member):
                 return await route.send(community, member, message, key=key)
         outbound = self.core.outbound(community.platform)
-        return await outbound.send_dm(self.core.user_ref(member, community.platform), message, key=key,
+        return await outbound.send_dm(self.core.user_ref(member, community.platform, community), message, key=key,
                                       resend=resend, dm_channel=member.dm_channel_id)
 
     async def _subjects(self, row: OutboxEntry) -> tuple[Member | None, Community | None]:

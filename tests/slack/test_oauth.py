@@ -86,6 +86,21 @@ async def test_second_workspace_is_answered_with_its_own_token(slack: SlackDrive
     assert used == {"xoxb-TB"}
 
 
+async def test_a_dm_goes_with_the_token_of_the_persons_own_workspace_even_unseen_since_a_restart(
+        slack: SlackDriver) -> None:
+    from bot.messages import Message
+    from bot.refs import CommunityRef, UserRef
+
+    await install(slack, "TA")
+    await install(slack, "TB")
+    await command_in(slack, "TA")  # the adapter last worked for workspace A
+    slack.fake.tokens.clear()
+    someone_in_b = UserRef("slack", "U0NEWINB", CommunityRef("slack", "TB"))  # as the delivery service names them
+    await slack.adapter.send_dm(someone_in_b, Message(text="Hello"), key="delivery:9")
+    used = {token for method, token in slack.fake.tokens if method in ("conversations.open", "chat.postMessage")}
+    assert used == {"xoxb-TB"}
+
+
 async def test_uninstall_deletes_the_workspace_rows(slack: SlackDriver) -> None:
     await install(slack, "TA")
     await install(slack, "TB")
