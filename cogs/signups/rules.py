@@ -68,8 +68,7 @@ def _waitlist_places_to_give_up(ledger: Ledger, slot: Slot, member_id: int) -> l
     """The family's newest waitlist places to give up so that it can take a place on ``slot``
     now, or None when that is not possible (``slot`` is full too, or the family's confirmed
     places alone reach the limit)."""
-    confirmed_here = sum(1 for p in ledger.places if p.slot_id == slot.id and p.status == "confirmed")
-    if confirmed_here >= slot.capacity:
+    if ledger.confirmed(slot.id) >= slot.capacity:  # (a ledger holds only some of the places: count)
         return None  # it would only be one more waitlist place
     held = [p for p in ledger.places if p.member_id == member_id]
     waiting = sorted((p for p in held if p.status == "waitlisted"), key=Place.queue_key, reverse=True)

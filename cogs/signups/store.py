@@ -192,6 +192,10 @@ class Ledger:
                      if p.slot_id == slot.id and p.status == "waitlisted" and p.queue_key() > key)
         return [Change(member_id, slot.id, "waitlisted", self._count[(slot.id, "waitlisted")] - behind)]
 
+    def confirmed(self, slot_id: int) -> int:
+        """Confirmed places on a slot, counting those not held in this ledger."""
+        return self._count[(slot_id, "confirmed")]
+
     def holds(self, slot: Slot, member_id: int) -> bool:
         return any(p.slot_id == slot.id and p.member_id == member_id for p in self.places)
 
