@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -22,6 +21,7 @@ from bot.config import ConfigError, Secrets, parse_config
 from bot.db.engine import Database
 from bot.delivery.models import OutboxEntry
 from cogs.email.models import EmailContact
+from tests.net import free_port
 
 TEACHER = "as Ms Lee role=teacher"
 REGISTER = '/family email name:"Nguyen family" address:"nguyen@example.org" consent:true language:vi'
@@ -45,15 +45,10 @@ class Mailbox:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box, port = Mailbox(), _free_port()
+    box, port = Mailbox(), free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     yield box, port

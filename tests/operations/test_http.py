@@ -18,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from adapters.console.harness import console_session
 from bot.db.engine import Database
 from bot.http_server import health, metrics_text
+from tests.net import free_port
 from tests.operations.run import ROOT, homeroom, write_config
 
 
@@ -28,11 +29,6 @@ def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
             found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
     return found
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_healthy_when_the_database_answers_and_every_platform_is_ready(db: Database) -> None:
@@ -113,7 +109,7 @@ def test_port_in_use_stops_start_up_in_one_line(tmp_path: Path) -> None:
 
 
 def test_the_running_process_answers_healthz_and_metrics(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     config = write_config(tmp_path, f"[http]\nenabled = true\nport = {port}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD", "SLACK"))}
     process = subprocess.Popen([sys.executable, "-m", "bot", "--config", str(config), "run"], cwd=tmp_path,

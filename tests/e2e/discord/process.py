@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from tests.e2e.discord.fake import GUILD_ID, FakeDiscord
+from tests.net import free_port
 
 T = TypeVar("T")
 #: the longest a test waits for something the bot should do (a bound on a hang, not a goal)
@@ -46,12 +46,6 @@ def quiet(fake: FakeDiscord, *, for_seconds: float = 1.0, timeout: float = PATIE
         if time.monotonic() > deadline:
             raise AssertionError("the bot never went quiet")
 
-
-def free_port() -> int:
-    """A port nothing listens on now (for the process's /healthz server)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _far_from_now() -> str:
