@@ -40,7 +40,8 @@ def _check_zone(value: str) -> str:
     return value
 
 
-def _check_clock(value: str) -> str:
+def check_clock(value: str) -> str:
+    """A validator for a time-of-day setting (core or a cog's section)."""
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
         raise ValueError("a time of day as HH:MM, such as \"18:00\"")
     return value
@@ -51,7 +52,7 @@ def _check_range(value: str) -> str:
     if len(parts) != 2:
         raise ValueError("a range of two times as HH:MM-HH:MM, such as \"21:00-07:00\"")
     for part in parts:
-        _check_clock(part.strip())
+        check_clock(part.strip())
     return value
 
 
@@ -143,7 +144,7 @@ class TranslationSection(_Section):
 class AnnouncementsSection(_Section):
     digest_time: str = "18:00"
 
-    _digest = field_validator("digest_time")(classmethod(lambda cls, v: _check_clock(v)))
+    _digest = field_validator("digest_time")(classmethod(lambda cls, v: check_clock(v)))
 
 
 class SignupsSection(_Section):
@@ -266,7 +267,7 @@ class RetentionSection(_Section):
     processed_events_days: int = Field(default=7, ge=1, le=365)
     purge_time: str = "03:00"
 
-    _purge = field_validator("purge_time")(classmethod(lambda cls, v: _check_clock(v)))
+    _purge = field_validator("purge_time")(classmethod(lambda cls, v: check_clock(v)))
 
 
 class JobsSection(_Section):

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import jobs as jobqueue
 from bot.cog import Cog, command, job
 from bot.commands import OptionSpec, OptionType
+from bot.config import parse_clock
 from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
@@ -53,8 +54,7 @@ class HomeworkCog(Cog):
         has passed but the day has not come; None when the day is here."""
         if due_on <= now.astimezone(zone).date():
             return None
-        hour, minute = (int(part) for part in self.settings.reminder_time.split(":"))
-        evening = datetime.combine(due_on - timedelta(days=1), time(hour, minute), tzinfo=zone)
+        evening = datetime.combine(due_on - timedelta(days=1), parse_clock(self.settings.reminder_time), tzinfo=zone)
         return max(evening, now)
 
     def _due_day(self, text: str, ctx: Context, zone: ZoneInfo) -> date:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.config import check_clock
 
 
 class Section(BaseModel):
@@ -17,9 +17,4 @@ class Section(BaseModel):
     #: how many assignments /homework list shows
     list_limit: int = Field(default=15, ge=1, le=50)
 
-    @field_validator("reminder_time")
-    @classmethod
-    def _clock(cls, value: str) -> str:
-        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
-            raise ValueError("a time of day as HH:MM, such as \"18:00\"")
-        return value
+    _clock = field_validator("reminder_time")(classmethod(lambda cls, v: check_clock(v)))
