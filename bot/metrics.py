@@ -25,8 +25,13 @@ DESCRIPTIONS: dict[str, str] = {
     "homeroom_handler_failures_total": "Events whose handling failed with an apology, by kind.",
     "homeroom_deliveries_total": "Messages to people settled, by mode (dm, digest) and result.",
     "homeroom_translation_seconds": "Time of one provider request.",
-    "homeroom_platform_rate_limited_total": "Requests a platform answered with HTTP 429, by platform.",
+    "homeroom_platform_rate_limited_total": "Requests a platform answered with HTTP 429 (each one waited out "
+                                            "and sent again by the SDK), by platform and route.",
 }
+
+#: the counter each adapter adds to when its platform answers 429; ``route`` is an API method
+#: (Slack) or a path template such as ``POST /channels/{id}/messages`` (Discord), never an id
+RATE_LIMITED = "homeroom_platform_rate_limited_total"
 
 
 @dataclass

@@ -29,6 +29,7 @@ import discord
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.endpoints import use_endpoints
+from adapters.discord.ratelimits import RateLimitCounter
 from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
 from bot import customid
@@ -104,6 +105,7 @@ class DiscordAdapter(Outbound):
         # Every REST request under Discord's global limit, drained before the session closes.
         self._gate = RestGate()
         self._gate.install(client.http)
+        self._rate_limits: RateLimitCounter | None = None
         # DMs one at a time (no burst that anti-spam heuristics would notice), at the full
         # configured rate over any minute.
         self._dm_pacer = Pacer(settings.dm_per_minute, 60, burst=1)
@@ -614,6 +616,9 @@ class DiscordAdapter(Outbound):
     async def start(self) -> None:
         token = self.core.secrets.discord_token
         assert token, "DISCORD_TOKEN is required"
+        # discord.py waits out 429s itself; its log line per 429 is the count /metrics shows.
+        self._rate_limits = RateLimitCounter(self.core.metrics)
+        self._rate_limits.install()
         await self.client.login(token)
         settings = self.core.config.discord
         if settings.sync != "off":
@@ -625,6 +630,9 @@ class DiscordAdapter(Outbound):
         """Let requests on the wire finish (bounded), abandon the rest, then close the session."""
         await self._gate.drain(SHUTDOWN_GRACE_SECONDS)
         await self.client.close()
+        if self._rate_limits is not None:
+            self._rate_limits.uninstall()
+            self._rate_limits = None
 
 
 def nonce_for(key: str) -> str:

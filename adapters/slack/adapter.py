@@ -4,8 +4,8 @@
 Bolt does not de-duplicate: redeliveries (X-Slack-Retry-Num, Socket Mode envelopes repeated
 with retry_attempt 0) carry the same ``event_id`` and are caught by the core's
 de-duplication. Every listener acknowledges first and works after. Rate limits: the SDK's
-rate-limit retry handler honours Retry-After; chat.postMessage is paced to one message per
-second per channel here.
+rate-limit retry handler honours Retry-After (and counts each 429 for /metrics);
+chat.postMessage is paced to one message per second per channel here.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, socket_mode
 from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
 from adapters.slack.blocks import fallback_text, to_blocks, to_modal
 from adapters.slack.names import CommandNames
+from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
 from bot import customid
 from bot.commands import CommandSpec
@@ -101,7 +101,7 @@ class SlackAdapter(Outbound):
                             request_verification_enabled=False, before_authorize=SignedRequestsOnly(signing_secret))
         self._app_client: AsyncWebClient = self.app.client
         self._app_client.base_url = self.api_base_url
-        self._app_client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+        self._app_client.retry_handlers.append(CountingRateLimitHandler(core.metrics))
         #: OAuth mode: one Web API client per workspace, and the workspace the current work is for
         self._team_clients: dict[str, AsyncWebClient] = {}
         self._team: contextvars.ContextVar[str | None] = contextvars.ContextVar("slack_team", default=None)
@@ -142,7 +142,7 @@ class SlackAdapter(Outbound):
                 self._team.set(None)
                 return
             client = AsyncWebClient(token=bot.bot_token, base_url=self.api_base_url)
-            client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+            client.retry_handlers.append(CountingRateLimitHandler(self.core.metrics))
             self._team_clients[team_id] = client
             if bot.bot_user_id:
                 self._bot_user_ids[team_id] = bot.bot_user_id

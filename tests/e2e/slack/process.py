@@ -59,12 +59,13 @@ class SlackProcess:
     """One ``homeroom run --adapter slack`` process; its log lines are collected as they come."""
 
     def __init__(self, folder: Path, fake: FakeSlack, *, database_url: str, mode: str = "http",
-                 config: str = "", slack: str = "", env: dict[str, str] | None = None) -> None:
+                 config: str = "", slack: str = "", env: dict[str, str] | None = None,
+                 http_port: int | None = None) -> None:
         self.folder = folder
         self.fake = fake
         self.mode = mode
         self.config_path = folder / "homeroom.toml"
-        self.config_path.write_text(_config(fake, database_url, mode, slack) + config, encoding="utf-8")
+        self.config_path.write_text(_config(fake, database_url, mode, slack, http_port) + config, encoding="utf-8")
         self.lines: list[str] = []
         self.port: int | None = None
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "HOMEROOM_"))}
@@ -129,7 +130,9 @@ def _quiet_hours_far_from_now() -> str:
     return f"{start:%H:%M}-{start + timedelta(minutes=1):%H:%M}"
 
 
-def _config(fake: FakeSlack, database_url: str, mode: str, slack: str) -> str:
+def _config(fake: FakeSlack, database_url: str, mode: str, slack: str, http_port: int | None = None) -> str:
+    # the operator's /healthz and /metrics: off unless a test asks for a port of its own
+    http = f"port = {http_port}" if http_port else "enabled = false"
     return f"""[homeroom]
 log_level = "INFO"
 timezone = "UTC"
@@ -153,8 +156,7 @@ timeout_seconds = 5
 poll_seconds = 0.2
 
 [http]
-# the operator's /healthz and /metrics listen on a fixed port; tests run side by side
-enabled = false
+{http}
 
 [signups]
 card_edit_delay_seconds = 0.2
