@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -42,6 +42,11 @@ from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, 
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
+
+if TYPE_CHECKING:
+    from slack_sdk.oauth.installation_store.models.bot import Bot
+
+    from adapters.slack.oauth import WorkspaceBots
 
 log = logging.getLogger(__name__)
 #: bolt's own loggers hang under "slack_bolt", which logging set-up keeps at WARNING
@@ -89,12 +94,15 @@ class SlackAdapter(Outbound):
         self.api_base_url = base_url or settings.api_base_url
         self.oauth = settings.oauth
         flow = None
+        #: OAuth mode: each workspace's bot, found (and refreshed) for work the bot starts itself
+        self._bots: WorkspaceBots | None = None
         if self.oauth:  # many workspaces: each one's token comes from the installation store
-            from adapters.slack.oauth import oauth_flow
+            from adapters.slack.oauth import WorkspaceBots, oauth_flow
 
             flow = oauth_flow(client_id=settings.client_id, client_secret=secrets.slack_client_secret or "",
                               engine=core.db.writer_engine, api_base_url=self.api_base_url,
-                              public_url=settings.public_url)
+                              public_url=settings.public_url, localizer=core.i18n)
+            self._bots = WorkspaceBots(flow, self.api_base_url)
         self.app = AsyncApp(token=None if self.oauth else secrets.slack_bot_token, signing_secret=signing_secret,
                             oauth_flow=flow,
                             process_before_response=process_before_response, logger=logging.getLogger(BOLT_LOGGER),
@@ -104,6 +112,7 @@ class SlackAdapter(Outbound):
         self._app_client.retry_handlers.append(CountingRateLimitHandler(core.metrics))
         #: OAuth mode: one Web API client per workspace, and the workspace the current work is for
         self._team_clients: dict[str, AsyncWebClient] = {}
+        self._team_bots: dict[str, Bot] = {}
         self._team: contextvars.ContextVar[str | None] = contextvars.ContextVar("slack_team", default=None)
         self._user_teams: dict[str, str] = {}
         self.post_interval = post_interval
@@ -133,10 +142,10 @@ class SlackAdapter(Outbound):
         """Send what follows with ``team_id``'s bot token, read from the installation store."""
         if not self.oauth or not team_id:
             return
-        if team_id not in self._team_clients:
-            flow = self.app.oauth_flow
-            assert flow is not None
-            bot = await flow.settings.installation_store.async_find_bot(enterprise_id=None, team_id=team_id)
+        known = self._team_bots.get(team_id)
+        assert self._bots is not None
+        if known is None or self._bots.expiring(known):  # new, or its rotating token is due
+            bot = await self._bots.find(team_id)
             if bot is None:
                 log.warning("slack: no installation for workspace %s", team_id)
                 self._team.set(None)
@@ -144,6 +153,7 @@ class SlackAdapter(Outbound):
             client = AsyncWebClient(token=bot.bot_token, base_url=self.api_base_url)
             client.retry_handlers.append(CountingRateLimitHandler(self.core.metrics))
             self._team_clients[team_id] = client
+            self._team_bots[team_id] = bot
             if bot.bot_user_id:
                 self._bot_user_ids[team_id] = bot.bot_user_id
         self._team.set(team_id)
@@ -163,15 +173,14 @@ class SlackAdapter(Outbound):
     async def _uninstalled(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         """The workspace removed the app or revoked its bot token: its installation rows go."""
         team = body.get("team_id")
-        flow = self.app.oauth_flow
-        if flow is None or not team:
+        if self._bots is None or not team:
             return
         if event["type"] == "tokens_revoked" and not event.get("tokens", {}).get("bot"):
             return  # only people's tokens: this app holds none
-        await flow.settings.installation_store.async_delete_all(enterprise_id=body.get("enterprise_id"),
-                                                                team_id=team)
-        self._team_clients.pop(team, None)
-        self._bot_user_ids.pop(team, None)
+        for gone in {team, *await self._bots.forget(body)}:  # an org-wide install: every workspace of it
+            self._team_clients.pop(gone, None)
+            self._team_bots.pop(gone, None)
+            self._bot_user_ids.pop(gone, None)
         log.info("slack: workspace %s uninstalled; its installation was deleted", team)
 
     # ----- wiring ------------------------------------------------------------------------------
