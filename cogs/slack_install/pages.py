@@ -58,8 +58,10 @@ def accepted(header: str | None) -> list[str]:
 
 
 def page_language(header: str | None, localizer: Localizer) -> str:
-    """The visitor's language among those Homeroom has a catalog for, else English."""
-    available = ["en", *localizer.catalogs]
+    """The visitor's language among those whose catalog translates these pages, else English
+    (a page whose words are English must not say ``lang="es"``: a screen reader would read
+    them with Spanish sounds)."""
+    available = ["en", *(lang for lang, catalog in localizer.catalogs.items() if INSTALL_TITLE in catalog)]
     # a region the catalogs lack ("es-MX") falls back to its language ("es") before the next choice
     wanted = [form for tag in accepted(header) for form in dict.fromkeys((tag, tag.split("-")[0]))]
     found = negotiate_locale(wanted, available, sep="-")

@@ -335,10 +335,19 @@ async def test_an_install_link_used_twice_is_refused_in_the_visitors_language(sl
     assert len(await bot_rows(slack.core.db)) == 1  # nothing more was saved
 
 
-@pytest.mark.catalogs  # the shipped catalogs: Arabic has one
 async def test_an_arabic_reader_gets_a_right_to_left_page(slack: SlackDriver) -> None:
+    slack.core.i18n.catalogs = {**slack.core.i18n.catalogs, "ar": {pages.INSTALL_TITLE: "أضف Homeroom إلى Slack"}}
     _, page, _, _ = await open_install_page(slack, "ar")
-    assert '<html lang="ar" dir="rtl"' in page
+    assert '<html lang="ar" dir="rtl"' in page and "أضف Homeroom إلى Slack" in page
+
+
+@pytest.mark.catalogs  # the shipped catalogs, before these pages' words are translated
+async def test_a_language_whose_catalog_lacks_the_pages_gets_them_in_english_marked_english(
+        slack: SlackDriver) -> None:
+    slack.core.i18n.catalogs = {lang: {k: v for k, v in catalog.items() if k != pages.INSTALL_TITLE}
+                                for lang, catalog in slack.core.i18n.catalogs.items()}
+    _, page, _, _ = await open_install_page(slack, "fr")
+    assert '<html lang="en" dir="ltr"' in page and "Add Homeroom to Slack" in page
 
 
 def test_accept_language_is_read_by_preference_and_q0_is_never_chosen() -> None:
