@@ -251,3 +251,18 @@ async def test_the_reminder_is_sent_at_the_start_of_the_hour_before_to_each_guar
     assert moments["DM → Maria"][-1] == start - timedelta(hours=1)
     assert "DM → Pat" not in moments
     assert 'Reminder: the conference "Autumn conferences" for Sam' in s.find("DM → Luis", "Reminder")[-1].text
+
+
+async def test_co_parents_of_one_child_pressing_at_once_leave_the_child_one_booking(db: Database) -> None:
+    async with console_session(db) as s:
+        card = await class_with_children(s)
+        async with db.read() as session:
+            first, second = (await session.scalars(select(ConferenceSlot.id).order_by(ConferenceSlot.starts_at)
+                                                   .limit(2))).all()
+        sam = await child_id(db, "Sam")
+        await asyncio.gather(*(s.core.dispatch(ButtonPressed(
+            key=f"both-{name}", actor=s.console.actor(s.console.person_named(name)), community=s.console.community,
+            action="conference.pick", value=f"1:{slot}:{sam}", message=card.ref))
+            for name, slot in (("Maria", first), ("Luis", second))))
+        await s.core.settle()
+    assert list(await bookings(db)) == ["Sam"]
