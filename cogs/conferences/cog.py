@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
@@ -27,7 +27,7 @@ from bot.commands import OptionSpec
 from bot.core import Context, Core
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
-from bot.delivery import Action, Attach, Content, Item, Phrase, When
+from bot.delivery import Action, Attach, Content, Item, Phrase, Urgency, When
 from bot.durations import parse_duration
 from bot.errors import UserError
 from bot.events import ButtonPressed
@@ -39,9 +39,10 @@ from bot.spreadsheet import csv_bytes
 from bot.when import format_when, future_time, parse_when
 from cogs.conferences import strings as S
 from cogs.conferences.availability import parse_availability, short_day, summary
-from cogs.conferences.holders import booking_holder, holder_label
+from cogs.conferences.holders import Holder, holders_of, may_see, person_holder, readers
 from cogs.conferences.ics import CalendarEntry, calendar_bytes
 from cogs.conferences.models import Conference, ConferenceBooking, ConferenceSlot
+from cogs.conferences.reminders import reminder_moment
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,25 @@ def slot_label(start: datetime, end: datetime, lang: str | None, zone: ZoneInfo)
     return f"{short_day(local_start.date(), lang)} {local_start:%H:%M}–{local_end:%H:%M}"
 
 
+@runtime_checkable
+class TeacherQuestions(Protocol):
+    """What the relay feature offers other features: a family's message taken to a teacher
+    as /ask takes it (named here, so this feature works without it installed)."""
+
+    async def ask_teacher(self, ctx: Context, text: str, *, teacher: UserRef | None = None,
+                          child: str | None = None) -> None: ...
+
+
 @dataclass
 class _Booked:
     """What a booking transaction did, for the reply after it commits."""
 
-    outcome: str  # booked | swapped | mine | taken | closed | not_offered
+    outcome: str  # booked | swapped | mine | taken | closed | not_offered | not_open | choose
     slot: ConferenceSlot | None = None
     nearest: list[ConferenceSlot] | None = None
     conference: Conference | None = None
+    holder: Holder | None = None
+    several: bool = False
 
 
 class ConferencesCog(Cog):
@@ -302,12 +314,14 @@ class ConferencesCog(Cog):
 
     @button("conference.open")
     async def open_pressed(self, ctx: Context, event: ButtonPressed) -> None:
-        await self._picker(ctx, event.value, 0)
+        raw, _, token = event.value.partition(":")
+        await self._picker(ctx, raw, 0, token or None)
 
     @button("conference.page")
     async def page_pressed(self, ctx: Context, event: ButtonPressed) -> None:
-        raw, _, page = event.value.partition(":")
-        await self._picker(ctx, raw, int(page) if page.isdigit() else 0)
+        raw, _, rest = event.value.partition(":")
+        page, _, token = rest.partition(":")
+        await self._picker(ctx, raw, int(page) if page.isdigit() else 0, token or None)
 
     def _page_size(self, ctx: Context) -> int:
         return max(1, min(25, ctx.outbound.capabilities.max_select_options))
@@ -320,32 +334,100 @@ class ConferencesCog(Cog):
             ConferenceSlot.starts_at > now, ConferenceSlot.id.not_in(taken))
             .order_by(ConferenceSlot.starts_at))).all())
 
-    async def _mine(self, session: AsyncSession, conference_id: int, member: Member) -> ConferenceBooking | None:
+    async def _mine(self, session: AsyncSession, conference_id: int, holder: Holder) -> ConferenceBooking | None:
         return await session.scalar(select(ConferenceBooking).where(
-            ConferenceBooking.conference_id == conference_id, ConferenceBooking.holder == booking_holder(member)))
+            ConferenceBooking.conference_id == conference_id, ConferenceBooking.holder == holder.key))
 
-    async def _picker(self, ctx: Context, raw: str, page: int) -> None:
+    async def _holders(self, session: AsyncSession, conference_id: int, member: Member) -> list[Holder]:
+        """What this person may book for on this conference: their children (or themselves),
+        plus a booking of their own made before they were linked to a child, so they can
+        still see, change or cancel it."""
+        holders = await holders_of(self.core.families, session, member)
+        mine = person_holder(member)
+        if holders and mine not in holders and await self._mine(session, conference_id, mine) is not None:
+            holders.append(mine)
+        return holders
+
+    @staticmethod
+    def _token(holder: Holder) -> str:
+        """How a button names what it books for: the child's id, or "me"."""
+        return str(holder.child_id) if holder.child_id is not None else "me"
+
+    def _chosen(self, holders: list[Holder], token: str | None) -> Holder | None:
+        """The holder a button's ``token`` names, or the only one; None when the person must
+        choose. A token that is not theirs (a restricted child, another family's) is refused."""
+        if not holders:
+            raise UserError(S.NO_ONE_TO_BOOK)
+        if token:
+            found = next((h for h in holders if self._token(h) == token), None)
+            if found is None:
+                raise UserError(S.NOT_YOUR_CHILD)
+            return found
+        return holders[0] if len(holders) == 1 else None
+
+    def _named(self, holders: list[Holder], name: str | None) -> str | None:
+        """The token of the child a typed ``child:`` names (None: not given, or only one)."""
+        children = [h for h in holders if h.child_id is not None]
+        if name is None or not name.strip():
+            if len(holders) > 1:
+                raise UserError(S.WHICH_CHILD, children=", ".join(h.label for h in children))
+            return None
+        wanted = " ".join(name.split()).lower()
+        found = next((h for h in children if h.label.lower() == wanted), None)
+        if found is None:
+            raise UserError(S.UNKNOWN_CHILD, name=name, children=", ".join(h.label for h in children) or "—")
+        return self._token(found)
+
+    async def _picker(self, ctx: Context, raw: str, page: int, token: str | None = None) -> None:
         conference = await self._bookable(ctx, raw)
         member, community = ctx.require_member(), ctx.require_community()
         zone = self.core.zone_of(member, community)
         self._refuse_if_closed(ctx, conference, zone)
         async with self.core.db.read() as session:
+            holders = await self._holders(session, conference.id, member)
+            holder = self._chosen(holders, token)
+            if holder is None:
+                await ctx.reply_message(await self._child_chooser(ctx, session, conference, holders, zone))
+                return
             free = await self._free_slots(session, conference.id, ctx.now)
-            mine = await self._mine(session, conference.id, member)
+            mine = await self._mine(session, conference.id, holder)
             my_slot = await session.get(ConferenceSlot, mine.slot_id) if mine is not None else None
-        await ctx.reply_message(await self._picker_message(ctx, conference, free, my_slot, page, zone))
+        await ctx.reply_message(await self._picker_message(ctx, conference, free, my_slot, page, zone,
+                                                           holder=holder, several=len(holders) > 1))
+
+    async def _child_chooser(self, ctx: Context, session: AsyncSession, conference: Conference,
+                             holders: list[Holder], zone: ZoneInfo) -> Message:
+        """"Which child is this for?": each child with the time booked for it, if any."""
+        lines = [await ctx.t(S.CHOOSE_CHILD)]
+        buttons = []
+        for holder in holders:
+            booking = await self._mine(session, conference.id, holder)
+            slot = await session.get(ConferenceSlot, booking.slot_id) if booking is not None else None
+            lines.append(await ctx.t(S.CHILD_HAS, child=holder.label,
+                                     when=format_when(slot.starts_at, ctx.language, zone)) if slot is not None
+                         else await ctx.t(S.CHILD_HAS_NONE, child=holder.label))
+            buttons.append(Button(await ctx.t(S.FOR_CHILD, child=holder.label), "conference.open",
+                                  f"{conference.id}:{self._token(holder)}", ButtonStyle.PRIMARY))
+        return Message(text="\n".join(lines), buttons=tuple(buttons))
 
     async def _picker_message(self, ctx: Context, conference: Conference, free: list[ConferenceSlot],
                               my_slot: ConferenceSlot | None, page: int, zone: ZoneInfo, *,
-                              intro: str | None = None) -> Message:
+                              holder: Holder, several: bool = False, intro: str | None = None) -> Message:
         lang = ctx.language
         size = self._page_size(ctx)
         pages = max(1, -(-len(free) // size))
         page = min(max(page, 0), pages - 1)
         shown = free[page * size:(page + 1) * size]
-        lines = [intro or await ctx.t(S.PICK_INTRO, title=conference.title, zone=zone.key)]
+        child = holder.label if holder.child_id is not None and several else None
+        token = self._token(holder)
+        if intro is None:
+            intro = await ctx.t(S.PICK_INTRO_FOR, title=conference.title, child=child, zone=zone.key) if child \
+                else await ctx.t(S.PICK_INTRO, title=conference.title, zone=zone.key)
+        lines = [intro]
         if my_slot is not None:
-            lines.append(await ctx.t(S.PICK_HAVE, when=format_when(my_slot.starts_at, lang, zone)))
+            when = format_when(my_slot.starts_at, lang, zone)
+            lines.append(await ctx.t(S.PICK_HAVE_FOR, child=holder.label, when=when) if holder.child_id is not None
+                         else await ctx.t(S.PICK_HAVE, when=when))
         buttons: list[Button] = []
         selects: tuple[Select, ...] = ()
         if not free:
@@ -354,48 +436,58 @@ class ConferencesCog(Cog):
             if pages > 1:
                 lines.append(await ctx.t(S.PICK_PAGE, first=page * size + 1, last=page * size + len(shown),
                                          total=len(free)))
-            options = tuple(SelectOption(slot_label(s.starts_at, s.ends_at, lang, zone), f"{conference.id}:{s.id}")
-                            for s in shown)
-            selects = (Select("conference.pick", await ctx.t(S.PICK_PLACEHOLDER), options, group=str(conference.id)),)
+            options = tuple(SelectOption(slot_label(s.starts_at, s.ends_at, lang, zone),
+                                         f"{conference.id}:{s.id}:{token}") for s in shown)
+            selects = (Select("conference.pick", await ctx.t(S.PICK_PLACEHOLDER), options,
+                              group=f"{conference.id}:{token}"),)
             if page > 0:
-                buttons.append(Button(await ctx.t(S.PREVIOUS), "conference.page", f"{conference.id}:{page - 1}"))
+                buttons.append(Button(await ctx.t(S.PREVIOUS), "conference.page",
+                                      f"{conference.id}:{page - 1}:{token}"))
             if page < pages - 1:
-                buttons.append(Button(await ctx.t(S.NEXT), "conference.page", f"{conference.id}:{page + 1}"))
+                buttons.append(Button(await ctx.t(S.NEXT), "conference.page", f"{conference.id}:{page + 1}:{token}"))
         if my_slot is not None:
-            buttons.append(Button(await ctx.t(S.UNBOOK), "conference.unbook", str(conference.id), ButtonStyle.DANGER))
+            buttons.append(Button(await ctx.t(S.UNBOOK), "conference.unbook", f"{conference.id}:{token}",
+                                  ButtonStyle.DANGER))
         buttons.append(Button(await ctx.t(S.NONE_WORK), "conference.none", str(conference.id)))
         return Message(text="\n".join(lines), selects=selects, buttons=tuple(buttons))
 
     # ----- families: booking -----------------------------------------------------------------
     @button("conference.pick")
     async def pick(self, ctx: Context, event: ButtonPressed) -> None:
-        raw, _, slot_raw = event.value.partition(":")
+        raw, _, rest = event.value.partition(":")
+        slot_raw, _, token = rest.partition(":")
         conference = await self._bookable(ctx, raw)
-        await self._book(ctx, conference, int(slot_raw) if slot_raw.isdigit() else -1)
+        await self._book(ctx, conference, int(slot_raw) if slot_raw.isdigit() else -1, token or None)
 
     @command("conference book", "Book a conference time by typing it",
              OptionSpec("id", "The conference number", required=True),
-             OptionSpec("time", "When, e.g. \"Tue 15:30\"", required=True))
-    async def book_command(self, ctx: Context, id: str, time: str) -> None:
+             OptionSpec("time", "When, e.g. \"Tue 15:30\"", required=True),
+             OptionSpec("child", "Which child it is for (if you have several in the class)"))
+    async def book_command(self, ctx: Context, id: str, time: str, child: str | None = None) -> None:
         conference = await self._bookable(ctx, id)
         member, community = ctx.require_member(), ctx.require_community()
         zone = self.core.zone_of(member, community)
         wanted = parse_when(time, ctx.language, zone, ctx.now)
         async with self.core.db.read() as session:
+            holders = await self._holders(session, conference.id, member)
             slot = await session.scalar(select(ConferenceSlot).where(
                 ConferenceSlot.conference_id == conference.id, ConferenceSlot.status == "open",
                 ConferenceSlot.starts_at == wanted)) if wanted is not None else None
+        if not holders:
+            raise UserError(S.NO_ONE_TO_BOOK)
+        token = self._named(holders, child)
         if slot is None:
             raise UserError(S.NO_TIME_MATCH, id=conference.id,
                             when=format_when(wanted, ctx.language, zone) if wanted else time)
-        await self._book(ctx, conference, slot.id)
+        await self._book(ctx, conference, slot.id, token)
 
-    async def _book(self, ctx: Context, conference: Conference, slot_id: int) -> None:
-        """Book or change to ``slot_id``: checked against what this family can be offered
-        (a time of this conference, open, still ahead), under the conference's lock."""
+    async def _book(self, ctx: Context, conference: Conference, slot_id: int, token: str | None) -> None:
+        """Book or change to ``slot_id`` for what ``token`` names (a child, or the person):
+        checked against what this family can be offered (a time of this conference, open,
+        still ahead, a child they may book for), under the conference's lock. A co-parent's
+        booking for the same child is the one changed: a child holds one booking."""
         member, community = ctx.require_member(), ctx.require_community()
         zone = self.core.zone_of(member, community)
-        holder = booking_holder(member)
 
         async def work(session: AsyncSession) -> _Booked:
             row = await lock_row(session, Conference, conference.id)
@@ -403,27 +495,35 @@ class ConferencesCog(Cog):
                 return _Booked("not_open")
             if row.closes_at is not None and row.closes_at <= ctx.now:
                 return _Booked("closed", conference=row)
+            holders = await self._holders(session, row.id, member)
+            holder = self._chosen(holders, token)
+            if holder is None:  # an old menu without a child, and several to choose from
+                return _Booked("choose", conference=row)
             slot = await session.get(ConferenceSlot, slot_id)
             if slot is None or slot.conference_id != row.id or slot.status != "open" or slot.starts_at <= ctx.now:
                 return _Booked("not_offered")
             holding = await session.scalar(select(ConferenceBooking).where(ConferenceBooking.slot_id == slot.id))
             if holding is not None:
-                if holding.holder == holder:
+                if holding.holder == holder.key:
                     return _Booked("mine", slot=slot)
                 free = await self._free_slots(session, row.id, ctx.now)
                 free.sort(key=lambda s: abs((s.starts_at - slot.starts_at).total_seconds()))
                 return _Booked("taken", slot=slot, nearest=sorted(free[:NEAREST], key=lambda s: s.starts_at),
-                               conference=row)
-            mine = await self._mine(session, row.id, member)
+                               conference=row, holder=holder, several=len(holders) > 1)
+            mine = await self._mine(session, row.id, holder)
             outcome = "swapped" if mine is not None else "booked"
             if mine is None:
-                mine = ConferenceBooking(conference_id=row.id, slot_id=slot.id, holder=holder, member_id=member.id,
-                                         label=holder_label(member), created_at=ctx.now, updated_at=ctx.now)
+                mine = ConferenceBooking(conference_id=row.id, slot_id=slot.id, holder=holder.key,
+                                         child_id=holder.child_id, member_id=member.id, label=holder.label[:200],
+                                         created_at=ctx.now, updated_at=ctx.now)
                 session.add(mine)
             else:
-                mine.slot_id, mine.updated_at = slot.id, ctx.now
+                mine.slot_id, mine.member_id, mine.updated_at = slot.id, member.id, ctx.now
             await session.flush()
-            await self._confirm(session, community, row, mine, slot, member, cause=ctx.key)
+            told = await self._readers(session, mine, member)
+            if member.id not in {m.id for m in told}:  # who pressed hears what they did
+                told.append(member)
+            await self._confirm(session, community, row, mine, slot, told, cause=ctx.key, booker=member)
             await self._schedule_reminders(session, row, mine, slot, ctx.now)
             return _Booked(outcome, slot=slot, conference=row)
 
@@ -434,6 +534,9 @@ class ConferencesCog(Cog):
             self._refuse_if_closed(ctx, conference, zone)
         if result.outcome == "not_offered":
             raise UserError(S.NOT_OFFERED)
+        if result.outcome == "choose":
+            await self._picker(ctx, str(conference.id), 0)
+            return
         assert result.slot is not None
         when = format_when(result.slot.starts_at, ctx.language, zone)
         if result.outcome == "mine":
@@ -444,11 +547,21 @@ class ConferencesCog(Cog):
             if not nearest:
                 await ctx.reply(S.TAKEN_NONE)
                 return
+            assert result.holder is not None
             await ctx.reply_message(await self._picker_message(ctx, conference, nearest, None, 0, zone,
+                                                               holder=result.holder, several=result.several,
                                                                intro=await ctx.t(S.TAKEN)))
             return
         self.refresh_card(conference.id)
         await ctx.reply(S.BOOKED if result.outcome == "booked" else S.SWAPPED, when=when)
+
+    async def _readers(self, session: AsyncSession, booking: ConferenceBooking, booker: Member | None = None) -> list[
+            Member]:
+        """Who hears about ``booking``: its child's guardians who receive notices (never a
+        restricted one), or the person whose own booking it is."""
+        if booker is None or booker.id != booking.member_id:
+            booker = await session.get(Member, booking.member_id)
+        return await readers(self.core.families, session, booking.child_id, booker)
 
     async def _teacher(self, session: AsyncSession, conference: Conference) -> Member | None:
         if conference.teacher_member_id is None:
@@ -456,43 +569,74 @@ class ConferencesCog(Cog):
         return await session.get(Member, conference.teacher_member_id)
 
     async def _confirm(self, session: AsyncSession, community: Community, conference: Conference,
-                       booking: ConferenceBooking, slot: ConferenceSlot, member: Member, *, cause: str,
-                       body: str = S.CONFIRM_BODY, title: str = S.CONFIRM_TITLE) -> None:
-        """The family's confirmation (or change notice) with the calendar file, queued in the
-        booking's transaction: it goes out once, in their language and zone, after quiet hours."""
+                       booking: ConferenceBooking, slot: ConferenceSlot, told: list[Member], *, cause: str,
+                       booker: Member | None = None, moved: bool = False) -> None:
+        """The confirmation (or change notice) with the calendar file, queued in the booking's
+        transaction for each of ``told``: it goes out once to each, in their own language and
+        zone, after their quiet hours."""
         teacher = await self._teacher(session, conference)
         fields = ()
         where = conference.location or conference.link
         if where:
             fields = (Item(Phrase.of(S.WHERE_FIELD), Phrase.exact(where)),)
+        teacher_name = teacher.display_name if teacher else ""
+        if booking.child_id is None:
+            body = Phrase.of(S.MOVED_BODY if moved else S.CONFIRM_BODY, title=conference.title,
+                             teacher=teacher_name, when=When(slot.starts_at))
+        elif moved:
+            body = Phrase.of(S.MOVED_BODY_FOR, title=conference.title, child=booking.label, when=When(slot.starts_at))
+        else:
+            body = Phrase.of(S.CONFIRM_BODY_FOR, title=conference.title, child=booking.label, teacher=teacher_name,
+                             when=When(slot.starts_at), booker=booker.display_name if booker else "")
+        value = f"{conference.id}:{booking.child_id if booking.child_id is not None else 'me'}"
         content = Content(
-            title=Phrase.of(title),
-            body=Phrase.of(body, title=conference.title, teacher=teacher.display_name if teacher else "",
-                           when=When(slot.starts_at)),
+            title=Phrase.of(S.MOVED_TITLE if moved else S.CONFIRM_TITLE), body=body,
             fields=fields, footer=Phrase.of(S.CALENDAR_NOTE),
-            actions=(Action(S.CHANGE, "conference.open", str(conference.id)),
-                     Action(S.UNBOOK, "conference.unbook", str(conference.id), ButtonStyle.DANGER)),
+            actions=(Action(S.CHANGE, "conference.open", value),
+                     Action(S.UNBOOK, "conference.unbook", value, ButtonStyle.DANGER)),
             attachments=(Attach(ICS_BOOKING, str(booking.id)),))
-        await self.core.deliveries.enqueue(session, community, [member], content=content, topic=TOPIC,
+        await self.core.deliveries.enqueue(session, community, told, content=content, topic=TOPIC,
                                            subject=subject(conference.id), cause=f"conference:notice:{cause}")
+
+    def _reminder_offsets(self) -> list[timedelta]:
+        text = self.settings.reminders.strip().lower()
+        if text == "off":
+            return []
+        return [offset for part in text.split(",") if (offset := parse_duration(part.strip())) is not None]
+
+    def _moment(self, member: Member, community: Community, due: datetime, starts: datetime,
+                now: datetime) -> tuple[datetime, bool]:
+        """When (and whether despite quiet hours) this person gets a reminder due at ``due``
+        (see :func:`cogs.conferences.reminders.reminder_moment`)."""
+        limit = parse_duration(self.settings.before_quiet_hours) or timedelta(hours=3)
+        return reminder_moment(due, starts, self.core.quiet_hours_of(member), self.core.zone_of(member, community),
+                               now=now, limit=limit)
 
     async def _schedule_reminders(self, session: AsyncSession, conference: Conference, booking: ConferenceBooking,
                                   slot: ConferenceSlot, now: datetime) -> None:
         """Reminders before the slot (``[conferences] reminders``) to the family and the teacher;
-        a reminder whose moment has passed is skipped, one for a slot no longer held does nothing."""
-        text = self.settings.reminders.strip().lower()
-        if text == "off":
+        a reminder whose moment has passed is skipped, one for a slot no longer held does nothing.
+        The job runs at the earliest moment one of its readers needs (just before their quiet
+        hours, when those would hold it past the start); each reader's own moment is applied
+        when it runs."""
+        offsets = self._reminder_offsets()
+        community = await self.core.community_by_id(session, conference.community_id)
+        if not offsets or community is None:
             return
+        people = await self._readers(session, booking)
+        teacher = await self._teacher(session, conference)
+        if teacher is not None:
+            people.append(teacher)
         items = []
-        for part in text.split(","):
-            offset = parse_duration(part.strip())
-            if offset is None:
-                continue
+        for offset in offsets:
             due = slot.starts_at - offset
             if due <= now:
                 continue
+            moments = [self._moment(person, community, due, slot.starts_at, now)[0] for person in people]
+            runs = max(now, min([due, *moments]))
             seconds, starts = int(offset.total_seconds()), int(slot.starts_at.timestamp())
-            items.append(({"booking": booking.id, "slot": slot.id, "starts": starts, "offset": seconds}, due,
+            items.append(({"booking": booking.id, "slot": slot.id, "starts": starts, "offset": seconds,
+                           "runs": int(runs.timestamp())}, runs,
                           f"conference:remind:{booking.id}:{slot.id}:{starts}:{seconds}"))
         if items:
             await self.core.schedule_many(session, REMIND_JOB, items)
@@ -500,6 +644,10 @@ class ConferencesCog(Cog):
     @job(REMIND_JOB)
     async def remind(self, job_ctx: JobContext) -> None:
         payload = job_ctx.payload
+        now = self.core.clock.now()
+        # Each reader's moment is decided as of when the job was meant to run (a job that runs
+        # a little late still sends the reminder that was due just before quiet hours).
+        planned = min(now, datetime.fromtimestamp(int(payload.get("runs", now.timestamp())), UTC))
         async with self.core.db.write() as session:
             booking = await session.get(ConferenceBooking, payload["booking"])
             if booking is None or booking.slot_id != payload["slot"]:
@@ -511,46 +659,63 @@ class ConferencesCog(Cog):
             if int(slot.starts_at.timestamp()) != payload.get("starts"):
                 return  # the slot moved: the reminders scheduled for its new time say so
             community = await self.core.community_by_id(session, conference.community_id)
-            family = await session.get(Member, booking.member_id)
+            booker = await session.get(Member, booking.member_id)
             teacher = await self._teacher(session, conference)
-            if community is None or family is None:
+            if community is None:
                 return
+            due = slot.starts_at - timedelta(seconds=int(payload["offset"]))
             cause = f"conference:remind:{booking.id}:{slot.id}:{payload['starts']}:{payload['offset']}"
             where = conference.location or conference.link
             fields = (Item(Phrase.of(S.WHERE_FIELD), Phrase.exact(where)),) if where else ()
-            await self.core.deliveries.enqueue(
-                session, community, [family], topic=TOPIC, subject=subject(conference.id), cause=cause,
-                expires_at=slot.starts_at, content=Content(fields=fields, body=Phrase.of(
-                    S.REMINDER_FAMILY, title=conference.title, teacher=teacher.display_name if teacher else "",
-                    when=When(slot.starts_at))))
+            teacher_name = teacher.display_name if teacher else ""
+            body = Phrase.of(S.REMINDER_FAMILY_FOR, title=conference.title, child=booking.label, teacher=teacher_name,
+                             when=When(slot.starts_at)) if booking.child_id is not None else Phrase.of(
+                S.REMINDER_FAMILY, title=conference.title, teacher=teacher_name, when=When(slot.starts_at))
+            family = Content(fields=fields, body=body)
+            for person in await self._readers(session, booking, booker):
+                await self._remind_one(session, community, person, family, cause, due, slot, now, planned)
             if teacher is not None:
-                language = languages.by_code(self.core.language_of(family, community))
-                await self.core.deliveries.enqueue(
-                    session, community, [teacher], topic=TOPIC, subject=subject(conference.id), cause=cause,
-                    expires_at=slot.starts_at, content=Content(body=Phrase.of(
-                        S.REMINDER_TEACHER, name=booking.label or family.display_name,
-                        language=language.english if language else "", when=When(slot.starts_at))))
+                code = self.core.language_of(booker, community) if booker is not None else ""
+                language = languages.by_code(code)
+                await self._remind_one(session, community, teacher, Content(body=Phrase.of(
+                    S.REMINDER_TEACHER, name=booking.label or (booker.display_name if booker else ""),
+                    language=language.english if language else "", when=When(slot.starts_at))),
+                    cause, due, slot, now, planned)
+
+    async def _remind_one(self, session: AsyncSession, community: Community, person: Member, content: Content,
+                          cause: str, due: datetime, slot: ConferenceSlot, now: datetime, planned: datetime) -> None:
+        moment, urgent = self._moment(person, community, due, slot.starts_at, planned)
+        await self.core.deliveries.enqueue(
+            session, community, [person], topic=TOPIC, subject=subject(slot.conference_id), cause=cause,
+            expires_at=slot.starts_at, content=content, at=moment if moment > now else None,
+            urgency=Urgency.URGENT if urgent else Urgency.NORMAL)
 
     @button("conference.unbook")
     async def unbook(self, ctx: Context, event: ButtonPressed) -> None:
         member, community = ctx.require_member(), ctx.require_community()
-        conference_id = int(event.value) if event.value.isdigit() else -1
+        raw, _, token = event.value.partition(":")
+        conference_id = int(raw) if raw.isdigit() else -1
         zone = self.core.zone_of(member, community)
 
         async def work(session: AsyncSession) -> ConferenceSlot | None:
             row = await lock_row(session, Conference, conference_id)
             if row is None or row.community_id != community.id:
                 return None
-            mine = await self._mine(session, row.id, member)  # only this person's own booking
-            if mine is None:
+            holder = self._chosen(await self._holders(session, row.id, member), token or None)
+            mine = await self._mine(session, row.id, holder) if holder is not None else None
+            if mine is None:  # only a booking this person holds, or holds with their child's other guardians
                 return None
             slot = await session.get(ConferenceSlot, mine.slot_id)
+            others = [m for m in await self._readers(session, mine) if m.id != member.id]
+            if slot is not None and others:
+                await self._tell_removed(session, community, row, mine, slot, others, cause=ctx.key,
+                                         body=S.UNBOOKED_BODY_FOR, booker=member)
             await session.delete(mine)
             return slot
 
         slot = await ctx.transaction(work)
         if slot is None:
-            raise UserError(S.NO_BOOKING, id=event.value)
+            raise UserError(S.NO_BOOKING, id=raw)
         self.refresh_card(conference_id)
         await ctx.reply(S.UNBOOKED, when=format_when(slot.starts_at, ctx.language, zone))
 
@@ -566,15 +731,14 @@ class ConferencesCog(Cog):
     async def request(self, ctx: Context, id: str, text: str) -> None:
         conference = await self._bookable(ctx, id)
         relay = next((cog for cog in self.core.cogs if cog.name == "relay"), None)
-        intake = getattr(relay, "_intake", None)
-        if intake is None:
+        if not isinstance(relay, TeacherQuestions):  # the relay feature is switched off
             raise UserError(S.NO_RELAY)
         async with self.core.db.read() as session:
             teacher = await self._teacher(session, conference)
         prefix = await ctx.t(S.REQUEST_PREFIX, title=conference.title)
         community = ctx.require_community()
-        await intake(ctx, f"{prefix}\n{text.strip()}",
-                     teacher=UserRef(community.platform, teacher.user_id) if teacher is not None else None)
+        await relay.ask_teacher(ctx, f"{prefix}\n{text.strip()}",
+                                teacher=UserRef(community.platform, teacher.user_id) if teacher is not None else None)
 
     # ----- the teacher's schedule and changes --------------------------------------------------
     async def _all_slots(self, session: AsyncSession, conference_id: int) -> list[
@@ -606,10 +770,16 @@ class ConferencesCog(Cog):
                 lines.append(f"{number}. {label} — {free_word}")
                 table.append([number, *self._local_times(slot, zone), "", "", ""])
                 continue
-            code = self.core.language_of(family, community)
-            language = languages.by_code(code)
-            language_name = language.english if language else code
-            reach = ctx.outbound.mention(UserRef(community.platform, family.user_id))
+            async with self.core.db.read() as session:  # a child's guardians: each language, each contact
+                people = await self._readers(session, booking, family) or [family]
+            names = []
+            for person in people:
+                code = self.core.language_of(person, community)
+                language = languages.by_code(code)
+                if (language.english if language else code) not in names:
+                    names.append(language.english if language else code)
+            language_name = ", ".join(names)
+            reach = " ".join(ctx.outbound.mention(UserRef(community.platform, p.user_id)) for p in people)
             name = booking.label or family.display_name
             lines.append(f"{number}. {label} — {name} ({language_name}) {reach}")
             table.append([number, *self._local_times(slot, zone), name, language_name, reach])
@@ -650,10 +820,10 @@ class ConferencesCog(Cog):
             target.status = "removed"
             told = None
             if booking is not None:
-                family = await session.get(Member, booking.member_id)
-                if family is not None:
-                    told = booking.label or family.display_name
-                    await self._tell_removed(session, community, row, booking, target, family, cause=ctx.key)
+                people = await self._readers(session, booking)
+                if people:
+                    told = booking.label or people[0].display_name
+                    await self._tell_removed(session, community, row, booking, target, people, cause=ctx.key)
                 await session.delete(booking)
             return target, told
 
@@ -666,16 +836,21 @@ class ConferencesCog(Cog):
             await ctx.reply(S.SLOT_REMOVED_TEACHER, slot=slot, when=when)
 
     async def _tell_removed(self, session: AsyncSession, community: Community, conference: Conference,
-                            booking: ConferenceBooking, slot: ConferenceSlot, family: Member, *, cause: str,
-                            body: str = S.REMOVED_BODY) -> None:
-        """The family hears their time is gone, with a calendar file that removes it and,
-        while the conference is open, a button to choose another time."""
+                            booking: ConferenceBooking, slot: ConferenceSlot, told: list[Member], *, cause: str,
+                            body: str = S.REMOVED_BODY, booker: Member | None = None) -> None:
+        """The family (each guardian of the child) hears their time is gone, with a calendar
+        file that removes it and, while the conference is open, a button to choose another time."""
         value = f"{booking.id}|{conference.id}|{int(slot.starts_at.timestamp())}|{int(slot.ends_at.timestamp())}"
-        actions = (Action(S.BOOK, "conference.open", str(conference.id), ButtonStyle.PRIMARY),) \
+        token = str(booking.child_id) if booking.child_id is not None else "me"
+        actions = (Action(S.BOOK, "conference.open", f"{conference.id}:{token}", ButtonStyle.PRIMARY),) \
             if conference.status == "open" else ()
-        content = Content(body=Phrase.of(body, title=conference.title, when=When(slot.starts_at)),
-                          actions=actions, attachments=(Attach(ICS_CANCELLED, value),))
-        await self.core.deliveries.enqueue(session, community, [family], content=content, topic=TOPIC,
+        if booking.child_id is not None:
+            body = {S.REMOVED_BODY: S.REMOVED_BODY_FOR, S.CANCELLED_BODY: S.CANCELLED_BODY_FOR}.get(body, body)
+        phrase = Phrase.of(body, title=conference.title, when=When(slot.starts_at), child=booking.label,
+                           booker=booker.display_name if booker else "") if booking.child_id is not None \
+            else Phrase.of(body, title=conference.title, when=When(slot.starts_at))
+        content = Content(body=phrase, actions=actions, attachments=(Attach(ICS_CANCELLED, value),))
+        await self.core.deliveries.enqueue(session, community, told, content=content, topic=TOPIC,
                                            subject=subject(conference.id), cause=f"conference:notice:{cause}")
 
     @command("conference move", "Move one of your conference times (a family who booked it is told)",
@@ -704,11 +879,10 @@ class ConferencesCog(Cog):
             booking = await session.scalar(select(ConferenceBooking).where(ConferenceBooking.slot_id == target.id))
             if booking is not None:
                 booking.updated_at = ctx.now
-                family = await session.get(Member, booking.member_id)
-                if family is not None:
-                    await self._confirm(session, community, row, booking, target, family, cause=ctx.key,
-                                        body=S.MOVED_BODY, title=S.MOVED_TITLE)
-                    await self._schedule_reminders(session, row, booking, target, ctx.now)
+                people = await self._readers(session, booking)
+                if people:
+                    await self._confirm(session, community, row, booking, target, people, cause=ctx.key, moved=True)
+                await self._schedule_reminders(session, row, booking, target, ctx.now)
             return target
 
         moved = await ctx.transaction(work)
@@ -729,8 +903,9 @@ class ConferencesCog(Cog):
             row.status = "cancelled"
             told = 0
             for slot, booking, family in await self._all_slots(session, row.id):
-                if booking is not None and family is not None:
-                    await self._tell_removed(session, community, row, booking, slot, family, cause=ctx.key,
+                people = await self._readers(session, booking, family) if booking is not None else []
+                if booking is not None and people:
+                    await self._tell_removed(session, community, row, booking, slot, people, cause=ctx.key,
                                              body=S.CANCELLED_BODY)
                     told += 1
             await session.execute(delete(ConferenceBooking).where(ConferenceBooking.conference_id == row.id))
@@ -757,7 +932,8 @@ class ConferencesCog(Cog):
         in the reader's zone; nothing when the booking is gone (a later notice says so)."""
         async with self.core.db.read() as session:
             booking = await session.get(ConferenceBooking, int(value)) if value.isdigit() else None
-            if booking is None or booking.member_id != member.id:
+            if booking is None or not await may_see(self.core.families, session, booking.child_id, booking.member_id,
+                                                    member):
                 return None
             slot = await session.get(ConferenceSlot, booking.slot_id)
             conference = await session.get(Conference, booking.conference_id)
@@ -802,15 +978,28 @@ class ConferencesCog(Cog):
         return data
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
-        """A family's bookings go (their times free up); a teacher's conferences stay for the
-        families who booked them, no longer tied to the teacher."""
-        await session.execute(delete(ConferenceBooking).where(ConferenceBooking.member_id == member.id))
+        """A person's own bookings go (their times free up); a booking they made for a child
+        stays with the child's other guardians, or goes when there is none; a teacher's
+        conferences stay for the families who booked them, no longer tied to the teacher."""
+        await self._release(session, member)
         await session.execute(update(Conference).where(Conference.teacher_member_id == member.id)
                               .values(teacher_member_id=None))
 
     async def on_member_left(self, session: AsyncSession, member: Member) -> None:
-        """A family that left frees its times for others."""
-        await session.execute(delete(ConferenceBooking).where(ConferenceBooking.member_id == member.id))
+        """A family that left frees its times for others (a child's booking stays with its
+        other guardians)."""
+        await self._release(session, member)
+
+    async def _release(self, session: AsyncSession, member: Member) -> None:
+        for booking in (await session.scalars(select(ConferenceBooking).where(
+                ConferenceBooking.member_id == member.id))).all():
+            others = [m for m in await readers(self.core.families, session, booking.child_id, None)
+                      if m.id != member.id] if booking.child_id is not None else []
+            if others:
+                booking.member_id = others[0].id
+            else:
+                await session.delete(booking)
+        await session.flush()
 
 
 def setup(core: Core) -> list[Cog]:

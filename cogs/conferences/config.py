@@ -16,8 +16,11 @@ class Section(BaseModel):
     default_length: str = "15m"
     #: reminders before each booked slot, to the family and the teacher
     reminders: str = "24h,1h"
+    #: a reminder that quiet hours would hold past the start goes just before they begin
+    #: when that is at most this long before the start, otherwise at its time despite them
+    before_quiet_hours: str = "3h"
 
-    @field_validator("default_length")
+    @field_validator("default_length", "before_quiet_hours")
     @classmethod
     def _length(cls, value: str) -> str:
         if parse_duration(value) is None:

@@ -1,6 +1,6 @@
 """Events families answer yes / no / maybe to, with a headcount of adults and children.
 
-The same machinery as conferences: one answer per holder (:mod:`cogs.conferences.holders`),
+The same machinery as conferences, one answer per person (:func:`cogs.conferences.holders.person_key`),
 the answer written with the event's de-duplication key, the calendar file made by the
 delivery service as the confirmation goes out, reminders before the start to those coming
 (or maybe coming). What it shares with volunteer sign-ups is only the idea of a card people
@@ -31,7 +31,7 @@ from bot.refs import ChannelRef, MessageRef
 from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.conferences import strings as S
-from cogs.conferences.holders import booking_holder
+from cogs.conferences.holders import person_key
 from cogs.conferences.ics import CalendarEntry, calendar_bytes
 from cogs.conferences.models import EventRsvp, SchoolEvent
 
@@ -198,7 +198,7 @@ class EventsCog(Cog):
         """Record this holder's answer (or only their numbers), once per event delivery; a
         yes or maybe gets the calendar file and the reminders."""
         member, community = ctx.require_member(), ctx.require_community()
-        holder = booking_holder(member)
+        holder = person_key(member)
 
         async def work(session: AsyncSession) -> EventRsvp | None:
             locked = await lock_row(session, SchoolEvent, row.id)

@@ -56,7 +56,10 @@ class ConferenceSlot(Base):
 
 class ConferenceBooking(Base):
     """Who holds a slot. ``holder`` is what "one booking each" counts (see
-    :func:`cogs.conferences.holders.booking_holder`): a person today, a child later."""
+    :mod:`cogs.conferences.holders`): a child ("child:3", with ``child_id``) or, for someone
+    linked to no child, a person ("member:12"). ``child_id`` has no foreign key: children
+    belong to another feature's tables, and a booking outlives none of its guardians (see
+    :meth:`ConferencesCog.delete_member`)."""
 
     __tablename__ = "conference_bookings"
     __table_args__ = (UniqueConstraint("slot_id"), UniqueConstraint("conference_id", "holder"))
@@ -65,9 +68,11 @@ class ConferenceBooking(Base):
     conference_id: Mapped[int] = mapped_column(ForeignKey("conferences.id", ondelete="CASCADE"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("conference_slots.id", ondelete="CASCADE"))
     holder: Mapped[str] = mapped_column(String(64))
-    #: who booked (told, reminded, listed on the teacher's schedule)
+    #: who booked or last changed it (the teacher's contact when the child has no other reader)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    #: shown on the schedule in place of the family's name (a child's name, later)
+    #: the child the booking is for (None: a person's own booking)
+    child_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    #: shown on the schedule: the child's label, or the person's name
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -98,7 +103,7 @@ class SchoolEvent(Base):
 
 
 class EventRsvp(Base):
-    """One answer per holder (see :func:`cogs.conferences.holders.booking_holder`)."""
+    """One answer per person (see :func:`cogs.conferences.holders.person_key`)."""
 
     __tablename__ = "school_event_rsvps"
     __table_args__ = (UniqueConstraint("event_id", "holder"),)

@@ -117,6 +117,14 @@ class RelayCog(Cog):
     async def ask(self, ctx: Context, text: str, teacher: UserRef | None = None, child: str | None = None) -> None:
         await self._intake(ctx, text, teacher=teacher, child=child)
 
+    async def ask_teacher(self, ctx: Context, text: str, *, teacher: UserRef | None = None,
+                          child: str | None = None) -> None:
+        """Take ``text`` from the family in ``ctx`` to a teacher exactly as /ask does (checked,
+        translated, rate limited, about a child, answered privately): the entry point for
+        other features whose families need to ask a teacher something (a conference time that
+        is not offered). The family is answered in ``ctx``; a bad message is a UserError."""
+        await self._intake(ctx, text, teacher=teacher, child=child)
+
     async def _child_for(self, member: Member, named: str | None) -> Child | None:
         """The child a question is about: the one named (it must be one of the asker's), or
         the only one when the asker has one child in the class."""

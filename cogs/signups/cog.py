@@ -34,7 +34,7 @@ from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Message
-from bot.refs import ChannelRef, MessageRef
+from bot.refs import ChannelRef, MessageRef, UserRef
 from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
 from cogs.signups import notices
@@ -44,7 +44,7 @@ from cogs.signups.card import render_card
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.reconcile import Reconciler
 from cogs.signups.roster import roster_csv, roster_rows
-from cogs.signups.rules import PRESS_WORDING, Outcome, decide
+from cogs.signups.rules import GIVEN_UP, PRESS_WORDING, Outcome, decide
 from cogs.signups.slots import check_custom_emoji, parse_slots
 from cogs.signups.store import Ledger, lock_signup
 
@@ -222,16 +222,19 @@ class SignupsCog(Cog):
         (:mod:`cogs.signups.rules`); its reaction there no longer counts, so it goes too."""
         member_id = ctx.require_member().id
         for change in outcome.changes:
-            if change.member_id != member_id or change.kind != "left_waitlist":
+            own = change.member_id == member_id and change.kind == "left_waitlist"
+            if not own and change.kind != GIVEN_UP:  # (a co-parent's, given up for this claim)
                 continue
             async with self.core.db.read() as session:
                 slot = await self._slot_by_id(session, signup_id, change.slot_id)
-            if slot is None or not slot.emoji_key:
+                other = None if own else await session.get(Member, change.member_id)
+            if slot is None or not slot.emoji_key or (not own and other is None):
                 continue
             emoji = parse_emoji(slot.emoji_display)
             if emoji is None or emoji.key != slot.emoji_key:
                 emoji = Emoji(key=slot.emoji_key, display=slot.emoji_display)
-            await self.remove_reaction(ctx.outbound, message, emoji, ctx.user)
+            user = ctx.user if other is None else UserRef(ctx.user.platform, other.user_id, ctx.user.community)
+            await self.remove_reaction(ctx.outbound, message, emoji, user)
 
     async def remove_reaction(self, outbound: Any, message: MessageRef, emoji: Emoji, user: Any) -> None:
         """Take back a reaction that does not count. Where the platform cannot remove another

@@ -37,6 +37,8 @@ NOTICES = {
     "promoted": N_("Good news: a place opened and you are now signed up for {slot} on \"{title}\"!"),
     "cancelled": N_("You're no longer signed up for {slot} on \"{title}\"."),
     "left_waitlist": N_("You left the waitlist for {slot} on \"{title}\"."),
+    "given_up": N_("Someone in your family took a free place on \"{title}\", so your place on the waitlist for "
+                   "{slot} was given up (places count for the whole family)."),
 }
 
 TOPIC_NOTICE = "signup.notice"

@@ -5,23 +5,28 @@ are refused with a reason, a button pressed again cancels, and the ledger
 
 A place on a waitlist is a hope, not a place: a family whose places are all taken by
 waitlists may still take a slot that has room, and gives up the waitlist place it no longer
-needs (it is told so). Refusals are worded for the way the family acted: a reaction is
-taken back by removing it, a button or menu choice by pressing it again."""
+needs (whoever in the family held it is told so). "Family" is whoever shares the per-family
+limit (``core.families.sign_up_peers``: co-parents of one household, by default), so a
+co-parent's waitlist place counts, and is given up, like one's own. Refusals are worded
+for the way the family acted: a reaction is taken back by removing it, a button or menu
+choice by pressing it again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.i18n import N_
 from cogs.signups.models import Slot
-from cogs.signups.store import PER_FAMILY_LIMIT, Change, Ledger, Place, Refused
+from cogs.signups.store import FAMILY_HOLDS, PER_FAMILY_LIMIT, Change, Ledger, Place, Refused
 
 NOT_A_SLOT = N_("{emoji} is not one of the slots on \"{title}\"; I removed it.")
 CLOSED = N_("Sign-ups for \"{title}\" are closed, so I removed your reaction.")
 CLOSED_PRESS = N_("Sign-ups for \"{title}\" are closed.")
 PER_FAMILY_LIMIT_PRESS = N_("You can sign up for at most {limit} slot(s) on \"{title}\"; press one of your slots "
                             "again (or choose it again in the menu) to give it up first.")
+#: the kind of change told to a family member whose waitlist place another gave up
+GIVEN_UP = "given_up"
 #: a refusal worded for a reaction -> the same refusal for a button press or menu choice
 PRESS_WORDING = {CLOSED: CLOSED_PRESS, PER_FAMILY_LIMIT: PER_FAMILY_LIMIT_PRESS}
 
@@ -53,26 +58,37 @@ def decide(ledger: Ledger, slot: Slot | None, member_id: int, *, add: bool | Non
     try:
         return Outcome(ledger.claim(slot, member_id, now))
     except Refused as refused:
-        if refused.reason != PER_FAMILY_LIMIT:
+        if refused.reason not in (PER_FAMILY_LIMIT, FAMILY_HOLDS):
             return Outcome(refusal=refused)
         given_up = _waitlist_places_to_give_up(ledger, slot, member_id)
         if given_up is None:
             return Outcome(refusal=refused)
     changes: list[Change] = []
     for place in given_up:
-        changes += ledger.release(Slot(id=place.slot_id, signup_id=signup.id, capacity=0), member_id)
+        assert place.member_id is not None
+        released = ledger.release(Slot(id=place.slot_id, signup_id=signup.id, capacity=0), place.member_id)
+        # a co-parent's place given up for this claim: they are told why, not that they left
+        changes += released if place.member_id == member_id else [replace(c, kind=GIVEN_UP) for c in released]
     return Outcome([*changes, *ledger.claim(slot, member_id, now)])
 
 
 def _waitlist_places_to_give_up(ledger: Ledger, slot: Slot, member_id: int) -> list[Place] | None:
-    """The family's newest waitlist places to give up so that it can take a place on ``slot``
-    now, or None when that is not possible (``slot`` is full too, or the family's confirmed
-    places alone reach the limit)."""
+    """The family's newest waitlist places to give up so that ``member_id`` can take a place
+    on ``slot`` now, or None when that is not possible (``slot`` is full too, someone in the
+    family is already on it, or the family's confirmed places alone reach the limit)."""
     if ledger.confirmed(slot.id) >= slot.capacity:  # (a ledger holds only some of the places: count)
         return None  # it would only be one more waitlist place
-    held = [p for p in ledger.places if p.member_id == member_id]
-    waiting = sorted((p for p in held if p.status == "waitlisted"), key=Place.queue_key, reverse=True)
-    excess = len(held) + 1 - ledger.signup.per_family
+    family = ledger.peers.get(member_id, frozenset({member_id})) | {member_id}
+    held = [p for p in ledger.places if p.member_id in family]
+    by_slot: dict[int, list[Place]] = {}
+    for place in held:
+        by_slot.setdefault(place.slot_id, []).append(place)
+    if slot.id in by_slot:
+        return None
+    # a slot the family only waits on, newest first; giving it up frees one of the family's slots
+    waiting = sorted((places for places in by_slot.values() if all(p.status == "waitlisted" for p in places)),
+                     key=lambda places: max(p.queue_key() for p in places), reverse=True)
+    excess = len(by_slot) + 1 - ledger.signup.per_family
     if excess <= 0 or len(waiting) < excess:
         return None
-    return waiting[:excess]
+    return [place for places in waiting[:excess] for place in places]

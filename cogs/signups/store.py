@@ -36,7 +36,8 @@ from cogs.signups.models import Claim, Signup, Slot
 @dataclass(frozen=True)
 class Change:
     """One family's new state on one slot. ``kind``: confirmed, waitlisted, cancelled,
-    promoted (from the waitlist), left_waitlist."""
+    promoted (from the waitlist), left_waitlist, given_up (a family member's waitlist place
+    given up so that another could take a free slot, see :mod:`cogs.signups.rules`)."""
 
     member_id: int
     slot_id: int
