@@ -12,11 +12,11 @@ from bot.config import (
     ConfigError,
     Secrets,
     check_adapter_requirements,
-    cog_section_model,
     load_config,
     parse_config,
+    section_model,
+    section_names,
 )
-from bot.discovery import cog_names
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -136,7 +136,7 @@ def test_example_config_documents_every_key() -> None:
     example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text(encoding="utf-8")
     expected = {f"{name}.{key}" for name, section in Config.model_fields.items() if name != "communities"
                 for key in section.annotation.model_fields}  # type: ignore[union-attr]
-    expected |= {f"{name}.{key}" for name in cog_names() if (model := cog_section_model(name))
+    expected |= {f"{name}.{key}" for name in section_names() if (model := section_model(name))
                  for key in model.model_fields}
     assert _documented_keys(example) == expected
 
