@@ -2,7 +2,7 @@
 
 Every configuration or start-up mistake an operator can fix (a typo in the file, a database
 that is down, migrations behind, a token the platform rejects) ends with one line on
-standard error and exit code 2; a bad console script line ends with exit code 1 and its line
+standard error and exit code 2; a bad script line ends with exit code 1 and its line
 number; nothing prints a traceback at an operator.
 
 Imports are deferred to the command that needs them: ``homeroom --version`` loads no
@@ -132,9 +132,19 @@ def _adapters_for(choice: str | None, secrets: Secrets) -> list[str]:
 
 
 def _configure_logging(config: Config, args: argparse.Namespace) -> None:
+    """Log lines as configured; each adapter's ``cli`` module may name its platform library's
+    loggers to keep to warnings (``QUIET_LOGGERS``) and warnings that do not apply
+    (``IRRELEVANT_WARNINGS``, ``{logger: phrase}``)."""
     from bot.logging_setup import configure_logging
 
-    configure_logging(args.log_level or config.homeroom.log_level, args.log_format or config.homeroom.log_format)
+    quiet: list[str] = []
+    irrelevant: dict[str, str] = {}
+    for name in adapter_names():
+        module = adapter_cli(name)
+        quiet.extend(getattr(module, "QUIET_LOGGERS", ()))
+        irrelevant.update(getattr(module, "IRRELEVANT_WARNINGS", {}))
+    configure_logging(args.log_level or config.homeroom.log_level, args.log_format or config.homeroom.log_format,
+                      quiet=quiet, irrelevant=irrelevant)
 
 
 # ----- database guard ----------------------------------------------------------------------

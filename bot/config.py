@@ -168,7 +168,7 @@ class JobsSection(_Section):
 
 
 class CommunitySection(_Section):
-    """Overrides for one community, keyed "<platform>:<id>" (e.g. "discord:123456")."""
+    """Overrides for one community, keyed "<adapter>:<community id>"."""
 
     default_language: str | None = None
     timezone: str | None = None
@@ -433,6 +433,7 @@ def section_names() -> list[str]:
 def parse_config(data: dict[str, Any]) -> Config:
     """Validate a parsed TOML document; the first problem becomes a ConfigError line.
     A section no core model names belongs to the adapter or cog of that name, which validates it."""
+    section_names()  # every declaration is sound (no name both an adapter's and a cog's), file or not
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -460,7 +461,7 @@ def find_config_path(explicit: str | None, environ: dict[str, str] | None = None
 
 def load_config(path: Path | None) -> Config:
     if path is None:
-        return Config()
+        return parse_config({})
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -13,6 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 SCOPES = ("bot", "applications.commands")
+#: discord.py logs request URLs (which can carry text) below WARNING
+QUIET_LOGGERS = ("discord.http",)
+#: Homeroom never uses voice: discord.py's warning that it is unsupported would greet every operator
+IRRELEVANT_WARNINGS = {"discord": "voice will NOT be supported"}
 
 
 def permissions() -> Any:

@@ -34,6 +34,10 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
     manifest.set_defaults(func=run)
 
 
+#: the SDKs log request URLs and payloads (which can carry text) below WARNING
+QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
+
+
 #: auth.test errors that mean "the token is wrong", not "Slack is having a bad day"
 _TOKEN_ERRORS = {
     "invalid_auth": "Slack did not accept the token (invalid_auth)",
