@@ -487,7 +487,13 @@ async def _run_platforms(core: Any, started: list[tuple[str, Any]]) -> int:
 
 
 def main(argv: list[str] | None = None, *, out: Callable[[str], None] | None = None) -> int:
-    parser = build_parser()
+    from bot.discovery import DeclarationError
+
+    try:
+        parser = build_parser()
+    except DeclarationError as exc:
+        print(f"homeroom: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -27,6 +27,10 @@ from types import ModuleType
 ADAPTER_PACKAGE = "adapters"
 
 
+class DeclarationError(Exception):
+    """An adapter's declaration that cannot work (one line naming the adapters and the problem)."""
+
+
 @cache
 def adapter_names() -> tuple[str, ...]:
     """Every adapter package, sorted (a folder scan: the adapters themselves are not imported)."""
@@ -44,7 +48,8 @@ def embedded_adapter() -> str | None:
     loads neither the core nor an SDK)."""
     embedded = [name for name in adapter_names() if getattr(adapter_module(name), "EMBEDDED", False) is True]
     if len(embedded) > 1:
-        raise RuntimeError(f"adapters {', '.join(embedded)} each declare EMBEDDED; only one adapter may")
+        raise DeclarationError(f"adapters {', '.join(embedded)}: each declares EMBEDDED = True; only one "
+                               f"adapter may be the one chosen when no platform is configured")
     return embedded[0] if embedded else None
 
 
