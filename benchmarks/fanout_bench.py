@@ -83,7 +83,7 @@ async def run(families: int, runs: int, budget_seconds: float) -> int:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # "voice will NOT be supported"
     shipped = _shipped()
-    rate = shipped.discord.dm_per_minute / 60  # DMs per second
+    rate = shipped.section("discord").dm_per_minute / 60  # DMs per second
     per_run = families
     if runs * families / rate > budget_seconds:
         per_run = max(1, min(families, int(budget_seconds * rate / runs)))
@@ -98,16 +98,17 @@ async def run(families: int, runs: int, budget_seconds: float) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
         print(f"[discord] settings from config.example.toml as shipped: dm_per_minute="
-              f"{shipped.discord.dm_per_minute} ({rate:g} DM/s); changed: database.url -> a temporary SQLite file")
+              f"{shipped.section('discord').dm_per_minute} ({rate:g} DM/s); "
+              f"changed: database.url -> a temporary SQLite file")
         if per_run < families:
             print(f"runs use {per_run} families, not {families}: {runs} runs of {families} at {rate:g} DM/s would "
                   f"take {runs * families / rate:.0f} s (budget {budget_seconds:.0f} s; --budget-seconds to change)")
 
         # First pass: open every family's DM channel (two requests each), at the fastest rate the
         # configuration allows, so the global pacer is what holds the line.
-        fastest = shipped.model_copy(update={"discord": shipped.discord.model_copy(update={"dm_per_minute": 3000})})
+        fastest = shipped.with_section("discord", shipped.section("discord").model_copy(update={"dm_per_minute": 3000}))
         print(f"first pass (not timed against a floor): changed discord.dm_per_minute "
-              f"{shipped.discord.dm_per_minute} -> 3000 for this pass only")
+              f"{shipped.section('discord').dm_per_minute} -> 3000 for this pass only")
         adapter = await _adapter(fastest, db)
         mark = len(fake.times)
         started = time.perf_counter()

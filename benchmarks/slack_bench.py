@@ -150,7 +150,7 @@ async def ack_ratios(runs: int, provider_url: str) -> list[tuple[float, float]]:
     fake = FakeSlack()
     fake.add_user("UBOT", "Homeroom", is_bot=True)
     fake.add_user("UTEACHER", "Ms Lee")
-    config.slack.teacher_users.append("UTEACHER")
+    config.section("slack").teacher_users.append("UTEACHER")
     users = [f"UFAM{n:03d}" for n in range(CONCURRENT * WAVES)]
     for user_id in users:
         fake.add_user(user_id, f"Family {user_id}", locale="es-ES")

@@ -2,7 +2,7 @@
 
 Every configuration or start-up mistake an operator can fix (a typo in the file, a database
 that is down, migrations behind, a token the platform rejects) ends with one line on
-standard error and exit code 2; a bad console script line ends with exit code 1 and its line
+standard error and exit code 2; a bad script line ends with exit code 1 and its line
 number; nothing prints a traceback at an operator.
 
 Imports are deferred to the command that needs them: ``homeroom --version`` loads no
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import __version__
-from bot.discovery import EMBEDDED_ADAPTER, adapter_cli, adapter_names, platform_adapters
+from bot.discovery import adapter_cli, adapter_names, embedded_adapter, platform_adapters
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -50,22 +50,23 @@ def load(args: argparse.Namespace) -> tuple[Config, Secrets]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="homeroom", description="Homeroom: families and schools, together, "
-                                     "in Discord and Slack.")
+                                     "where they already chat.")
     parser.add_argument("--version", action="version", version=f"homeroom {__version__}")
     _common(parser)
     parser.add_argument("--log-format", choices=("text", "json"), default=None, help="log line format")
     parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     adapter_choices = (*adapter_names(), "all")
+    embedded = embedded_adapter() or "embedded"
 
     run = sub.add_parser("run", help="start the bot")
     _common(run)
     run.add_argument("--adapter", choices=adapter_choices, default=None,
-                     help="which platform(s) to serve (default: the console when no tokens are set)")
+                     help=f"which platform(s) to serve (default: the {embedded} adapter when no tokens are set)")
     run.add_argument("--script", metavar="FILE", default=None,
-                     help="run console lines from FILE (or - for standard input) and exit")
+                     help=f"run {embedded} lines from FILE (or - for standard input) and exit")
     run.add_argument("--start", metavar="ISO", default=None,
-                     help="console clock start for scripts, e.g. 2026-09-07T08:00:00+00:00")
+                     help=f"{embedded} clock start for scripts, e.g. 2026-09-07T08:00:00+00:00")
     run.add_argument("--no-migrate", action="store_true",
                      help="do not apply migrations; refuse to start if the database is behind "
                           "(for deployments that run `homeroom db upgrade` as a separate step)")
@@ -131,9 +132,19 @@ def _adapters_for(choice: str | None, secrets: Secrets) -> list[str]:
 
 
 def _configure_logging(config: Config, args: argparse.Namespace) -> None:
+    """Log lines as configured; each adapter's ``cli`` module may name its platform library's
+    loggers to keep to warnings (``QUIET_LOGGERS``) and warnings that do not apply
+    (``IRRELEVANT_WARNINGS``, ``{logger: phrase}``)."""
     from bot.logging_setup import configure_logging
 
-    configure_logging(args.log_level or config.homeroom.log_level, args.log_format or config.homeroom.log_format)
+    quiet: list[str] = []
+    irrelevant: dict[str, str] = {}
+    for name in adapter_names():
+        module = adapter_cli(name)
+        quiet.extend(getattr(module, "QUIET_LOGGERS", ()))
+        irrelevant.update(getattr(module, "IRRELEVANT_WARNINGS", {}))
+    configure_logging(args.log_level or config.homeroom.log_level, args.log_format or config.homeroom.log_format,
+                      quiet=quiet, irrelevant=irrelevant)
 
 
 # ----- database guard ----------------------------------------------------------------------
@@ -317,9 +328,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config, secrets = load(args)
     adapters = _adapters_for(args.adapter, secrets)
-    if args.script is not None and adapters != [EMBEDDED_ADAPTER]:
-        raise ConfigError(f"--script: scripts run on the {EMBEDDED_ADAPTER} adapter only "
-                          f"(use --adapter {EMBEDDED_ADAPTER})")
+    if not adapters:
+        raise ConfigError("--adapter: no adapter to start; set a platform's token or choose one with --adapter")
+    embedded = embedded_adapter()
+    if args.script is not None and adapters != [embedded]:
+        raise ConfigError(f"--script: scripts run on the {embedded} adapter only (use --adapter {embedded})")
     check_adapter_requirements(config, secrets, adapters)
     start = None
     if args.start:
@@ -343,16 +356,17 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
     from bot.db.engine import Database
     from bot.startup import StartupError, startup_line
 
-    console_only = adapters == [EMBEDDED_ADAPTER]
-    lines = await _script_lines(script) if console_only and script is not None else None
-    own = contextlib.ExitStack()  # what a script keeps to itself (the console's own database)
-    script_config = getattr(adapter_cli(EMBEDDED_ADAPTER), "script_config", None) if lines is not None else None
+    embedded = embedded_adapter()
+    embedded_only = embedded is not None and adapters == [embedded]
+    lines = await _script_lines(script) if embedded_only and script is not None else None
+    own = contextlib.ExitStack()  # what a script keeps to itself (its own database)
+    script_config = getattr(adapter_cli(embedded), "script_config", None) if lines is not None else None  # type: ignore[arg-type]
     if script_config is not None:
         config = own.enter_context(script_config(config))
-    clock = ManualClock(start) if console_only else SystemClock()
+    clock = ManualClock(start) if embedded_only else SystemClock()
     db = Database(config.database.url, echo=config.database.echo, pool_size=config.database.pool_size)
-    # The console often translates nothing before it is ready: load the provider stack on first use.
-    translator = deferred_translator(config, secrets, db, clock) if console_only else None
+    # A script often translates nothing before it is ready: load the provider stack on first use.
+    translator = deferred_translator(config, secrets, db, clock) if embedded_only else None
     try:
         core = build_core(config, secrets=secrets, db=db, clock=clock, translator=translator)
     except CogDeclarationError as exc:
@@ -363,20 +377,19 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
         await _prepare(core.db, migrate=migrate)
         for name in adapters:
             await _preflight(name, config, secrets)
-        if config.http.serves(adapters, EMBEDDED_ADAPTER):
+        if config.http.serves(adapters, embedded):
             http = await _start_http(core, config)
         # Everything an operator can get wrong has been checked: say what is starting.
         log.info("%s", startup_line(__version__, config, adapters))
-        if not console_only:
+        if not embedded_only:
             from bot.when import warm_up
 
             await asyncio.to_thread(warm_up)
         started = [load_adapter_module(name).create(core) for name in adapters]
         await core.start()
-        if console_only:
-            await core.platform_ready(EMBEDDED_ADAPTER)
-            return await adapter_cli(EMBEDDED_ADAPTER).run_console(  # type: ignore[union-attr]
-                started[0], lines, config.console.history_file)
+        if embedded_only:
+            await core.platform_ready(embedded)  # type: ignore[arg-type]
+            return await adapter_cli(embedded).run_embedded(started[0], lines)  # type: ignore[arg-type,union-attr]
         return await _run_platforms(core, list(zip(adapters, started, strict=True)))
     finally:
         if http is not None:
@@ -474,7 +487,13 @@ async def _run_platforms(core: Any, started: list[tuple[str, Any]]) -> int:
 
 
 def main(argv: list[str] | None = None, *, out: Callable[[str], None] | None = None) -> int:
-    parser = build_parser()
+    from bot.discovery import DeclarationError
+
+    try:
+        parser = build_parser()
+    except DeclarationError as exc:
+        print(f"homeroom: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -12,13 +12,13 @@ import difflib
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from datetime import time
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 DEFAULT_CONFIG_NAME = "homeroom.toml"
 CONFIG_ENV = "HOMEROOM_CONFIG"
@@ -56,7 +56,7 @@ def _check_range(value: str) -> str:
     return value
 
 
-def _check_http_url(value: str, example: str) -> str:
+def check_http_url(value: str, example: str) -> str:
     """An absolute http(s) URL with a host: anything else would fail only at the first
     request, far from the configuration line that caused it."""
     from urllib.parse import urlsplit
@@ -111,17 +111,6 @@ class ChannelsSection(_Section):
     staff: str = "staff"
 
 
-class ConsoleSection(_Section):
-    community_name: str = "Room 12"
-    history_file: str = ""
-    #: where the console records each direct message it delivered, by delivery key, so a
-    #: restart after a crash never delivers one twice ("" keeps the record in memory)
-    journal_file: str = ""
-    #: folder where the console writes the files the bot sends (a roster, a chart) so a
-    #: person can open them ("" means homeroom-files beside the journal, or ./homeroom-files)
-    files_dir: str = ""
-
-
 class TranslationSection(_Section):
     provider: Literal["google", "deepl", "microsoft", "libre", "mymemory"] = "google"
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
@@ -138,7 +127,7 @@ class TranslationSection(_Section):
     @field_validator("libre_url")
     @classmethod
     def _libre_url(cls, v: str) -> str:
-        return _check_http_url(v, "http://libretranslate:5000") if v.strip() else ""
+        return check_http_url(v, "http://libretranslate:5000") if v.strip() else ""
 
 
 class AnnouncementsSection(_Section):
@@ -156,105 +145,6 @@ class SignupsSection(_Section):
 class RelaySection(_Section):
     mode: Literal["dm", "thread"] = "dm"
     questions_per_hour: int = Field(default=5, ge=1, le=1000)
-
-
-class DiscordSection(_Section):
-    sync: Literal["guild", "global", "off"] = "global"
-    guild_ids: list[int] = Field(default_factory=list)
-    sharded: bool = False
-    #: with several processes: how many shards in all (0: as many as Discord recommends) and
-    #: which of them this process runs (empty: all). Each process gets its own shard_ids.
-    shard_count: int = Field(default=0, ge=0, le=10000)
-    shard_ids: list[int] = Field(default_factory=list)
-    teacher_roles: list[str] = Field(default_factory=lambda: ["Teacher"])
-    committee_roles: list[str] = Field(default_factory=lambda: ["Committee"])
-    admin_roles: list[str] = Field(default_factory=lambda: ["Admin"])
-    #: Discord publishes one hard number for a bot's REST traffic, 50 requests per second across
-    #: all routes (developer docs, "Rate Limits": the global limit; 3,000 a minute is the cap
-    #: here), and no DM rate: its anti-spam systems quarantine bots that DM many people fast.
-    #: One DM a second uses at most 2 of those 50 requests (a first DM opens the channel),
-    #: leaves the rest to interactions, posts and edits, and reaches 500 families in ~8.5 min.
-    dm_per_minute: int = Field(default=60, ge=1, le=3000)
-    #: the privileged Server Members intent: hear when someone leaves the server
-    members_intent: bool = False
-    #: the privileged Message Content intent: read teachers' answers written in relay threads
-    message_content_intent: bool = False
-    #: where Discord's REST API and gateway are (a proxy in front of Discord, or a test
-    #: double); the defaults are Discord's own
-    api_base_url: str = "https://discord.com/api/v10"
-    gateway_url: str = "wss://gateway.discord.gg/"
-
-    @field_validator("api_base_url")
-    @classmethod
-    def _api_base_url(cls, v: str) -> str:
-        return _check_http_url(v, "https://discord.com/api/v10").rstrip("/")
-
-    @field_validator("gateway_url")
-    @classmethod
-    def _gateway_url(cls, v: str) -> str:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(v.strip())
-        if parts.scheme not in ("ws", "wss") or not parts.hostname:
-            raise ValueError("a ws:// or wss:// URL with a host, such as \"wss://gateway.discord.gg/\"")
-        return v.strip()
-
-
-    @model_validator(mode="after")
-    def _shards(self) -> DiscordSection:
-        if self.shard_ids and not self.shard_count:
-            raise ValueError("shard_count set with shard_ids (the number of shards across every process)")
-        wrong = [i for i in self.shard_ids if i >= self.shard_count] if self.shard_ids else []
-        if wrong:
-            raise ValueError(f"every shard id below shard_count {self.shard_count} (got {wrong[0]})")
-        return self
-
-
-def _check_https_url(value: str, example: str) -> str:
-    """Slack calls request URLs over HTTPS only: an http:// address would be refused when the
-    manifest is pasted, far from the line that caused it."""
-    checked = _check_http_url(value, example)
-    if not checked.lower().startswith("https://"):
-        raise ValueError(f"an https:// URL (Slack calls only HTTPS addresses), such as \"{example}\"")
-    return checked
-
-
-def _check_api_base_url(value: str) -> str:
-    """The Web API's base URL ends with a slash: the SDK appends method names to it."""
-    checked = _check_http_url(value, "https://slack.com/api/")
-    return checked if checked.endswith("/") else checked + "/"
-
-
-def _check_command_prefix(value: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,11}|", value):
-        raise ValueError("up to 12 lowercase letters, digits, - or _ (such as \"hr-\"), or \"\" for none")
-    return value
-
-
-class SlackSection(_Section):
-    mode: Literal["http", "socket"] = "http"
-    host: str = "127.0.0.1"
-    port: int = Field(default=3000, ge=0, le=65535)
-    public_url: str = "https://homeroom.example.org"
-    #: Slack's Web API (GovSlack: "https://slack-gov.com/api/")
-    api_base_url: str = "https://slack.com/api/"
-    #: put before every slash command ("hr-" makes /poll /hr-poll), so names never clash
-    #: with another app's in the same workspace
-    command_prefix: str = ""
-    teacher_users: list[str] = Field(default_factory=list)
-    committee_users: list[str] = Field(default_factory=list)
-    admin_users: list[str] = Field(default_factory=list)
-    #: many workspaces from one deployment: installed through /slack/install (OAuth), each
-    #: workspace's bot token kept in the database; SLACK_BOT_TOKEN is then not used
-    oauth: bool = False
-    #: the app's Client ID (api.slack.com/apps > Basic Information); its secret comes from
-    #: SLACK_CLIENT_SECRET
-    client_id: str = ""
-
-    _public = field_validator("public_url")(
-        classmethod(lambda cls, v: _check_https_url(v, "https://homeroom.example.org")))
-    _api = field_validator("api_base_url")(classmethod(lambda cls, v: _check_api_base_url(v)))
-    _prefix = field_validator("command_prefix")(classmethod(lambda cls, v: _check_command_prefix(v)))
 
 
 class RetentionSection(_Section):
@@ -278,7 +168,7 @@ class JobsSection(_Section):
 
 
 class CommunitySection(_Section):
-    """Overrides for one community, keyed "<platform>:<id>" (e.g. "discord:123456")."""
+    """Overrides for one community, keyed "<adapter>:<community id>"."""
 
     default_language: str | None = None
     timezone: str | None = None
@@ -293,12 +183,12 @@ class CommunitySection(_Section):
 class HttpSection(_Section):
     """The operator's endpoints /healthz and /metrics (bot/http_server.py)."""
 
-    #: "auto": on when a platform adapter runs, off for the console alone
+    #: "auto": on when a platform adapter runs, off for the embedded adapter alone
     enabled: bool | Literal["auto"] = "auto"
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
 
-    def serves(self, adapters: list[str], embedded: str) -> bool:
+    def serves(self, adapters: list[str], embedded: str | None) -> bool:
         return adapters != [embedded] if self.enabled == "auto" else bool(self.enabled)
 
 
@@ -309,77 +199,145 @@ class CogsSection(_Section):
 
 
 class Config(_Section):
-    """The whole configuration. The core's sections are declared here; a cog declares its own
-    section in its ``config.py`` (a ``Section`` model), validated by :func:`parse_config`."""
+    """The whole configuration. The core's sections are declared here; an adapter or a cog
+    declares its own section in its ``config.py`` (a ``Section`` model), validated as the
+    configuration is built (:func:`section_model`) and read with :meth:`section`."""
 
     model_config = ConfigDict(extra="allow", frozen=True, strict=False)
 
     homeroom: HomeroomSection = Field(default_factory=HomeroomSection)
     database: DatabaseSection = Field(default_factory=DatabaseSection)
     channels: ChannelsSection = Field(default_factory=ChannelsSection)
-    console: ConsoleSection = Field(default_factory=ConsoleSection)
     translation: TranslationSection = Field(default_factory=TranslationSection)
     announcements: AnnouncementsSection = Field(default_factory=AnnouncementsSection)
     signups: SignupsSection = Field(default_factory=SignupsSection)
     relay: RelaySection = Field(default_factory=RelaySection)
-    discord: DiscordSection = Field(default_factory=DiscordSection)
-    slack: SlackSection = Field(default_factory=SlackSection)
     retention: RetentionSection = Field(default_factory=RetentionSection)
     jobs: JobsSection = Field(default_factory=JobsSection)
     communities: dict[str, CommunitySection] = Field(default_factory=dict)
     http: HttpSection = Field(default_factory=HttpSection)
     cogs: CogsSection = Field(default_factory=CogsSection)
-    _cog_sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+    _sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Each section no core model names is validated by the adapter or cog that declares
+        it, so ``Config.model_validate`` and a file check the same way (one ConfigError line)."""
+        for name, value in (self.model_extra or {}).items():
+            model = section_model(name)
+            if model is None:
+                if _SECRET_WORDS.search(name):
+                    raise ConfigError(f"{name}: secrets are not read from the config file; set the environment "
+                                      f"variable instead (see config.example.toml)")
+                raise ConfigError(f"{name}: unknown key{_suggest(name, list(Config.model_fields) + section_names())}")
+            if isinstance(value, BaseModel) and isinstance(value, model):
+                self._sections[name] = value
+                continue
+            if not isinstance(value, dict):
+                raise ConfigError(f"{name}: expected a table ([{name}])")
+            try:
+                self._sections[name] = model.model_validate(value)
+            except ValidationError as exc:
+                raise ConfigError(_describe(exc.errors()[0], root=model, prefix=name)) from None
 
     def community(self, key: str) -> CommunitySection:
         return self.communities.get(key, CommunitySection())
 
     def section(self, name: str) -> Any:
-        """A cog's own section (``[<name>]``), validated; its defaults when the file has none."""
-        found = self._cog_sections.get(name)
+        """An adapter's or a cog's own section (``[<name>]``), validated; its defaults when the
+        file has none."""
+        found = self._sections.get(name)
         if found is None:
-            model = cog_section_model(name)
+            model = section_model(name)
             if model is None:
-                raise KeyError(f"no cog declares a [{name}] configuration section")
-            found = self._cog_sections[name] = model()
+                raise KeyError(f"no adapter or cog declares a [{name}] configuration section")
+            found = self._sections[name] = model()
         return found
 
+    def with_section(self, name: str, value: BaseModel) -> Config:
+        """A copy of this configuration with ``[<name>]`` replaced (a test, a benchmark, or a
+        script run that keeps its files to itself)."""
+        if not isinstance(value, section_model(name) or ()):
+            raise KeyError(f"no adapter or cog declares a [{name}] configuration section of that type")
+        copied = self.model_copy()
+        copied._sections = {**self._sections, name: value}
+        return copied
 
-@dataclass(frozen=True)
+
+#: the core's own secrets; each adapter adds its own (``SECRETS`` in its ``config.py``)
+CORE_SECRETS = {
+    "deepl_api_key": "DEEPL_API_KEY",
+    "microsoft_translator_key": "MICROSOFT_TRANSLATOR_KEY",
+    "libretranslate_api_key": "LIBRETRANSLATE_API_KEY",
+}
+
+
+@cache
+def secret_variables() -> dict[str, str]:
+    """Every secret by attribute name, with the environment variable it is read from."""
+    from bot.discovery import adapter_config, adapter_names
+
+    found = dict(CORE_SECRETS)
+    for adapter in adapter_names():
+        module = adapter_config(adapter)
+        for name, variable in getattr(module, "SECRETS", {}).items():
+            if name in found or variable in found.values():
+                raise ConfigError(f"{module.__name__}: the secret {name} ({variable}) is declared twice")
+            found[name] = variable
+    return found
+
+
 class Secrets:
-    """Secrets read from the environment only. ``repr`` never shows a value, so a secret
-    that reaches a log line by accident shows as ``***``."""
+    """Secrets read from the environment only, by the names the core and each adapter declare
+    (``Secrets(deepl_api_key=...)``, ``secrets.deepl_api_key``). Read-only; ``repr`` never shows
+    a value, so a secret that reaches a log line by accident shows as ``***``."""
 
-    discord_token: str | None = None
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
-    slack_client_secret: str | None = None
-    deepl_api_key: str | None = None
-    microsoft_translator_key: str | None = None
-    libretranslate_api_key: str | None = None
+    __slots__ = ("_values",)
+    _values: dict[str, str | None]
 
-    ENV = {
-        "discord_token": "DISCORD_TOKEN",
-        "slack_bot_token": "SLACK_BOT_TOKEN",
-        "slack_signing_secret": "SLACK_SIGNING_SECRET",
-        "slack_app_token": "SLACK_APP_TOKEN",
-        "slack_client_secret": "SLACK_CLIENT_SECRET",
-        "deepl_api_key": "DEEPL_API_KEY",
-        "microsoft_translator_key": "MICROSOFT_TRANSLATOR_KEY",
-        "libretranslate_api_key": "LIBRETRANSLATE_API_KEY",
-    }
+    def __init__(self, **values: str | None) -> None:
+        known = secret_variables()
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise TypeError(f"no adapter declares a secret called {unknown[0]!r}")
+        object.__setattr__(self, "_values", {name: values.get(name) or None for name in known})
+
+    @classmethod
+    def environment(cls) -> dict[str, str]:
+        """``{secret: ENVIRONMENT_VARIABLE}`` for every declared secret."""
+        return dict(secret_variables())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Secrets:
         env = os.environ if environ is None else environ
-        return cls(**{name: (env.get(var) or None) for name, var in cls.ENV.items()})
+        return cls(**{name: (env.get(var) or None) for name, var in secret_variables().items()})
+
+    def __getattr__(self, name: str) -> str | None:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"no adapter declares a secret called {name!r}") from None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("secrets are read-only")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secrets) and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items())))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_secrets, (dict(self._values),))
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={'***' if getattr(self, name) else None}" for name in self.ENV)
+        shown = ", ".join(f"{name}={'***' if value else None}" for name, value in self._values.items())
         return f"Secrets({shown})"
 
     __str__ = __repr__
+
+
+def _secrets(values: dict[str, str | None]) -> Secrets:
+    return Secrets(**values)
 
 
 _SECRET_WORDS = re.compile(r"(token|secret|password|api_key|apikey)$")
@@ -427,6 +385,16 @@ def _describe(error: dict[str, Any], root: type[BaseModel] | None = None, prefix
     return f"{key}: expected {message[0].lower() + message[1:]}{shown}"
 
 
+def _declared_section(module: Any, owner: str) -> type[BaseModel] | None:
+    model = getattr(module, "Section", None)
+    if model is None and owner == "adapter":
+        return None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise ConfigError(f"{module.__name__}: a{'n' if owner == 'adapter' else ''} {owner}'s config module must "
+                          f"define `Section`, a pydantic model")
+    return model
+
+
 def cog_section_model(name: str) -> type[BaseModel] | None:
     """The ``Section`` model a cog declares in its ``config.py``, or None when it has none."""
     import importlib
@@ -436,35 +404,42 @@ def cog_section_model(name: str) -> type[BaseModel] | None:
     module_name = cog_submodule(name, "config")
     if module_name is None:
         return None
-    model = getattr(importlib.import_module(module_name), "Section", None)
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        raise ConfigError(f"{module_name}: a cog's config module must define `Section`, a pydantic model")
-    return model
+    return _declared_section(importlib.import_module(module_name), "cog")
+
+
+def adapter_section_model(name: str) -> type[BaseModel] | None:
+    """The ``Section`` model an adapter declares in its ``config.py``, or None when it has none."""
+    from bot.discovery import adapter_config
+
+    module = adapter_config(name)
+    return _declared_section(module, "adapter") if module is not None else None
+
+
+def section_model(name: str) -> type[BaseModel] | None:
+    """The model of ``[<name>]``: the adapter's or the cog's of that name (never both)."""
+    adapter, cog = adapter_section_model(name), cog_section_model(name)
+    if adapter is not None and cog is not None:
+        raise ConfigError(f"[{name}]: declared by both the adapter and the cog called {name}; rename one of them")
+    return adapter or cog
+
+
+def section_names() -> list[str]:
+    """Every adapter and cog that declares a section of its own."""
+    from bot.discovery import adapter_names, cog_names
+
+    return [name for name in (*adapter_names(), *cog_names()) if section_model(name) is not None]
 
 
 def parse_config(data: dict[str, Any]) -> Config:
     """Validate a parsed TOML document; the first problem becomes a ConfigError line.
-    A section no core model names belongs to the cog of that name, which validates it."""
+    A section no core model names belongs to the adapter or cog of that name, which validates it."""
+    section_names()  # every declaration is sound (no name both an adapter's and a cog's), file or not
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc.errors()[0])) from None
     from bot.discovery import cog_names
 
-    for name, value in (config.model_extra or {}).items():
-        model = cog_section_model(name)
-        if model is None:
-            if _SECRET_WORDS.search(name):
-                raise ConfigError(f"{name}: secrets are not read from the config file; set the environment "
-                                  f"variable instead (see config.example.toml)")
-            options = list(Config.model_fields) + [n for n in cog_names() if cog_section_model(n)]
-            raise ConfigError(f"{name}: unknown key{_suggest(name, options)}")
-        if not isinstance(value, dict):
-            raise ConfigError(f"{name}: expected a table ([{name}])")
-        try:
-            config._cog_sections[name] = model.model_validate(value)
-        except ValidationError as exc:
-            raise ConfigError(_describe(exc.errors()[0], root=model, prefix=name)) from None
     unknown = sorted(set(config.cogs.disabled) - set(cog_names()))
     if unknown:
         raise ConfigError(f"cogs.disabled: no feature is called '{unknown[0]}'"
@@ -474,7 +449,7 @@ def parse_config(data: dict[str, Any]) -> Config:
 
 def find_config_path(explicit: str | None, environ: dict[str, str] | None = None) -> Path | None:
     """--config PATH, else $HOMEROOM_CONFIG, else ./homeroom.toml if present, else None
-    (the embedded default: console adapter on SQLite)."""
+    (the built-in defaults: the embedded adapter on SQLite)."""
     env = os.environ if environ is None else environ
     if explicit:
         return Path(explicit)
@@ -486,7 +461,7 @@ def find_config_path(explicit: str | None, environ: dict[str, str] | None = None
 
 def load_config(path: Path | None) -> Config:
     if path is None:
-        return Config()
+        return parse_config({})
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -503,32 +478,14 @@ def load_config(path: Path | None) -> Config:
 
 
 def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[str]) -> None:
-    """The values an adapter cannot start without, named the way an operator sets them."""
-    if "discord" in adapters and not secrets.discord_token:
-        raise ConfigError("DISCORD_TOKEN: environment variable required for the discord adapter")
-    if "discord" in adapters and not config.discord.message_content_intent:
-        thread_relay = config.relay.mode == "thread" or any(
-            c.relay_mode == "thread" for c in config.communities.values())
-        if thread_relay:
-            raise ConfigError("discord.message_content_intent: must be true when the relay mode is \"thread\" on "
-                              "Discord (answers written in a thread are message text; switch on the Message "
-                              "Content intent in the developer portal too), or use relay mode \"dm\"")
-    if "slack" in adapters:
-        if config.slack.oauth:
-            if config.slack.mode != "http":
-                raise ConfigError("slack.oauth: needs slack.mode \"http\" "
-                                  "(Slack sends installs to /slack/oauth_redirect)")
-            if not config.slack.client_id:
-                raise ConfigError("slack.client_id: a value is required when slack.oauth is true (api.slack.com/apps > "
-                                  "Basic Information > App Credentials)")
-            if not secrets.slack_client_secret:
-                raise ConfigError("SLACK_CLIENT_SECRET: environment variable required when slack.oauth is true")
-        elif not secrets.slack_bot_token:
-            raise ConfigError("SLACK_BOT_TOKEN: environment variable required for the slack adapter")
-        if config.slack.mode == "http" and not secrets.slack_signing_secret:
-            raise ConfigError("SLACK_SIGNING_SECRET: environment variable required when slack.mode is \"http\"")
-        if config.slack.mode == "socket" and not secrets.slack_app_token:
-            raise ConfigError("SLACK_APP_TOKEN: environment variable required when slack.mode is \"socket\"")
+    """The values Homeroom cannot start without, named the way an operator sets them: each
+    chosen adapter's own (``check_requirements`` in its ``config.py``), then the core's."""
+    from bot.discovery import adapter_config, adapter_names
+
+    for adapter in adapters:
+        check = getattr(adapter_config(adapter), "check_requirements", None)
+        if check is not None:
+            check(config, secrets)
     providers = {config.translation.provider} | {
         c.translation_provider for c in config.communities.values() if c.translation_provider
     }
@@ -538,9 +495,12 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
         raise ConfigError("DEEPL_API_KEY: environment variable required for the deepl provider")
     if "microsoft" in providers and not secrets.microsoft_translator_key:
         raise ConfigError("MICROSOFT_TRANSLATOR_KEY: environment variable required for the microsoft provider")
+    known = adapter_names()
     for key, community in config.communities.items():
-        if not re.fullmatch(r"(discord|slack|console):[\w.-]+", key):
-            raise ConfigError(f"communities.{key}: expected a key like \"discord:123456\" or \"slack:T0123\"")
+        adapter, _, community_id = key.partition(":")
+        if adapter not in known or not re.fullmatch(r"[\w.-]+", community_id):
+            raise ConfigError(f"communities.{key}: expected \"<adapter>:<community id>\" with an adapter of "
+                              f"{', '.join(known)}")
         if community.timezone:
             try:
                 _check_zone(community.timezone)
@@ -549,10 +509,14 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
 
 
 def default_adapters(secrets: Secrets) -> list[str]:
-    """With no tokens the console is the embedded default; otherwise every platform with one."""
+    """Every platform adapter whose secrets are set (``configured`` in its ``config.py``);
+    with none, the embedded adapter, which needs no tokens."""
+    from bot.discovery import adapter_config, embedded_adapter, platform_adapters
+
     chosen = []
-    if secrets.discord_token:
-        chosen.append("discord")
-    if secrets.slack_bot_token or secrets.slack_client_secret:  # a token, or OAuth's many workspaces
-        chosen.append("slack")
-    return chosen or ["console"]
+    for adapter in platform_adapters():
+        configured = getattr(adapter_config(adapter), "configured", None)
+        if configured is not None and configured(secrets):
+            chosen.append(adapter)
+    embedded = embedded_adapter()
+    return chosen or ([embedded] if embedded else [])

@@ -2,8 +2,10 @@
 
 Adapters live as sub-packages of one package (``adapters`` by default). The command line
 lists them by scanning that package's folder, so ``bot`` names no adapter and a deployment
-can add one by dropping a package there. Only a chosen adapter is imported; a platform SDK
-is never loaded for a command that does not use it.
+can add one by dropping a package there. An adapter package may hold ``cli.py`` (its own
+subcommands and start-up checks against the platform) and ``config.py`` (its ``Section``, its
+secrets and its start-up requirements, see :func:`adapter_config`). A platform SDK is never
+loaded for a command that does not use it: neither module may import one at import time.
 
 Cogs are found the same way under ``cogs`` (and from installed packages through the
 ``homeroom.cogs`` entry-point group): each module or package has ``setup(core)``. A cog
@@ -23,8 +25,10 @@ from pathlib import Path
 from types import ModuleType
 
 ADAPTER_PACKAGE = "adapters"
-#: the adapter that needs no tokens and no network: chosen when no platform is configured
-EMBEDDED_ADAPTER = "console"
+
+
+class DeclarationError(Exception):
+    """An adapter's declaration that cannot work (one line naming the adapters and the problem)."""
 
 
 @cache
@@ -37,9 +41,21 @@ def adapter_names() -> tuple[str, ...]:
     return tuple(sorted(info.name for info in pkgutil.iter_modules(package.__path__) if info.ispkg))
 
 
+@cache
+def embedded_adapter() -> str | None:
+    """The adapter that needs no tokens and no network, chosen when no platform is configured:
+    the one whose package sets ``EMBEDDED = True`` (read from the light package module, which
+    loads neither the core nor an SDK)."""
+    embedded = [name for name in adapter_names() if getattr(adapter_module(name), "EMBEDDED", False) is True]
+    if len(embedded) > 1:
+        raise DeclarationError(f"adapters {', '.join(embedded)}: each declares EMBEDDED = True; only one "
+                               f"adapter may be the one chosen when no platform is configured")
+    return embedded[0] if embedded else None
+
+
 def platform_adapters() -> list[str]:
     """The adapters that serve a real platform (what ``--adapter all`` starts)."""
-    return [name for name in adapter_names() if name != EMBEDDED_ADAPTER]
+    return [name for name in adapter_names() if name != embedded_adapter()]
 
 
 def adapter_module(name: str) -> ModuleType:
@@ -61,6 +77,21 @@ def adapter_cli(name: str) -> ModuleType | None:
         if exc.name == module_name:
             return None
         raise
+
+
+def adapter_config(name: str) -> ModuleType | None:
+    """The adapter's optional ``config`` module, or None when it has none.
+
+    It may define ``Section`` (a pydantic model validating the adapter's own ``[<name>]``
+    section), ``SECRETS`` (``{attribute: ENVIRONMENT_VARIABLE}``, read into
+    :class:`bot.config.Secrets`), ``check_requirements(config, secrets)`` (raises a one-line
+    ``ConfigError`` for what the adapter cannot start without) and ``configured(secrets)``
+    (whether it starts when no ``--adapter`` is given).
+    """
+    module_name = f"{ADAPTER_PACKAGE}.{name}.config"
+    if name not in adapter_names() or importlib.util.find_spec(module_name) is None:
+        return None
+    return importlib.import_module(module_name)
 
 
 # ----- cogs ------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """One normal form for emoji, whatever platform they came from.
 
-Discord sends unicode (sometimes with, sometimes without the VS16 selector) and custom
-emoji as ``name:id``; Slack sends shortcodes (``bus``, ``+1``, ``thumbsup``,
-``raised_hand::skin-tone-3``) and custom workspace emoji by name. A sign-up slot must match
-all of them the same way, so every adapter turns what it receives into an :class:`Emoji`
-here, and cogs compare ``Emoji.key`` values only.
+A platform sends unicode (with or without the VS16 selector and a skin tone), a shortcode
+(``bus``, ``+1``, ``raised_hand::skin-tone-3``) or a custom emoji, known by an id or only by
+its name. A sign-up slot must match all of them the same way, so every adapter turns what it
+receives into an :class:`Emoji` with the constructors here (its own module says how its
+platform spells each one), and cogs compare ``Emoji.key`` values only.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import emoji as emoji_lib
 _VS16 = "\ufe0f"
 _VS15 = "\ufe0e"
 _SKIN_TONES = {chr(cp) for cp in range(0x1F3FB, 0x1F400)}
-_SLACK_SKIN = re.compile(r"::skin-tone-\d$")
-_DISCORD_CUSTOM = re.compile(r"^<?(a)?:?([A-Za-z0-9_~\-]+):(\d{5,25})>?$")
+#: a skin tone written after a shortcode: ``raised_hand::skin-tone-3``
+_SKIN_TONE_SUFFIX = re.compile(r"::skin-tone-\d$")
+#: a custom emoji with an id as text: ``<:name:id>`` (``<a:name:id>`` when animated)
+_CUSTOM_WITH_ID = re.compile(r"^<?(a)?:?([A-Za-z0-9_~\-]+):(\d{5,25})>?$")
 _SHORTCODE = re.compile(r"^:?([A-Za-z0-9_+\-']+?)(::skin-tone-\d)?:?$")
 
 
@@ -27,8 +29,8 @@ class Emoji:
     """A normalised emoji.
 
     ``key`` is what storage and comparisons use: the unicode sequence without variation
-    selectors or skin tones, ``custom:<id>`` for a Discord custom emoji, or
-    ``custom:<name>`` for a Slack workspace emoji (Slack has no ids for them).
+    selectors or skin tones, ``custom:<id>`` for a custom emoji its platform gives an id, or
+    ``custom:<name>`` for one known by its name only.
     ``display`` is what to show a person.
     """
 
@@ -62,18 +64,23 @@ def from_unicode(text: str) -> Emoji:
     return Emoji(key=base, display=display)
 
 
-def from_discord(name: str, custom_id: int | str | None = None) -> Emoji:
-    """Discord's ``PartialEmoji`` parts: a unicode name, or a custom emoji's name and id."""
-    if custom_id:
-        return Emoji(key=f"custom:{custom_id}", display=f"<:{name}:{custom_id}>", custom_id=str(custom_id),
-                     name=name)
-    normal = from_unicode(name)
-    return normal if name == normal.display else Emoji(normal.key, normal.display, reacted=name)
+def reacted_unicode(text: str) -> Emoji:
+    """A unicode reaction exactly as a person chose it: matched without its skin tone or VS16,
+    and remembered as it was (``reacted``) so the bot can take that very reaction back."""
+    normal = from_unicode(text)
+    return normal if text == normal.display else Emoji(normal.key, normal.display, reacted=text)
 
 
-def from_slack(shortcode: str) -> Emoji:
-    """Slack's reaction ``name`` (``bus``, ``+1``, ``raised_hand::skin-tone-3``)."""
-    name = _SLACK_SKIN.sub("", shortcode.strip().strip(":"))
+def custom(name: str, custom_id: int | str) -> Emoji:
+    """A custom emoji its platform identifies by ``custom_id`` (a rename keeps the key), shown as
+    ``<:name:id>``, the text form :func:`parse` reads back."""
+    return Emoji(key=f"custom:{custom_id}", display=f"<:{name}:{custom_id}>", custom_id=str(custom_id), name=name)
+
+
+def from_shortcode(shortcode: str) -> Emoji:
+    """A shortcode (``bus``, ``:+1:``, ``raised_hand::skin-tone-3``): the unicode emoji of that
+    standard name, or else a custom emoji known by its name only (``custom:<name>``)."""
+    name = _SKIN_TONE_SUFFIX.sub("", shortcode.strip().strip(":"))
     unicode_form = emoji_lib.emojize(f":{name}:", language="alias")
     if unicode_form != f":{name}:":
         return from_unicode(unicode_form)
@@ -88,12 +95,12 @@ def parse(text: str) -> Emoji | None:
     text = text.strip()
     if not text:
         return None
-    custom = _DISCORD_CUSTOM.match(text)
-    if custom and (text.startswith("<") or (text.count(":") == 2 and not text.startswith(":"))):
-        return from_discord(custom.group(2), custom.group(3))
+    found = _CUSTOM_WITH_ID.match(text)
+    if found and (text.startswith("<") or (text.count(":") == 2 and not text.startswith(":"))):
+        return custom(found.group(2), found.group(3))
     shortcode = _SHORTCODE.match(text)
     if shortcode and text.startswith(":"):
-        result = from_slack(text)
+        result = from_shortcode(text)
         return None if result.is_custom and not text.endswith(":") else result
     stripped = _strip_modifiers(text)
     if stripped and emoji_lib.purely_emoji(stripped + _VS16 if len(stripped) == 1 else stripped):
@@ -101,14 +108,3 @@ def parse(text: str) -> Emoji | None:
     if stripped and emoji_lib.is_emoji(stripped):
         return from_unicode(text)
     return None
-
-
-def to_slack_name(e: Emoji) -> str:
-    """The shortcode Slack expects when the bot adds a reaction (``reactions.add``)."""
-    if e.is_custom:
-        return e.name or e.key.removeprefix("custom:")
-    alias = emoji_lib.demojize(e.display, language="alias")
-    if alias.startswith(":") and alias.endswith(":") and alias.count(":") == 2:
-        return alias.strip(":")
-    alias = emoji_lib.demojize(e.key, language="alias")
-    return alias.strip(":")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -56,11 +56,17 @@ class RedactingFilter(logging.Filter):
 
 
 class IrrelevantWarningFilter(logging.Filter):
-    """Drops warnings about features Homeroom never uses (discord.py's voice support), which
-    would otherwise greet every operator at start-up as if something were wrong."""
+    """Drops warnings about features Homeroom never uses (an adapter names them: a library's
+    logger and a phrase of its warning), which would otherwise greet every operator at
+    start-up as if something were wrong."""
+
+    def __init__(self, irrelevant: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self.irrelevant = dict(irrelevant or {})
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.name.startswith("discord") and "voice will NOT be supported" in str(record.msg))
+        return not any(record.name.startswith(logger) and phrase in str(record.msg)
+                       for logger, phrase in self.irrelevant.items())
 
 
 class ContextFilter(logging.Filter):
@@ -89,11 +95,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+def configure_logging(level: str = "INFO", fmt: str = "text", *, quiet: Iterable[str] = (),
+                      irrelevant: Mapping[str, str] | None = None) -> None:
+    """``quiet``: more loggers kept to warnings (an adapter's platform library); ``irrelevant``:
+    warnings to drop, by logger and phrase (see :class:`IrrelevantWarningFilter`)."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
     handler.addFilter(ContextFilter())
-    handler.addFilter(IrrelevantWarningFilter())
+    handler.addFilter(IrrelevantWarningFilter(irrelevant))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -103,5 +112,5 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level)
     # Third-party libraries log request URLs (which can carry text) at DEBUG/INFO.
     # Alembic announces its plugins and every step at INFO; operators need only its warnings.
-    for noisy in ("urllib3", "requests", "aiohttp.access", "discord.http", "slack_sdk", "slack_bolt", "alembic"):
+    for noisy in ("urllib3", "requests", "aiohttp.access", "alembic", *quiet):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -10,6 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+#: needs no tokens and no network: the adapter chosen when no platform is configured
+EMBEDDED = True
+
 if TYPE_CHECKING:
     from adapters.console.adapter import ConsoleAdapter, Entry, Person, ScriptError, advance_clock
     from adapters.console.harness import ConsoleSession, console_session
@@ -30,7 +33,7 @@ def create(core: Core) -> ConsoleAdapter:
     from adapters.console.adapter import ConsoleAdapter
     from adapters.console.files import files_dir
 
-    return ConsoleAdapter(core, files_dir=files_dir(core.config.console))
+    return ConsoleAdapter(core, files_dir=files_dir(core.config.section("console")))
 
 
 def __getattr__(name: str) -> Any:

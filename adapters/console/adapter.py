@@ -103,13 +103,13 @@ class ConsoleAdapter(Outbound):
         #: where sent files are written for a person to open (None: kept in the transcript only)
         self.files = FileShelf(files_dir) if files_dir is not None else None
         self.community = CommunityRef(CONSOLE, "room")
-        self.community_name = community_name or core.config.console.community_name
+        self.community_name = community_name or core.config.section("console").community_name
         self.channels = {name: ChannelRef(CONSOLE, name, self.community) for name in CHANNEL_NAMES}
         self.people: dict[str, Person] = {}
         self.current: Person | None = None
         self.entries: list[Entry] = []
         self.bot_user = UserRef(CONSOLE, "homeroom-bot")
-        self.journal = DeliveryJournal(core.config.console.journal_file)
+        self.journal = DeliveryJournal(core.config.section("console").journal_file)
         core.add_adapter(self)
 
     # ----- transcript ---------------------------------------------------------------------

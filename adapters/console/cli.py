@@ -29,14 +29,15 @@ def script_config(config: Config) -> Iterator[Config]:
 
     with tempfile.TemporaryDirectory(prefix="homeroom-script-") as folder:
         database = config.database.model_copy(update={"url": f"sqlite+aiosqlite:///{Path(folder) / 'script.db'}"})
-        console = config.console.model_copy(update={"journal_file": "", "files_dir": str(files_dir(config.console))})
-        yield config.model_copy(update={"database": database, "console": console})
+        settings = config.section("console")
+        console = settings.model_copy(update={"journal_file": "", "files_dir": str(files_dir(settings))})
+        yield config.model_copy(update={"database": database}).with_section("console", console)
 
 
-async def run_console(console: Any, lines: list[str] | None, history_file: str) -> int:
+async def run_embedded(console: Any, lines: list[str] | None) -> int:
     """Run ``lines`` as a script, or the interactive prompt when there are none (None)."""
     from adapters.console.runner import run_interactive, run_script
 
     if lines is None:
-        return await run_interactive(console, history_file)
+        return await run_interactive(console, console.core.config.section("console").history_file)
     return await run_script(console, lines)

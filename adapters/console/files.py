@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from bot.config import ConsoleSection
+from adapters.console.config import Section
 from bot.messages import Attachment
 
 DEFAULT_FOLDER = "homeroom-files"
 
 
-def files_dir(section: ConsoleSection) -> Path:
+def files_dir(section: Section) -> Path:
     """``[console] files_dir``; unset: a folder beside the journal file, or ./homeroom-files."""
     if section.files_dir:
         return Path(section.files_dir)

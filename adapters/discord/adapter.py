@@ -28,6 +28,7 @@ import discord
 
 from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
+from adapters.discord.emoji import from_discord
 from adapters.discord.endpoints import use_endpoints
 from adapters.discord.ratelimits import RateLimitCounter
 from adapters.discord.render import mention, to_embeds, to_view
@@ -35,7 +36,7 @@ from adapters.discord.rest import RestGate
 from bot import customid
 from bot.commands import CommandSpec, OptionType
 from bot.core import Core
-from bot.emoji import Emoji, from_discord
+from bot.emoji import Emoji
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, Message
 from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
@@ -92,7 +93,7 @@ class DiscordAdapter(Outbound):
 
     def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
         self.core = core
-        settings = core.config.discord
+        settings = core.config.section("discord")
         use_endpoints(settings)
         if client is None:
             bot_intents = intents(members=settings.members_intent, message_content=settings.message_content_intent)
@@ -211,7 +212,7 @@ class DiscordAdapter(Outbound):
         Administrator permission make an admin, and each configured role name adds its role."""
         if not isinstance(member, discord.Member):
             return frozenset()
-        settings = self.core.config.discord
+        settings = self.core.config.section("discord")
         names = {role.name for role in member.roles}
         roles: set[Role] = set()
         owner = member.guild.owner_id == member.id
@@ -620,7 +621,7 @@ class DiscordAdapter(Outbound):
         self._rate_limits = RateLimitCounter(self.core.metrics)
         self._rate_limits.install()
         await self.client.login(token)
-        settings = self.core.config.discord
+        settings = self.core.config.section("discord")
         if settings.sync != "off":
             count = await self.sync_commands(settings.guild_ids if settings.sync == "guild" else None)
             log.info("discord: %d commands synced (%s)", count, settings.sync)

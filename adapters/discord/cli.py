@@ -13,6 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 SCOPES = ("bot", "applications.commands")
+#: discord.py logs request URLs (which can carry text) below WARNING
+QUIET_LOGGERS = ("discord.http",)
+#: Homeroom never uses voice: discord.py's warning that it is unsupported would greet every operator
+IRRELEVANT_WARNINGS = {"discord": "voice will NOT be supported"}
 
 
 def permissions() -> Any:
@@ -43,7 +47,7 @@ async def preflight(config: Any, secrets: Any) -> None:
 
     from adapters.discord.endpoints import use_endpoints
 
-    use_endpoints(config.discord)
+    use_endpoints(config.section("discord"))
     http = HTTPClient(asyncio.get_running_loop())
     try:
         await http.static_login(secrets.discord_token)
@@ -89,7 +93,7 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
             config, secrets = load(args)
             if not secrets.discord_token:
                 raise ConfigError("DISCORD_APPLICATION_ID: set it (or DISCORD_TOKEN, to look it up)")
-            use_endpoints(config.discord)
+            use_endpoints(config.section("discord"))
             app_id = asyncio.run(_application_id(secrets.discord_token))
         print(invite_url(app_id))
         return 0
@@ -98,13 +102,12 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
         import asyncio
 
         from adapters.discord.adapter import DiscordAdapter
+        from adapters.discord.config import check_requirements
         from bot.app import build_core
-        from bot.config import ConfigError
         from bot.testing import FakeTranslator
 
         config, secrets = load(args)
-        if not secrets.discord_token:
-            raise ConfigError("DISCORD_TOKEN: environment variable required for the discord adapter")
+        check_requirements(config, secrets)
 
         async def go() -> int:
             from bot.db.engine import Database
@@ -113,7 +116,7 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
             adapter = DiscordAdapter(core)
             await adapter.client.login(secrets.discord_token)
             try:
-                count = await adapter.sync_commands(args.guild or config.discord.guild_ids or None)
+                count = await adapter.sync_commands(args.guild or config.section("discord").guild_ids or None)
             finally:
                 await adapter.client.close()
             print(f"{count} commands registered ({'guilds ' + str(args.guild) if args.guild else 'global'})")

@@ -6,8 +6,8 @@ from typing import Any
 
 import discord
 
+from adapters.discord.emoji import from_discord
 from bot import customid
-from bot.emoji import from_discord
 from bot.events import (
     Actor,
     ButtonPressed,

@@ -29,13 +29,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound, socket_mode
 from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
 from adapters.slack.blocks import fallback_text, to_blocks, to_modal
+from adapters.slack.emoji import from_slack, to_slack_name
 from adapters.slack.names import CommandNames
 from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
 from bot import customid
 from bot.commands import CommandSpec
 from bot.core import Core
-from bot.emoji import Emoji, from_slack, to_slack_name
+from bot.emoji import Emoji
 from bot.events import Actor, Event
 from bot.messages import Attachment, Form, FormField, Message
 from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
@@ -85,7 +86,7 @@ class SlackAdapter(Outbound):
                  post_interval: float = 1.0) -> None:
         self.core = core
         secrets = core.secrets
-        settings = core.config.slack
+        settings = core.config.section("slack")
         self.names = CommandNames(settings.command_prefix, (spec.root for spec in core.commands.values()))
         # The app builds its own Web API client from the token (given a client and a token, or
         # a client while SLACK_BOT_TOKEN is set, bolt warns at every start that the token is
@@ -313,7 +314,7 @@ class SlackAdapter(Outbound):
     def _roles(self, user: dict[str, Any]) -> frozenset[Role]:
         """Every platform role the person has: workspace admins and owners (users.info) and
         the configured ids, each adding its own role."""
-        settings = self.core.config.slack
+        settings = self.core.config.section("slack")
         roles: set[Role] = set()
         if user.get("is_admin") or user.get("is_owner") or user["id"] in settings.admin_users:
             roles.add(Role.ADMIN)
@@ -601,7 +602,7 @@ class SlackAdapter(Outbound):
         return application
 
     async def start(self) -> None:
-        settings = self.core.config.slack
+        settings = self.core.config.section("slack")
         if not self.oauth:  # OAuth: each workspace's bot is known from its installation
             await self.bot_user_id()
         if settings.mode == "socket":

@@ -34,6 +34,10 @@ def register_cli(subparsers: Any, load: Callable[[argparse.Namespace], Any]) -> 
     manifest.set_defaults(func=run)
 
 
+#: the SDKs log request URLs and payloads (which can carry text) below WARNING
+QUIET_LOGGERS = ("slack_sdk", "slack_bolt")
+
+
 #: auth.test errors that mean "the token is wrong", not "Slack is having a bad day"
 _TOKEN_ERRORS = {
     "invalid_auth": "Slack did not accept the token (invalid_auth)",
@@ -56,12 +60,13 @@ async def preflight(config: Any, secrets: Any) -> None:
     from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
-    if config.slack.oauth:  # no token of its own: each workspace's is checked when it installs
+    settings = config.section("slack")
+    if settings.oauth:  # no token of its own: each workspace's is checked when it installs
         return
-    await AsyncWebClient(token=secrets.slack_bot_token, base_url=config.slack.api_base_url).auth_test()
-    if config.slack.mode == "socket":
+    await AsyncWebClient(token=secrets.slack_bot_token, base_url=settings.api_base_url).auth_test()
+    if settings.mode == "socket":
         try:
-            await AsyncWebClient(token=secrets.slack_app_token, base_url=config.slack.api_base_url
+            await AsyncWebClient(token=secrets.slack_app_token, base_url=settings.api_base_url
                                  ).apps_connections_open(app_token=secrets.slack_app_token)
         except SlackApiError as exc:
             if (exc.response.get("error") if exc.response is not None else None) in _APP_TOKEN_ERRORS:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.slack.emoji import from_slack
 from bot import customid
-from bot.emoji import from_slack
 from bot.events import (
     Actor,
     ButtonPressed,

@@ -29,12 +29,13 @@ UNINSTALL_EVENTS = ["app_uninstalled", "tokens_revoked"]
 
 
 def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str, Any]:
-    url = config.slack.public_url.rstrip("/") + "/slack/events"
-    socket = config.slack.mode == "socket"
+    settings = config.section("slack")
+    url = settings.public_url.rstrip("/") + "/slack/events"
+    socket = settings.mode == "socket"
     roots: dict[str, list[CommandSpec]] = {}
     for spec in commands.values():
         roots.setdefault(spec.root, []).append(spec)
-    names = CommandNames(config.slack.command_prefix, roots)
+    names = CommandNames(settings.command_prefix, roots)
     slash = []
     for root, specs in sorted(roots.items()):
         if len(specs) == 1 and specs[0].subcommand is None:
@@ -49,8 +50,8 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
         if not socket:
             entry["url"] = url
         slash.append(entry)
-    oauth = config.slack.oauth
-    settings: dict[str, Any] = {
+    oauth = settings.oauth
+    app_settings: dict[str, Any] = {
         "event_subscriptions": {"bot_events": BOT_EVENTS + (UNINSTALL_EVENTS if oauth else [])},
         "interactivity": {"is_enabled": True},
         "org_deploy_enabled": False,
@@ -58,11 +59,11 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
         "token_rotation_enabled": False,
     }
     if not socket:
-        settings["event_subscriptions"]["request_url"] = url
-        settings["interactivity"]["request_url"] = url
+        app_settings["event_subscriptions"]["request_url"] = url
+        app_settings["interactivity"]["request_url"] = url
     oauth_config: dict[str, Any] = {"scopes": {"bot": BOT_SCOPES}}
     if oauth:
-        oauth_config["redirect_urls"] = [config.slack.public_url.rstrip("/") + "/slack/oauth_redirect"]
+        oauth_config["redirect_urls"] = [settings.public_url.rstrip("/") + "/slack/oauth_redirect"]
     return {
         "display_information": {"name": "Homeroom", "description": "Families and schools, together, in every "
                                 "family's language.", "background_color": "#1d4ed8"},
@@ -70,5 +71,5 @@ def build_manifest(config: Config, commands: dict[str, CommandSpec]) -> dict[str
                      "app_home": {"home_tab_enabled": False, "messages_tab_enabled": True,
                                   "messages_tab_read_only_enabled": False}},
         "oauth_config": oauth_config,
-        "settings": settings,
+        "settings": app_settings,
     }

@@ -12,11 +12,12 @@ from bot.config import (
     ConfigError,
     Secrets,
     check_adapter_requirements,
-    cog_section_model,
+    default_adapters,
     load_config,
     parse_config,
+    section_model,
+    section_names,
 )
-from bot.discovery import cog_names
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -88,6 +89,11 @@ def test_secrets_never_show_their_values() -> None:
         ("[homeroom\n", "not valid TOML"),
         ('[homeroom]\nquiet_hours = "9pm"\n', "homeroom.quiet_hours: expected a range of two times"),
         ('[database]\nurl = "mysql://x"\n', "database.url: expected a URL starting with"),
+        ('[discord]\ndm_per_minut = 30\n', "discord.dm_per_minut: unknown key (did you mean 'dm_per_minute'?)"),
+        ('[slack]\nmode = "websocket"\n', "slack.mode: expected 'http' or 'socket'"),
+        ('[slack]\nbot_token = "xoxb-1"\n', "slack.bot_token: secrets are not read from the config file"),
+        ('[console]\ncommunity = "Room 4"\n', "console.community: unknown key (did you mean 'community_name'?)"),
+        ('[slak]\nmode = "http"\n', "slak: unknown key (did you mean 'slack'?)"),
     ],
 )
 def test_check_config_prints_one_line_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -113,6 +119,56 @@ def test_config_from_environment_variable(tmp_path: Path, monkeypatch: pytest.Mo
     assert str(path) in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("adapter", "text", "expected"), [
+    ("discord", "", "DISCORD_TOKEN: environment variable required for the discord adapter"),
+    ("slack", "", "SLACK_BOT_TOKEN: environment variable required for the slack adapter"),
+    ("slack", '[slack]\noauth = true\nclient_id = "1.2"\n', "SLACK_CLIENT_SECRET: environment variable required"),
+])
+def test_an_adapters_missing_secret_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str], adapter: str,
+                                                           text: str, expected: str) -> None:
+    for variable in Secrets.environment().values():
+        monkeypatch.delenv(variable, raising=False)
+    assert main(["check-config", "--config", str(write(tmp_path, text)), "--adapter", adapter]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"homeroom: configuration error: {expected}")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_socket_mode_needs_the_app_level_token() -> None:
+    config = parse_config({"slack": {"mode": "socket"}})
+    with pytest.raises(ConfigError, match=r"^SLACK_APP_TOKEN: environment variable required when slack\.mode"):
+        check_adapter_requirements(config, Secrets(slack_bot_token="xoxb-1"), ["slack"])
+
+
+def test_an_adapter_section_is_validated_when_a_config_is_built_in_code() -> None:
+    with pytest.raises(ConfigError, match=r"^discord\.dm_per_minute: expected greater than or equal to 1"):
+        Config.model_validate({"discord": {"dm_per_minute": 0}})
+
+
+def test_an_adapter_section_is_read_with_its_defaults_when_the_file_has_none() -> None:
+    config = parse_config({"slack": {"mode": "socket"}})
+    assert config.section("slack").mode == "socket"
+    assert config.section("discord").dm_per_minute == 60
+    assert config.section("console").community_name == "Room 12"
+
+
+def test_the_adapters_started_by_default_follow_the_secrets_each_declares() -> None:
+    assert default_adapters(Secrets.from_env({})) == ["console"]
+    assert default_adapters(Secrets.from_env({"SLACK_CLIENT_SECRET": "s"})) == ["slack"]
+    assert default_adapters(Secrets.from_env({"DISCORD_TOKEN": "t", "SLACK_BOT_TOKEN": "xoxb-1"})) == ["discord",
+                                                                                                      "slack"]
+
+
+def test_secrets_are_every_declared_variable_and_nothing_else() -> None:
+    assert {"DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_SECRET",
+            "DEEPL_API_KEY"} <= set(Secrets.environment().values())
+    with pytest.raises(TypeError, match="no adapter declares a secret called 'discord_tokn'"):
+        Secrets(discord_tokn="t")
+    with pytest.raises(AttributeError):
+        Secrets().discord_token = "t"  # type: ignore[misc]
+
+
 def test_run_with_missing_token_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.delenv("HOMEROOM_CONFIG", raising=False)
@@ -136,7 +192,7 @@ def test_example_config_documents_every_key() -> None:
     example = (Path(__file__).resolve().parents[2] / "config.example.toml").read_text(encoding="utf-8")
     expected = {f"{name}.{key}" for name, section in Config.model_fields.items() if name != "communities"
                 for key in section.annotation.model_fields}  # type: ignore[union-attr]
-    expected |= {f"{name}.{key}" for name in cog_names() if (model := cog_section_model(name))
+    expected |= {f"{name}.{key}" for name in section_names() if (model := section_model(name))
                  for key in model.model_fields}
     assert _documented_keys(example) == expected
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from adapters.console import console_session
 from adapters.console.cli import script_config
+from adapters.console.config import Section as ConsoleSection
 from adapters.console.files import files_dir, safe_name
 from adapters.console.notes import CONDITIONS, ExpectedConditions
-from bot.config import ConsoleSection, parse_config
+from bot.config import parse_config
 from bot.db.engine import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,8 +53,8 @@ def test_a_script_gets_its_own_database_unless_one_is_configured() -> None:
     with script_config(default) as own:
         assert own.database.url.endswith("/script.db") and own.database.url != default.database.url
         assert Path(own.database.url.removeprefix("sqlite+aiosqlite:///")).parent.is_dir()
-        assert own.console.journal_file == ""  # the journal belongs to the database it describes
-        assert own.console.files_dir == str(Path("state/homeroom-files"))
+        assert own.section("console").journal_file == ""  # the journal belongs to the database it describes
+        assert own.section("console").files_dir == str(Path("state/homeroom-files"))
     assert not Path(own.database.url.removeprefix("sqlite+aiosqlite:///")).parent.exists()
 
 

@@ -2,14 +2,19 @@
 
 Every import counts, also those inside functions (an import moved into a function to dodge a
 cycle is still a cycle); only imports under ``if TYPE_CHECKING:`` are left out, because they
-never run.
+never run. The core's code also names no adapter at all: not in an import, a string, an
+attribute or a variable (comments and docstrings are prose, and may give a platform as an
+example).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
+
+from bot.discovery import adapter_names
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "cogs", "adapters")
@@ -118,6 +123,75 @@ def test_the_core_imports_no_platform_sdk() -> None:
 
 def test_cogs_import_no_adapter_and_no_platform_sdk() -> None:
     assert _layer_imports("cogs", ("adapters", *PLATFORM_SDKS)) == {}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value,
+                                                                                                   str):
+                found.add(id(first.value))
+    return found
+
+
+def _names_in_code(source: str) -> list[tuple[int, str]]:
+    """Every word of the code (names, attributes, arguments, imports, string literals other than
+    docstrings), split at underscores and dots, with its line."""
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    words: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        texts: list[str] = []
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            texts.append(node.value)
+        elif isinstance(node, ast.Name):
+            texts.append(node.id)
+        elif isinstance(node, ast.Attribute):
+            texts.append(node.attr)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            texts.append(node.name)
+        elif isinstance(node, ast.arg):
+            texts.append(node.arg)
+        elif isinstance(node, ast.keyword) and node.arg:
+            texts.append(node.arg)
+        elif isinstance(node, ast.alias):
+            texts.extend(filter(None, (node.name, node.asname)))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            texts.append(node.module)
+        line = getattr(node, "lineno", 0)
+        words.extend((line, word) for text in texts for word in re.split(r"[\W_]+", text.lower()) if word)
+    return words
+
+
+def _adapter_names_in(source: str) -> list[tuple[int, str]]:
+    names = set(adapter_names())
+    return [(line, word) for line, word in _names_in_code(source) if word in names]
+
+
+def test_the_core_names_no_adapter_in_its_code() -> None:
+    found = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        hits = _adapter_names_in(path.read_text(encoding="utf-8"))
+        if hits:
+            found[str(path.relative_to(ROOT))] = hits
+    assert found == {}
+
+
+def test_the_adapter_name_reader_sees_names_in_code_but_not_in_prose() -> None:
+    """The reader itself: names in code are found, prose is not, so the test above is not vacuous."""
+    source = '''"""Works on Discord."""
+# as on Slack
+import discord.http
+def start(slack_token: str) -> None:
+    """A console."""
+    run(mode="console", platform=CONSOLE_ADAPTER)
+'''
+    assert set(adapter_names()) >= {"console", "discord", "slack"}
+    hits = _adapter_names_in(source)
+    assert {line for line, _ in hits} == {3, 4, 6}
+    assert {word for _, word in hits} == {"discord", "slack", "console"}
 
 
 def test_the_graph_reads_real_imports() -> None:

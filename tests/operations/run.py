@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.config import Secrets
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -36,13 +38,10 @@ def write_config(folder: Path, text: str = "") -> Path:
 def homeroom(args: list[str], *, cwd: Path, prelude: str = "", env: dict[str, str] | None = None,
              stdin: str | None = None, timeout: float = 120) -> Result:
     code = f"{prelude}\nimport sys\nfrom bot.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    environ = {k: v for k, v in os.environ.items() if k not in _SECRET_VARS}
+    environ = {k: v for k, v in os.environ.items() if k not in Secrets.environment().values()}
     environ.pop("HOMEROOM_CONFIG", None)
     environ.update(env or {})
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd,
                           env=environ, input=stdin, timeout=timeout, check=False)
     return Result(done.returncode, done.stdout, done.stderr)
 
-
-_SECRET_VARS = ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DEEPL_API_KEY",
-                "MICROSOFT_TRANSLATOR_KEY", "LIBRETRANSLATE_API_KEY")

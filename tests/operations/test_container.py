@@ -43,7 +43,7 @@ def _exec_form(instruction: str) -> list[str]:
 def _venv_run(command: list[str], cwd: Path, config: Path) -> subprocess.CompletedProcess[str]:
     venv_bin = Path(sys.executable).parent
     assert (venv_bin / command[0]).exists(), f"{command[0]} is not installed in the virtual environment"
-    env = {k: v for k, v in os.environ.items() if k not in Secrets.ENV.values()}
+    env = {k: v for k, v in os.environ.items() if k not in Secrets.environment().values()}
     env.update(PATH=f"{venv_bin}{os.pathsep}{env.get('PATH', '')}", HOMEROOM_CONFIG=str(config))
     return subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=120, check=False)
@@ -94,17 +94,22 @@ def test_one_process_migrates_and_the_others_wait_for_it_and_never_migrate() -> 
 
 def test_the_processes_split_discords_shards_between_them_without_overlap() -> None:
     configs = [load_config(_mounted_config(service)[0]) for service in _bots().values()]
-    counts = {config.discord.shard_count for config in configs}
+    counts = {config.section("discord").shard_count for config in configs}
     assert len(counts) == 1
-    shards = [shard for config in configs for shard in config.discord.shard_ids]
+    shards = [shard for config in configs for shard in config.section("discord").shard_ids]
     assert sorted(shards) == list(range(counts.pop()))  # every shard run once, none twice
 
 
 def test_the_processes_configurations_differ_only_in_their_shard_ids() -> None:
     first, *others = [load_config(_mounted_config(service)[0]) for service in _bots().values()]
+    first_discord = first.section("discord")
     for other in others:
-        assert other.model_copy(update={"discord": other.discord.model_copy(
-            update={"shard_ids": first.discord.shard_ids})}) == first
+        aligned = other.section("discord").model_copy(update={"shard_ids": first_discord.shard_ids})
+        assert aligned == first_discord
+        others_sections = {name: other.section(name) for name in other.model_extra if name != "discord"}
+        assert others_sections == {name: first.section(name) for name in first.model_extra if name != "discord"}
+        assert other.model_dump(include=set(type(other).model_fields)) == first.model_dump(
+            include=set(type(first).model_fields))  # the core's sections alike
 
 
 def test_the_processes_share_one_postgresql_database() -> None:
@@ -116,7 +121,7 @@ def test_the_processes_share_one_postgresql_database() -> None:
 def test_the_slack_proxy_balances_over_every_bot_process_on_slacks_port() -> None:
     compose = _compose()
     bots = _bots(compose)
-    ports = {load_config(_mounted_config(service)[0]).slack.port for service in bots.values()}
+    ports = {load_config(_mounted_config(service)[0]).section("slack").port for service in bots.values()}
     assert sorted(_upstreams()) == sorted(f"{name}:{port}" for name in bots for port in ports)
     proxy = compose["services"]["slack-proxy"]
     assert proxy["ports"] == [f"127.0.0.1:{port}:{port}" for port in ports]  # only the host itself
@@ -160,7 +165,7 @@ def test_every_file_compose_references_exists() -> None:
 def test_compose_passes_every_secret_to_every_process_as_an_environment_variable() -> None:
     for name, service in _bots().items():
         environment = service["environment"]
-        assert set(Secrets.ENV.values()) <= set(environment), name
+        assert set(Secrets.environment().values()) <= set(environment), name
         for key, value in environment.items():  # each one comes from .env or the shell, none is written here
             assert str(value).startswith("${") or key == "HOMEROOM_CONFIG", f"{name}: {key}"
 
@@ -171,7 +176,7 @@ def test_the_configuration_each_process_mounts_is_valid_and_holds_no_password() 
         assert service["environment"]["HOMEROOM_CONFIG"] == target, name
         config = load_config(source)
         assert config.database.url.startswith("postgresql+asyncpg://homeroom@db:"), name
-        assert config.slack.host == "0.0.0.0" and config.http.host == "0.0.0.0", name
+        assert config.section("slack").host == "0.0.0.0" and config.http.host == "0.0.0.0", name
 
 
 def test_dockerfile_uses_slim_python_311_and_a_non_root_user() -> None:

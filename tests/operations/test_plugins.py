@@ -154,6 +154,12 @@ def test_an_unknown_key_in_a_cog_section_is_named_with_a_suggestion(tmp_path: Pa
     assert "hello.greetin: unknown key (did you mean 'greeting'?)" in line
 
 
+def test_a_cog_declaring_an_adapters_section_stops_start_up_in_one_line(tmp_path: Path) -> None:
+    extra = _deployment(tmp_path, {"slack/__init__.py": HELLO_COG, "slack/config.py": HELLO_CONFIG})
+    line = _one_line_exit_2(_run(tmp_path, extra, ""))
+    assert "[slack]: declared by both the adapter and the cog called slack; rename one of them" in line
+
+
 def test_a_cog_without_setup_stops_start_up_in_one_line(tmp_path: Path) -> None:
     extra = _deployment(tmp_path, {"broken/__init__.py": '"""A feature with no setup."""\n'})
     line = _one_line_exit_2(_run(tmp_path, extra, ""))

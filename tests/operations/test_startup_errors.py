@@ -107,3 +107,22 @@ def test_a_url_without_scheme_or_host_is_one_config_line(tmp_path: Path, section
     line = _assert_one_line_exit_2(_run_script(tmp_path, config))
     assert line.startswith(f"homeroom: configuration error: {section}.{key}: expected an http:// or https:// URL")
     assert repr(value) in line
+
+
+def test_two_adapters_declaring_themselves_embedded_stop_the_command_line_in_one_line(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import types
+
+    from bot import discovery
+    from bot.cli import main
+
+    packages = {name: types.SimpleNamespace(EMBEDDED=True) for name in ("console", "discord")}
+    monkeypatch.setattr(discovery, "adapter_module", lambda name: packages.get(name, types.SimpleNamespace()))
+    discovery.embedded_adapter.cache_clear()
+    try:
+        assert main(["--version"]) == 2
+    finally:
+        discovery.embedded_adapter.cache_clear()
+    err = capsys.readouterr().err
+    assert err == ("homeroom: adapters console, discord: each declares EMBEDDED = True; only one adapter may be "
+                   "the one chosen when no platform is configured\n")

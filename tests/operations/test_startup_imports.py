@@ -68,3 +68,14 @@ def test_console_run_that_translates_nothing_does_not_load_the_provider_stack(tm
     result = homeroom(["--config", str(config), "run", "--script", str(script)], cwd=tmp_path, prelude=REPORT)
     assert result.returncode == 0, result.stderr
     assert not _imported(result.stderr) & {"deep_translator", "requests", "bs4", "dateparser"}
+
+
+def test_checking_platform_settings_imports_no_sdk(tmp_path: Path) -> None:
+    """Each adapter's section and start-up requirements live in its config module, which loads
+    no SDK: checking a Discord and Slack configuration loads neither."""
+    config = write_config(tmp_path, '[discord]\ndm_per_minute = 30\n[slack]\nmode = "socket"\n')
+    result = homeroom(["--config", str(config), "check-config", "--adapter", "all"], cwd=tmp_path, prelude=REPORT,
+                      env={"DISCORD_TOKEN": "t", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})
+    assert result.returncode == 0, result.stderr
+    assert "adapters: discord, slack" in result.stdout
+    assert not _imported(result.stderr) & set(PLATFORM_SDKS)

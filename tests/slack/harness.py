@@ -14,8 +14,9 @@ from aiohttp.test_utils import TestServer
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import SlackAdapter
+from adapters.slack.emoji import to_slack_name
 from bot.core import Core
-from bot.emoji import parse, to_slack_name
+from bot.emoji import parse
 from bot.roles import Role
 from tests.conformance.driver import Person, Seen
 from tests.slack.fake_api import CHANNELS, FakeSlack
@@ -111,7 +112,7 @@ class SlackDriver:
         if owner:
             extra["is_owner"] = True
         self.fake.add_user(user_id, name, **extra)
-        settings = self.core.config.slack
+        settings = self.core.config.section("slack")
         if role == Role.TEACHER:
             settings.teacher_users.append(user_id)
         elif role == Role.COMMITTEE:

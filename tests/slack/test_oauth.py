@@ -139,6 +139,17 @@ def test_oauth_needs_a_client_id() -> None:
         check_adapter_requirements(config, Secrets(slack_signing_secret=SECRET, slack_client_secret="s"), ["slack"])
 
 
+def test_oauth_needs_the_public_url_installs_come_back_to() -> None:
+    config = parse_config({"slack": {"oauth": True, "client_id": "111.222"}})
+    with pytest.raises(ConfigError, match=r"^slack\.public_url: a value is required when slack\.oauth is true"):
+        check_adapter_requirements(config, Secrets(slack_signing_secret=SECRET, slack_client_secret="s"), ["slack"])
+
+
+def test_oauth_with_its_settings_and_secrets_may_start() -> None:
+    config = parse_config({"slack": {"oauth": True, "client_id": "111.222", "public_url": "https://hr.example.org"}})
+    check_adapter_requirements(config, Secrets(slack_signing_secret=SECRET, slack_client_secret="s"), ["slack"])
+
+
 def test_oauth_manifest_names_the_redirect_and_the_uninstall_events() -> None:
     config = parse_config({"slack": {"oauth": True, "client_id": "1.2", "public_url": "https://hr.example.org"}})
     manifest = build_manifest(config, {})

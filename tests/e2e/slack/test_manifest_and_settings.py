@@ -73,7 +73,7 @@ def test_a_command_prefix_slack_would_refuse_is_one_configuration_line(tmp_path:
 
 
 def test_the_api_base_url_gets_the_trailing_slash_the_sdk_needs() -> None:
-    assert parse_config({"slack": {"api_base_url": "https://slack-gov.com/api"}}).slack.api_base_url == \
+    assert parse_config({"slack": {"api_base_url": "https://slack-gov.com/api"}}).section("slack").api_base_url == \
         "https://slack-gov.com/api/"
 
 

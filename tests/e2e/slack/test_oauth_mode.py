@@ -12,7 +12,7 @@ import requests
 
 from tests.e2e.slack.process import Slack, eventually, signed_headers
 
-SLACK_CONFIG = 'oauth = true\nclient_id = "1111.2222"\n'
+SLACK_CONFIG = 'oauth = true\nclient_id = "1111.2222"\npublic_url = "https://homeroom.school.example"\n'
 PROCESS_ENV = {"SLACK_CLIENT_SECRET": "e2e-client-secret"}
 
 
