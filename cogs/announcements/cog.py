@@ -238,18 +238,19 @@ class AnnouncementsCog(Cog):
                        footer=f"#{row.id}")
 
     async def _file_links(self, row: Announcement, community: Community) -> str:
-        """Each file's name and where a family opens it: the page the platform keeps for the
-        file, else the channel post that carries it, else the file's own address."""
+        """Each file's name and where a family opens it: the channel post that carries it
+        (the teacher's own upload may be private to them), else the platform's page for the
+        file, else its address."""
         files = files_of(row)
         if not files:
             return ""
         post = None
-        if row.message_id and not all(f.permalink for f in files):
+        if row.message_id:
             try:
                 post = await self.core.outbound(community.platform).permalink(self._post_ref(community, row))
             except Exception:
                 log.warning("announcement %s: no link to its post", row.id, exc_info=True)
-        return "\n".join(f"{f.filename} — {f.permalink or post or f.url}" for f in files)
+        return "\n".join(f"{f.filename} — {post or f.permalink or f.url}" for f in files)
 
     async def _file_fields(self, ctx: Context, row: Announcement) -> tuple[Field, ...]:
         links = await self._file_links(row, ctx.require_community())
