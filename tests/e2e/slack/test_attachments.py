@@ -115,3 +115,12 @@ def test_a_refused_kind_of_file_is_refused_privately_and_nothing_is_posted(slack
     eventually(lambda: [t for t in _private_to(slack.fake, teacher) if "grades.xlsx is a kind of file" in t],
                "the refusal")
     assert not [p for p in slack.fake.posts(ANNOUNCEMENTS) if "All the grades" in p["text"]]
+
+
+def test_a_link_to_a_file_slack_does_not_know_is_refused_and_nothing_is_posted(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    link = "https://school.slack.com/files/UTEACHER7/F0GONE1234/old-flyer.pdf"
+    slack.command(teacher, "/hr-announce", f'text:"Old flyer" attach:<{link}>')
+    eventually(lambda: [t for t in _private_to(slack.fake, teacher) if "I can't open the file" in t], "the refusal")
+    assert {"file": "F0GONE1234"}.items() <= slack.fake.called("files.info")[-1].items()
+    assert not [p for p in slack.fake.posts(ANNOUNCEMENTS) if "Old flyer" in p["text"]]
