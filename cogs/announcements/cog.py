@@ -140,21 +140,24 @@ class AnnouncementsCog(Cog):
         except FileUnavailable as exc:
             # the platform no longer serves the file: posting without it is not what was asked
             await self._fail(row)
-            await self._tell_author(row, community, "Announcement #{id} could not be posted: the file {file} is "
-                                    "no longer available. Please announce again with the file. Nothing was sent "
-                                    "to families.", file=exc.file.filename)
+            await self._tell_author(row, community, N_("Announcement #{id} could not be posted: the file {file} "
+                                                       "is no longer available. Please announce again with the "
+                                                       "file. Nothing was sent to families."),
+                                    file=exc.file.filename)
             return
         except ChannelClosed:
             # only a person can fix this: say so now (not after every retry) and stop
             await self._fail(row)
-            await self._tell_author(row, community, "Announcement #{id} could not be posted: I am not allowed to "
-                                    "write in that channel. Invite me to it (or give me permission to post), then "
-                                    "announce again. Nothing was sent to families.")
+            await self._tell_author(row, community, N_("Announcement #{id} could not be posted: I am not allowed "
+                                                       "to write in that channel. Invite me to it (or give me "
+                                                       "permission to post), then announce again. Nothing was sent "
+                                                       "to families."))
             return
         except Exception:
             if job_ctx.attempt >= self.core.config.jobs.max_attempts:
-                await self._tell_author(row, community, "Announcement #{id} could not be posted to the channel "
-                                        "(is the bot still allowed to write there?). Nothing was sent to families.")
+                await self._tell_author(row, community, N_("Announcement #{id} could not be posted to the "
+                                                           "channel (is the bot still allowed to write there?). "
+                                                           "Nothing was sent to families."))
             raise
         now = self.core.clock.now()
         # The post is recorded the moment it exists (a retry must never post it twice); the
