@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from bot.events import FrozenMap
 from bot.i18n import N_
 from bot.ids import MAX_ID, MIN_ID, storable
+from bot.messages import FileRef
 from bot.refs import ChannelRef, UserRef
 from bot.roles import EVERYONE, Role
 
@@ -33,6 +34,8 @@ class OptionType(StrEnum):
     BOOLEAN = "boolean"
     USER = "user"
     CHANNEL = "channel"
+    #: a file shared with the command (Discord's attachment option, a Slack file, a console path)
+    ATTACHMENT = "attachment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,49 @@ MSG_REQUIRED = N_("The option {name} is required.")
 MSG_TWICE = N_("The option {name} is given twice.")
 MSG_NO_USER = N_("I can't find {who} in this community.")
 MSG_NO_CHANNEL = N_("I can't find the channel {channel}.")
+MSG_NO_FILE = N_("I can't open the file {file}. Check that it exists and that I may read it.")
+MSG_FILE_TOO_LARGE = N_("{file} is {size}; a file can be at most {limit}. Please attach a smaller file.")
+MSG_FILE_TYPE = N_("{file} is a kind of file I don't post ({type}). Please attach {allowed}.")
+
+#: the short names people know file types by (the refusal lists what is allowed in them)
+TYPE_NAMES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP",
+              "application/pdf": "PDF"}
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FileRules:
+    """What a shared file may be: at most ``max_bytes``, of one of ``types`` (media types).
+    The defaults are Discord's default upload limit, images and PDF."""
+
+    max_bytes: int = 10 * MIB
+    types: frozenset[str] = frozenset(TYPE_NAMES)
+
+
+def media_type(content_type: str) -> str:
+    """``image/JPEG; charset=x`` -> ``image/jpeg``: the part a rule names."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def file_size(size: int) -> str:
+    """A size as people read it (``2.5 MB``, ``300 KB``)."""
+    if size >= MIB:
+        return f"{size / MIB:.1f} MB".replace(".0 MB", " MB")
+    return f"{max(1, -(-size // 1024))} KB"
+
+
+def check_file(file: FileRef, rules: FileRules) -> FileRef:
+    """``file`` if the rules allow it; else the error saying what is allowed, before anything
+    is stored or posted."""
+    kind = media_type(file.content_type)
+    if kind not in rules.types:
+        allowed = ", ".join(sorted(TYPE_NAMES.get(t, t) for t in rules.types))
+        raise CommandSyntaxError(MSG_FILE_TYPE, file=file.filename, type=TYPE_NAMES.get(kind, kind or "?"),
+                                 allowed=allowed)
+    if file.size > rules.max_bytes:
+        raise CommandSyntaxError(MSG_FILE_TOO_LARGE, file=file.filename, size=file_size(file.size),
+                                 limit=file_size(rules.max_bytes))
+    return file
 
 
 def split_words(text: str) -> list[str]:
@@ -292,6 +338,8 @@ class Resolver(Protocol):
 
     async def channel(self, text: str) -> ChannelRef | None: ...
 
+    async def file(self, text: str) -> FileRef | None: ...
+
 
 def _blank(value: object) -> bool:
     """Given but empty (``when:""``): the same as not given. Spaces are a value: text of
@@ -317,14 +365,27 @@ async def _reference(opt: OptionSpec, raw: object, resolver: Resolver, platform:
     return channel
 
 
+async def _file(opt: OptionSpec, raw: object, resolver: Resolver, platform: str, rules: FileRules) -> FileRef:
+    """A shared file: the platform's own reference as it came, or the adapter's reading of
+    text (a console path, a Slack file link); then the size and type rules."""
+    if isinstance(raw, FileRef) and raw.platform == platform:
+        return check_file(raw, rules)
+    text = raw.strip() if isinstance(raw, str) else ""
+    file = await resolver.file(text) if text else None
+    if file is None:
+        raise CommandSyntaxError(MSG_NO_FILE, file=text or opt.name)
+    return check_file(file, rules)
+
+
 async def read_options(spec: CommandSpec, words: Sequence[str], given: Mapping[str, object], resolver: Resolver,
-                       *, platform: str) -> FrozenMap[Any]:
+                       *, platform: str, files: FileRules = FileRules()) -> FrozenMap[Any]:
     """The one reading of an invocation's options, whatever the platform: ``words`` are the
     text after the command's name (console, Slack), ``given`` the values the platform
     delivered by name (Discord's typed values, a form's fields). Every value is checked
     against its :class:`OptionSpec` (known name, type, range, choices, a person or channel
     that exists) and every required option must be there; the first problem raises a
-    :class:`CommandSyntaxError` naming the option and what it expects, so nothing runs.
+    :class:`CommandSyntaxError` naming the option and what it expects, so nothing runs (a
+    file too large or of a refused type included, by ``files``).
     Returns the typed values in declared order, read-only."""
     raw: dict[str, object] = parse_option_words(spec, list(words)) if words else {}
     for name, value in given.items():
@@ -340,6 +401,8 @@ async def read_options(spec: CommandSpec, words: Sequence[str], given: Mapping[s
             continue
         if opt.type in (OptionType.USER, OptionType.CHANNEL):
             values[opt.name] = await _reference(opt, value, resolver, platform)
+        elif opt.type == OptionType.ATTACHMENT:
+            values[opt.name] = await _file(opt, value, resolver, platform, files)
         else:
             values[opt.name] = convert_scalar(opt, value)
     check_required(spec, values)

@@ -136,6 +136,14 @@ class AnnouncementsSection(_Section):
     _digest = field_validator("digest_time")(classmethod(lambda cls, v: check_clock(v)))
 
 
+class AttachmentsSection(_Section):
+    """Files shared with a command (a flyer on /announce): checked before anything is posted."""
+
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1, le=1024 * 1024 * 1024)
+    types: list[str] = Field(default_factory=lambda: ["image/png", "image/jpeg", "image/gif", "image/webp",
+                                                      "application/pdf"], min_length=1)
+
+
 class SignupsSection(_Section):
     reminders: str = "24h,1h"
     card_edit_delay_seconds: float = Field(default=2.0, ge=0, le=60)
@@ -210,6 +218,7 @@ class Config(_Section):
     channels: ChannelsSection = Field(default_factory=ChannelsSection)
     translation: TranslationSection = Field(default_factory=TranslationSection)
     announcements: AnnouncementsSection = Field(default_factory=AnnouncementsSection)
+    attachments: AttachmentsSection = Field(default_factory=AttachmentsSection)
     signups: SignupsSection = Field(default_factory=SignupsSection)
     relay: RelaySection = Field(default_factory=RelaySection)
     retention: RetentionSection = Field(default_factory=RetentionSection)

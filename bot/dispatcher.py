@@ -30,7 +30,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.batching import GroupCommit
 from bot.cog import Cog
-from bot.commands import CommandSpec, CommandSyntaxError, find_command, read_options, split_words
+from bot.commands import (
+    CommandSpec,
+    CommandSyntaxError,
+    FileRules,
+    find_command,
+    media_type,
+    read_options,
+    split_words,
+)
 from bot.context import Context, DuplicateEvent
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.errors import UserError
@@ -44,7 +52,7 @@ from bot.events import (
 )
 from bot.i18n import N_
 from bot.logging_setup import log_context
-from bot.messages import Message
+from bot.messages import FileRef, Message
 from bot.processed import record_event_keys
 from bot.refs import ChannelRef, CommunityRef, UserRef
 from bot.roles import is_allowed, not_allowed_msgid
@@ -114,6 +122,9 @@ class _Resolver:
 
     async def channel(self, text: str) -> ChannelRef | None:
         return await self.ctx.outbound.resolve_channel(self._community(), text)
+
+    async def file(self, text: str) -> FileRef | None:
+        return await self.ctx.outbound.resolve_file(self._community(), text)
 
 
 class Dispatcher:
@@ -360,7 +371,9 @@ class Dispatcher:
         spec, words = resolved
         if not is_allowed(ctx.roles, spec.allowed):
             raise UserError(not_allowed_msgid(spec.allowed), command=spec.name)
-        options = await read_options(spec, words, event.options, _Resolver(self.core, ctx), platform=event.platform)
+        rules = self.core.config.attachments
+        options = await read_options(spec, words, event.options, _Resolver(self.core, ctx), platform=event.platform,
+                                     files=FileRules(rules.max_bytes, frozenset(media_type(t) for t in rules.types)))
         ctx.event = replace(event, name=spec.name, options=options)
         assert spec.handler is not None
         await spec.handler(ctx, **options)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from bot import customid
 
@@ -83,6 +84,40 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file a person shared on their platform (a flyer, a permission slip), kept by
+    reference only: the platform's file id, the address it serves it from and what the
+    platform says it is. The bytes stay on the platform; the bot fetches them when it posts.
+    ``permalink`` is a page a reader can open, where the platform has one (Slack)."""
+
+    platform: str
+    id: str
+    filename: str
+    size: int
+    content_type: str
+    url: str
+    permalink: str = ""
+
+    def to_json(self) -> dict[str, str | int]:
+        return {"platform": self.platform, "id": self.id, "filename": self.filename, "size": self.size,
+                "content_type": self.content_type, "url": self.url, "permalink": self.permalink}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileRef:
+        return cls(str(data["platform"]), str(data["id"]), str(data["filename"]), int(data["size"]),
+                   str(data["content_type"]), str(data["url"]), str(data.get("permalink", "")))
+
+
+class FileUnavailable(Exception):
+    """A shared file the platform no longer serves (deleted, or its address expired), so a
+    post that should carry it cannot be made as asked."""
+
+    def __init__(self, file: FileRef, reason: str = "") -> None:
+        super().__init__(f"{file.filename}: {reason}" if reason else file.filename)
+        self.file = file
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """What a cog wants shown. ``text`` is the body; ``title`` and ``fields`` become an embed
     or blocks where the platform has them; ``buttons`` and ``selects`` are interactive parts."""
@@ -94,6 +129,8 @@ class Message:
     #: Select menus (each at most 25 options on Discord and Slack); long lists use several.
     selects: tuple[Select, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    #: files people shared on the platform, posted with the message (fetched by reference)
+    files: tuple[FileRef, ...] = ()
     footer: str | None = None
     tone: Tone = Tone.NORMAL
     #: a channel post that should notify everyone present (Discord ``@here``, Slack ``<!here>``)
@@ -135,3 +172,5 @@ class FormField:
     required: bool = True
     max_length: int = 4000
     default: str = ""
+    #: a file to upload (Slack's file input); its value arrives as a :class:`FileRef`
+    file: bool = False

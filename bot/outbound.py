@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.emoji import Emoji
-from bot.messages import Attachment, Form, Message
+from bot.messages import Attachment, FileRef, Form, Message
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
 
@@ -182,6 +182,16 @@ class Outbound(ABC):
     @abstractmethod
     async def resolve_user(self, community: CommunityRef, text: str) -> UserRef | None:
         """A member from what a person typed (a mention, ``<@U123|maria>``, a console name)."""
+
+    async def resolve_file(self, community: CommunityRef, text: str) -> FileRef | None:
+        """A file from what a person typed (a console path, a Slack file's link); None where
+        the platform delivers files only typed, or the text names no file the bot may read."""
+        return None
+
+    async def permalink(self, ref: MessageRef) -> str | None:
+        """An address a reader can open the message at (where a DM links a channel post's
+        files), or None where the platform has none."""
+        return None
 
     def mention(self, user: UserRef) -> str:
         """How to mention someone in text on this platform."""

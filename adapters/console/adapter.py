@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.console.files import FileShelf
+from adapters.console.files import FileShelf, fetch, shared_file
 from adapters.console.journal import DeliveryJournal
 from adapters.console.render import render
 from bot import languages
@@ -33,7 +33,7 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
-from bot.messages import Attachment, Form, Message
+from bot.messages import Attachment, FileRef, Form, Message
 from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.roles import Role
@@ -120,6 +120,8 @@ class ConsoleAdapter(Outbound):
             self.out(f"    {line}")
 
     def _new_entry(self, where: str, message: Message, channel: ChannelRef, audience: str | None = None) -> Entry:
+        if message.files:  # shared files are read when posted, as a platform fetches an upload
+            message = replace(message, files=(), attachments=(*message.attachments, *map(fetch, message.files)))
         number = len(self.entries) + 1
         entry = Entry(number=number, where=where, message=message, ref=MessageRef(channel, str(number)),
                       audience=audience, files=list(message.attachments))
@@ -238,6 +240,9 @@ class ConsoleAdapter(Outbound):
 
     async def resolve_channel(self, community: CommunityRef, text: str) -> ChannelRef | None:
         return self.channels.get(text.strip().lstrip("#").lower())
+
+    async def resolve_file(self, community: CommunityRef, text: str) -> FileRef | None:
+        return shared_file(text)
 
     async def resolve_user(self, community: CommunityRef, text: str) -> UserRef | None:
         person = self.person_named(text)

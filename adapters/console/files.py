@@ -9,12 +9,55 @@ the earlier one, as a download would.
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path, PurePath
 
 from adapters.console.config import Section
-from bot.messages import Attachment
+from bot.messages import Attachment, FileRef, FileUnavailable
 
 DEFAULT_FOLDER = "homeroom-files"
+CONSOLE = "console"
+
+#: how the kinds of file a school sends begin (a platform tells their type; here the bytes do,
+#: so a renamed program is not taken for a PDF)
+SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+              (b"GIF89a", "image/gif"), (b"%PDF-", "application/pdf"))
+
+
+def sniff(head: bytes, filename: str) -> str:
+    """The media type of a file from its first bytes; a kind not known here by its name."""
+    for signature, kind in SIGNATURES:
+        if head.startswith(signature):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    # a name promising one of the kinds above whose bytes are not that kind is not that kind
+    return "application/octet-stream" if guessed in {kind for _, kind in SIGNATURES} | {"image/webp"} else guessed
+
+
+def shared_file(text: str) -> FileRef | None:
+    """``attach:PATH``: the file at that path, by reference (the path as written, so a
+    script reads the same anywhere), or None when it is no file the bot can read."""
+    path = Path(text).expanduser()
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            head = handle.read(16)
+        size = path.stat().st_size
+    except OSError:
+        return None
+    return FileRef(CONSOLE, str(path), path.name, size, sniff(head, path.name), str(path))
+
+
+def fetch(file: FileRef) -> Attachment:
+    """A shared file's bytes when it is posted; gone or unreadable by then: FileUnavailable."""
+    try:
+        content = Path(file.id).expanduser().read_bytes()
+    except OSError as exc:
+        raise FileUnavailable(file, exc.strerror or type(exc).__name__) from exc
+    return Attachment(file.filename, content, file.content_type)
 
 
 def files_dir(section: Section) -> Path:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord import inbound
@@ -38,7 +39,7 @@ from bot.commands import CommandSpec, OptionType
 from bot.core import Core
 from bot.emoji import Emoji
 from bot.events import Actor, Event
-from bot.messages import Attachment, Form, Message
+from bot.messages import Attachment, FileUnavailable, Form, Message
 from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
@@ -281,7 +282,8 @@ class DiscordAdapter(Outbound):
                     await interaction.response.send_modal(_modal(spec))
                     return
                 await interaction.response.defer(ephemeral=True, thinking=True)
-                await self._dispatch(inbound.command(name, raw, actor, community, channel, ref, key))
+                await self._dispatch(inbound.command(name, raw, actor, community, channel, ref, key,
+                                                     resolved=data.get("resolved")))
                 await self._clear_thinking(interaction, ref)
             elif kind == discord.InteractionType.component:
                 decoded = customid.decode(str(data.get("custom_id", "")))
@@ -391,10 +393,26 @@ class DiscordAdapter(Outbound):
             kwargs["files"] = [discord.File(io.BytesIO(a.content), filename=a.filename) for a in message.attachments]
         return kwargs
 
+    async def _with_files(self, message: Message) -> dict[str, Any]:
+        """The send arguments, with each shared file fetched from Discord's CDN and uploaded
+        again with the post (an option's upload is not a channel's attachment)."""
+        kwargs = self._kwargs(message)
+        fetched = []
+        for file in message.files:
+            try:
+                content = await self.client.http.get_from_cdn(file.url)
+            except (discord.HTTPException, aiohttp.ClientError) as exc:
+                raise FileUnavailable(file, str(getattr(exc, "status", type(exc).__name__))) from exc
+            fetched.append(discord.File(io.BytesIO(content), filename=file.filename))
+        if fetched:
+            kwargs["files"] = [*kwargs.get("files", []), *fetched]
+        return kwargs
+
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
+        kwargs = await self._with_files(message)
         try:
             target = await self._channel(channel.id)
-            sent = await target.send(**self._kwargs(message))
+            sent = await target.send(**kwargs)
         except (discord.Forbidden, discord.NotFound) as exc:  # missing access or permission, or gone
             raise ChannelClosed(channel.id, f"{exc.status} {exc.code}") from exc
         return MessageRef(channel, str(sent.id))
@@ -408,8 +426,13 @@ class DiscordAdapter(Outbound):
                 thread = await starter.create_thread(name=(message.title or "Homeroom")[:100])
             except discord.HTTPException:
                 thread = await self.client.fetch_channel(int(parent.id))
-        sent = await thread.send(**self._kwargs(message))
+        sent = await thread.send(**await self._with_files(message))
         return MessageRef(ChannelRef("discord", str(thread.id), parent.channel.community), str(sent.id))
+
+    async def permalink(self, ref: MessageRef) -> str | None:
+        """The message's link as Discord shows it ("Copy Message Link")."""
+        guild = ref.channel.community.id if ref.channel.community is not None else "@me"
+        return f"https://discord.com/channels/{guild}/{ref.channel.id}/{ref.id}"
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
         channel = await self._channel(ref.channel.id)

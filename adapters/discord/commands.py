@@ -9,7 +9,7 @@ from adapters.discord.locales import description_localizations
 from bot.commands import CommandSpec, OptionSpec, OptionType
 
 _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, OptionType.USER: 6,
-          OptionType.CHANNEL: 7}
+          OptionType.CHANNEL: 7, OptionType.ATTACHMENT: 11}
 SUB_COMMAND = 1
 
 

@@ -20,9 +20,12 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
+from bot.messages import FileRef
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 
 PLATFORM = "discord"
+#: the application command option type of a file (its value is the attachment's id)
+ATTACHMENT = 11
 
 
 def community(guild_id: int | None) -> CommunityRef | None:
@@ -58,12 +61,26 @@ def message(msg: discord.Message, actor: Actor, parent_id: int | None) -> Event 
     return None
 
 
+def attachment(value: object, resolved: dict[str, Any]) -> FileRef | str:
+    """An attachment option: Discord sends the file's id as the value and the file itself
+    (name, size, type, CDN address) in ``data.resolved.attachments``. An id Discord did not
+    resolve stays text, which the core refuses as a file it cannot open."""
+    found = resolved.get("attachments", {}).get(str(value))
+    if not isinstance(found, dict):
+        return str(value)
+    return FileRef(PLATFORM, str(found["id"]), str(found.get("filename", "")), int(found.get("size", 0)),
+                   str(found.get("content_type") or ""), str(found.get("url", "")))
+
+
 def command(name: str, options: list[dict[str, Any]], actor: Actor, guild: CommunityRef | None,
-            channel: ChannelRef | None, interaction: InteractionRef, key: str) -> CommandInvoked:
+            channel: ChannelRef | None, interaction: InteractionRef, key: str,
+            resolved: dict[str, Any] | None = None) -> CommandInvoked:
     """Each option's value as Discord sent it (a string, an integer, a boolean; a user's or
-    channel's id as a string): the core reads and checks them against the declaration."""
-    return CommandInvoked(key=key, actor=actor, community=guild, name=name,
-                          options={option["name"]: option.get("value") for option in options}, channel=channel,
+    channel's id as a string; a file as its resolved attachment): the core reads and checks
+    them against the declaration."""
+    values = {option["name"]: attachment(option.get("value"), resolved or {})
+              if option.get("type") == ATTACHMENT else option.get("value") for option in options}
+    return CommandInvoked(key=key, actor=actor, community=guild, name=name, options=values, channel=channel,
                           interaction=interaction)
 
 

@@ -34,11 +34,11 @@ from adapters.slack.names import CommandNames
 from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
 from bot import customid
-from bot.commands import CommandSpec
+from bot.commands import CommandSpec, OptionType
 from bot.core import Core
 from bot.emoji import Emoji
 from bot.events import Actor, Event
-from bot.messages import Attachment, Form, FormField, Message
+from bot.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
 from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
@@ -54,10 +54,14 @@ log = logging.getLogger(__name__)
 BOLT_LOGGER = "slack_bolt.homeroom"
 #: seconds a response_url post may take before the answer goes through chat.postEphemeral
 RESPONSE_URL_TIMEOUT = 10.0
+#: seconds to download one shared file before posting it
+DOWNLOAD_TIMEOUT = 60.0
 
 SHUTDOWN_GRACE_SECONDS = 10.0
 
 _USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+#: a Slack file id, alone or inside its link (/files/U123/F0ABC/flyer.pdf)
+_FILE_ID = re.compile(r"(?:^|/)(F[A-Z0-9]{6,})(?:/|$)")
 _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CLOSED = {"cannot_dm_bot", "user_disabled", "account_inactive", "not_allowed_token_type", "messages_tab_disabled"}
 _MISSING = {"user_not_found", "users_not_found", "channel_not_found"}
@@ -378,12 +382,60 @@ class SlackAdapter(Outbound):
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
         await self._use_for(channel)
-        return MessageRef(channel, await self._post(channel.id, message))
+        files = [(file, await self._download(file)) for file in message.files]
+        ts = await self._post(channel.id, message)
+        await self._share(channel.id, None, files)
+        return MessageRef(channel, ts)
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
         await self._use_for(parent)
+        files = [(file, await self._download(file)) for file in message.files]
         ts = await self._post(parent.channel.id, message, thread_ts=parent.id)
+        await self._share(parent.channel.id, parent.id, files)
         return MessageRef(parent.channel, ts)
+
+    async def _download(self, file: FileRef) -> bytes:
+        """A shared file's bytes, fetched with the bot's token (``files:read``) before anything
+        is posted, so a file Slack no longer serves stops the post instead of half-making it.
+        Slack answers a download it does not authorise with its sign-in page, not an error."""
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)) as session, \
+                    session.get(file.url, headers={"Authorization": f"Bearer {self.client.token}"}) as response:
+                if response.status != 200:
+                    raise FileUnavailable(file, f"HTTP {response.status}")
+                if response.content_type == "text/html" and not file.content_type.startswith("text/html"):
+                    raise FileUnavailable(file, "Slack answered with a web page (is files:read granted?)")
+                return await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise FileUnavailable(file, type(exc).__name__) from exc
+
+    async def _share(self, channel_id: str, thread_ts: str | None, files: list[tuple[FileRef, bytes]]) -> None:
+        """The files of a post, uploaded beside it (chat.postMessage carries none). The post
+        exists by now, so an upload Slack refuses is logged rather than the post made twice."""
+        for file, content in files:
+            try:
+                await self.client.files_upload_v2(channel=channel_id, thread_ts=thread_ts, content=content,
+                                                  filename=file.filename, title=file.filename)
+            except (SlackApiError, aiohttp.ClientError) as exc:
+                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+                log.warning("slack: could not upload %s beside a post in %s (%s)", file.filename, channel_id, error)
+
+    async def permalink(self, ref: MessageRef) -> str | None:
+        await self._use_for(ref)
+        response = await self.client.chat_getPermalink(channel=ref.channel.id, message_ts=ref.id)
+        return str(response.get("permalink") or "") or None
+
+    async def resolve_file(self, community: CommunityRef, text: str) -> FileRef | None:
+        """``attach:`` with a file's link ("Copy link to file") or its id: files.info."""
+        found = _FILE_ID.search(text)
+        if found is None:
+            return None
+        await self._use_for(community)
+        try:
+            response = await self.client.files_info(file=found.group(1))
+        except SlackApiError:
+            return None
+        return inbound.shared_file(response["file"])
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
         await self._use_for(ref)
@@ -632,5 +684,6 @@ class SlackAdapter(Outbound):
 def _form_for(spec: CommandSpec, names: CommandNames) -> Form:
     title = " ".join(filter(None, (names.slash(spec.root), spec.subcommand)))
     return Form(form_id=spec.name, title=title[:24],
-                fields=tuple(FormField(name=o.name, label=o.description, long=o.long, required=o.required)
+                fields=tuple(FormField(name=o.name, label=o.description, long=o.long, required=o.required,
+                                       file=o.type == OptionType.ATTACHMENT)
                              for o in spec.options))

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot import customid
-from bot.messages import Button, Form, Message, Tone
+from bot.messages import Button, Form, FormField, Message, Tone
 
 SECTION_LIMIT = 3000
 #: Block Kit's cap on an ``action_id`` or a view's ``callback_id``.
@@ -107,9 +107,16 @@ def to_modal(form: Form, callback_id: str) -> dict[str, Any]:
         "blocks": [
             {"type": "input", "block_id": field.name, "optional": not field.required,
              "label": {"type": "plain_text", "text": field.label[:2000]},
-             "element": {"type": "plain_text_input", "action_id": "value", "multiline": field.long,
-                         "max_length": min(field.max_length, MAX_INPUT_LENGTH),
-                         **({"initial_value": field.default[:MAX_INPUT_LENGTH]} if field.default else {})}}
+             "element": _input_element(field)}
             for field in form.fields
         ],
     }
+
+
+def _input_element(field: FormField) -> dict[str, Any]:
+    """Text, or one file (Block Kit's file input; its files arrive in the submission's state)."""
+    if field.file:
+        return {"type": "file_input", "action_id": "value", "max_files": 1}
+    return {"type": "plain_text_input", "action_id": "value", "multiline": field.long,
+            "max_length": min(field.max_length, MAX_INPUT_LENGTH),
+            **({"initial_value": field.default[:MAX_INPUT_LENGTH]} if field.default else {})}

@@ -19,6 +19,7 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
+from bot.messages import FileRef
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 
 PLATFORM = "slack"
@@ -134,10 +135,24 @@ def action_event(body: dict[str, Any], actor: Actor) -> ButtonPressed | None:
     )
 
 
-def view_values(view: dict[str, Any]) -> dict[str, str]:
-    values: dict[str, str] = {}
+def shared_file(file: dict[str, Any]) -> FileRef:
+    """A Slack file object (a file input's upload, files.info) by reference: its id, the
+    address the bot downloads it from with its token, and its permalink."""
+    return FileRef(PLATFORM, str(file["id"]), str(file.get("name") or file.get("title") or file["id"]),
+                   int(file.get("size") or 0), str(file.get("mimetype") or ""),
+                   str(file.get("url_private_download") or file.get("url_private") or ""),
+                   str(file.get("permalink") or ""))
+
+
+def view_values(view: dict[str, Any]) -> dict[str, str | FileRef]:
+    values: dict[str, str | FileRef] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
         for action in actions.values():
+            if action.get("type") == "file_input":
+                files = action.get("files") or []
+                if files:
+                    values[block_id] = shared_file(files[0])
+                continue
             value = action.get("value")
             if value is None and action.get("selected_option"):
                 value = action["selected_option"]["value"]
@@ -162,5 +177,6 @@ def view_event(body: dict[str, Any], actor: Actor) -> Event:
                               options=values, interaction=interaction)
     form_id = route.name if route is not None else callback
     value = (route.value if route is not None else "") or view.get("private_metadata", "")
-    return FormSubmitted(key=key, actor=actor, community=community, form_id=form_id, value=value, fields=values,
+    fields = {name: text for name, text in values.items() if isinstance(text, str)}
+    return FormSubmitted(key=key, actor=actor, community=community, form_id=form_id, value=value, fields=fields,
                          interaction=interaction)

@@ -20,6 +20,8 @@ from bot.config import Config
 BOT_SCOPES = [
     "chat:write", "commands", "reactions:read", "reactions:write", "im:history", "im:read", "im:write",
     "channels:read", "groups:read", "channels:history", "groups:history", "users:read", "files:write",
+    # read the files people share: a modal's file input, a file linked in attach:
+    "files:read",
     # join a public channel before posting there, instead of failing with not_in_channel
     "channels:join",
 ]

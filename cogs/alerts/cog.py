@@ -28,9 +28,9 @@ from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
+from bot.families import Family, member_names
 from bot.i18n import N_
 from bot.jobs import JobContext
-from bot.members import members_with_role
 from bot.messages import Button, ButtonStyle, Message, Tone
 from bot.refs import ChannelRef
 from bot.roles import STAFF, Role
@@ -170,7 +170,7 @@ class AlertsCog(Cog):
             await self.core.audit(session, community.id, member, "alert.sent", "alert", row.id)
             if row.override:
                 await self.core.audit(session, community.id, member, "alert.override", "alert", row.id)
-            families = [f for f in await members_with_role(session, community.id, Role.FAMILY) if f.id != member.id]
+            families = [f for f in await self.core.families.audience(session, community.id) if f.id != member.id]
             await self.core.deliveries.enqueue(
                 session, community, families, topic=TOPIC, subject=subject_of(row.id), cause=f"{subject_of(row.id)}:1",
                 content=self._content(row, MSG_TITLE), reach=Reach.BROADCAST, urgency=Urgency.EMERGENCY,
@@ -253,7 +253,7 @@ class AlertsCog(Cog):
                 return
             row.followed_up_at = now
             acked = set((await session.scalars(select(AlertAck.member_id).where(AlertAck.alert_id == row.id))).all())
-            families = [f for f in await members_with_role(session, community.id, Role.FAMILY)
+            families = [f for f in await self.core.families.audience(session, community.id)
                         if f.id != row.author_member_id and f.id not in acked]
             await self.core.deliveries.enqueue(
                 session, community, families, topic=TOPIC, subject=subject_of(row.id), cause=f"{subject_of(row.id)}:2",
@@ -267,13 +267,25 @@ class AlertsCog(Cog):
                     content=await self._unreached(session, row), urgency=Urgency.URGENT)
 
     async def _unreached(self, session: AsyncSession, row: Alert) -> Content:
-        """Who has not pressed "Got it", by name, and who cannot get a direct message at all."""
+        """The families no one of whom has pressed "Got it" (counted through the family
+        directory: co-parents are one family), by name, and those none of whose guardians can
+        get a direct message at all."""
         acked = set((await session.scalars(select(AlertAck.member_id).where(AlertAck.alert_id == row.id))).all())
-        families = [f for f in await members_with_role(session, row.community_id, Role.FAMILY)
-                    if f.id != row.author_member_id]
-        waiting = [f for f in families if f.id not in acked]
-        closed = [f.display_name or f"member {f.id}" for f in waiting if f.dms_closed]
-        names = [f.display_name or f"member {f.id}" for f in waiting if not f.dms_closed]
+        families = [f for f in await self.core.families.families(session, row.community_id)
+                    if f.member_ids != (row.author_member_id,)]
+        waiting = [f for f in families if not acked & set(f.member_ids)]
+        people = {m.id: m for m in await self.core.families.audience(session, row.community_id)}
+        known = await member_names(session, {m for f in waiting for m in f.member_ids})
+
+        def name(family: Family) -> str:
+            return family.label or ", ".join(known.get(m, f"member {m}") for m in family.member_ids) or family.key
+
+        def unreachable(family: Family) -> bool:
+            readers = [people[m] for m in family.member_ids if m in people]
+            return all(m.dms_closed for m in readers)
+
+        closed = [name(f) for f in waiting if unreachable(f)]
+        names = [name(f) for f in waiting if not unreachable(f)]
         title = Phrase.of(MSG_LIST_TITLE, id=row.id, count=len(waiting), total=len(families))
         if not waiting:
             return Content(title=title, body=Phrase.of(MSG_LIST_NONE))

@@ -25,14 +25,14 @@ from bot.cog import Cog, button, command, job
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
-from bot.delivery import Action, Content, Phrase, Reach, Urgency
+from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Message
+from bot.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
 from bot.outbound import ChannelClosed
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
@@ -41,6 +41,7 @@ from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines
 
+MSG_ATTACHED = N_("Attached")
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
 
@@ -57,10 +58,15 @@ def subject_of(announcement_id: int) -> str:
 log = logging.getLogger(__name__)
 
 
+def files_of(announcement: Announcement) -> tuple[FileRef, ...]:
+    return tuple(FileRef.from_json(data) for data in announcement.files or ())
+
+
 def _post_message(announcement: Announcement, title: str, translate: str, got_it: str) -> Message:
     return Message(
         title=title,
         text=announcement.text,
+        files=files_of(announcement),
         buttons=(Button(translate, "announce.translate", str(announcement.id)),
                  Button(got_it, "announce.ack", str(announcement.id), ButtonStyle.SUCCESS)),
         footer=f"#{announcement.id}",
@@ -82,9 +88,10 @@ class AnnouncementsCog(Cog):
              OptionSpec("urgent", "Deliver even during quiet hours", type=OptionType.BOOLEAN),
              OptionSpec("channel", "Where to post it (default: the announcements channel)",
                         type=OptionType.CHANNEL),
+             OptionSpec("attach", "A file to post with it: an image or a PDF", type=OptionType.ATTACHMENT),
              allowed=STAFF)
     async def announce(self, ctx: Context, text: str, when: str | None = None, urgent: bool = False,
-                       channel: ChannelRef | None = None) -> None:
+                       channel: ChannelRef | None = None, attach: FileRef | None = None) -> None:
         community, member = ctx.require_community(), ctx.require_member()
         text = text.strip()
         if not text:
@@ -104,6 +111,7 @@ class AnnouncementsCog(Cog):
         async with ctx.write() as session:
             row = Announcement(community_id=community.id, author_member_id=member.id, text=text,
                                language=ctx.language, channel_id=target.id, urgent=bool(urgent),
+                               files=[attach.to_json()] if attach is not None else [],
                                status="scheduled", scheduled_for=moment, created_at=ctx.now)
             session.add(row)
             await session.flush()
@@ -129,20 +137,27 @@ class AnnouncementsCog(Cog):
         channel = ChannelRef(community.platform, row.channel_id, self.core.community_ref(community))
         try:
             posted = await outbound.post(channel, message)
+        except FileUnavailable as exc:
+            # the platform no longer serves the file: posting without it is not what was asked
+            await self._fail(row)
+            await self._tell_author(row, community, N_("Announcement #{id} could not be posted: the file {file} "
+                                                       "is no longer available. Please announce again with the "
+                                                       "file. Nothing was sent to families."),
+                                    file=exc.file.filename)
+            return
         except ChannelClosed:
             # only a person can fix this: say so now (not after every retry) and stop
-            async with self.core.db.write() as session:
-                fresh = await session.get(Announcement, row.id)
-                if fresh is not None and fresh.status == "scheduled":
-                    fresh.status = "failed"
-            await self._tell_author(row, community, "Announcement #{id} could not be posted: I am not allowed to "
-                                    "write in that channel. Invite me to it (or give me permission to post), then "
-                                    "announce again. Nothing was sent to families.")
+            await self._fail(row)
+            await self._tell_author(row, community, N_("Announcement #{id} could not be posted: I am not allowed "
+                                                       "to write in that channel. Invite me to it (or give me "
+                                                       "permission to post), then announce again. Nothing was sent "
+                                                       "to families."))
             return
         except Exception:
             if job_ctx.attempt >= self.core.config.jobs.max_attempts:
-                await self._tell_author(row, community, "Announcement #{id} could not be posted to the channel "
-                                        "(is the bot still allowed to write there?). Nothing was sent to families.")
+                await self._tell_author(row, community, N_("Announcement #{id} could not be posted to the "
+                                                           "channel (is the bot still allowed to write there?). "
+                                                           "Nothing was sent to families."))
             raise
         now = self.core.clock.now()
         # The post is recorded the moment it exists (a retry must never post it twice); the
@@ -180,13 +195,19 @@ class AnnouncementsCog(Cog):
         """A digest scheduled by a release before deliveries moved to the core."""
         await self.core.deliveries.digest(job_ctx)
 
-    async def _tell_author(self, row: Announcement, community: Community, msgid: str) -> None:
+    async def _fail(self, row: Announcement) -> None:
+        async with self.core.db.write() as session:
+            fresh = await session.get(Announcement, row.id)
+            if fresh is not None and fresh.status == "scheduled":
+                fresh.status = "failed"
+
+    async def _tell_author(self, row: Announcement, community: Community, msgid: str, **params: Any) -> None:
         async with self.core.db.write() as session:
             author = await session.get(Member, row.author_member_id) if row.author_member_id else None
             if author is not None:
                 await self.core.deliveries.enqueue(session, community, [author], topic="announcement.author",
                                                    subject=f"{subject_of(row.id)}:author", cause=f"{msgid}:{row.id}",
-                                                   content=Content(body=Phrase.of(msgid, id=row.id)))
+                                                   content=Content(body=Phrase.of(msgid, id=row.id, **params)))
 
     async def _render_post(self, row: Announcement, community: Community) -> Message:
         lang = community.default_language
@@ -205,17 +226,38 @@ class AnnouncementsCog(Cog):
         recipients = [f for f in await self.core.families.audience(session, community.id)
                       if f.id != row.author_member_id]
         await self.core.deliveries.enqueue(
-            session, community, recipients, topic=TOPIC, subject=subject_of(row.id), content=self._content(row),
+            session, community, recipients, topic=TOPIC, subject=subject_of(row.id),
+            content=await self._content(row, community),
             reach=Reach.BROADCAST, urgency=Urgency.URGENT if row.urgent else Urgency.NORMAL, tracked=True)
 
-    @staticmethod
-    def _content(row: Announcement) -> Content:
-        """An announcement by DM or digest: the text in the reader's language, "Show original"
-        beside the delivery service's "Got it"."""
+    async def _content(self, row: Announcement, community: Community) -> Content:
+        """An announcement by DM or digest: the text in the reader's language, its files as
+        links, "Show original" beside the delivery service's "Got it"."""
+        links = await self._file_links(row, community)
         return Content(title=Phrase.of(N_("Announcement")),
                        body=Phrase.words(row.text, row.language),
+                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
                        actions=(Action(N_("Show original"), "announce.original", str(row.id)),),
                        footer=f"#{row.id}")
+
+    async def _file_links(self, row: Announcement, community: Community) -> str:
+        """Each file's name and where a family opens it: the channel post that carries it
+        (the teacher's own upload may be private to them), else the platform's page for the
+        file, else its address."""
+        files = files_of(row)
+        if not files:
+            return ""
+        post = None
+        if row.message_id:
+            try:
+                post = await self.core.outbound(community.platform).permalink(self._post_ref(community, row))
+            except Exception:
+                log.warning("announcement %s: no link to its post", row.id, exc_info=True)
+        return "\n".join(f"{f.filename} — {post or f.permalink or f.url}" for f in files)
+
+    async def _file_fields(self, ctx: Context, row: Announcement) -> tuple[Field, ...]:
+        links = await self._file_links(row, ctx.require_community())
+        return (Field(await ctx.t(MSG_ATTACHED), links),) if links else ()
 
     async def _acknowledged(self, session: AsyncSession, entry: OutboxEntry) -> None:
         """A "Got it" pressed on a DM or a digest counts as seen, like the channel's button."""
@@ -231,18 +273,20 @@ class AnnouncementsCog(Cog):
         row = await self._published(ctx, event.value)
         # the private copy is what this family reads: it can be acknowledged right there
         got_it = (Button(await ctx.t("Got it ✓"), "announce.ack", str(row.id), ButtonStyle.SUCCESS),)
+        fields = await self._file_fields(ctx, row)
         if row.language == ctx.language:
-            await ctx.reply_message(Message(text=row.text, buttons=got_it))
+            await ctx.reply_message(Message(text=row.text, fields=fields, buttons=got_it))
             return
         body, _ = await self.core.translated(row.text, ctx.language, source=row.language,
                                              community_id=row.community_id)
-        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, footer=f"#{row.id}",
-                                        buttons=got_it))
+        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=body, fields=fields,
+                                        footer=f"#{row.id}", buttons=got_it))
 
     @button("announce.original")
     async def original(self, ctx: Context, event: ButtonPressed) -> None:
         row = await self._published(ctx, event.value)
-        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=row.text, footer=f"#{row.id}"))
+        await ctx.reply_message(Message(title=await ctx.t("Announcement"), text=row.text,
+                                        fields=await self._file_fields(ctx, row), footer=f"#{row.id}"))
 
     @button("announce.ack")
     async def acknowledge(self, ctx: Context, event: ButtonPressed) -> None:
@@ -346,7 +390,7 @@ class AnnouncementsCog(Cog):
                       if f.id not in seen and f.id != row.author_member_id]
             queued = await self.core.deliveries.enqueue(
                 session, community, unread, topic=TOPIC, subject=subject_of(row.id), cause=cause,
-                content=replace(self._content(row), title=Phrase.of(N_("Reminder: announcement"))),
+                content=replace(await self._content(row, community), title=Phrase.of(N_("Reminder: announcement"))),
                 reach=Reach.PERSONAL, tracked=True, sender=member)
         if not unread:
             await ctx.reply("Every family has seen announcement #{id}; there is nobody to remind.", id=row.id)
@@ -404,7 +448,7 @@ class AnnouncementsCog(Cog):
         fresh_row = await self._announcement(ctx, str(row.id))
         if fresh_row.status == "posted" and fresh_row.message_id:
             await ctx.outbound.edit(self._post_ref(community, fresh_row), await self._render_post(fresh_row, community))
-        edited = await self.core.deliveries.revise(subject_of(row.id), self._content(fresh_row))
+        edited = await self.core.deliveries.revise(subject_of(row.id), await self._content(fresh_row, community))
         await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
 
     @command("announcement delete", "Remove an announcement",
@@ -496,7 +540,9 @@ class AnnouncementsCog(Cog):
         return {
             "acknowledged": [{"announcement": a.announcement_id, "at": a.at.isoformat()} for a in acks],
             "authored": [{"announcement": a.id, "text": a.text, "status": a.status,
-                          "created_at": a.created_at.isoformat()} for a in authored],
+                          "created_at": a.created_at.isoformat(),
+                          "files": [{"filename": f.filename, "url": f.permalink or f.url} for f in files_of(a)]}
+                         for a in authored],
         }
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:

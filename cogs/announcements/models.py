@@ -4,8 +4,9 @@ core delivery service's outbox)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, utcnow
@@ -22,6 +23,9 @@ class Announcement(Base):
     channel_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     urgent: Mapped[bool] = mapped_column(default=False)
+    #: the files posted with it, by reference (:meth:`bot.messages.FileRef.to_json`): the
+    #: platform keeps the bytes
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     #: scheduled → posted; or cancelled (before posting) / deleted (after).
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     scheduled_for: Mapped[datetime] = mapped_column()

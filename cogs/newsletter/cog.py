@@ -11,6 +11,8 @@ and the teacher is told.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,23 +24,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import jobs as jobqueue
 from bot.cog import Cog, button, command, job
-from bot.commands import Choice, OptionSpec
+from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
-from bot.delivery import Content, Phrase, Reach, When
+from bot.delivery import Content, Item, Phrase, Reach, When
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
 from bot.jobs import JobContext
-from bot.messages import Button, Field, Message
-from bot.refs import ChannelRef
+from bot.messages import Button, Field, FileRef, FileUnavailable, Message
+from bot.outbound import Outbound
+from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF
 from bot.when import format_when
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
 from cogs.newsletter.schedule import Weekly, next_after, parse_weekly
 
 TOPIC = "newsletter"
+log = logging.getLogger(__name__)
 SEND_JOB = "newsletter.send"
 #: the template, in the order an edition shows it
 SECTIONS = {"this_week": N_("This week"), "next_week": N_("Next week"), "reminders": N_("Reminders"),
@@ -58,6 +62,9 @@ MSG_UNSCHEDULED = N_("No day is set yet: /newsletter schedule every:\"Friday 15:
 MSG_SKIPPED = N_("Nothing was added to the newsletter this week, so none went out on {when}. The next one is due "
                  "{next}.")
 MSG_NO_EDITION = N_("There is no newsletter #{id} here.")
+MSG_ATTACHED = N_("Attached")
+MSG_FILE_GONE = N_("The newsletter of {when} went out without {file}: the file is no longer available. Share it "
+                   "again with /newsletter add or /announce.")
 
 
 def subject_of(edition_id: int) -> str:
@@ -93,8 +100,9 @@ class NewsletterCog(Cog):
     @command("newsletter add", "Add something to the next newsletter",
              OptionSpec("section", "Which part of the newsletter", required=True,
                         choices=tuple(Choice(key.replace("_", " "), key) for key in SECTIONS)),
-             OptionSpec("text", "What to add", required=True, long=True), allowed=STAFF)
-    async def add(self, ctx: Context, section: str, text: str) -> None:
+             OptionSpec("text", "What to add", required=True, long=True),
+             OptionSpec("attach", "A photo or a PDF to go out with it", type=OptionType.ATTACHMENT), allowed=STAFF)
+    async def add(self, ctx: Context, section: str, text: str, attach: FileRef | None = None) -> None:
         member = ctx.require_member()
         section = section.strip().lower().replace(" ", "_")
         if section not in SECTIONS:
@@ -110,7 +118,8 @@ class NewsletterCog(Cog):
             letter = await self._newsletter(session, ctx, create=True)
             assert letter is not None
             session.add(NewsletterItem(newsletter_id=letter.id, author_member_id=member.id, section=section,
-                                       text=text, language=ctx.language, created_at=ctx.now))
+                                       text=text, language=ctx.language, created_at=ctx.now,
+                                       files=[attach.to_json()] if attach is not None else []))
             await session.flush()
             return int(await session.scalar(select(func.count()).select_from(NewsletterItem).where(
                 NewsletterItem.newsletter_id == letter.id, NewsletterItem.edition_id.is_(None))) or 0)
@@ -131,7 +140,7 @@ class NewsletterCog(Cog):
             await ctx.reply_message(Message(text=f"{await ctx.t(MSG_NOTHING_YET)}\n{when}"))
             return
         message = await self.core.deliveries.render_content(await self._content(items, None), member, community)
-        await ctx.reply_message(Message(title=message.title, text=f"{when}\n\n{message.text}"))
+        await ctx.reply_message(Message(title=message.title, text=f"{when}\n\n{message.text}", fields=message.fields))
 
     # ----- sending ------------------------------------------------------------------------
     async def _schedule(self, session: AsyncSession, letter: Newsletter, due: datetime) -> None:
@@ -175,9 +184,18 @@ class NewsletterCog(Cog):
                         content=Content(body=Phrase.of(MSG_SKIPPED, when=When(due),
                                                        next=When(upcoming))))
                 return
-        posted = await self.core.outbound(community.platform).post(
-            ChannelRef(community.platform, letter.channel_id, self.core.community_ref(community)),
-            await self._post(edition, items, community))
+        outbound = self.core.outbound(community.platform)
+        channel = ChannelRef(community.platform, letter.channel_id, self.core.community_ref(community))
+        message = await self._post(edition, items, community)
+        gone: list[FileRef] = []
+        while True:
+            try:
+                posted = await outbound.post(channel, message)
+                break
+            except FileUnavailable as exc:  # the rest of the edition still goes out; the author is told
+                gone.append(exc.file)
+                message = replace(message, files=tuple(f for f in message.files if f != exc.file))
+        link = await self._permalink(outbound, posted) if message.files else None
         async with self.core.db.write() as session:
             fresh = await lock_row(session, NewsletterEdition, edition.id)
             if fresh is None or fresh.status != "posting":
@@ -185,8 +203,25 @@ class NewsletterCog(Cog):
             fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, self.core.clock.now()
             readers = await self._readers(session, community.id)
             await self.core.deliveries.enqueue(session, community, readers, topic=TOPIC, subject=subject_of(edition.id),
-                                               content=await self._content(items, edition.id),
+                                               content=await self._content(items, edition.id, link, gone),
                                                reach=Reach.BROADCAST)
+            for file in gone:
+                owner = next((i.author_member_id for i in items if file.to_json() in (i.files or [])), None)
+                author = await session.get(Member, owner) if owner is not None else None
+                if author is not None:
+                    await self.core.deliveries.enqueue(
+                        session, community, [author], topic="newsletter.file", subject=f"{TOPIC}:file:{edition.id}",
+                        cause=f"{file.platform}:{file.id}",
+                        content=Content(body=Phrase.of(MSG_FILE_GONE, when=When(due), file=file.filename)))
+
+    @staticmethod
+    async def _permalink(outbound: Outbound, posted: MessageRef) -> str | None:
+        """Where a DM's links point; the post exists, so no answer is no reason to post again."""
+        try:
+            return await outbound.permalink(posted)
+        except Exception:
+            log.warning("newsletter: no link to the post %s", posted.id, exc_info=True)
+            return None
 
     async def _readers(self, session: AsyncSession, community_id: int) -> list[Member]:
         """Everyone in the community but the bot (the delivery service keeps channel readers
@@ -202,15 +237,19 @@ class NewsletterCog(Cog):
             texts = [item.text for item in items if item.section == key]
             if texts:
                 fields.append(Field(await self.core.localize(lang, heading), "\n".join(f"• {t}" for t in texts)))
-        return Message(title=await self.core.localize(lang, MSG_TITLE), fields=tuple(fields),
+        return Message(title=await self.core.localize(lang, MSG_TITLE), fields=tuple(fields), files=_files(items),
                        footer=f"#{edition.id} · {format_when(edition.due_at, lang, ZoneInfo(community.timezone))}",
                        buttons=(Button(await self.core.localize(lang, "Translate"), "newsletter.translate",
                                        str(edition.id)),))
 
-    async def _content(self, items: list[NewsletterItem], edition_id: int | None) -> Content:
+    async def _content(self, items: list[NewsletterItem], edition_id: int | None, post_link: str | None = None,
+                       gone: list[FileRef] | None = None) -> Content:
         """An edition in no language yet: the sections, headed in the teachers' language, are
         their words and go into each reader's language as one text (one translation, and one
-        note if the provider is down)."""
+        note if the provider is down); its files as links (the channel post that carries
+        them, where the platform has one)."""
+        files = [f for f in _files(items) if f not in (gone or [])]
+        links = "\n".join(f"{f.filename} — {post_link or f.permalink or f.url}" for f in files)
         lang = items[0].language if items else "en"
         parts = []
         for key, heading in SECTIONS.items():
@@ -219,6 +258,7 @@ class NewsletterCog(Cog):
                 parts.append("\n".join([f"{await self.core.localize(lang, heading)}:", *(f"• {t}" for t in chosen)]))
         return Content(title=Phrase.of(MSG_TITLE),
                        body=Phrase.words("\n\n".join(parts), lang, items[0].author_member_id if items else None),
+                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
                        footer=f"#{edition_id}" if edition_id is not None else None)
 
     @button("newsletter.translate")
@@ -277,7 +317,9 @@ class NewsletterCog(Cog):
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         items = (await session.scalars(select(NewsletterItem).where(
             NewsletterItem.author_member_id == member.id))).all()
-        return {"newsletter_items": [{"section": i.section, "text": i.text, "added": i.created_at.isoformat()}
+        return {"newsletter_items": [{"section": i.section, "text": i.text, "added": i.created_at.isoformat(),
+                                      "files": [{"filename": f["filename"], "url": f.get("permalink") or f["url"]}
+                                                for f in i.files or []]}
                                      for i in items]} if items else {}
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
@@ -287,6 +329,10 @@ class NewsletterCog(Cog):
                               .values(author_member_id=None))
         await session.execute(update(Newsletter).where(Newsletter.author_member_id == member.id)
                               .values(author_member_id=None))
+
+
+def _files(items: list[NewsletterItem]) -> tuple[FileRef, ...]:
+    return tuple(FileRef.from_json(data) for item in items for data in item.files or ())
 
 
 def setup(core: Core) -> NewsletterCog:

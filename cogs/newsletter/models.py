@@ -4,8 +4,9 @@ edition that went out (or was skipped)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -53,6 +54,8 @@ class NewsletterItem(Base):
     section: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16), default="en")
+    #: files (a photo, a flyer) that go out with it, by reference (:meth:`bot.messages.FileRef.to_json`)
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column()
     #: the edition that carried it (none yet: it goes in the next one)
     edition_id: Mapped[int | None] = mapped_column(ForeignKey("newsletter_editions.id", ondelete="SET NULL"),

@@ -39,7 +39,7 @@ from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext, RetryLater
 from bot.members import members_with_role
-from bot.messages import Button, Message, Select, SelectOption
+from bot.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
 from bot.refs import ChannelRef, MessageRef, UserRef
 from bot.roles import STAFF, Role
 from bot.when import format_when
@@ -697,8 +697,9 @@ class RelayCog(Cog):
     @command("faq publish", "Publish an anonymised answer for the whole class",
              OptionSpec("id", "Question number", type=OptionType.INTEGER, missing=NO_SUCH_QUESTION, required=True),
              OptionSpec("text", "The public wording (never the family's name)", required=True, long=True),
+             OptionSpec("attach", "A file that answers it (an image or a PDF)", type=OptionType.ATTACHMENT),
              allowed=STAFF)
-    async def faq_publish(self, ctx: Context, id: int, text: str) -> None:
+    async def faq_publish(self, ctx: Context, id: int, text: str, attach: FileRef | None = None) -> None:
         question = await self._question_for_staff(ctx, id)
         community, member = ctx.require_community(), ctx.require_member()
         async with self.core.db.read() as session:
@@ -713,29 +714,55 @@ class RelayCog(Cog):
         if channel is None:
             raise UserError("I can't find the announcements channel. Ask an admin to create #{name}.",
                             name=self.core.config.channels.announcements)
+        files = (attach,) if attach is not None else ()
         async with ctx.write() as session:
             entry = FaqEntry(community_id=community.id, author_member_id=member.id, text=text, language=ctx.language,
-                             created_at=ctx.now)
+                             files=[f.to_json() for f in files], created_at=ctx.now)
             session.add(entry)
             await session.flush()
-            await self._faq_to_families(session, community, entry)
+            if not files:
+                await self._faq_to_families(session, community, entry)
         lang = community.default_language
-        await ctx.outbound.post(channel, Message(
-            title=await self.core.localize(lang, "Question from a family"), text=text,
+        post = Message(
+            title=await self.core.localize(lang, "Question from a family"), text=text, files=files,
             buttons=(Button(await self.core.localize(lang, "Translate"), "relay.faq_translate", str(entry.id)),),
-            footer=f"FAQ #{entry.id}"))
+            footer=f"FAQ #{entry.id}")
+        if not files:
+            await ctx.outbound.post(channel, post)
+            await ctx.reply("Published as FAQ #{id}.", id=entry.id)
+            return
+        # with a file, the post comes first: families' messages link it, and a file the
+        # platform no longer has stops the entry before anyone is told of it
+        try:
+            posted = await ctx.outbound.post(channel, post)
+        except FileUnavailable as exc:
+            async with ctx.write() as session:
+                await session.execute(delete(FaqEntry).where(FaqEntry.id == entry.id))
+            raise UserError("I could not fetch {file} from the platform any more, so nothing was published. Please "
+                            "attach it again.", file=exc.file.filename) from exc
+        try:
+            link = await ctx.outbound.permalink(posted)
+        except Exception:
+            log.warning("FAQ %s: no link to its post", entry.id, exc_info=True)
+            link = None
+        async with ctx.write() as session:
+            await self._faq_to_families(session, community, entry, link)
         await ctx.reply("Published as FAQ #{id}.", id=entry.id)
 
-    async def _faq_to_families(self, session: AsyncSession, community: Community, entry: FaqEntry) -> None:
+    async def _faq_to_families(self, session: AsyncSession, community: Community, entry: FaqEntry,
+                               post_link: str | None = None) -> None:
         """The FAQ also reaches those who read by DM or digest (BROADCAST: channel readers have
-        the post), in each one's language, with "Got it" — in the entry's own transaction."""
+        the post), in each one's language, with "Got it" and its files as links."""
+        links = "\n".join(f"{f['filename']} — {post_link or f.get('permalink') or f['url']}"
+                           for f in entry.files or [])
         members = (await session.scalars(select(Member).where(
             Member.community_id == community.id, Member.left_at.is_(None)))).all()
         await self.core.deliveries.enqueue(
             session, community, members, topic=FAQ_TOPIC, subject=f"relay:faq:{entry.id}",
             cause=f"relay:faq:{entry.id}",
             content=Content(title=Phrase.of(N_("Question from a family")),
-                            body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}"),
+                            body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}",
+                            fields=(Item(Phrase.of(N_("Attached")), Phrase.exact(links)),) if links else ()),
             reach=Reach.BROADCAST, tracked=True)
 
     @command("faq list", "The class's published questions and answers, newest first")

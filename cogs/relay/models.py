@@ -4,8 +4,9 @@ published FAQ entries."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,4 +76,6 @@ class FaqEntry(Base):
     author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), default=None)
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16))
+    #: files posted with it (a map, a form), by reference (:meth:`bot.messages.FileRef.to_json`)
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ the database. Reconciliation after downtime lives in :mod:`cogs.signups.reconcil
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,7 +34,7 @@ from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext
-from bot.messages import Attachment, Message
+from bot.messages import Attachment, FileRef, FileUnavailable, Message
 from bot.refs import ChannelRef, MessageRef, UserRef
 from bot.roles import ORGANISERS, Role
 from bot.when import format_when, future_time
@@ -82,9 +83,12 @@ class SignupsCog(Cog):
                         min_value=1, max_value=50),
              OptionSpec("reminders", "Reminders before the event, e.g. \"24h,1h\""),
              OptionSpec("description", "More details", long=True),
+             OptionSpec("attach", "A flyer or a form to post with it (an image or a PDF)",
+                        type=OptionType.ATTACHMENT),
              allowed=ORGANISERS)
     async def create(self, ctx: Context, title: str, slots: str, when: str | None = None, closes: str | None = None,
-                     per_family: int = 1, reminders: str | None = None, description: str | None = None) -> None:
+                     per_family: int = 1, reminders: str | None = None, description: str | None = None,
+                     attach: FileRef | None = None) -> None:
         community, member = ctx.require_community(), ctx.require_member()
         title = title.strip()
         if not title:
@@ -120,7 +124,12 @@ class SignupsCog(Cog):
             card = await self._render(session, signup, community)
             await reminders_mod.schedule_timers(self.core, session, signup, ctx.now)
             signup_id = signup.id
-        posted = await ctx.outbound.post(channel, card)
+        unposted = None
+        try:  # the file goes with the first post only: later edits of the card keep it
+            posted = await ctx.outbound.post(channel, replace(card, files=(attach,)) if attach else card)
+        except FileUnavailable as exc:
+            unposted = exc.file
+            posted = await ctx.outbound.post(channel, card)
         async with self.core.db.write() as session:
             await session.execute(update(Signup).where(Signup.id == signup_id).values(message_id=posted.id))
         self._cards[(community.id, posted.id)] = signup_id
@@ -131,6 +140,10 @@ class SignupsCog(Cog):
                     await ctx.outbound.add_reaction(posted, spec.emoji)
                 except Exception:  # a custom emoji the adapter could not vouch for
                     log.warning("sign-up %s: could not add a slot's reaction", signup_id, exc_info=True)
+        if unposted is not None:
+            await ctx.reply("Sign-up #{id} is posted, but without {file}: the platform no longer has the file. "
+                            "Please post it in the channel yourself.", id=signup_id, file=unposted.filename)
+            return
         await ctx.reply("Sign-up #{id} is posted. Use /signup roster id:{id} for the list of volunteers.",
                         id=signup_id)
 

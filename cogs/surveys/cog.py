@@ -26,8 +26,8 @@ from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach
 from bot.errors import UserError
 from bot.events import ButtonPressed
+from bot.families import member_names
 from bot.i18n import N_
-from bot.members import members_with_role
 from bot.messages import Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
@@ -116,7 +116,7 @@ class SurveysCog(Cog):
                             created_at=ctx.now)
             session.add(survey)
             await session.flush()
-            families = await members_with_role(session, community.id, Role.FAMILY)
+            families = await self.core.families.audience(session, community.id)
             await self.core.deliveries.enqueue(session, community, families, topic=TOPIC,
                                                subject=f"{TOPIC}:{survey.id}", content=self._content(survey),
                                                reach=Reach.BROADCAST)
@@ -177,6 +177,12 @@ class SurveysCog(Cog):
     async def answer_command(self, ctx: Context, id: int, option: int) -> None:
         await self._answer(ctx, str(id), str(option - 1))
 
+    async def _in_audience(self, community_id: int, member_id: int) -> bool:
+        """Whether the family directory sends class-wide news to this person (a guardian an
+        admin restricted from it is not asked, so does not answer)."""
+        async with self.core.db.read() as session:
+            return any(m.id == member_id for m in await self.core.families.audience(session, community_id))
+
     async def _answer(self, ctx: Context, raw_id: str, raw_option: str) -> None:
         """Count one family's answer, checked against the survey they were shown."""
         survey = await self._survey(ctx, raw_id)
@@ -185,7 +191,7 @@ class SurveysCog(Cog):
         index = int(raw_option) if raw_option.lstrip("-").isdigit() else -1
         if not 0 <= index < count:
             raise UserError(MSG_NO_OPTION, id=survey.id, option=index + 1 if index >= 0 else raw_option, count=count)
-        if Role.FAMILY not in ctx.roles:
+        if Role.FAMILY not in ctx.roles or not await self._in_audience(survey.community_id, member.id):
             raise UserError(MSG_FOR_FAMILIES)
         language = self.core.language_of(member, community) if survey.by_language else ""
 
@@ -230,8 +236,7 @@ class SurveysCog(Cog):
         async with self.core.db.read() as session:
             answers = list((await session.scalars(select(SurveyAnswer).where(
                 SurveyAnswer.survey_id == survey.id))).all())
-            names = {m.id: m.display_name for m in await members_with_role(session, survey.community_id,
-                                                                            Role.FAMILY)}
+            names = await member_names(session, {a.member_id for a in answers})
         counted = tally(survey, answers)
         labels = survey.options["labels"]
         per_option = [sum(n for (i, _), n in counted.items() if i == index) for index in range(len(labels))]

@@ -38,7 +38,8 @@ async def test_a_misspelled_option_is_refused_with_a_suggestion_and_nothing_is_p
     async with console_session(db) as s:
         await s.run(f'as Ana\n{TEACHER}\n/announce txt:"hello"')
     reply = s.last("only Ms Lee").text
-    assert reply == "/announce has no option txt. Did you mean text:? Its options are: text:, when:, urgent:, channel:"
+    assert reply == ("/announce has no option txt. Did you mean text:? Its options are: text:, when:, urgent:, "
+                     "channel:, attach:")
     assert s.find("#announcements") == []
     assert await announcements(db) == 0
 
@@ -47,7 +48,7 @@ async def test_an_unknown_option_far_from_any_name_lists_the_known_ones(db: Data
     async with console_session(db) as s:
         await s.run(f'{TEACHER}\n/announce zebra:"hello"')
     assert s.last("only Ms Lee").text == ("/announce has no option zebra. Its options are: text:, when:, urgent:, "
-                                          "channel:")
+                                          "channel:, attach:")
     assert await announcements(db) == 0
 
 

@@ -15,6 +15,12 @@ path segments, query, body, arrival time) so tests assert on what Discord receiv
   acknowledged); follow-ups and edits go to ``/webhooks/{application}/{token}``.
 * Messages: ``nonce`` with ``enforce_nonce`` returns the message already created; a DM to
   a person whose DMs are closed is refused with 403/50007.
+* Attachments ("Message Resource", "Uploading Files"; "Application Commands", option type
+  11): a file a person picks for an attachment option is uploaded first and arrives as the
+  option's value (its id) with the file in ``data.resolved.attachments`` (id, filename, size,
+  content_type, url, ephemeral); the url is served by this fake's CDN route. A message with
+  files is ``multipart/form-data``: ``payload_json`` and one ``files[n]`` part per file,
+  whose bytes are recorded (:meth:`FakeDiscord.uploads_in`).
 * Reactions: the emoji in the path is URL-encoded, a unicode emoji exactly as reacted
   (a skin tone is part of it) or a custom ``name:id`` (matched by id); ``DELETE
   .../{emoji}/{user.id}`` removes that person's reaction, ``@me`` the bot's own.
@@ -147,6 +153,8 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.threads: dict[int, int] = {}  # thread id → parent channel
+        #: CDN path → (attachment as Discord describes it, its bytes)
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
         self.nonces: dict[str, tuple[float, int]] = {}
         self.translate_delay = 0.0
         self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
@@ -193,6 +201,7 @@ class FakeDiscord:
         app.router.add_post("/translate", self._translate)
         app.router.add_get("/languages", self._languages)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        app.router.add_get("/attachments/{tail:.*}", self._cdn)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -273,8 +282,11 @@ class FakeDiscord:
         try:
             if request.content_type.startswith("multipart"):
                 form = await request.post()
+                uploaded = [v for k, v in form.items() if k.startswith("files")]
                 body = {**json.loads(str(form.get("payload_json") or "{}")),
-                        "files": [str(getattr(v, "filename", "")) for k, v in form.items() if k.startswith("files")]}
+                        "files": [str(getattr(v, "filename", "")) for v in uploaded],
+                        "uploads": [{"filename": str(v.filename), "content_type": str(v.content_type),
+                                     "content": v.file.read()} for v in uploaded if isinstance(v, web.FileField)]}
             else:
                 raw = await request.read()
                 if raw:
@@ -537,13 +549,35 @@ class FakeDiscord:
                    "author": user_payload(author, "Homeroom", True),
                    "content": body.get("content") or "", "timestamp": "2026-09-07T12:00:00+00:00",
                    "edited_timestamp": None, "tts": False, "mention_everyone": False, "mentions": [],
-                   "mention_roles": [], "attachments": [{"id": str(snowflake()), "filename": f, "size": 1,
-                                                         "url": "https://cdn.invalid/" + f, "proxy_url": ""}
-                                                        for f in body.get("files", [])],
+                   "mention_roles": [], "attachments": [self._stored(channel_id, u["filename"], u["content"],
+                                                                     u["content_type"])
+                                                        for u in body.get("uploads", [])],
                    "embeds": body.get("embeds") or [], "pinned": False, "type": 0,
                    "components": body.get("components") or [], "flags": int(body.get("flags") or 0)}
         self.messages[message_id] = message
         return message
+
+    def _stored(self, channel_id: int, filename: str, content: bytes, content_type: str,
+                **extra: Any) -> dict[str, Any]:
+        attachment_id = snowflake()
+        path = f"/attachments/{channel_id}/{attachment_id}/{filename}"
+        payload = {"id": str(attachment_id), "filename": filename, "size": len(content), "content_type": content_type,
+                   "url": f"{self.base_url}{path}?ex=0&is=0&hm=0", "proxy_url": f"{self.base_url}{path}", **extra}
+        self.files[path] = (payload, content)
+        return payload
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        self.requests.append(Request("GET", [p for p in request.path.split("/") if p], dict(request.query), None,
+                                     time.monotonic(), 200))
+        found = self.files.get(request.path)
+        if found is None:
+            return web.Response(status=404, text="Not Found")
+        payload, content = found
+        return web.Response(body=content, content_type=payload["content_type"])
+
+    def expire(self, attachment: dict[str, Any]) -> None:
+        """The CDN no longer serves an attachment (Discord deletes an unused upload)."""
+        self.files.pop(attachment["proxy_url"].removeprefix(self.base_url), None)
 
     # ----- translation (a LibreTranslate double on the same server) -------------------------
     async def _translate(self, request: web.Request) -> web.Response:
@@ -660,6 +694,11 @@ class FakeDiscord:
         self._call(switch)
 
     # ----- what the tests send --------------------------------------------------------------
+    def upload(self, filename: str, content: bytes, content_type: str) -> dict[str, Any]:
+        """A file a person picked for an attachment option, as the client uploads it before
+        the interaction (ephemeral: Discord keeps it only for the command)."""
+        return self._call(lambda: self._stored(0, filename, content, content_type, ephemeral=True))
+
     def interaction(self, who: Person, kind: int, data: dict[str, Any], *, channel: str = "general",
                     message: dict[str, Any] | None = None) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -721,6 +760,11 @@ class FakeDiscord:
     def seen(self, method: str | None = None, *prefix: str) -> list[Request]:
         return [r for r in list(self.requests)
                 if (method is None or r.method == method) and r.parts[:len(prefix)] == list(prefix)]
+
+    def uploads_in(self, message: dict[str, Any]) -> list[tuple[str, bytes]]:
+        """The files a message was created with, as the bot uploaded them (name, bytes)."""
+        return [(a["filename"], self.files[a["proxy_url"].removeprefix(self.base_url)][1])
+                for a in self.messages[int(message["id"])].get("attachments", [])]
 
     def posts_in(self, channel: str | int) -> list[dict[str, Any]]:
         channel_id = str(CHANNELS[channel] if isinstance(channel, str) else channel)

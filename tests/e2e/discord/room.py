@@ -10,6 +10,7 @@ from tests.e2e.discord.fake import CHANNELS, GUILD_ID, FakeDiscord, Person, butt
 from tests.e2e.discord.process import BotProcess, wait_for
 
 OPTION_TYPES = {3: str, 4: int, 5: bool}
+ATTACHMENT = 11
 
 
 class Room:
@@ -32,13 +33,20 @@ class Room:
         assert command is not None, f"/{name} is not registered on Discord"
         declared = {o["name"]: o for o in command.get("options", [])}
         typed = []
+        resolved: dict[str, Any] = {}
         for key, value in options.items():
             assert key in declared, f"/{name} has no option {key!r} on Discord"
             kind = declared[key]["type"]
+            if kind == ATTACHMENT:  # an uploaded file (FakeDiscord.upload): its id, resolved beside
+                typed.append({"name": key, "type": kind, "value": value["id"]})
+                resolved.setdefault("attachments", {})[value["id"]] = value
+                continue
             typed.append({"name": key, "type": kind, "value": OPTION_TYPES.get(kind, str)(value)
                           if kind in OPTION_TYPES else str(value)})
         root, _, sub = name.partition(" ")
         data: dict[str, Any] = {"id": str(snowflake()), "name": root, "type": 1, "options": typed}
+        if resolved:
+            data["resolved"] = resolved
         if sub:
             data["options"] = [{"name": sub, "type": 1, "options": typed}]
         return self.fake.interaction(who, 2, data)

@@ -6,11 +6,15 @@ that share a process):
 * the Web API at ``/api/<method>`` (docs.slack.dev/reference/methods): ``auth.test``,
   ``chat.postMessage/postEphemeral/update/delete/getPermalink``,
   ``conversations.open/history/info/members/list/join``, ``users.info/list``,
-  ``reactions.add/remove/get``, ``views.open/update/publish``, the two-step file upload and
-  ``apps.connections.open``. Every request is recorded (method, arguments, token) before it is
+  ``reactions.add/remove/get``, ``views.open/update/publish``, the two-step file upload,
+  ``files.info`` and ``apps.connections.open``. Every request is recorded (method, arguments, token) before it is
   answered. Answers are HTTP 200 with ``{"ok": false, "error": ...}`` for errors, as Slack
   answers, except ``ratelimited``: HTTP 429 with ``Retry-After``. Blocks are checked with
   slack_sdk's Block Kit models, so a message Slack would refuse is refused (``invalid_blocks``);
+* files people share (:meth:`FakeSlack.share_file`, as a modal's file input or a message
+  uploads them): a file object as the docs describe it (``url_private_download``, ``permalink``,
+  ``mimetype``, ``size``), downloadable at ``/files-pri/…`` with the bot token in the
+  ``Authorization`` header (without it Slack answers its sign-in page, HTML, status 200);
 * ``response_url`` endpoints (``/response/<id>``), recording what was posted;
 * Socket Mode (docs.slack.dev/apis/events-api/using-socket-mode): ``apps.connections.open``
   hands out ``ws://…/link?ticket=N``; a connection gets ``hello``, envelopes are sent with an
@@ -79,6 +83,10 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.uploads: dict[str, bytes] = {}
+        #: file id → (file object as Slack describes it, its bytes): files people shared
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
+        #: each download of a shared file: (path, token it carried)
+        self.downloads: list[tuple[str, str]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {
             cid: {"id": cid, "name": name, "is_channel": True, "is_private": False, "is_member": True,
@@ -130,6 +138,32 @@ class FakeSlack:
              when: Callable[[dict[str, Any]], bool] = lambda args: True) -> None:
         """Answer the next ``times`` calls of ``method`` (that match ``when``) with ``error``."""
         self.faults.setdefault(method, []).append(Fault(error, status, retry_after, times, when))
+
+    def share_file(self, user: str, name: str, content: bytes, mimetype: str) -> dict[str, Any]:
+        """A file ``user`` uploaded (a file input in a modal): hosted, shared in no channel yet."""
+        file_id = f"F{uuid.uuid4().hex[:9].upper()}"
+        path = f"/files-pri/{TEAM}-{file_id}/download/{name}"
+        file = {"id": file_id, "created": int(time.time()), "timestamp": int(time.time()), "name": name,
+                "title": name, "mimetype": mimetype, "filetype": name.rsplit(".", 1)[-1], "user": user,
+                "user_team": TEAM, "size": len(content), "mode": "hosted", "is_external": False, "is_public": False,
+                "url_private": f"{self.url.rstrip('/')}/files-pri/{TEAM}-{file_id}/{name}",
+                "url_private_download": f"{self.url.rstrip('/')}{path}",
+                "permalink": f"https://school.slack.com/files/{user}/{file_id}/{name}",
+                "channels": [], "groups": [], "ims": []}
+        with self._lock:
+            self.files[file_id] = (file, content)
+        return file
+
+    def shared_in(self, channel: str) -> list[tuple[str, bytes]]:
+        """Files the bot uploaded to ``channel`` (files.completeUploadExternal), with their bytes."""
+        found = []
+        for args in self.called("files.completeUploadExternal"):
+            if args.get("channel_id") != channel:
+                continue
+            files = args.get("files")
+            for file in json.loads(files) if isinstance(files, str) else files or []:
+                found.append((str(file.get("title", "")), self.uploads.get(file["id"], b"")))
+        return found
 
     # ----- what was received -------------------------------------------------------------------
     def called(self, method: str) -> list[dict[str, Any]]:
@@ -471,6 +505,21 @@ class FakeSlack:
             files = json.loads(files)
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files or []]}
 
+    def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = self.files.get(str(args.get("file", "")))
+        return {"ok": True, "file": found[0]} if found else {"ok": False, "error": "file_not_found"}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        self.downloads.append((request.path, token))
+        if token != BOT_TOKEN and token not in self.team_tokens:
+            return web.Response(text="<html><body>Sign in to Slack</body></html>", content_type="text/html")
+        file_id = request.path.split("/")[2].rsplit("-", 1)[-1]
+        found = self.files.get(file_id)
+        if found is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=found[1], content_type=found[0]["mimetype"])
+
     def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         if self.refuse_socket:
             return {"ok": False, "error": self.refuse_socket}
@@ -549,6 +598,7 @@ class FakeSlack:
             app.router.add_get("/api/{method}", self._api)
             app.router.add_post("/response/{id}", self._response)
             app.router.add_post("/upload/{id}", self._upload)
+            app.router.add_get("/files-pri/{tail:.*}", self._download)
             app.router.add_post("/translate", self._translate)
             app.router.add_get("/link/", self._link)
             self._runner = web.AppRunner(app, access_log=None)

@@ -1,0 +1,54 @@
+"""A file with /announce as Discord delivers it (an attachment option: its id, the file in
+``data.resolved.attachments``): the channel post carries the file's bytes, a family reading
+by DM gets the post's link, a file the rules refuse is answered privately and nothing is
+posted."""
+
+from __future__ import annotations
+
+from tests.e2e.discord.fake import CHANNELS, GUILD_ID
+from tests.e2e.discord.process import quiet, wait_for
+from tests.e2e.discord.room import Room
+
+BACKENDS = ["sqlite", "postgresql"]
+PDF = b"%PDF-1.7\n" + b"0" * 2048 + b"\n%%EOF\n"
+
+
+def test_the_attach_option_is_registered_as_a_file(room: Room) -> None:
+    announce = room.registered("announce")
+    assert announce is not None
+    assert {o["name"]: o["type"] for o in announce["options"]}["attach"] == 11
+
+
+def test_the_post_carries_the_file_and_a_dm_reader_gets_its_link(room: Room) -> None:
+    teacher = room.fake.person("Ms Oko", "Teacher")
+    family = room.fake.person("Lucía", locale="es-ES")
+    room.answer(room.command(family, "delivery", mode="dm"))
+    slip = room.fake.upload("permission-slip.pdf", PDF, "application/pdf")
+    room.command(teacher, "announce", text="Museum trip: please sign the slip.", attach=slip)
+    post = room.card("Museum trip")
+    assert post["channel_id"] == str(CHANNELS["announcements"])
+    uploaded = wait_for(lambda: room.fake.uploads_in(post), describe="the file on the post")
+    assert uploaded == [("permission-slip.pdf", PDF)]
+    dm = wait_for(lambda: room.dms_containing(family, "permission-slip.pdf"), describe="the DM with the link")[0]
+    link = f"https://discord.com/channels/{GUILD_ID}/{CHANNELS['announcements']}/{post['id']}"
+    assert f"permission-slip.pdf — {link}" in dm
+    assert not [m for m in room.fake.dms_to(family) if m.get("attachments")]  # a link, not a copy
+
+
+def test_a_file_too_large_is_refused_privately_and_nothing_is_posted(room: Room) -> None:
+    teacher = room.fake.person("Mr Ito", "Teacher")
+    video = room.fake.upload("assembly.pdf", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024), "application/pdf")
+    asked = room.command(teacher, "announce", text="Assembly recording", attach=video)
+    answer = room.answer(asked, "assembly.pdf")
+    assert "a file can be at most 10 MB" in answer
+    quiet(room.fake)
+    assert room.posts("Assembly recording") == []
+
+
+def test_a_refused_kind_of_file_is_refused_privately_and_nothing_is_posted(room: Room) -> None:
+    teacher = room.fake.person("Ms Dar", "Teacher")
+    program = room.fake.upload("setup.exe", b"MZ" + b"\x00" * 100, "application/x-msdownload")
+    asked = room.command(teacher, "announce", text="Install this", attach=program)
+    assert "setup.exe is a kind of file I don't post" in room.answer(asked, "setup.exe")
+    quiet(room.fake)
+    assert room.posts("Install this") == []
