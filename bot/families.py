@@ -35,10 +35,12 @@ class Family:
 
 @dataclass(frozen=True, slots=True)
 class Child:
-    """A child as a feature may name it: its id and the label the teacher chose."""
+    """A child as a feature may name it: its id, the label the teacher chose, and whether
+    this guardian may book conferences for the child (staff can say a guardian may not)."""
 
     id: int
     label: str
+    may_book: bool = True
 
 
 class Families:

@@ -52,11 +52,12 @@ def child_id_of(key: str) -> int | None:
 
 async def holders_of(families: Families, session: AsyncSession, member: Member) -> list[Holder]:
     """What ``member`` may book for: each of their children (restricted links left out, by
-    label); themselves when they are linked to no child; nothing when every child they are
-    linked to is one an admin restricted them from (they are told nothing about it)."""
+    label), except those staff said they may not book for; themselves when they are linked to
+    no child; nothing when every child they are linked to is one an admin restricted them from
+    (they are told nothing about it)."""
     children = await families.children_of(session, member.id)
-    if children:
-        return [Holder(f"{CHILD}{child.id}", child.label, child.id) for child in children]
+    if children:  # a guardian staff said may not book for a child books nothing for it
+        return [Holder(f"{CHILD}{child.id}", child.label, child.id) for child in children if child.may_book]
     for family in await families.families(session, member.community_id):
         child_id = child_id_of(family.key)
         if child_id is not None and await families.restricted_for(session, member.id, child_id):

@@ -95,14 +95,23 @@ class HouseholdsCog(Cog):
         session.add(HouseholdMember(member_id=member_id, household_id=household.id))
         return household.id
 
-    async def _link(self, session: AsyncSession, child: Child, member: Member) -> bool:
-        """Link a guardian to a child (once); False when they already were."""
-        existing = await session.scalar(select(GuardianLink.id).where(GuardianLink.child_id == child.id,
-                                                                     GuardianLink.member_id == member.id))
+    async def _link(self, session: AsyncSession, child: Child, member: Member, *, receives: bool | None = None,
+                    may_book: bool | None = None) -> bool:
+        """Link a guardian to a child (once); False when they already were. ``receives`` and
+        ``may_book`` set the link's flags when given (a new link: both yes unless said)."""
+        existing = await session.scalar(select(GuardianLink).where(GuardianLink.child_id == child.id,
+                                                                  GuardianLink.member_id == member.id))
         if existing is not None:
+            if receives is not None:
+                existing.receives = receives
+            if may_book is not None:
+                existing.may_book = may_book
+            await session.flush()
             return False
         await self._household_of(session, child.community_id, member.id)
-        session.add(GuardianLink(child_id=child.id, member_id=member.id, created_at=self.core.clock.now()))
+        session.add(GuardianLink(child_id=child.id, member_id=member.id, created_at=self.core.clock.now(),
+                                 receives=True if receives is None else receives,
+                                 may_book=True if may_book is None else may_book))
         await session.flush()
         return True
 
@@ -211,10 +220,16 @@ class HouseholdsCog(Cog):
              OptionSpec("child", "The child's first name or initials", required=True),
              OptionSpec("guardian", "The guardian", type=OptionType.USER, required=True),
              OptionSpec("with", "Someone the guardian lives with (same household)", type=OptionType.USER),
+             OptionSpec("receives", "Messages about the child reach this guardian (default: yes)",
+                        type=OptionType.BOOLEAN),
+             OptionSpec("may_book", "This guardian may book conferences for the child (default: yes)",
+                        type=OptionType.BOOLEAN),
              allowed=STAFF)
     async def link(self, ctx: Context, child: str, guardian: UserRef, **options: Any) -> None:
         community = ctx.require_community()
         partner: UserRef | None = options.get("with")
+        receives: bool | None = options.get("receives")
+        may_book: bool | None = options.get("may_book")
 
         async def work(session: AsyncSession) -> tuple[str, str, bool]:
             row = await self._child_or_new(session, ctx, child)
@@ -222,7 +237,7 @@ class HouseholdsCog(Cog):
             if partner is not None:
                 other = await self._member(session, community.id, partner)
                 await self._move(session, community.id, person, other)
-            new = await self._link(session, row, person)
+            new = await self._link(session, row, person, receives=receives, may_book=may_book)
             await self.core.audit(session, community.id, ctx.member, "households.link", "child", row.id,
                                   subject_member_id=person.id)
             return row.label, person.display_name, new
@@ -230,8 +245,14 @@ class HouseholdsCog(Cog):
         label, name, new = await ctx.transaction(work)
         if new:
             await ctx.reply("{name} is now a guardian of {child}.", name=name, child=label)
+        elif receives is not None or may_book is not None:
+            await ctx.reply("{name}'s link to {child} is updated.", name=name, child=label)
         else:
             await ctx.reply("{name} was already a guardian of {child}.", name=name, child=label)
+        if receives is False:
+            await ctx.reply("{name} receives nothing about {child}.", name=name, child=label)
+        if may_book is False:
+            await ctx.reply("{name} may not book conferences for {child}.", name=name, child=label)
 
     async def _move(self, session: AsyncSession, community_id: int, person: Member, other: Member) -> None:
         """Put ``person`` in ``other``'s household (a household left empty is removed)."""
@@ -322,6 +343,8 @@ class HouseholdsCog(Cog):
                         note += f": {link.restriction_reason}"
                 if not link.receives:
                     note += " — " + await ctx.t("receives nothing")
+                if not link.may_book:
+                    note += " — " + await ctx.t("may not book conferences")
                 people.append(note)
             lines.append(f"{child.label}: " + (", ".join(people) or await ctx.t("no guardian yet")))
         await ctx.reply_message(Message(text="\n".join(lines)))

@@ -98,10 +98,10 @@ class HouseholdFamilies(Families):
         return {m: frozenset(p) for m, p in peers.items()}
 
     async def children_of(self, session: AsyncSession, member_id: int) -> list[ChildRef]:
-        rows = (await session.execute(select(Child.id, Child.label).join(
+        rows = (await session.execute(select(Child.id, Child.label, GuardianLink.may_book).join(
             GuardianLink, GuardianLink.child_id == Child.id).where(
             GuardianLink.member_id == member_id, GuardianLink.restricted.is_(False)).order_by(Child.label))).all()
-        return [ChildRef(row.id, row.label) for row in rows]
+        return [ChildRef(row.id, row.label, row.may_book) for row in rows]
 
     async def guardians_of(self, session: AsyncSession, child_id: int) -> list[Member]:
         return list((await session.scalars(select(Member).join(GuardianLink, GuardianLink.member_id == Member.id)

@@ -266,3 +266,25 @@ async def test_co_parents_of_one_child_pressing_at_once_leave_the_child_one_book
             for name, slot in (("Maria", first), ("Luis", second))))
         await s.core.settle()
     assert list(await bookings(db)) == ["Sam"]
+
+
+async def test_a_guardian_staff_said_may_not_book_books_only_for_the_other_child(db: Database) -> None:
+    async with console_session(db) as s:
+        card = await class_with_children(s, "/family link child:Alex guardian:Maria may_book:false")
+        assert "Maria may not book conferences for Alex." in texts(s, "only Ms Lee")
+        await s.run(f"{MARIA}\nclick #{card.number} Book a time")
+        picker = s.last("only Maria")  # Sam only: no child chooser, straight to the times
+        assert "Alex" not in picker.text and all("Alex" not in b.label for b in picker.message.buttons)
+        await s.run(f"click #{picker.number} mar 8 sept 12:00")
+    sam = await child_id(db, "Sam")
+    assert await bookings(db) == {"Sam": (f"child:{sam}", "19:00")}
+
+
+async def test_staff_list_shows_a_guardian_who_may_not_book(db: Database) -> None:
+    async with console_session(db) as s:
+        await class_with_children(s, "/family link child:Alex guardian:Maria may_book:false", "/family list")
+        listing = next(t for t in texts(s, "only Ms Lee") if t.startswith("Children and guardians"))
+        alex = next(line for line in listing.splitlines() if line.startswith("Alex:"))
+        assert "may not book conferences" in alex
+        sam = next(line for line in listing.splitlines() if line.startswith("Sam:"))
+        assert "may not book" not in sam
