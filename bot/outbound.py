@@ -41,6 +41,11 @@ class Capabilities:
     max_buttons_per_message: int
     max_select_options: int
     max_text_length: int
+    #: a direct message reaches the person's one inbox from every community of the platform
+    #: (Discord: a user id is global and a DM belongs to no server), so a person in several
+    #: communities reads one daily digest; False where a DM goes through one community only
+    #: (a Slack workspace's own token and user ids)
+    dms_span_communities: bool
 
 
 class DeliveryStatus(StrEnum):

@@ -87,6 +87,8 @@ class DiscordAdapter(Outbound):
         # Removing another member's reaction needs Manage Messages, which the install asks for.
         remove_others_reactions=True, edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25,
         max_select_options=25, max_text_length=4000,
+        # a user id is global and a DM channel belongs to no guild
+        dms_span_communities=True,
     )
 
     def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
