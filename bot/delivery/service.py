@@ -15,18 +15,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import parse_clock
-from bot.db.models import Community, Member
+from bot.db.models import Community, Job, Member
 from bot.delivery.content import Content, Phrase, When, Written, from_json, to_json
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
@@ -45,6 +45,8 @@ SEND_JOB = "delivery.send"
 DIGEST_JOB = "delivery.digest"
 SEEN_ACTION = "delivery.seen"
 SEEN_DIGEST_ACTION = "delivery.seen_digest"
+#: a person's classes send them at most one digest in this long (their digest times may differ)
+DIGEST_GAP = timedelta(hours=20)
 
 MSG_GOT_IT = N_("Got it ✓")
 MSG_DIGEST_TITLE = N_("Today's messages from school ({count})")
@@ -118,9 +120,8 @@ class Inbox:
     the same platform user id in several communities; where a DM goes through one community
     (a Slack workspace) each membership is its own inbox; a route decides for the people it
     reaches (e-mail: one address). Memberships on different platforms are never one inbox.
-    The ``lead`` — the earliest class (lowest id) where the person reads a digest — sends it
-    at its digest time, so a person gets one digest a day whatever the classes' times.
-    ``members`` start with the lead, then in class order."""
+    ``members`` start with the membership asked about (``lead``: the one a digest is sent
+    to), then in class order."""
 
     members: tuple[Member, ...]
     communities: Mapping[int, Community]
@@ -142,6 +143,17 @@ class Inbox:
 
 def _class_order(member: Member) -> tuple[int, int]:
     return member.community_id, member.id
+
+
+def _batch_job(batch: str) -> int | None:
+    """The job that claimed a digest batch (its id leads the batch name)."""
+    head = batch.split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as UTC (SQLite hands naive datetimes back)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def mode_for(member: Member, reach: Reach, urgency: Urgency) -> str | None:
@@ -525,12 +537,7 @@ class DeliveryService:
                     Community, Community.id == Member.community_id).where(
                     Community.platform == community.platform, Member.user_id == member.user_id,
                     Member.left_at.is_(None), Member.is_bot.is_(False)))).all())
-        if all(peer.id != member.id for peer in peers):
-            peers.append(member)
-        readers = sorted((peer for peer in peers if peer.delivery == "digest"), key=_class_order) \
-            or sorted(peers, key=_class_order)
-        lead = readers[0]
-        ordered = (lead, *sorted((peer for peer in peers if peer.id != lead.id), key=_class_order))
+        ordered = (member, *sorted((peer for peer in peers if peer.id != member.id), key=_class_order))
         communities: dict[int, Community] = {}
         for peer in ordered:
             found = await self.core.community_by_id(session, peer.community_id)
@@ -575,8 +582,11 @@ class DeliveryService:
             raise ConnectionError(f"digest for members {failed} failed")
 
     async def _digest_for(self, community: Community, member_id: int, job_id: int) -> tuple[bool, tuple[int, ...]]:
-        """One person's digest, if this community's job is the one that carries it (their lead
-        class: see :class:`Inbox`). Returns whether it is settled, and the memberships served."""
+        """One person's digest with the items of every class they are in. The first of their
+        classes' digest moments that finds items waiting sends it; a class whose moment comes
+        less than :data:`DIGEST_GAP` after the person's last digest leaves its items for the
+        next one, so a person in several classes gets one digest a day whatever the classes'
+        digest times. Returns whether it is settled, and the memberships served."""
         now = self.core.clock.now()
         async with self.core.db.write() as session:
             member = await session.get(Member, member_id)
@@ -587,23 +597,33 @@ class DeliveryService:
                 return True, (member_id,)
             inbox = await self.inbox(session, member)
             lead = inbox.lead
-            if lead.community_id != community.id:  # the lead class's digest carries these items
-                await self._schedule_digest(session, inbox.communities[lead.community_id], now)
-                return True, inbox.member_ids
+            # Another class's digest job may be serving this person at this very moment (in
+            # another process too): the rows are locked until its claim commits, and a claim
+            # that another live job holds is left to it.
             rows = list((await session.scalars(select(OutboxEntry).where(
                 OutboxEntry.member_id.in_(inbox.member_ids), OutboxEntry.mode == "digest",
-                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.id))).all())
+                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.id).with_for_update())).all())
             if not rows:
                 return True, inbox.member_ids
             claimed = [row for row in rows if row.status == "sending" and row.digest_batch]
             if claimed:  # an attempt died after its claim: send exactly that digest again, same keys
                 batch, resend = claimed[0].digest_batch or "", True
+                owner = _batch_job(batch)
+                if owner is not None and owner != job_id and await session.scalar(
+                        select(Job.status).where(Job.id == owner)) in ("pending", "running"):
+                    return True, inbox.member_ids  # its job is still at it, or will retry it
                 items = [row for row in claimed if row.digest_batch == batch]
                 for row in items:
                     row.attempts, row.updated_at = row.attempts + 1, now
                 if len(items) < len(rows):  # queued since: they wait for the next digest
                     await self._schedule_digest(session, community, now)
             else:
+                last = await session.scalar(select(func.max(OutboxEntry.updated_at)).where(
+                    OutboxEntry.member_id.in_(inbox.member_ids), OutboxEntry.mode == "digest",
+                    OutboxEntry.status == "sent"))
+                if last is not None and _aware(last) > now - DIGEST_GAP:  # had today's: these wait
+                    await self._schedule_digest(session, community, now)
+                    return True, inbox.member_ids
                 ends = self._quiet_until(inbox, now)
                 if ends > now:  # asleep where they are: their own digest when quiet hours end
                     await self._schedule_digest(session, community, now, member_id=lead.id, at=ends)
@@ -638,17 +658,12 @@ class DeliveryService:
         return False, inbox.member_ids  # still claimed: the retry resends under the same keys
 
     def _quiet_until(self, inbox: Inbox, now: datetime) -> datetime:
-        """The first moment none of the person's memberships has them in quiet hours (each
-        class may know its own quiet hours and zone for them)."""
-        moment = now
-        for _ in range(len(inbox.members) + 1):
-            later = max(quiet_hours_end(moment, self.core.quiet_hours_of(member),
-                                        self.core.zone_of(member, inbox.communities[member.community_id]))
-                        for member in inbox.members)
-            if later <= moment:
-                return moment
-            moment = later
-        return moment  # settings that leave no awake moment: the last end found
+        """When the person's quiet hours end (``now`` when they are awake): the quiet hours and
+        the zone they set in any of their classes (lead first), else the defaults of the lead."""
+        zoned = next((member for member in inbox.members if member.timezone), inbox.lead)
+        quiet = next((member for member in inbox.members if member.quiet_hours), inbox.lead)
+        return quiet_hours_end(now, self.core.quiet_hours_of(quiet),
+                               self.core.zone_of(zoned, inbox.communities[zoned.community_id]))
 
     async def _digest_messages(self, items: Sequence[OutboxEntry], inbox: Inbox, batch: str) -> list[Message]:
         """The digest in the reader's language, each class's items under the class's name
@@ -660,7 +675,7 @@ class DeliveryService:
             by_class.setdefault(row.community_id, []).append(row)
         several = len(inbox.communities) > 1
         parts = []
-        for community_id in [*inbox.communities, *(c for c in by_class if c not in inbox.communities)]:
+        for community_id in sorted(by_class):
             rows = by_class.get(community_id, [])
             if not rows:
                 continue
