@@ -16,7 +16,8 @@ from bot.db.engine import Database
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach
 from bot.delivery.models import OutboxEntry
-from bot.refs import CommunityRef
+from bot.events import ButtonPressed
+from bot.refs import CommunityRef, InteractionRef
 from tests.core.recording import RecordingOutbound
 from tests.delivery.classes import KIM, LEE, ROOM_12, ROOM_14, enter, two_classes
 
@@ -228,3 +229,25 @@ async def test_the_same_id_on_another_platform_is_another_inbox(db: Database) ->
     [console_digest] = dms(s, "Ana")
     assert "Picture day" in console_digest and "Field trip" not in console_digest
     assert [message.text for _, message in workspaces.dms] == ["Field trip"]
+
+
+async def test_got_it_pressed_where_no_class_is_known_counts_in_both_classes(db: Database) -> None:
+    """A press in a DM carries no server or workspace (Discord's DM interactions have no
+    guild): the press is matched to the person's memberships the digest was sent to."""
+    async with console_session(db) as s:
+        await two_classes(s, f'as Ana\n/delivery digest\n{LEE}\n/announce text:"Picture day"',
+                          f'as Ana\n/delivery digest\n{KIM}\n/announce text:"Field trip"')
+        await s.run("advance 10h")
+        digest = s.last("DM → Ana")
+        [button] = digest.message.buttons
+        ana = s.console.person_named("Ana")
+        assert ana is not None
+        await s.core.dispatch(ButtonPressed(
+            key="dm-press-1", actor=s.console.actor(ana), community=None, action=button.action, value=button.value,
+            message=digest.ref, interaction=InteractionRef("console", "dm-press-1", token=ana.user.id,
+                                                           channel=digest.ref.channel),
+            received_at=s.clock.now()))
+        await s.core.settle()
+        await s.run(f"{KIM}\n/announcement status id:2")
+    assert "Thank you! Your teacher can see that you got it." in s.last("only Ana").text
+    assert "seen by 1 of 1 families" in s.last("only Mr Kim").text
