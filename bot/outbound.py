@@ -159,6 +159,12 @@ class Outbound(ABC):
         where ``capabilities.remove_others_reactions`` (or for the bot's own reaction);
         :func:`bot.fallbacks.take_back_reaction` decides."""
 
+    async def community_name(self, community: CommunityRef) -> str | None:
+        """The community's name as the platform shows it now (a Discord server's), for a
+        person who reads several communities' news in one message; None when the adapter
+        cannot tell."""
+        return None
+
     async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
         """Whether the bot can react with a custom emoji in ``community``: False when the
         platform says it does not know it there (another server's emoji), None when the

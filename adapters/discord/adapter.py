@@ -549,6 +549,10 @@ class DiscordAdapter(Outbound):
         return MemberInfo(user=user, display_name=member.display_name, is_bot=member.bot,
                           platform_roles=self._roles(member))
 
+    async def community_name(self, community: CommunityRef) -> str | None:
+        guild = self.client.get_guild(int(community.id)) if community.id.isdigit() else None
+        return guild.name if guild is not None else None
+
     async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
         """A custom emoji is usable on a card only if it belongs to this server: the cached
         guild's emoji list, else Discord's answer for this guild (404: another server's)."""

@@ -57,8 +57,8 @@ class EmailCog(Cog):
         classes): they read one e-mail digest. Addresses compare without case; an address
         that unsubscribed or was refused in one class stays on its own there."""
         contact = await session.scalar(select(EmailContact).where(EmailContact.member_id == member.id))
-        if contact is None:
-            return [member.id]
+        if contact is None or contact.unsubscribed_at is not None or contact.refused_at is not None:
+            return [member.id]  # nothing goes out through this one: it must not carry the others' news
         return list((await session.scalars(select(EmailContact.member_id).join(
             Member, Member.id == EmailContact.member_id).where(
             func.lower(EmailContact.address) == contact.address.lower(), Member.left_at.is_(None),
