@@ -119,7 +119,8 @@ class Inbox:
     span its communities (``Capabilities.dms_span_communities``: Discord, the console) it is
     the same platform user id in several communities; where a DM goes through one community
     (a Slack workspace) each membership is its own inbox; a route decides for the people it
-    reaches (e-mail: one address). Memberships on different platforms are never one inbox.
+    reaches (e-mail: one address, whichever platform its classes are on). Direct messages on
+    two platforms (Discord and Slack) are never one inbox: a DM can only go where the person is.
     ``members`` start with the membership asked about (``lead``: the one a digest is sent
     to), then in class order."""
 
