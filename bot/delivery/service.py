@@ -586,8 +586,9 @@ class DeliveryService:
         """One person's digest with the items of every class they are in. The first of their
         classes' digest moments that finds items waiting sends it; a class whose moment comes
         less than :data:`DIGEST_GAP` after the person's last digest leaves its items for the
-        next one, so a person in several classes gets one digest a day whatever the classes'
-        digest times. Returns whether it is settled, and the memberships served."""
+        first of their classes' moments after that, so a person in several classes gets one
+        digest a day whatever the classes' digest times. Returns whether it is settled, and
+        the memberships served."""
         now = self.core.clock.now()
         async with self.core.db.write() as session:
             member = await session.get(Member, member_id)
@@ -617,13 +618,13 @@ class DeliveryService:
                 for row in items:
                     row.attempts, row.updated_at = row.attempts + 1, now
                 if len(items) < len(rows):  # queued since: they wait for the next digest
-                    await self._schedule_digest(session, community, now)
+                    await self._schedule_after(session, inbox, now + DIGEST_GAP)
             else:
                 last = await session.scalar(select(func.max(OutboxEntry.updated_at)).where(
                     OutboxEntry.member_id.in_(inbox.member_ids), OutboxEntry.mode == "digest",
                     OutboxEntry.status == "sent"))
                 if last is not None and _aware(last) > now - DIGEST_GAP:  # had today's: these wait
-                    await self._schedule_digest(session, community, now)
+                    await self._schedule_after(session, inbox, _aware(last) + DIGEST_GAP)
                     return True, inbox.member_ids
                 ends = self._quiet_until(inbox, now)
                 if ends > now:  # asleep where they are: their own digest when quiet hours end
@@ -657,6 +658,14 @@ class DeliveryService:
                                     mode="digest", inbox=inbox)
             return True, inbox.member_ids
         return False, inbox.member_ids  # still claimed: the retry resends under the same keys
+
+    async def _schedule_after(self, session: AsyncSession, inbox: Inbox, earliest: datetime) -> None:
+        """The person's next digest: the first digest moment of any of their classes after
+        ``earliest``, for them alone (the class's other readers keep their own day)."""
+        due, member = min(((self.next_digest(inbox.communities[member.community_id], earliest), member)
+                           for member in inbox.members), key=lambda pair: (pair[0], pair[1].community_id))
+        await self._schedule_digest(session, inbox.communities[member.community_id], earliest,
+                                    member_id=member.id, at=due)
 
     def _quiet_until(self, inbox: Inbox, now: datetime) -> datetime:
         """When the person's quiet hours end (``now`` when they are awake): the quiet hours and

@@ -140,6 +140,20 @@ async def test_classes_with_different_digest_times_send_a_guardian_one_digest_a_
     assert len(dms(s, "Bob")) == 1
 
 
+async def test_news_held_back_by_todays_digest_comes_at_the_next_digest_time_of_any_of_the_classes(
+        db: Database) -> None:
+    config = parse_config({"communities": {"console:room-14": {"digest_time": "12:00"}}})
+    async with console_session(db, config=config) as s:
+        await two_classes(s, f'as Ana\n/delivery digest\n{LEE}\n/announce text:"Picture day"',
+                          "as Ana\n/delivery digest")
+        await s.run("advance 10h5m")  # Monday 18:05: Room 12's digest
+        assert len(dms(s, "Ana")) == 1
+        await s.run(f'advance 13h55m\n{KIM}\n/announce text:"Field trip"\nadvance 4h5m')  # Tuesday 12:05
+        assert len(dms(s, "Ana")) == 1  # Room 14's moment came 18 hours after her last digest
+        await s.run("advance 6h")  # Tuesday 18:05: Room 12's moment, though Room 12 had nothing new
+    assert len(dms(s, "Ana")) == 2 and "Field trip" in dms(s, "Ana")[1]
+
+
 async def test_the_digest_waits_for_the_end_of_the_guardians_quiet_hours_in_any_of_their_classes(
         db: Database) -> None:
     async with console_session(db) as s:
