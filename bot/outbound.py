@@ -41,6 +41,11 @@ class Capabilities:
     max_buttons_per_message: int
     max_select_options: int
     max_text_length: int
+    #: a direct message reaches the person's one inbox from every community of the platform
+    #: (Discord: a user id is global and a DM belongs to no server), so a person in several
+    #: communities reads one daily digest; False where a DM goes through one community only
+    #: (a Slack workspace's own token and user ids)
+    dms_span_communities: bool
 
 
 class DeliveryStatus(StrEnum):
@@ -153,6 +158,12 @@ class Outbound(ABC):
         """Remove someone's reaction (a closed sign-up, an emoji that is not a slot). Only
         where ``capabilities.remove_others_reactions`` (or for the bot's own reaction);
         :func:`bot.fallbacks.take_back_reaction` decides."""
+
+    async def community_name(self, community: CommunityRef) -> str | None:
+        """The community's name as the platform shows it now (a Discord server's), for a
+        person who reads several communities' news in one message; None when the adapter
+        cannot tell."""
+        return None
 
     async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
         """Whether the bot can react with a custom emoji in ``community``: False when the

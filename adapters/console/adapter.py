@@ -94,6 +94,8 @@ class ConsoleAdapter(Outbound):
         buttons=True, selects=True, forms=False, threads=True, ephemeral=True, file_upload=True,
         reactions=True, remove_others_reactions=True, edit_dm=True, max_reactions_per_message=20,
         max_buttons_per_message=25, max_select_options=25, max_text_length=4000,
+        # one terminal: a person is the same person in every console community
+        dms_span_communities=True,
     )
 
     def __init__(self, core: Core, *, out: Callable[[str], None] = print, community_name: str = "",

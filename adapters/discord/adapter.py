@@ -90,6 +90,8 @@ class DiscordAdapter(Outbound):
         # Removing another member's reaction needs Manage Messages, which the install asks for.
         remove_others_reactions=True, edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25,
         max_select_options=25, max_text_length=4000,
+        # a user id is global and a DM channel belongs to no guild
+        dms_span_communities=True,
     )
 
     def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
@@ -572,6 +574,10 @@ class DiscordAdapter(Outbound):
                 return None
         return MemberInfo(user=user, display_name=member.display_name, is_bot=member.bot,
                           platform_roles=self._roles(member))
+
+    async def community_name(self, community: CommunityRef) -> str | None:
+        guild = self.client.get_guild(int(community.id)) if community.id.isdigit() else None
+        return guild.name if guild is not None else None
 
     async def emoji_available(self, community: CommunityRef, emoji: Emoji) -> bool | None:
         """A custom emoji is usable on a card only if it belongs to this server: the cached

@@ -84,6 +84,8 @@ class SlackAdapter(Outbound):
         # Slack shows at most 23 distinct emoji reactions on one message.
         max_reactions_per_message=23, max_buttons_per_message=25, max_select_options=100,
         max_text_length=3000,
+        # a DM goes with one workspace's token to that workspace's user id
+        dms_span_communities=False,
     )
 
     def __init__(self, core: Core, *, base_url: str | None = None, process_before_response: bool = False,

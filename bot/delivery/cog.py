@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cog import Cog, button, job
-from bot.db.models import Member
+from bot.db.models import Community, Member
 from bot.delivery.models import OutboxEntry
 from bot.delivery.service import DIGEST_JOB, SEEN_ACTION, SEEN_DIGEST_ACTION, SEND_JOB
 from bot.errors import UserError
@@ -18,6 +18,7 @@ from bot.events import ButtonPressed
 from bot.i18n import N_
 from bot.ids import record_id
 from bot.jobs import JobContext
+from bot.messages import Message
 
 if TYPE_CHECKING:
     from bot.core import Context
@@ -48,17 +49,33 @@ class DeliveryCog(Cog):
         await self._seen(ctx, batch=event.value[:64] or None)
 
     async def _seen(self, ctx: Context, *, row_id: int | None = None, batch: str | None = None) -> None:
-        member = ctx.require_member()
-        query = select(func.count()).select_from(OutboxEntry).where(OutboxEntry.member_id == member.id)
-        query = query.where(OutboxEntry.id == row_id) if row_id is not None else \
-            query.where(OutboxEntry.digest_batch == (batch or ""))
         async with self.core.db.read() as session:
-            shown = await session.scalar(query)
-        if not shown:
+            member = await self._presser(session, ctx, row_id=row_id, batch=batch)
+            community = await self.core.community_by_id(session, member.community_id) if member else None
+        if member is None:
             raise UserError(MSG_NOT_YOURS)  # a value this person was never shown
         async with ctx.write() as session:
             marked = await self.core.deliveries.mark_seen(session, member.id, row_id=row_id, batch=batch)
-        await ctx.reply(MSG_THANKS if marked else MSG_ALREADY)
+        lang = ctx.language if ctx.member is not None else self.core.language_of(member, community)
+        await ctx.reply_message(Message(text=await self.core.localize(lang, MSG_THANKS if marked else MSG_ALREADY)))
+
+    async def _presser(self, session: AsyncSession, ctx: Context, *, row_id: int | None,
+                       batch: str | None) -> Member | None:
+        """The membership of the person pressing that this message was sent to. A DM carries
+        no class, so for someone in several classes it is found from the message itself —
+        among this person's own memberships only."""
+        if row_id is None and not batch:
+            return None
+        if ctx.member is not None:
+            ids = (await self.core.deliveries.inbox(session, ctx.member)).member_ids
+            mine = OutboxEntry.member_id.in_(ids)
+        else:
+            mine = OutboxEntry.member_id.in_(select(Member.id).join(Community, Community.id == Member.community_id)
+                                             .where(Community.platform == ctx.event.platform,
+                                                    Member.user_id == ctx.event.actor.user.id))
+        shown = OutboxEntry.id == row_id if row_id is not None else OutboxEntry.digest_batch == batch
+        return await session.scalar(select(Member).join(OutboxEntry, OutboxEntry.member_id == Member.id)
+                                    .where(shown, mine).order_by(Member.id).limit(1))
 
     # ----- privacy and retention -----------------------------------------------------------
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

@@ -13,26 +13,26 @@ recognises (see :meth:`bot.outbound.Outbound.send_dm`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import parse_clock
-from bot.db.models import Community, Member
+from bot.db.models import Community, Job, Member
 from bot.delivery.content import Content, Phrase, When, Written, from_json, to_json
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_
 from bot.jobs import JobContext, RetryLater
 from bot.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
-from bot.outbound import Delivery, DeliveryStatus
+from bot.outbound import AdapterMissing, Delivery, DeliveryStatus
 from bot.refs import ChannelRef, MessageRef
 from bot.when import format_day, format_when, quiet_hours_end
 
@@ -45,6 +45,8 @@ SEND_JOB = "delivery.send"
 DIGEST_JOB = "delivery.digest"
 SEEN_ACTION = "delivery.seen"
 SEEN_DIGEST_ACTION = "delivery.seen_digest"
+#: a person's classes send them at most one digest in this long (their digest times may differ)
+DIGEST_GAP = timedelta(hours=20)
 
 MSG_GOT_IT = N_("Got it ✓")
 MSG_DIGEST_TITLE = N_("Today's messages from school ({count})")
@@ -97,11 +99,62 @@ class PersonalRoute(Protocol):
     """Another way to reach some people: a feature (e-mail for families off the platform)
     registers one with :meth:`DeliveryService.add_route`. ``send`` answers like an adapter's
     ``send_dm``: SENT, FAILED (transient: retried) or NOT_FOUND / DMS_CLOSED (final: the
-    sender is told). The same ``key`` is passed again when a send is retried."""
+    sender is told). The same ``key`` is passed again when a send is retried. ``inbox``
+    names the members whose messages this route delivers to the same place as ``member``'s
+    (one address registered in several classes), so they read one digest."""
 
     def reaches(self, member: Member) -> bool: ...
 
+    async def inbox(self, session: AsyncSession, member: Member) -> Sequence[int]: ...
+
     async def send(self, community: Community, member: Member, message: Message, *, key: str) -> Delivery: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Inbox:
+    """One person's direct messages, wherever the bot knows them from, and the memberships
+    (one per class) whose digest items go out there together.
+
+    "The same person" is the same inbox, never a guess from names: on a platform whose DMs
+    span its communities (``Capabilities.dms_span_communities``: Discord, the console) it is
+    the same platform user id in several communities; where a DM goes through one community
+    (a Slack workspace) each membership is its own inbox; a route decides for the people it
+    reaches (e-mail: one address, whichever platform its classes are on). Direct messages on
+    two platforms (Discord and Slack) are never one inbox: a DM can only go where the person is.
+    ``members`` start with the membership asked about (``lead``: the one a digest is sent
+    to), then in class order."""
+
+    members: tuple[Member, ...]
+    communities: Mapping[int, Community]
+
+    @property
+    def lead(self) -> Member:
+        return self.members[0]
+
+    @property
+    def member_ids(self) -> tuple[int, ...]:
+        return tuple(member.id for member in self.members)
+
+    @property
+    def reader(self) -> Member:
+        """Whose language the digest is in: the first membership (lead first) where the person
+        chose a language, else the lead (its class's language)."""
+        return next((member for member in self.members if member.language), self.lead)
+
+
+def _class_order(member: Member) -> tuple[int, int]:
+    return member.community_id, member.id
+
+
+def _batch_job(batch: str) -> int | None:
+    """The job that claimed a digest batch (its id leads the batch name)."""
+    head = batch.split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as UTC (SQLite hands naive datetimes back)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def mode_for(member: Member, reach: Reach, urgency: Urgency) -> str | None:
@@ -409,17 +462,21 @@ class DeliveryService:
                                       .values(dm_channel_id=ref.channel.id))
 
     async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
-                           closed: bool, mode: str = "dm") -> None:
+                           closed: bool, mode: str = "dm", inbox: Inbox | None = None) -> None:
         """The person cannot be reached: the rows (one DM, or everything a digest carried) are
-        final, closed DMs are remembered on the member, and each row's sender is told."""
+        final, closed DMs are remembered on the member, and each row's sender is told (in the
+        row's own class, about the membership it was for, when a digest spanned classes)."""
         self.core.metrics.inc("homeroom_deliveries_total", len(rows), mode=mode, result="unreachable")
         async with self.core.db.write() as session:
             await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([row.id for row in rows])).values(
                 status="unreachable", updated_at=self.core.clock.now()))
             if closed:
                 await self.core.remember_dms_closed(session, member.id)
+        members = {peer.id: peer for peer in inbox.members} if inbox is not None else {}
+        communities = inbox.communities if inbox is not None else {}
         for row in rows:
-            await self._tell_sender(row, member, community, "unreachable")
+            await self._tell_sender(row, members.get(row.member_id, member),
+                                    communities.get(row.community_id, community), "unreachable")
 
     async def _tell_sender(self, row: OutboxEntry, member: Member, community: Community, why: str) -> None:
         """Never silently: whoever sent a personal message learns, by name, that it did not arrive."""
@@ -453,83 +510,200 @@ class DeliveryService:
             candidate += timedelta(days=1)
         return candidate.astimezone(ZoneInfo("UTC"))
 
-    async def _schedule_digest(self, session: AsyncSession, community: Community, now: datetime) -> None:
-        due = self.next_digest(community, now)
-        await self.core.schedule(session, DIGEST_JOB, {"community": community.id}, due,
-                                 dedupe_key=f"delivery:digest:{community.id}:{due:%Y-%m-%dT%H:%M}")
+    async def _schedule_digest(self, session: AsyncSession, community: Community, now: datetime, *,
+                               member_id: int | None = None, at: datetime | None = None) -> None:
+        """The community's next digest; with ``member_id``, that one person's at ``at`` (the
+        end of their quiet hours), so nobody else gets a second digest that day."""
+        due = at or self.next_digest(community, now)
+        payload: dict[str, Any] = {"community": community.id}
+        key = f"delivery:digest:{community.id}:{due:%Y-%m-%dT%H:%M}"
+        if member_id is not None:
+            payload["member"] = member_id
+            key = f"{key}:{member_id}"
+        await self.core.schedule(session, DIGEST_JOB, payload, due, dedupe_key=key)
+
+    async def inbox(self, session: AsyncSession, member: Member) -> Inbox:
+        """Where ``member``'s direct messages land, and every membership of the same person
+        whose digest items land there too (see :class:`Inbox` for what "the same" means)."""
+        route = self._route_for(member)
+        if route is not None:
+            ids = set(await route.inbox(session, member)) | {member.id}
+            peers = list((await session.scalars(select(Member).where(
+                Member.id.in_(ids), Member.left_at.is_(None), Member.is_bot.is_(False)))).all())
+        else:
+            community = await self.core.community_by_id(session, member.community_id)
+            peers = [member]
+            if community is not None and self._dms_span_communities(community.platform):
+                peers = list((await session.scalars(select(Member).join(
+                    Community, Community.id == Member.community_id).where(
+                    Community.platform == community.platform, Member.user_id == member.user_id,
+                    Member.left_at.is_(None), Member.is_bot.is_(False)))).all())
+        ordered = (member, *sorted((peer for peer in peers if peer.id != member.id), key=_class_order))
+        communities: dict[int, Community] = {}
+        for peer in ordered:
+            found = await self.core.community_by_id(session, peer.community_id)
+            if found is not None:
+                communities[peer.community_id] = found
+        return Inbox(members=tuple(peer for peer in ordered if peer.community_id in communities),
+                     communities=communities)
+
+    def _dms_span_communities(self, platform: str) -> bool:
+        try:
+            return self.core.outbound(platform).capabilities.dms_span_communities
+        except AdapterMissing:
+            return False
+
+    def _route_for(self, member: Member) -> PersonalRoute | None:
+        return next((route for route in self._routes if route.reaches(member)), None)
 
     async def digest(self, job_ctx: JobContext) -> None:
         """The ``delivery.digest`` job: one message (or as few as the length limit allows) per
-        digest reader with every item waiting for them, from every feature. One reader's
-        failure does not hold up the others; the job retries only theirs."""
+        person with every item waiting for them, from every feature and every class they are
+        in. One person's failure does not hold up the others; the job retries only theirs."""
         community_id = job_ctx.payload["community"]
+        only = job_ctx.payload.get("member")
         async with self.core.db.read() as session:
-            community = await session.get(Community, community_id)
-            member_ids = list(dict.fromkeys((await session.scalars(select(OutboxEntry.member_id).where(
-                OutboxEntry.community_id == community_id, OutboxEntry.mode == "digest",
-                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.member_id))).all()))
+            community = await self.core.community_by_id(session, community_id)
+            member_ids = [int(only)] if only is not None else list(dict.fromkeys((await session.scalars(
+                select(OutboxEntry.member_id).where(
+                    OutboxEntry.community_id == community_id, OutboxEntry.mode == "digest",
+                    OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.member_id))).all()))
         if community is None:
             return
         failed = []
+        done: set[int] = set()
         for member_id in member_ids:
-            if not await self._digest_for(community, member_id, job_ctx.job_id):
+            if member_id in done:  # a co-membership of someone this job already served
+                continue
+            ok, served = await self._digest_for(community, member_id, job_ctx.job_id)
+            done.update(served)
+            if not ok:
                 failed.append(member_id)
         if failed:
             raise ConnectionError(f"digest for members {failed} failed")
 
-    async def _digest_for(self, community: Community, member_id: int, job_id: int) -> bool:
+    async def _digest_for(self, community: Community, member_id: int, job_id: int) -> tuple[bool, tuple[int, ...]]:
+        """One person's digest with the items of every class they are in. The first of their
+        classes' digest moments that finds items waiting sends it; a class whose moment comes
+        less than :data:`DIGEST_GAP` after the person's last digest leaves its items for the
+        first of their classes' moments after that, so a person in several classes gets one
+        digest a day whatever the classes' digest times. Returns whether it is settled, and
+        the memberships served."""
         now = self.core.clock.now()
         async with self.core.db.write() as session:
             member = await session.get(Member, member_id)
+            if member is None or member.left_at is not None:
+                await session.execute(update(OutboxEntry).where(
+                    OutboxEntry.member_id == member_id, OutboxEntry.mode == "digest",
+                    OutboxEntry.status.in_(OPEN)).values(status="cancelled", updated_at=now))
+                return True, (member_id,)
+            inbox = await self.inbox(session, member)
+            lead = inbox.lead
+            # Another class's digest job may be serving this person at this very moment (in
+            # another process too): the rows are locked until its claim commits, and a claim
+            # that another live job holds is left to it.
             rows = list((await session.scalars(select(OutboxEntry).where(
-                OutboxEntry.member_id == member_id, OutboxEntry.mode == "digest",
-                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.id))).all())
-            if member is None or member.left_at is not None or not rows:
-                for row in rows:
-                    row.status, row.updated_at = "cancelled", now
-                return True
+                OutboxEntry.member_id.in_(inbox.member_ids), OutboxEntry.mode == "digest",
+                OutboxEntry.status.in_(OPEN)).order_by(OutboxEntry.id).with_for_update())).all())
+            if not rows:
+                return True, inbox.member_ids
             claimed = [row for row in rows if row.status == "sending" and row.digest_batch]
-            batch = claimed[0].digest_batch if claimed else f"{job_id}-{member_id}-{rows[0].id}"
-            resend = bool(claimed)
-            for row in rows:
-                row.updated_at = now
-                if row.expires_at is not None and row.expires_at <= now and row.status != "sending":
-                    row.status = "expired"  # its moment passed before the digest went out
-                    continue
-                row.status, row.digest_batch, row.attempts = "sending", batch, row.attempts + 1
-            items = [row for row in rows if row.status == "sending"]
+            if claimed:  # an attempt died after its claim: send exactly that digest again, same keys
+                batch, resend = claimed[0].digest_batch or "", True
+                owner = _batch_job(batch)
+                if owner is not None and owner != job_id and await session.scalar(
+                        select(Job.status).where(Job.id == owner)) in ("pending", "running"):
+                    return True, inbox.member_ids  # its job is still at it, or will retry it
+                items = [row for row in claimed if row.digest_batch == batch]
+                for row in items:
+                    row.attempts, row.updated_at = row.attempts + 1, now
+                if len(items) < len(rows):  # queued since: they wait for the next digest
+                    await self._schedule_after(session, inbox, now + DIGEST_GAP)
+            else:
+                last = await session.scalar(select(func.max(OutboxEntry.updated_at)).where(
+                    OutboxEntry.member_id.in_(inbox.member_ids), OutboxEntry.mode == "digest",
+                    OutboxEntry.status == "sent"))
+                if last is not None and _aware(last) > now - DIGEST_GAP:  # had today's: these wait
+                    await self._schedule_after(session, inbox, _aware(last) + DIGEST_GAP)
+                    return True, inbox.member_ids
+                ends = self._quiet_until(inbox, now)
+                if ends > now:  # asleep where they are: their own digest when quiet hours end
+                    await self._schedule_digest(session, community, now, member_id=lead.id, at=ends)
+                    return True, inbox.member_ids
+                batch, resend = f"{job_id}-{lead.id}-{rows[0].id}", False
+                for row in rows:
+                    row.updated_at = now
+                    if row.expires_at is not None and row.expires_at <= now:
+                        row.status = "expired"  # its moment passed before the digest went out
+                        continue
+                    row.status, row.digest_batch, row.attempts = "sending", batch, row.attempts + 1
+                items = [row for row in rows if row.status == "sending"]
         if not items:
-            return True
-        if member.dms_closed:  # known before trying: final, and whoever sent an item is told
-            await self._unreachable(items, member, community, closed=False, mode="digest")
-            return True
-        messages = await self._digest_messages(items, member, community, batch)
+            return True, inbox.member_ids
+        if lead.dms_closed:  # known before trying: final, and whoever sent an item is told
+            await self._unreachable(items, lead, community, closed=False, mode="digest", inbox=inbox)
+            return True, inbox.member_ids
+        messages = await self._digest_messages(items, inbox, batch)
         result = None
         for number, message in enumerate(messages):
-            result = await self._deliver(community, member, message, key=f"hr-d{batch}-{number}", resend=resend)
+            result = await self._deliver(community, lead, message, key=f"hr-d{batch}-{number}", resend=resend)
             if result.status != DeliveryStatus.SENT:
                 break
         assert result is not None
         if result.status == DeliveryStatus.SENT:
-            await self._settle([row.id for row in items], "sent", result.message, member=member, mode="digest")
-            return True
+            await self._settle([row.id for row in items], "sent", result.message, member=lead, mode="digest")
+            return True, inbox.member_ids
         if result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
-            await self._unreachable(items, member, community, closed=result.status == DeliveryStatus.DMS_CLOSED,
-                                    mode="digest")
-            return True
-        return False  # still claimed: the retry resends under the same keys
+            await self._unreachable(items, lead, community, closed=result.status == DeliveryStatus.DMS_CLOSED,
+                                    mode="digest", inbox=inbox)
+            return True, inbox.member_ids
+        return False, inbox.member_ids  # still claimed: the retry resends under the same keys
 
-    async def _digest_messages(self, items: Sequence[OutboxEntry], member: Member, community: Community,
-                               batch: str) -> list[Message]:
-        lang = self.core.language_of(member, community)
-        parts = []
+    async def _schedule_after(self, session: AsyncSession, inbox: Inbox, earliest: datetime) -> None:
+        """The person's next digest: the first digest moment of any of their classes after
+        ``earliest``, for them alone (the class's other readers keep their own day)."""
+        due, member = min(((self.next_digest(inbox.communities[member.community_id], earliest), member)
+                           for member in inbox.members), key=lambda pair: (pair[0], pair[1].community_id))
+        await self._schedule_digest(session, inbox.communities[member.community_id], earliest,
+                                    member_id=member.id, at=due)
+
+    def _quiet_until(self, inbox: Inbox, now: datetime) -> datetime:
+        """When the person's quiet hours end (``now`` when they are awake): the quiet hours and
+        the zone they set in any of their classes (lead first), else the defaults of the lead."""
+        zoned = next((member for member in inbox.members if member.timezone), inbox.lead)
+        quiet = next((member for member in inbox.members if member.quiet_hours), inbox.lead)
+        return quiet_hours_end(now, self.core.quiet_hours_of(quiet),
+                               self.core.zone_of(zoned, inbox.communities[zoned.community_id]))
+
+    async def _digest_messages(self, items: Sequence[OutboxEntry], inbox: Inbox, batch: str) -> list[Message]:
+        """The digest in the reader's language, each class's items under the class's name
+        when the person is in several classes."""
+        reader = inbox.reader
+        lang = self.core.language_of(reader, inbox.communities[reader.community_id])
+        by_class: dict[int, list[OutboxEntry]] = {}
         for row in items:
-            message = await self.render(row, member, community)
-            heading = " ".join(part for part in (message.title, message.footer) if part)
-            body = "\n".join(part for part in (message.text, *(f"{f.name}\n{f.value}" for f in message.fields)) if part)
-            parts.append(f"{heading}\n{body}" if heading else body)
+            by_class.setdefault(row.community_id, []).append(row)
+        several = len(inbox.communities) > 1
+        parts = []
+        for community_id in sorted(by_class):
+            rows = by_class.get(community_id, [])
+            if not rows:
+                continue
+            community = inbox.communities.get(community_id) or await self._community(community_id)
+            if community is None:
+                continue
+            for number, row in enumerate(rows):
+                message = await self.render(row, reader, community)
+                heading = " ".join(part for part in (message.title, message.footer) if part)
+                body = "\n".join(part for part in (message.text, *(f"{f.name}\n{f.value}" for f in message.fields))
+                                 if part)
+                part = f"{heading}\n{body}" if heading else body
+                if several and number == 0:
+                    part = f"— {await self._class_name(community)} —\n{part}"
+                parts.append(part)
+        lead_community = inbox.communities[inbox.lead.community_id]
         title = await self.core.localize(lang, MSG_DIGEST_TITLE, count=len(items))
-        limit = self.core.outbound(community.platform).capabilities.max_text_length - len(title) - 50
+        limit = self.core.outbound(lead_community.platform).capabilities.max_text_length - len(title) - 50
         texts = pack(parts, max(limit, 200))
         messages = [Message(title=title, text=text) for text in texts]
         if any(row.tracked for row in items):
@@ -538,17 +712,35 @@ class DeliveryService:
                 Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_DIGEST_ACTION, batch, ButtonStyle.SUCCESS),))
         return messages
 
+    async def _class_name(self, community: Community) -> str:
+        """What the class is called: its stored name, else the platform's (Discord servers
+        are not named to the core), else its platform id."""
+        if community.name:
+            return community.name
+        try:
+            named = await self.core.outbound(community.platform).community_name(self.core.community_ref(community))
+        except AdapterMissing:
+            named = None
+        return named or community.external_id
+
+    async def _community(self, community_id: int) -> Community | None:
+        async with self.core.db.read() as session:
+            return await self.core.community_by_id(session, community_id)
+
     # ----- read receipts -------------------------------------------------------------------
     async def mark_seen(self, session: AsyncSession, member_id: int, *, row_id: int | None = None,
                         batch: str | None = None) -> int:
-        """Record "Got it" for a row or a digest the member was sent. Rows of other people
-        are never touched (a forged value changes nothing). Returns rows newly seen."""
-        query = select(OutboxEntry).where(OutboxEntry.member_id == member_id, OutboxEntry.status == "sent",
-                                          OutboxEntry.tracked.is_(True), OutboxEntry.seen_at.is_(None))
+        """Record "Got it" for a row or a digest the member was sent (a digest's press covers
+        the items of every class it carried for this person). Rows of other people are never
+        touched (a forged value changes nothing). Returns rows newly seen."""
+        query = select(OutboxEntry).where(OutboxEntry.status == "sent", OutboxEntry.tracked.is_(True),
+                                          OutboxEntry.seen_at.is_(None))
         if row_id is not None:
-            query = query.where(OutboxEntry.id == row_id)
+            query = query.where(OutboxEntry.member_id == member_id, OutboxEntry.id == row_id)
         elif batch is not None:
-            query = query.where(OutboxEntry.digest_batch == batch)
+            member = await session.get(Member, member_id)
+            ids = (await self.inbox(session, member)).member_ids if member is not None else (member_id,)
+            query = query.where(OutboxEntry.member_id.in_(ids), OutboxEntry.digest_batch == batch)
         else:
             return 0
         rows = list((await session.scalars(query)).all())
@@ -565,9 +757,9 @@ class DeliveryService:
                        resend: bool) -> Delivery:
         """One message to one person: through a route that reaches them another way (e-mail for
         a family off the platform), else as a direct message on the community's platform."""
-        for route in self._routes:
-            if route.reaches(member):
-                return await route.send(community, member, message, key=key)
+        route = self._route_for(member)
+        if route is not None:
+            return await route.send(community, member, message, key=key)
         outbound = self.core.outbound(community.platform)
         return await outbound.send_dm(self.core.user_ref(member, community.platform, community), message, key=key,
                                       resend=resend, dm_channel=member.dm_channel_id)

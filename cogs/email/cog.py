@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import languages
@@ -51,6 +51,18 @@ class EmailCog(Cog):
     # ----- the route ----------------------------------------------------------------------
     def reaches(self, member: Member) -> bool:
         return member.user_id.startswith(USER_PREFIX)
+
+    async def inbox(self, session: AsyncSession, member: Member) -> list[int]:
+        """The families at the same address in other classes (one parent, children in two
+        classes): they read one e-mail digest. Addresses compare without case; an address
+        that unsubscribed or was refused in one class stays on its own there."""
+        contact = await session.scalar(select(EmailContact).where(EmailContact.member_id == member.id))
+        if contact is None or contact.unsubscribed_at is not None or contact.refused_at is not None:
+            return [member.id]  # nothing goes out through this one: it must not carry the others' news
+        return list((await session.scalars(select(EmailContact.member_id).join(
+            Member, Member.id == EmailContact.member_id).where(
+            func.lower(EmailContact.address) == contact.address.lower(), Member.left_at.is_(None),
+            EmailContact.unsubscribed_at.is_(None), EmailContact.refused_at.is_(None)))).all())
 
     async def send(self, community: Community, member: Member, message: Message, *, key: str) -> Delivery:
         async with self.core.db.read() as session:
@@ -101,8 +113,11 @@ class EmailCog(Cog):
             member = await session.get(Member, link.member_id)
             if contact is None or member is None:
                 return 404, _page("This link is not valid any more. Nothing was changed.")
-            if contact.unsubscribed_at is None:
-                contact.unsubscribed_at = self.core.clock.now()
+            # the e-mail may have carried several classes' news: the address stops for all of them
+            for member_id in await self.inbox(session, member):
+                same = await session.scalar(select(EmailContact).where(EmailContact.member_id == member_id))
+                if same is not None and same.unsubscribed_at is None:
+                    same.unsubscribed_at = self.core.clock.now()
             lang = member.language
         return 200, _page(await self.core.localize(lang, "You will get no more e-mails from Homeroom. To hear "
                                                          "from school again, ask your child's teacher."))

@@ -13,7 +13,7 @@ class RecordingOutbound(Outbound):
     capabilities = Capabilities(
         buttons=True, selects=True, forms=True, threads=True, ephemeral=True, file_upload=True, reactions=True,
         remove_others_reactions=True, edit_dm=True, max_reactions_per_message=20, max_buttons_per_message=25,
-        max_select_options=25, max_text_length=2000,
+        max_select_options=25, max_text_length=2000, dms_span_communities=False,
     )
 
     def __init__(self) -> None:

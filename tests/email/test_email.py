@@ -21,6 +21,7 @@ from bot.config import ConfigError, Secrets, parse_config
 from bot.db.engine import Database
 from bot.delivery.models import OutboxEntry
 from cogs.email.models import EmailContact
+from tests.delivery.classes import KIM, LEE, ROOM_12, ROOM_14, enter, two_classes
 from tests.net import free_port
 
 TEACHER = "as Ms Lee role=teacher"
@@ -185,3 +186,61 @@ async def test_erasing_the_family_deletes_its_address(db: Database, mailbox: tup
             stored = (await session.scalars(select(EmailContact))).all()
     assert stored == []
     assert s.last("only Ms Lee").text == "Nguyen family will get no more e-mails; their address was deleted."
+
+
+# ----- one address in two classes ---------------------------------------------------------
+TWO_CLASS_REGISTER = '/family email name:"Nguyen family" address:"{address}" consent:true language:vi'
+
+
+async def _nguyen_in_two_classes(s, room_12: str = "", room_14: str = "") -> None:  # type: ignore[no-untyped-def]
+    await two_classes(s, "\n".join([TWO_CLASS_REGISTER.format(address="nguyen@example.org"), room_12]),
+                      "\n".join([TWO_CLASS_REGISTER.format(address="Nguyen@Example.org"), room_14]))
+
+
+async def test_one_address_in_two_classes_gets_one_email_digest_grouped_by_class_in_its_language(
+        db: Database, mailbox: tuple[Mailbox, int]) -> None:
+    box, port = mailbox
+    async with console_session(db, config=_config(port)) as s:
+        await _nguyen_in_two_classes(s, '/announce text:"Picture day on Friday"',
+                                     '/announce text:"Field trip on Tuesday"')
+        await s.run("advance 10h")
+    [mail] = box.received
+    text = _text(mail)
+    assert text.index(ROOM_12) < text.index("[vi] Picture day on Friday") < text.index(ROOM_14) \
+        < text.index("[vi] Field trip on Tuesday")
+    html = mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert ROOM_14 in html and "[vi] Field trip on Tuesday" in html
+
+
+async def test_the_got_it_link_of_a_two_class_email_counts_in_both_classes(
+        db: Database, mailbox: tuple[Mailbox, int]) -> None:
+    box, port = mailbox
+    async with console_session(db, config=_config(port)) as s:
+        await _nguyen_in_two_classes(s, '/announce text:"Picture day"', '/announce text:"Field trip"')
+        await s.run("advance 10h")
+        cog = next(c for c in s.core.cogs if c.name == "email")
+        status, _ = await cog.seen_page(_link(box.received[0], "/email/seen"))
+        await s.run(f"{KIM}\n/announcement status id:2")
+        in_14 = s.last("only Mr Kim").text
+        enter(s, "room", "Room 12")
+        await s.run(f"{LEE}\n/announcement status id:1")
+    assert status == 200
+    assert "seen by 1 of 1 families" in in_14 and "seen by 1 of 1 families" in s.last("only Ms Lee").text
+
+
+async def test_unsubscribing_from_a_two_class_email_stops_the_email_of_both_classes(
+        db: Database, mailbox: tuple[Mailbox, int]) -> None:
+    box, port = mailbox
+    async with console_session(db, config=_config(port)) as s:
+        await _nguyen_in_two_classes(s, '/announce text:"Picture day"', '/announce text:"Field trip"')
+        await s.run("advance 10h")
+        cog = next(c for c in s.core.cogs if c.name == "email")
+        status, _ = await cog.unsubscribe_page(_link(box.received[0], "/email/unsubscribe"))
+        await two_classes(s, '/announce text:"Bake sale"', '/announce text:"Book fair"')
+        await s.run("advance 1d")
+        async with db.read() as session:
+            unsubscribed = (await session.scalars(select(EmailContact.unsubscribed_at))).all()
+            later = (await session.scalars(select(OutboxEntry.status).where(OutboxEntry.id > 2))).all()
+    assert status == 200 and len(box.received) == 1
+    assert all(moment is not None for moment in unsubscribed) and len(unsubscribed) == 2
+    assert later == ["unreachable", "unreachable"]
