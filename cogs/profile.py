@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import languages
 from bot.cog import Cog, command
+from bot.command_names import menu_names
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
@@ -274,10 +275,14 @@ class ProfileCog(Cog):
 
     @command("help", "What I can do for you")
     async def help(self, ctx: Context) -> None:
+        """Each command as this reader's menu names it (Discord shows names in the client's
+        language where a catalog has them; elsewhere the English name is what one types)."""
         lines = [await ctx.t("Here is what you can use:")]
+        menu = ctx.event.actor.menu_language
+        shown = menu_names(self.core.i18n, menu, self.core.commands) if menu else {}
         for spec in self.core.dispatcher.commands_for(ctx):
             description = await ctx.t(spec.description)
-            lines.append(f"/{spec.name} — {description}")
+            lines.append(f"/{shown.get(spec.name, spec.name)} — {description}")
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

@@ -31,9 +31,10 @@ def test_every_required_language_has_a_catalog() -> None:
 
 def test_catalogs_translate_the_same_messages() -> None:
     catalogs = load_catalogs()
-    reference = set(catalogs["es"])
+    reference, plurals = set(catalogs["es"]), set(catalogs["es"].plurals)
     for lang in REQUIRED:
         assert set(catalogs[lang]) == reference, lang
+        assert set(catalogs[lang].plurals) == plurals, lang
 
 
 def _read(path: Path) -> Catalog:
@@ -44,10 +45,11 @@ def _read(path: Path) -> Catalog:
 @pytest.mark.parametrize("lang", sorted(REQUIRED))
 def test_each_catalog_translates_every_message_of_the_template(lang: str) -> None:
     """100%: nothing a family reads falls back to English or to machine translation."""
-    template = {m.id for m in _read(LOCALE_DIR / "homeroom.pot") if m.id}
+    template = {(m.context, str(m.id)) for m in _read(LOCALE_DIR / "homeroom.pot") if m.id}
     catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
-    translated = {m.id for m in catalog if m.id and m.string and str(m.string).strip()}
-    assert not template - translated, sorted(template - translated)[:5]
+    translated = {(m.context, str(m.id)) for m in catalog if m.id and all(
+        str(form).strip() for form in (m.string if isinstance(m.string, tuple) else [m.string]))}
+    assert not template - translated, sorted(template - translated, key=str)[:5]
 
 
 @pytest.mark.parametrize("lang", sorted(REQUIRED))

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
-from bot.i18n import LOCALE_DIR, Localizer
+from bot.i18n import LOCALE_DIR, Localizer, key
 from bot.testing import FakeTranslator
 
 pytestmark = pytest.mark.catalogs
@@ -51,14 +52,21 @@ def run_documented(verb: str, cwd: Path) -> None:
     raise AssertionError(f"docs/translating.md has no `pybabel {verb}` line")
 
 
+def _key(message: Message) -> str:
+    """A message as the bot looks it up: its singular msgid, under its context if it has one."""
+    return key(message.id if isinstance(message.id, str) else message.id[0], message.context)
+
+
 def msgids(path: Path) -> set[str]:
     with path.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id and isinstance(m.id, str)}
+        return {_key(m) for m in read_po(handle) if m.id}
 
 
 def translated(path: Path) -> set[str]:
+    """Messages with every form translated and not fuzzy."""
     with path.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+        return {_key(m) for m in read_po(handle)
+                if m.id and not m.fuzzy and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])}
 
 
 @pytest.fixture(scope="module")
