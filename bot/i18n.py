@@ -25,10 +25,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.lists import format_list as _babel_list
 from babel.messages.pofile import read_po
 
 from bot import languages
 from bot.translation import Translator
+from bot.when import babel_locale
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,17 @@ class Catalog(dict[str, str]):
         if not forms:
             return None
         return forms[min(max(self.plural_index(n), 0), len(forms) - 1)]
+
+
+def format_list(items: list[str], lang: str | None) -> str:
+    """Items joined the reader's way ("administrador y comité", "مشرف ومعلم", "admin and
+    committee"), from CLDR's list patterns."""
+    if len(items) < 2:
+        return "".join(items)
+    try:
+        return _babel_list(items, locale=babel_locale(lang))
+    except (ValueError, LookupError):
+        return ", ".join(items)
 
 
 class _SafeDict(dict[str, Any]):

@@ -108,7 +108,7 @@ async def test_roles_given_with_role_survive_a_platform_refresh(db: Database) ->
         lee = await stored(db, "u-lee")
         assert (lee.granted_roles, lee.platform_roles) == ({Role.TEACHER}, frozenset())
         await s.run("/role user:Pat role:committee")
-    assert s.last("only Lee sees").text == "Pat is now admin, committee."
+    assert s.last("only Lee sees").text == "Pat is now admin and committee."
 
 
 async def test_role_family_takes_away_only_the_roles_given_here(db: Database) -> None:
