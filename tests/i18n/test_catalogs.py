@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
-from bot.i18n import LOCALE_DIR, Localizer, load_catalogs
+from bot.i18n import LOCALE_DIR, Localizer, english_plurals, load_catalogs
 from bot.testing import FakeTranslator
 from bot.translation import TranslationResult
 
@@ -63,6 +63,20 @@ def test_translations_keep_every_placeholder() -> None:
     for lang, entries in load_catalogs().items():
         for msgid, msgstr in entries.items():
             assert placeholders(msgid) == placeholders(msgstr), (lang, msgid)
+
+
+def test_plural_forms_keep_every_placeholder_but_may_spell_out_the_count() -> None:
+    """A form for one number only ("one family", Arabic's dual) may write the number out;
+    every other placeholder stays."""
+    english = english_plurals()
+    assert english, "the template has no message with a count"
+    for lang, catalog in load_catalogs().items():
+        assert set(catalog.plurals) == set(english), lang
+        for msgid, forms in catalog.plurals.items():
+            wanted = placeholders(english[msgid][1])
+            for form in forms:
+                assert placeholders(form) - {"count"} == wanted - {"count"}, (lang, msgid, form)
+                assert placeholders(form) <= wanted, (lang, msgid, form)
 
 
 async def test_catalog_language_needs_no_machine_translation() -> None:
