@@ -1,8 +1,9 @@
 """The bot's own words (confirmations, errors, button labels, help) in each member's language.
 
 Messages are English strings with ``{placeholders}`` (the msgid). Catalogs are gettext
-``.po`` files under ``bot/locale/<lang>/LC_MESSAGES/homeroom.po``, managed with Babel
-(``pybabel extract/update``) and read with Babel at start-up. A message with a count is
+``.po`` files: the core's under ``bot/locale/<lang>/LC_MESSAGES/homeroom.po``, each cog's
+own under ``cogs/<name>/locale/<lang>/LC_MESSAGES/<name>.po`` (looked up first, then the
+core's), managed with Babel (``python -m bot.i18n_catalogs``) and read at start-up. A message with a count is
 marked ``P_(singular, plural)`` and always names its count ``{count}``: the form is chosen
 by each catalog's own ``Plural-Forms`` rule (Arabic has six forms, Vietnamese one), and for
 English by the template's two. Command and option names are messages under the context
@@ -126,23 +127,56 @@ def read_catalog(path: Path) -> Catalog:
     return catalog
 
 
+def cog_locale_dirs() -> list[tuple[str, Path]]:
+    """(domain, locale folder) of every feature that has its own catalogs: a cog folder's
+    ``locale/``, its gettext domain the cog's name."""
+    from bot import discovery
+
+    found = []
+    for name in discovery.cog_names():
+        folder = discovery.cog_folder(name)
+        if folder is not None and (folder / "locale").is_dir():
+            found.append((name, folder / "locale"))
+    return found
+
+
+def _merged(core: Catalog, extra: Catalog) -> None:
+    """A cog's catalog over the core's: the cog's own translation of a message comes first."""
+    core.update(extra)
+    core.plurals.update(extra.plurals)
+
+
 @cache
-def load_catalogs(locale_dir: Path = LOCALE_DIR) -> dict[str, Catalog]:
-    """Every ``.po`` catalog, as {language: catalog}."""
+def load_catalogs(locale_dir: Path = LOCALE_DIR, *, with_cogs: bool = True) -> dict[str, Catalog]:
+    """Every language's catalog, as {language: catalog}: the core's (``locale_dir``) with each
+    cog's own catalog of that language over it."""
     catalogs: dict[str, Catalog] = {}
     if not locale_dir.is_dir():
         return catalogs
+    cogs = cog_locale_dirs() if with_cogs else []
     for po_path in sorted(locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        catalogs[po_path.parent.parent.name.replace("_", "-")] = read_catalog(po_path)
+        folder = po_path.parent.parent.name
+        catalog = read_catalog(po_path)
+        for domain, cog_dir in cogs:
+            cog_po = cog_dir / folder / "LC_MESSAGES" / f"{domain}.po"
+            if cog_po.is_file():
+                _merged(catalog, read_catalog(cog_po))
+        catalogs[folder.replace("_", "-")] = catalog
     return catalogs
 
 
 @cache
-def english_plurals(locale_dir: Path = LOCALE_DIR) -> dict[str, tuple[str, ...]]:
-    """{singular: (singular, plural)} of every message with a count, from the template: the
+def english_plurals(locale_dir: Path = LOCALE_DIR, *, with_cogs: bool = True) -> dict[str, tuple[str, ...]]:
+    """{singular: (singular, plural)} of every message with a count, from the templates: the
     English forms, and the list of messages whose count chooses a form in every language."""
-    template = locale_dir / f"{DOMAIN}.pot"
-    return read_catalog(template).plurals if template.is_file() else {}
+    templates = [locale_dir / f"{DOMAIN}.pot"]
+    if with_cogs:
+        templates += [cog_dir / f"{domain}.pot" for domain, cog_dir in cog_locale_dirs()]
+    found: dict[str, tuple[str, ...]] = {}
+    for template in templates:
+        if template.is_file():
+            found.update(read_catalog(template).plurals)
+    return found
 
 
 class Localizer:

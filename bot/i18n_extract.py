@@ -4,8 +4,7 @@ context, so the catalogs can give a command menu names in the reader's language.
 
 A name is declared as a plain string (``@command("signup create", ...)``,
 ``OptionSpec("title", ...)``) that no keyword can mark by context, so this reads the
-declarations from the syntax tree. ``babel.cfg`` names this extractor; the documented
-``pybabel extract`` line is unchanged.
+declarations from the syntax tree. ``bot.i18n_catalogs`` extracts every domain with it.
 """
 
 from __future__ import annotations

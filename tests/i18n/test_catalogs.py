@@ -8,12 +8,13 @@ import string
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
 from bot.i18n import LOCALE_DIR, Localizer, english_plurals, load_catalogs
+from bot.i18n_catalogs import Domain, domains
 from bot.testing import FakeTranslator
 from bot.translation import TranslationResult
 
@@ -42,21 +43,36 @@ def _read(path: Path) -> Catalog:
         return read_po(handle)
 
 
+ROOT = LOCALE_DIR.parents[1]
+DOMAINS = [d for d in domains(ROOT) if d.template.is_file()]
+
+
+def _forms(message: Message) -> list[str]:
+    return [str(f) for f in (message.string if isinstance(message.string, tuple) else [message.string])]
+
+
 @pytest.mark.parametrize("lang", sorted(REQUIRED))
-def test_each_catalog_translates_every_message_of_the_template(lang: str) -> None:
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
+def test_each_catalog_translates_every_message_of_its_template(domain: Domain, lang: str) -> None:
     """100%: nothing a family reads falls back to English or to machine translation."""
-    template = {(m.context, str(m.id)) for m in _read(LOCALE_DIR / "homeroom.pot") if m.id}
-    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
-    translated = {(m.context, str(m.id)) for m in catalog if m.id and all(
-        str(form).strip() for form in (m.string if isinstance(m.string, tuple) else [m.string]))}
+    template = {(m.context, str(m.id)) for m in _read(domain.template) if m.id}
+    catalog = _read(domain.catalog(lang))
+    translated = {(m.context, str(m.id)) for m in catalog if m.id and all(f.strip() for f in _forms(m))}
     assert not template - translated, sorted(template - translated, key=str)[:5]
 
 
 @pytest.mark.parametrize("lang", sorted(REQUIRED))
-def test_no_catalog_holds_fuzzy_or_obsolete_entries(lang: str) -> None:
-    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
+def test_no_catalog_holds_fuzzy_or_obsolete_entries(domain: Domain, lang: str) -> None:
+    catalog = _read(domain.catalog(lang))
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
     assert list(catalog.obsolete) == []
+
+
+@pytest.mark.parametrize("domain", DOMAINS[1:], ids=lambda d: d.name)
+def test_a_cogs_catalogs_count_plurals_as_the_core_does(domain: Domain) -> None:
+    for lang in REQUIRED:
+        assert _read(domain.catalog(lang)).plural_forms == _read(DOMAINS[0].catalog(lang)).plural_forms, lang
 
 
 def test_translations_keep_every_placeholder() -> None:

@@ -4,18 +4,19 @@ Spanish Discord shows."""
 
 from __future__ import annotations
 
-from babel.messages.pofile import read_po
+from pathlib import Path
 
-from bot.i18n import COMMAND_NAME, LOCALE_DIR
+from bot.i18n import COMMAND_NAME
+from bot.i18n_catalogs import translations
 from tests.e2e.discord.fake import GUILD_ID
 from tests.e2e.discord.room import Room
 
+ROOT = Path(__file__).resolve().parents[3]
+
 
 def _spanish(word: str) -> str:
-    with (LOCALE_DIR / "es" / "LC_MESSAGES" / "homeroom.po").open("rb") as handle:
-        message = read_po(handle).get(word, context=COMMAND_NAME)
-    assert message is not None and message.string
-    return str(message.string)
+    """The name's Spanish translation, from whichever catalog owns it."""
+    return str(translations(ROOT)["es"][(COMMAND_NAME, word)])
 
 
 def _registered(room: Room) -> list[dict]:
