@@ -8,10 +8,11 @@ single-file cogs) and every message a cog shares with the core. Run from the rep
   docs/translating.md;
 * ``update``: merges each template into every language's catalog (a catalog a language lacks
   is created), dropping what no code uses;
-* ``split``: ``extract`` and ``update``, then fills every untranslated message from any
-  catalog that already translates it — moving translations written in the central catalog
-  (``bot/locale``) into the cog that now owns the message; safe to re-run after merging
-  branches that added messages to the central catalog;
+* ``split [FILE.po ...]``: ``extract`` and ``update``, then fills every untranslated message
+  from any catalog that already translates it (and from the ``.po`` files named, say another
+  branch's catalogs) — moving translations written in the central catalog (``bot/locale``)
+  into the cog that now owns the message; safe to re-run after merging branches that added
+  messages to the central catalog;
 * ``init LANG``: a new language in every domain;
 * ``count``: translated messages per language over all domains (``split`` prints it before
   and after, and refuses to lose any).
@@ -153,10 +154,29 @@ def count(root: Path) -> dict[str, int]:
     return {lang: len(entries) for lang, entries in translations(root).items()}
 
 
-def split(root: Path) -> dict[str, tuple[int, int]]:
+def _translations_in(paths: Iterable[Path]) -> dict[str, dict[Key, str | tuple[str, ...]]]:
+    """Translations from loose ``.po`` files (another branch's catalogs), by their Language header."""
+    found: dict[str, dict[Key, str | tuple[str, ...]]] = {}
+    for path in paths:
+        catalog = _read(path)
+        if catalog.locale is None:
+            raise SystemExit(f"{path}: no Language header")
+        entries = found.setdefault(str(catalog.locale), {})
+        for message in catalog:
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.id and not message.fuzzy and all(forms):
+                entries.setdefault(key(message), message.string)
+    return found
+
+
+def split(root: Path, extra: Iterable[Path] = ()) -> dict[str, tuple[int, int]]:
     """Extract and update, then give every untranslated message the translation any catalog
-    had for it. Returns {language: (translated before, after)}; raises if one was lost."""
+    (or an ``extra`` ``.po`` file) had for it. Returns {language: (translated before, after)};
+    raises if one still used was lost."""
     known = translations(root)
+    for lang, entries in _translations_in(extra).items():
+        for message_key, text in entries.items():
+            known.setdefault(lang, {}).setdefault(message_key, text)
     before = {lang: len(entries) for lang, entries in known.items()}
     extract(root)
     update(root)
@@ -208,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         for lang, number in sorted(count(root).items()):
             print(f"{lang}\t{number}")
     else:
-        for lang, (was, now) in split(root).items():
+        for lang, (was, now) in split(root, [Path(arg) for arg in args[1:]]).items():
             print(f"{lang}\t{was} → {now} translated")
     return 0
 

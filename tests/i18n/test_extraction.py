@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po, write_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
-from bot.i18n import LOCALE_DIR, Localizer, key
+from bot.i18n import COMMAND_NAME, LOCALE_DIR, Localizer, key
 from bot.i18n_catalogs import count, domains, languages
 from bot.testing import FakeTranslator
 
@@ -236,3 +236,22 @@ async def test_every_message_the_bot_looks_up_is_extracted(sqlite_db: Database,
     assert len(used) > 40  # the script really spoke
     missing = used - all_templates(ROOT)
     assert not missing, sorted(missing)
+
+
+def test_split_takes_translations_from_another_branchs_catalog(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A merge resolved with one side's central catalog: the other side's file fills the gaps."""
+    work = _copy(tmp_path_factory, "split-extra")
+    spanish = domains(work)[0].catalog("es")
+    other_side = work / "other-es.po"
+    shutil.copy(spanish, other_side)
+    with spanish.open("rb") as handle:
+        catalog = read_po(handle)
+    message = catalog.get("help", context=COMMAND_NAME)
+    assert message is not None and message.string
+    message.string = ""
+    with spanish.open("wb") as handle:
+        write_po(handle, catalog, width=76, no_location=True, sort_output=True)
+    subprocess.run([sys.executable, "-m", "bot.i18n_catalogs", "split", str(other_side)], cwd=work, check=True,
+                   capture_output=True)
+    assert translated(spanish)[key("help", COMMAND_NAME)] == translated(LOCALE_DIR / "es/LC_MESSAGES/homeroom.po")[
+        key("help", COMMAND_NAME)]
