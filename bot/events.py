@@ -86,12 +86,15 @@ class Actor:
     them with roles granted inside Homeroom. ``roles_known`` is False when the platform said
     nothing about them (a Discord DM carries no server roles): the platform roles stored from
     the member's last event in the server then stands, instead of being wiped.
+    ``menu_language`` is the catalog language the platform shows this person's command menu
+    in (Discord localizes names by the client's locale); None: the declared English names.
     """
 
     user: UserRef
     display_name: str = ""
     is_bot: bool = False
     locale: str | None = None
+    menu_language: str | None = None
     platform_roles: frozenset[Role] = frozenset()
     roles_known: bool = True
 

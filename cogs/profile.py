@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import languages
 from bot.cog import Cog, command
+from bot.command_names import menu_names
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
-from bot.delivery import Content, Phrase, Reach
+from bot.delivery import Content, Phrase, Reach, Words
 from bot.errors import UserError
-from bot.i18n import N_
+from bot.i18n import N_, format_list
 from bot.messages import Message
 from bot.refs import UserRef
 from bot.roles import RANK, ROLE_NAMES, STAFF, Role
@@ -253,8 +254,8 @@ class ProfileCog(Cog):
                                   "member", target.id, subject_member_id=target.id)
             if changed and row.id != ctx.require_member().id:
                 await self._tell_role_change(session, community, row, ctx, new_role, remove=remove)
-        names = [await ctx.t(ROLE_NAMES[r]) for r in sorted(held, key=lambda r: -RANK[r])]
-        await ctx.reply("{name} is now {role}.", name=info.display_name, role=", ".join(names))
+        names = [await ctx.t(msgid) for msgid in role_words(held)]
+        await ctx.reply("{name} is now {role}.", name=info.display_name, role=format_list(names, ctx.language))
 
     async def _tell_role_change(self, session: AsyncSession, community: Community, target: Member, ctx: Context,
                                 role: Role, *, remove: bool) -> None:
@@ -269,15 +270,19 @@ class ProfileCog(Cog):
         await self.core.deliveries.enqueue(
             session, community, [target], topic="profile.role", subject=f"member:{target.id}:roles",
             cause=f"role:{ctx.event.key}", reach=Reach.PERSONAL, sender=by,
-            content=Content(body=Phrase.of(msgid, name=by.display_name or "?", role=role.value,
-                                           roles=describe_roles(target.roles))))
+            content=Content(body=Phrase.of(msgid, name=by.display_name or "?", role=Words((ROLE_NAMES[role],)),
+                                           roles=Words(role_words(target.roles)))))
 
     @command("help", "What I can do for you")
     async def help(self, ctx: Context) -> None:
+        """Each command as this reader's menu names it (Discord shows names in the client's
+        language where a catalog has them; elsewhere the English name is what one types)."""
         lines = [await ctx.t("Here is what you can use:")]
+        menu = ctx.event.actor.menu_language
+        shown = menu_names(self.core.i18n, menu, self.core.commands) if menu else {}
         for spec in self.core.dispatcher.commands_for(ctx):
             description = await ctx.t(spec.description)
-            lines.append(f"/{spec.name} — {description}")
+            lines.append(f"/{shown.get(spec.name, spec.name)} — {description}")
         await ctx.reply_message(Message(text="\n".join(lines)))
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
@@ -291,6 +296,12 @@ class ProfileCog(Cog):
             "direct_messages_closed": member.dms_closed,
             "joined_at": member.joined_at.isoformat() if member.joined_at else None,
         }
+
+
+def role_words(roles: frozenset[Role]) -> tuple[str, ...]:
+    """The catalog names of a member's roles, most capable first (read in the reader's
+    language: "administrador y maestro/a")."""
+    return tuple(ROLE_NAMES[r] for r in sorted(roles, key=lambda r: -RANK[r]))
 
 
 def describe_roles(roles: frozenset[Role]) -> str:

@@ -31,6 +31,7 @@ from adapters.discord import inbound
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.emoji import from_discord
 from adapters.discord.endpoints import use_endpoints
+from adapters.discord.locales import menu_language
 from adapters.discord.ratelimits import RateLimitCounter
 from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
@@ -229,7 +230,8 @@ class DiscordAdapter(Outbound):
 
     def actor(self, user: discord.Member | discord.User, locale: str | None = None) -> Actor:
         return Actor(user=UserRef("discord", str(user.id)), display_name=user.display_name, is_bot=user.bot,
-                     locale=locale, platform_roles=self._roles(user), roles_known=isinstance(user, discord.Member))
+                     locale=locale, menu_language=menu_language(locale), platform_roles=self._roles(user),
+                     roles_known=isinstance(user, discord.Member))
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
         if self.client.user is not None and payload.user_id == self.client.user.id:

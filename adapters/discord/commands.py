@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.discord.locales import description_localizations
+from adapters.discord.locales import description_localizations, name_localizations
 from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.i18n import Localizer
 
 _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, OptionType.USER: 6,
           OptionType.CHANNEL: 7, OptionType.ATTACHMENT: 11}
 SUB_COMMAND = 1
 
 
-def _option(opt: OptionSpec) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name, "description": opt.description[:100],
+def _option(opt: OptionSpec, names: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name, "name_localizations": names,
+                            "description": opt.description[:100],
                             "description_localizations": description_localizations(opt.description),
                             "required": opt.required}
     if opt.choices:
@@ -29,10 +31,11 @@ def _option(opt: OptionSpec) -> dict[str, Any]:
     return data
 
 
-def _options(spec: CommandSpec) -> list[dict[str, Any]]:
+def _options(spec: CommandSpec, localizer: Localizer) -> list[dict[str, Any]]:
     # Discord wants required options first.
     ordered = sorted(spec.options, key=lambda o: not o.required)
-    return [_option(o) for o in ordered]
+    names = name_localizations((o.name for o in spec.options), localizer)
+    return [_option(o, names[o.name]) for o in ordered]
 
 
 #: On Discord a command with subcommands cannot itself be run, so a plain command whose name
@@ -53,22 +56,31 @@ def plain_subcommand(root: str, specs: list[CommandSpec]) -> str:
     return next(name for name in PLAIN_SUBCOMMANDS if name not in taken)
 
 
-def application_commands(commands: dict[str, CommandSpec]) -> list[dict[str, Any]]:
-    """One chat-input command per root; "signup create" becomes a subcommand of /signup."""
+def application_commands(commands: dict[str, CommandSpec], localizer: Localizer | None = None
+                         ) -> list[dict[str, Any]]:
+    """One chat-input command per root; "signup create" becomes a subcommand of /signup. Every
+    name carries ``name_localizations`` and every description ``description_localizations``."""
+    localizer = localizer or Localizer()
+    roots = _roots(commands)
+    root_names = name_localizations(roots, localizer)
     payload = []
-    for root, specs in sorted(_roots(commands).items()):
+    for root, specs in sorted(roots.items()):
         plain = [s for s in specs if s.subcommand is None]
         if plain and len(specs) == 1:
-            payload.append({"name": root, "type": 1, "description": plain[0].description[:100],
+            payload.append({"name": root, "name_localizations": root_names[root], "type": 1,
+                            "description": plain[0].description[:100],
                             "description_localizations": description_localizations(plain[0].description),
-                            "options": _options(plain[0]), "dm_permission": False})
+                            "options": _options(plain[0], localizer), "dm_permission": False})
             continue
-        named = [(s.subcommand or plain_subcommand(root, specs), s) for s in specs]
-        subs = [{"type": SUB_COMMAND, "name": name, "description": s.description[:100],
+        plain_name = plain_subcommand(root, specs) if plain else None
+        sub_names = name_localizations((s.subcommand for s in specs if s.subcommand), localizer, extra=plain_name)
+        named = [(s.subcommand or plain_name or "", s) for s in specs]
+        subs = [{"type": SUB_COMMAND, "name": name, "name_localizations": sub_names[name],
+                 "description": s.description[:100],
                  "description_localizations": description_localizations(s.description),
-                 "options": _options(s)} for name, s in sorted(named, key=lambda pair: pair[0])]
-        payload.append({"name": root, "type": 1, "description": f"Homeroom /{root}"[:100], "options": subs,
-                        "dm_permission": False})
+                 "options": _options(s, localizer)} for name, s in sorted(named, key=lambda pair: pair[0])]
+        payload.append({"name": root, "name_localizations": root_names[root], "type": 1,
+                        "description": f"Homeroom /{root}"[:100], "options": subs, "dm_permission": False})
     return payload
 
 

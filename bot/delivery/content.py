@@ -37,7 +37,15 @@ class Written:
     owner_member_id: int | None = None
 
 
-Param = str | int | When | Written
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Catalog messages used inside another message (role names): each is put into the
+    reader's language and the list joined the reader's way ("administrador y comité")."""
+
+    msgids: tuple[str, ...]
+
+
+Param = str | int | When | Written | Words
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,8 @@ def _param_json(value: Param) -> Any:
         return {"$when": value.moment.isoformat(), **({"day": True} if value.day_only else {})}
     if isinstance(value, Written):
         return {"$written": value.text, "source": value.source, "owner": value.owner_member_id}
+    if isinstance(value, Words):
+        return {"$words": list(value.msgids)}
     return value
 
 
@@ -133,6 +143,8 @@ def _param_from(value: Any) -> Param:
         return When(datetime.fromisoformat(value["$when"]), bool(value.get("day")))
     if isinstance(value, dict) and "$written" in value:
         return Written(value["$written"], value.get("source"), value.get("owner"))
+    if isinstance(value, dict) and "$words" in value:
+        return Words(tuple(str(msgid) for msgid in value["$words"]))
     return value  # type: ignore[no-any-return]
 
 

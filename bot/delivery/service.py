@@ -27,9 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import parse_clock
 from bot.db.models import Community, Job, Member
-from bot.delivery.content import Content, Phrase, When, Written, from_json, to_json
+from bot.delivery.content import Content, Phrase, When, Words, Written, from_json, to_json
 from bot.delivery.models import OutboxEntry
-from bot.i18n import N_
+from bot.i18n import N_, format_list
 from bot.jobs import JobContext, RetryLater
 from bot.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.outbound import AdapterMissing, Delivery, DeliveryStatus
@@ -326,6 +326,8 @@ class DeliveryService:
                 params[name] = (format_day if value.day_only else format_when)(value.moment, lang, zone)
             elif isinstance(value, Written):
                 params[name] = await self._written(value, lang, community_id, note=False)
+            elif isinstance(value, Words):
+                params[name] = format_list([await self.core.localize(lang, msgid) for msgid in value.msgids], lang)
             else:
                 params[name] = value
         text = await self.core.localize(lang, phrase.msgid, **params)

@@ -29,7 +29,7 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.families import Family, member_names
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.jobs import JobContext
 from bot.messages import Button, ButtonStyle, Message, Tone
 from bot.refs import ChannelRef
@@ -65,7 +65,8 @@ MSG_GOING_OUT = N_("Alert #{id} is going out now to {count} families, each in th
                    "who is still unreached.")
 MSG_THANKS = N_("Thank you! The school can see that you got the alert.")
 MSG_ALREADY = N_("You already told us you saw this. Thank you!")
-MSG_LIST_TITLE = N_("Alert #{id}: still unreached {count} of {total} families")
+MSG_LIST_TITLE = P_("Alert #{id}: still unreached {unreached} of {count} family",
+                    "Alert #{id}: still unreached {unreached} of {count} families")
 MSG_LIST_NONE = N_("Every family has pressed Got it.")
 MSG_LIST_NAMES = N_("Not confirmed yet: {names}")
 MSG_LIST_CLOSED = N_("Cannot receive direct messages (please call them): {names}")
@@ -286,7 +287,7 @@ class AlertsCog(Cog):
 
         closed = [name(f) for f in waiting if unreachable(f)]
         names = [name(f) for f in waiting if not unreachable(f)]
-        title = Phrase.of(MSG_LIST_TITLE, id=row.id, count=len(waiting), total=len(families))
+        title = Phrase.of(MSG_LIST_TITLE, id=row.id, unreached=len(waiting), count=len(families))
         if not waiting:
             return Content(title=title, body=Phrase.of(MSG_LIST_NONE))
         body = Phrase.of(MSG_LIST_NAMES, names=", ".join(names)) if names else Phrase.of(MSG_LIST_CLOSED,

@@ -29,7 +29,7 @@ from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
@@ -347,8 +347,9 @@ class AnnouncementsCog(Cog):
             outcome = await self.core.deliveries.outcome(session, subject_of(row.id))
             numbers = await status_lines(session, row, community.default_language, outcome, self.core.families)
         lines = [
-            await ctx.t("Announcement #{id}: seen by {seen} of {total} families.", id=row.id, seen=numbers["seen"],
-                        total=numbers["total"]),
+            await ctx.t(P_("Announcement #{id}: seen by {seen} of {count} family.",
+                           "Announcement #{id}: seen by {seen} of {count} families."), id=row.id,
+                        seen=numbers["seen"], count=numbers["total"]),
         ]
         if numbers["not_seen"]:
             lines.append(await ctx.t("Not seen yet: {names}", names=", ".join(numbers["not_seen"])))  # type: ignore[arg-type]
@@ -414,7 +415,8 @@ class AnnouncementsCog(Cog):
             numbers = await engagement(session, community.id, ctx.now - timedelta(weeks=weeks),
                                        community.default_language, self.core.families)
         if not numbers.announcements:
-            raise UserError("No announcements were posted in the last {weeks} weeks.", weeks=weeks)
+            raise UserError(P_("No announcements were posted in the last week.",
+                               "No announcements were posted in the last {count} weeks."), count=weeks)
         lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "
                              "average.", weeks=weeks, count=len(numbers.announcements),
                              percent=round(numbers.average_percent))]
@@ -423,7 +425,7 @@ class AnnouncementsCog(Cog):
         if numbers.never_seen:
             lines.append(await ctx.t("Saw none of them: {names}. Please contact them another way.",
                                      names=", ".join(numbers.never_seen)))
-        title = await ctx.t("Announcements seen, last {weeks} weeks", weeks=weeks)
+        title = await ctx.t(P_("Announcements seen, last week", "Announcements seen, last {count} weeks"), count=weeks)
         png = await asyncio.to_thread(render_png, numbers, title, await ctx.t("% of families"),
                                       await ctx.t("% seen, by language"))
         await ctx.reply_message(Message(text="\n".join(lines), attachments=(
@@ -449,7 +451,8 @@ class AnnouncementsCog(Cog):
         if fresh_row.status == "posted" and fresh_row.message_id:
             await ctx.outbound.edit(self._post_ref(community, fresh_row), await self._render_post(fresh_row, community))
         edited = await self.core.deliveries.revise(subject_of(row.id), await self._content(fresh_row, community))
-        await ctx.reply("Announcement #{id} was updated (and {count} direct messages).", id=row.id, count=edited)
+        await ctx.reply(P_("Announcement #{id} was updated (and {count} direct message).",
+                           "Announcement #{id} was updated (and {count} direct messages)."), id=row.id, count=edited)
 
     @command("announcement delete", "Remove an announcement",
              OptionSpec("id", "Announcement number", type=OptionType.INTEGER,

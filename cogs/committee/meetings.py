@@ -16,7 +16,7 @@ from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.errors import UserError
 from bot.events import ButtonPressed
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Button, Message
@@ -76,7 +76,8 @@ class MeetingsCog(Cog):
             raise UserError("There is no meeting #{id} here.", id=id)
         times = [datetime.fromisoformat(t) for t in meeting.times["times"]]
         if option > len(times):
-            raise UserError("Meeting #{id} has only {count} proposed times.", id=id, count=len(times))
+            raise UserError(P_("Meeting #{id} has only {count} proposed time.",
+                               "Meeting #{id} has only {count} proposed times."), id=id, count=len(times))
         chosen = times[option - 1]
         async with ctx.write() as session:
             await session.execute(update(Meeting).where(Meeting.id == id).values(chosen_index=option - 1))

@@ -21,7 +21,7 @@ from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, Button, Message
@@ -107,8 +107,9 @@ async def render_poll(core: Core, session: AsyncSession, poll: Poll, community: 
         notes.append(await core.localize(lang, N_("You may choose several options.") if poll.multi
                                          else N_("One choice per person; a new choice replaces the old one.")))
         if poll.hide_results:
-            notes.append(await core.localize(lang, "Results stay hidden until the poll closes ({total} votes so far).",
-                                             total=sum(counts)))
+            hidden = P_("Results stay hidden until the poll closes ({count} vote so far).",
+                        "Results stay hidden until the poll closes ({count} votes so far).")
+            notes.append(await core.localize(lang, hidden, count=sum(counts)))
         if poll.closes_at:
             notes.append(await core.localize(lang, "Closes {when}.", when=format_when(
                 poll.closes_at, lang, core.zone_of(None, community))))
@@ -310,9 +311,10 @@ class PollsCog(Cog):
         labels = poll.options["labels"]
         total = sum(counts)
         lang = community.default_language
-        chart = render_chart(poll.question, labels, counts,
-                             note=await self.core.localize(lang, N_("{total} votes — final results"), total=total))
-        summary = [await self.core.localize(lang, "Results of poll #{id} ({total} votes):", id=poll.id, total=total)]
+        final = P_("{count} vote — final results", "{count} votes — final results")
+        chart = render_chart(poll.question, labels, counts, note=await self.core.localize(lang, final, count=total))
+        heading = P_("Results of poll #{id} ({count} vote):", "Results of poll #{id} ({count} votes):")
+        summary = [await self.core.localize(lang, heading, id=poll.id, count=total)]
         for label, count in sorted(zip(labels, counts, strict=True), key=lambda pair: -pair[1]):
             share = f"{100 * count / total:.0f}%" if total else "0%"
             summary.append(f"• {label}: {count} ({share})")

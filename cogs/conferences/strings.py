@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_
+from bot.i18n import N_, P_
 
 # teacher
 PREVIEW = N_("{count} slots for \"{title}\": {summary}. Times are in {zone}. Post it for families?")
@@ -29,7 +29,8 @@ SLOT_REMOVED_TEACHER = N_("Slot {slot} ({when}) is removed.")
 SLOT_REMOVED_TOLD = N_("Slot {slot} ({when}) is removed; {name} is told and offered other times.")
 SLOT_MOVED_TEACHER = N_("Slot {slot} now starts {when}.")
 SLOT_TAKEN_TIME = N_("Conference #{id} already has a slot starting {when}.")
-CANCELLED_TEACHER = N_("Conference #{id} is cancelled; {count} families are told.")
+CANCELLED_TEACHER = P_("Conference #{id} is cancelled; {count} family is told.",
+                       "Conference #{id} is cancelled; {count} families are told.")
 
 # the card
 CARD_TITLE = N_("Conferences: {title}")
@@ -126,6 +127,7 @@ EVENT_CONFIRM_TITLE = N_("See you there")
 EVENT_CONFIRM_BODY = N_("\"{title}\" is on {when}.")
 EVENT_REMINDER = N_("Reminder: \"{title}\" is on {when}.")
 EVENT_CANCELLED_BODY = N_("\"{title}\" ({when}) is cancelled.")
-EVENT_CANCELLED_TEACHER = N_("Event #{id} is cancelled; {count} families are told.")
+EVENT_CANCELLED_TEACHER = P_("Event #{id} is cancelled; {count} family is told.",
+                             "Event #{id} is cancelled; {count} families are told.")
 NO_SUCH_EVENT = N_("There is no event #{id} here.")
 NOT_YOUR_EVENT = N_("Only the person who created event #{id} (or an admin) can do that.")

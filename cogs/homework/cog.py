@@ -17,7 +17,7 @@ from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.errors import UserError
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.jobs import JobContext
 from bot.messages import Message
 from bot.roles import STAFF
@@ -68,8 +68,9 @@ class HomeworkCog(Cog):
             raise UserError("{day} is in the past. Please choose a due date from today on.",
                             day=format_day(moment, ctx.language, zone))
         if due_on > today + timedelta(days=self.settings.horizon_days):
-            raise UserError("{day} is more than {days} days away. Please check the due date.",
-                            day=format_day(moment, ctx.language, zone), days=self.settings.horizon_days)
+            raise UserError(P_("{day} is more than {count} day away. Please check the due date.",
+                               "{day} is more than {count} days away. Please check the due date."),
+                            day=format_day(moment, ctx.language, zone), count=self.settings.horizon_days)
         return due_on
 
     # ----- commands -----------------------------------------------------------------------

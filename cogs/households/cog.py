@@ -15,7 +15,7 @@ from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import AuditEntry, Member
 from bot.errors import UserError
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.messages import Attachment, Message
 from bot.refs import UserRef
 from bot.roles import STAFF, Role
@@ -213,7 +213,8 @@ class HouseholdsCog(Cog):
             return row.label, int(getattr(result, "rowcount", 0) or 0)
 
         label, count = await ctx.transaction(work)
-        await ctx.reply("{count} unused code(s) for {child} no longer work.", count=count, child=label)
+        await ctx.reply(P_("{count} unused code for {child} no longer works.",
+                           "{count} unused codes for {child} no longer work."), count=count, child=label)
 
     # ----- links ---------------------------------------------------------------------------
     @command("family link", "Link a guardian to a child directly",

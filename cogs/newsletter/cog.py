@@ -31,7 +31,7 @@ from bot.db.models import Community, Member
 from bot.delivery import Content, Item, Phrase, Reach, When
 from bot.errors import UserError
 from bot.events import ButtonPressed
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.jobs import JobContext
 from bot.messages import Button, Field, FileRef, FileUnavailable, Message
 from bot.outbound import Outbound
@@ -52,7 +52,8 @@ MAX_ITEM = 1000
 MSG_TITLE = N_("Class newsletter")
 MSG_SCHEDULED = N_("The newsletter goes out every {day} at {time} ({zone}); the next one on {when}. Add to it "
                    "with /newsletter add section: text: and look at it with /newsletter preview.")
-MSG_ADDED = N_("Added to \"{section}\" of the next newsletter ({count} items so far).")
+MSG_ADDED = P_("Added to \"{section}\" of the next newsletter ({count} item so far).",
+                "Added to \"{section}\" of the next newsletter ({count} items so far).")
 MSG_EMPTY_TEXT = N_("Write what to add after text:")
 MSG_TOO_LONG = N_("That is {length} characters; one newsletter item may have {limit}. Please shorten it.")
 MSG_NO_CHANNEL = N_("I can't find the announcements channel. Ask an admin to create #{name}.")

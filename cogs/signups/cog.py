@@ -31,7 +31,7 @@ from bot.emoji import Emoji
 from bot.emoji import parse as parse_emoji
 from bot.errors import UserError
 from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.ids import record_id
 from bot.jobs import JobContext
 from bot.messages import Attachment, FileRef, FileUnavailable, Message
@@ -435,7 +435,8 @@ class SignupsCog(Cog):
             assert community is not None
             await self._tell_cancelled(session, community, locked, members)
         self.refresh_card(signup.id)
-        await ctx.reply("Sign-up #{id} is cancelled; {count} families will be told.", id=signup.id,
+        await ctx.reply(P_("Sign-up #{id} is cancelled; {count} family will be told.",
+                           "Sign-up #{id} is cancelled; {count} families will be told."), id=signup.id,
                         count=len(members))
 
     @command("signup edit", "Change a sign-up's title, time or description",
@@ -484,7 +485,8 @@ class SignupsCog(Cog):
         attachment = Attachment(f"signup-{signup.id}-roster.csv", roster_csv(rows, with_family=staff), "text/csv")
         await ctx.outbound.upload_file(ctx.user, attachment,
                                        Message(text=await ctx.t("Volunteers for \"{title}\"", title=signup.title)))
-        await ctx.reply("I sent you the roster for sign-up #{id} ({count} people).", id=signup.id, count=len(rows))
+        await ctx.reply(P_("I sent you the roster for sign-up #{id} ({count} person).",
+                           "I sent you the roster for sign-up #{id} ({count} people)."), id=signup.id, count=len(rows))
 
     @command("signup list", "Open sign-ups")
     async def list_open(self, ctx: Context) -> None:
@@ -511,7 +513,8 @@ class SignupsCog(Cog):
         if id is not None:
             await self._own_signup(ctx, id)
         changed = await self.reconciler.reconcile(community, only=id)
-        await ctx.reply("Resync done: {count} changes applied.", count=changed)
+        await ctx.reply(P_("Resync done: {count} change applied.", "Resync done: {count} changes applied."),
+                        count=changed)
 
     # ----- translation ---------------------------------------------------------------------
     @button("signup.translate")

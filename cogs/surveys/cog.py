@@ -27,7 +27,7 @@ from bot.delivery import Action, Content, Item, Phrase, Reach
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.families import member_names
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.messages import Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
@@ -55,7 +55,7 @@ MSG_FOR_FAMILIES = N_("This survey is for families.")
 MSG_COUNTED = N_("Thank you! Your answer to survey #{id} was counted.")
 MSG_ONCE = N_("You already answered survey #{id}. Answers are anonymous, so an answer cannot be changed.")
 MSG_CHANGED = N_("Your answer to survey #{id} is now {option}.")
-MSG_RESULTS = N_("Survey #{id}: {count} answers")
+MSG_RESULTS = P_("Survey #{id}: {count} answer", "Survey #{id}: {count} answers")
 MSG_BY_LANGUAGE = N_("By language")
 MSG_CLOSED_NOTE = N_("This survey is closed.")
 MSG_CLOSED_NOW = N_("Survey #{id} is closed.")

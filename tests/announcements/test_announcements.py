@@ -63,7 +63,7 @@ async def test_the_translated_private_copy_can_be_acknowledged(db: Database) -> 
         copy = s.last("only Maria")
         assert [b.label for b in copy.message.buttons] == ["[es] Got it ✓"]
         await s.run(f"click #{copy.number} [es] Got it\n{TEACHER}\n/announcement status")
-    assert "seen by 1 of 1 families" in s.last("only Ms Lee").text
+    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
@@ -72,7 +72,7 @@ async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
         post = s.last("#announcements").number
         await s.run(f"as Ana\nclick #{post} Got it\nclick #{post} Got it\n{TEACHER}\n/announcement status")
     assert s.last("only Ana").text == "You already told us you saw this. Thank you!"
-    assert "seen by 1 of 1 families" in s.last("only Ms Lee").text
+    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_family_cannot_announce_and_nothing_is_posted(db: Database) -> None:
@@ -179,7 +179,7 @@ async def test_edit_updates_the_post_and_delivered_dms(db: Database) -> None:
     assert post.edits == 1 and "Trip Saturday" in post.text
     assert dm.edits == 1 and "[es] Trip Saturday" in dm.text
     assert [b.label for b in dm.message.buttons] == ["[es] Show original", "[es] Got it ✓"]  # still acknowledgeable
-    assert "updated (and 1 direct messages)" in s.last("only Ms Lee").text
+    assert "updated (and 1 direct message)" in s.last("only Ms Lee").text
 
 
 async def test_cancelled_scheduled_announcement_never_goes_out(db: Database) -> None:

@@ -43,7 +43,7 @@ async def test_hidden_results_stay_hidden_until_close(db: Database) -> None:
         open_text = open_card.text
         await s.run(f"{COMMITTEE}\n/poll close id:1")
     assert open_card.reactions == {}  # no reaction counts to read the results from
-    assert "— 1" not in open_text and "1 votes so far" in open_text
+    assert "— 1" not in open_text and "1 vote so far" in open_text
     assert "1. A — 1" in s.entries[0].text
 
 

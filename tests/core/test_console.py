@@ -36,7 +36,7 @@ as Ms Lee
         ("only Maria sees", "[es] Quiet hours set: no direct messages from 21:00 to 07:00, except urgent ones."),
         ("only Maria sees", texts[3][1]),
         ("only Ms Lee sees", "Maria is now committee."),
-        ("DM → Maria", "[es] Ms Lee gave you the committee role in Homeroom. Your roles now: committee."),
+        ("DM → Maria", "[es] Ms Lee gave you the [es] committee role in Homeroom. Your roles now: [es] committee."),
     ]
     assert texts[3][1].startswith("[es] I don't know the language \"klingon\". Did you mean:")
 

@@ -108,7 +108,7 @@ async def test_roles_given_with_role_survive_a_platform_refresh(db: Database) ->
         lee = await stored(db, "u-lee")
         assert (lee.granted_roles, lee.platform_roles) == ({Role.TEACHER}, frozenset())
         await s.run("/role user:Pat role:committee")
-    assert s.last("only Lee sees").text == "Pat is now admin, committee."
+    assert s.last("only Lee sees").text == "Pat is now admin and committee."
 
 
 async def test_role_family_takes_away_only_the_roles_given_here(db: Database) -> None:
@@ -179,4 +179,4 @@ async def test_families_are_those_who_hold_no_other_role(db: Database) -> None:
 async def test_an_announcement_is_not_for_a_teacher_who_is_also_an_admin(db: Database) -> None:
     async with console_session(db, cogs=("cogs.profile", "cogs.announcements")) as s:
         await s.run('as Maria\nas Ms Rivera role=teacher,admin\n/announce text:"Picture day"\n/announcement status')
-    assert "seen by 0 of 1 families" in s.last("only Ms Rivera sees").text
+    assert "seen by 0 of 1 family" in s.last("only Ms Rivera sees").text

@@ -17,8 +17,8 @@ COMMITTEE = "as Pat role=committee"
 async def test_a_member_is_told_in_their_language_when_given_a_role(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"as Maria lang=es\n{TEACHER}\n/role user:Maria role:committee")
-    assert s.last("DM → Maria").text == ("[es] Ms Lee gave you the committee role in Homeroom. Your roles now: "
-                                         "committee.")
+    assert s.last("DM → Maria").text == ("[es] Ms Lee gave you the [es] committee role in Homeroom. Your roles now: "
+                                         "[es] committee.")
 
 
 async def test_a_member_is_told_when_a_role_is_taken_away(db: Database) -> None:

@@ -31,7 +31,7 @@ async def test_a_digest_items_got_it_counts_as_seen(db: Database) -> None:
         await s.run(f"as Chen\n/delivery digest\n{TEACHER}\n/announce text:\"Picture day\"\nadvance 10h")
         digest = s.last("DM → Chen")
         await s.run(f"as Chen\nclick #{digest.number} Got it\n{TEACHER}\n/announcement status id:1")
-    assert "seen by 1 of 1 families" in s.last("only Ms Lee").text
+    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_got_it_on_someone_elses_digest_changes_nothing(db: Database) -> None:

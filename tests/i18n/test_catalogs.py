@@ -8,12 +8,13 @@ import string
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
-from bot.i18n import LOCALE_DIR, Localizer, load_catalogs
+from bot.i18n import LOCALE_DIR, Localizer, english_plurals, load_catalogs
+from bot.i18n_catalogs import Domain, domains
 from bot.testing import FakeTranslator
 from bot.translation import TranslationResult
 
@@ -31,9 +32,10 @@ def test_every_required_language_has_a_catalog() -> None:
 
 def test_catalogs_translate_the_same_messages() -> None:
     catalogs = load_catalogs()
-    reference = set(catalogs["es"])
+    reference, plurals = set(catalogs["es"]), set(catalogs["es"].plurals)
     for lang in REQUIRED:
         assert set(catalogs[lang]) == reference, lang
+        assert set(catalogs[lang].plurals) == plurals, lang
 
 
 def _read(path: Path) -> Catalog:
@@ -41,26 +43,56 @@ def _read(path: Path) -> Catalog:
         return read_po(handle)
 
 
+ROOT = LOCALE_DIR.parents[1]
+DOMAINS = [d for d in domains(ROOT) if d.template.is_file()]
+
+
+def _forms(message: Message) -> list[str]:
+    return [str(f) for f in (message.string if isinstance(message.string, tuple) else [message.string])]
+
+
 @pytest.mark.parametrize("lang", sorted(REQUIRED))
-def test_each_catalog_translates_every_message_of_the_template(lang: str) -> None:
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
+def test_each_catalog_translates_every_message_of_its_template(domain: Domain, lang: str) -> None:
     """100%: nothing a family reads falls back to English or to machine translation."""
-    template = {m.id for m in _read(LOCALE_DIR / "homeroom.pot") if m.id}
-    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
-    translated = {m.id for m in catalog if m.id and m.string and str(m.string).strip()}
-    assert not template - translated, sorted(template - translated)[:5]
+    template = {(m.context, str(m.id)) for m in _read(domain.template) if m.id}
+    catalog = _read(domain.catalog(lang))
+    translated = {(m.context, str(m.id)) for m in catalog if m.id and all(f.strip() for f in _forms(m))}
+    assert not template - translated, sorted(template - translated, key=str)[:5]
 
 
 @pytest.mark.parametrize("lang", sorted(REQUIRED))
-def test_no_catalog_holds_fuzzy_or_obsolete_entries(lang: str) -> None:
-    catalog = _read(LOCALE_DIR / lang / "LC_MESSAGES" / "homeroom.po")
+@pytest.mark.parametrize("domain", DOMAINS, ids=lambda d: d.name)
+def test_no_catalog_holds_fuzzy_or_obsolete_entries(domain: Domain, lang: str) -> None:
+    catalog = _read(domain.catalog(lang))
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
     assert list(catalog.obsolete) == []
+
+
+@pytest.mark.parametrize("domain", DOMAINS[1:], ids=lambda d: d.name)
+def test_a_cogs_catalogs_count_plurals_as_the_core_does(domain: Domain) -> None:
+    for lang in REQUIRED:
+        assert _read(domain.catalog(lang)).plural_forms == _read(DOMAINS[0].catalog(lang)).plural_forms, lang
 
 
 def test_translations_keep_every_placeholder() -> None:
     for lang, entries in load_catalogs().items():
         for msgid, msgstr in entries.items():
             assert placeholders(msgid) == placeholders(msgstr), (lang, msgid)
+
+
+def test_plural_forms_keep_every_placeholder_but_may_spell_out_the_count() -> None:
+    """A form for one number only ("one family", Arabic's dual) may write the number out;
+    every other placeholder stays."""
+    english = english_plurals()
+    assert english, "the template has no message with a count"
+    for lang, catalog in load_catalogs().items():
+        assert set(catalog.plurals) == set(english), lang
+        for msgid, forms in catalog.plurals.items():
+            wanted = placeholders(english[msgid][1])
+            for form in forms:
+                assert placeholders(form) - {"count"} == wanted - {"count"}, (lang, msgid, form)
+                assert placeholders(form) <= wanted, (lang, msgid, form)
 
 
 async def test_catalog_language_needs_no_machine_translation() -> None:

@@ -1,9 +1,8 @@
-"""The documented extract/update workflow keeps every live translation.
+"""The documented extract/update/split workflow keeps every live translation.
 
-The commands are read from docs/translating.md and run as written (with Babel's own command
-line), so the guide and the test cannot drift apart. Every message the bot looks up while a
-family and a teacher use it must be in the extracted template: a message missing there would
-be dropped (made obsolete) by the next ``pybabel update``.
+The commands are read from docs/translating.md and run as written, so the guide and the test
+cannot drift apart. Every message the bot looks up while a family and a teacher use it must
+be in an extracted template: a message missing there would be dropped by the next update.
 """
 
 from __future__ import annotations
@@ -17,71 +16,137 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po, write_po
 
 from adapters.console import console_session
 from bot.db.engine import Database
-from bot.i18n import LOCALE_DIR, Localizer
+from bot.i18n import COMMAND_NAME, LOCALE_DIR, Localizer, key
+from bot.i18n_catalogs import count, domains, languages
 from bot.testing import FakeTranslator
 
 pytestmark = pytest.mark.catalogs
 ROOT = Path(__file__).resolve().parents[2]
-PYBABEL = [sys.executable, "-c", "import sys; from babel.messages.frontend import main; sys.exit(main())"]
+TOOL = "python -m bot.i18n_catalogs "
 
 
 def documented_commands() -> list[list[str]]:
-    """The ``pybabel`` lines of the guide's first shell block (backslash continuations joined)."""
+    """The ``python -m bot.i18n_catalogs`` lines of the guide's first shell block."""
     guide = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
     block = re.search(r"```sh\n(.*?)```", guide, re.S)
     assert block is not None, "docs/translating.md lost its shell block"
-    joined = block.group(1).replace("\\\n", " ")
     commands = []
-    for line in joined.splitlines():
+    for line in block.group(1).replace("\\\n", " ").splitlines():
         line = line.split("#", 1)[0].strip()
-        if line.startswith("pybabel "):
-            commands.append(shlex.split(line))
+        if line.startswith(TOOL):
+            commands.append(shlex.split(line)[3:])
     return commands
 
 
-def run_documented(verb: str, cwd: Path) -> None:
+def run_documented(verb: str, cwd: Path) -> str:
     for words in documented_commands():
-        if words[1] == verb:
-            subprocess.run([*PYBABEL, *words[1:]], cwd=cwd, check=True, capture_output=True)
-            return
-    raise AssertionError(f"docs/translating.md has no `pybabel {verb}` line")
+        if words[0] == verb:
+            done = subprocess.run([sys.executable, "-m", "bot.i18n_catalogs", *words], cwd=cwd, check=True,
+                                  capture_output=True, text=True)
+            return done.stdout
+    raise AssertionError(f"docs/translating.md has no `{TOOL}{verb}` line")
+
+
+def _key(message: Message) -> str:
+    """A message as the bot looks it up: its singular msgid, under its context if it has one."""
+    return key(message.id if isinstance(message.id, str) else message.id[0], message.context)
 
 
 def msgids(path: Path) -> set[str]:
     with path.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id and isinstance(m.id, str)}
+        return {_key(m) for m in read_po(handle) if m.id}
 
 
-def translated(path: Path) -> set[str]:
+def translated(path: Path) -> dict[str, object]:
+    """Messages with every form translated and not fuzzy, with their translation."""
     with path.open("rb") as handle:
-        return {m.id for m in read_po(handle) if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+        return {_key(m): m.string for m in read_po(handle)
+                if m.id and not m.fuzzy and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])}
+
+
+def templates(root: Path) -> list[Path]:
+    return [d.template for d in domains(root) if d.template.is_file()]
+
+
+def all_templates(root: Path) -> set[str]:
+    return set().union(*(msgids(path) for path in templates(root)))
+
+
+def catalogs(root: Path) -> list[Path]:
+    return [d.catalog(lang) for d in domains(root) for lang in languages(root) if d.catalog(lang).is_file()]
+
+
+def _copy(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    work = tmp_path_factory.mktemp(name)
+    for folder in ("bot", "cogs", "adapters", "docs"):
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return work
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the sources and catalogs, with the documented extract and update run in it."""
-    work = tmp_path_factory.mktemp("extract")
-    for name in ("bot", "cogs", "adapters"):
-        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "babel.cfg", work / "babel.cfg")
+    work = _copy(tmp_path_factory, "extract")
     run_documented("extract", work)
     run_documented("update", work)
     return work
 
 
-def test_the_committed_template_is_what_extraction_produces(workspace: Path) -> None:
-    assert msgids(workspace / "bot/locale/homeroom.pot") == msgids(LOCALE_DIR / "homeroom.pot")
+def test_the_committed_templates_are_what_extraction_produces(workspace: Path) -> None:
+    assert [p.relative_to(workspace) for p in templates(workspace)] == [p.relative_to(ROOT) for p in templates(ROOT)]
+    for path in templates(ROOT):
+        assert msgids(workspace / path.relative_to(ROOT)) == msgids(path), path
+
+
+def test_each_cog_owns_the_messages_only_it_uses() -> None:
+    core = msgids(LOCALE_DIR / "homeroom.pot")
+    signups = msgids(ROOT / "cogs" / "signups" / "locale" / "signups.pot")
+    assert "Sign-up #{id} is cancelled; {count} family will be told." in signups
+    assert "Sign-up #{id} is cancelled; {count} family will be told." not in core
+    assert "Here is what you can use:" in core
+    assert not core & signups
 
 
 def test_update_keeps_every_translation(workspace: Path) -> None:
-    for po in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/homeroom.po")):
-        after = workspace / po.relative_to(ROOT)
-        lost = translated(po) - translated(after)
-        assert not lost, (po.parent.parent.name, sorted(lost)[:5])
+    for po in catalogs(ROOT):
+        after = translated(workspace / po.relative_to(ROOT))
+        lost = set(translated(po)) - set(after)
+        assert not lost, (po.relative_to(ROOT), sorted(lost)[:5])
+
+
+def _merged_back(work: Path) -> None:
+    """The central catalogs as a branch that predates the cog catalogs leaves them: every
+    cog's translations in ``bot/locale``, no cog catalogs."""
+    for lang in languages(work):
+        core_path = domains(work)[0].catalog(lang)
+        with core_path.open("rb") as handle:
+            core = read_po(handle)
+        for domain in domains(work)[1:]:
+            if domain.catalog(lang).is_file():
+                with domain.catalog(lang).open("rb") as handle:
+                    for message in read_po(handle):
+                        if message.id and core.get(message.id, context=message.context) is None:
+                            core[message.id] = message
+        with core_path.open("wb") as handle:
+            write_po(handle, core, width=76, no_location=True, sort_output=True)
+    for domain in domains(work)[1:]:
+        shutil.rmtree(domain.locale_dir, ignore_errors=True)
+
+
+def test_split_after_a_merge_moves_every_translation_to_its_cog(tmp_path_factory: pytest.TempPathFactory) -> None:
+    work = _copy(tmp_path_factory, "split")
+    _merged_back(work)
+    before = count(work)
+    printed = run_documented("split", work)
+    assert count(work) == before == count(ROOT)
+    assert f"es\t{before['es']} → {before['es']} translated" in printed
+    for po in catalogs(ROOT):
+        assert translated(work / po.relative_to(ROOT)) == translated(po), po.relative_to(ROOT)
 
 
 def test_every_command_and_option_description_is_extracted(sqlite_db: Database) -> None:
@@ -89,7 +154,7 @@ def test_every_command_and_option_description_is_extracted(sqlite_db: Database) 
     from bot.config import Config, Secrets
 
     core = build_core(Config(), secrets=Secrets(), db=sqlite_db, translator=FakeTranslator())
-    template = msgids(LOCALE_DIR / "homeroom.pot")
+    template = all_templates(ROOT)
     missing = [text for spec in core.commands.values()
                for text in (spec.description, *(opt.description for opt in spec.options)) if text not in template]
     assert not missing
@@ -169,5 +234,24 @@ async def test_every_message_the_bot_looks_up_is_extracted(sqlite_db: Database,
     async with console_session(sqlite_db, translator=translator) as s:
         assert await s.run_script(SCRIPT) == 0
     assert len(used) > 40  # the script really spoke
-    missing = used - msgids(LOCALE_DIR / "homeroom.pot")
+    missing = used - all_templates(ROOT)
     assert not missing, sorted(missing)
+
+
+def test_split_takes_translations_from_another_branchs_catalog(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A merge resolved with one side's central catalog: the other side's file fills the gaps."""
+    work = _copy(tmp_path_factory, "split-extra")
+    spanish = domains(work)[0].catalog("es")
+    other_side = work / "other-es.po"
+    shutil.copy(spanish, other_side)
+    with spanish.open("rb") as handle:
+        catalog = read_po(handle)
+    message = catalog.get("help", context=COMMAND_NAME)
+    assert message is not None and message.string
+    message.string = ""
+    with spanish.open("wb") as handle:
+        write_po(handle, catalog, width=76, no_location=True, sort_output=True)
+    subprocess.run([sys.executable, "-m", "bot.i18n_catalogs", "split", str(other_side)], cwd=work, check=True,
+                   capture_output=True)
+    assert translated(spanish)[key("help", COMMAND_NAME)] == translated(LOCALE_DIR / "es/LC_MESSAGES/homeroom.po")[
+        key("help", COMMAND_NAME)]

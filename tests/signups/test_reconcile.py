@@ -49,7 +49,7 @@ async def test_resync_command_applies_missed_reactions(db: Database) -> None:
         card.reactions[next(iter(card.reactions))][1].append(s.console.person_named("Ana").user)  # type: ignore[union-attr]
         await s.run("as Ms Lee\n/signup resync id:1\n/signup resync id:1")
     replies = [e.text for e in s.find("only Ms Lee")]
-    assert replies[-2:] == ["Resync done: 1 changes applied.", "Resync done: 0 changes applied."]
+    assert replies[-2:] == ["Resync done: 1 change applied.", "Resync done: 0 changes applied."]
     assert len(s.find("DM → Ana")) == 1
 
 

@@ -65,7 +65,7 @@ async def test_an_anonymous_answer_counts_once_and_cannot_be_changed(db: Databas
     assert replies[1] == replies[2] == ("You already answered survey #1. Answers are anonymous, so an answer cannot "
                                         "be changed.")
     results = s.last("only Ms Lee").text
-    assert "Survey #1: 1 answers" in results and "1. Monday — 1" in results and "2. Wednesday — 0" in results
+    assert "Survey #1: 1 answer" in results and "1. Monday — 1" in results and "2. Wednesday — 0" in results
 
 
 async def test_results_per_language_when_the_teacher_asks(db: Database) -> None:

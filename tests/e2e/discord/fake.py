@@ -21,6 +21,12 @@ path segments, query, body, arrival time) so tests assert on what Discord receiv
   content_type, url, ephemeral); the url is served by this fake's CDN route. A message with
   files is ``multipart/form-data``: ``payload_json`` and one ``files[n]`` part per file,
   whose bytes are recorded (:meth:`FakeDiscord.uploads_in`).
+* Application commands ("Application Commands"): a bulk overwrite (``PUT .../commands``) is
+  checked as Discord checks it — every command, subcommand and option name, localized or
+  not, matches Discord's naming pattern and is lowercase, localizations are keyed
+  by Discord's locales, descriptions are 1 to 100 characters, and the names siblings show in
+  any one locale are unique — or refused with 400/50035 "Invalid Form Body"; an accepted body
+  is kept as sent in :attr:`FakeDiscord.registrations`.
 * Reactions: the emoji in the path is URL-encoded, a unicode emoji exactly as reacted
   (a skin tone is part of it) or a custom ``name:id`` (matched by id); ``DELETE
   .../{emoji}/{user.id}`` removes that person's reaction, ``@me`` the bot's own.
@@ -48,6 +54,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+import regex
 from aiohttp import WSMsgType, web
 
 GUILD_ID = 930000000000000001
@@ -65,10 +72,42 @@ NONCE_WINDOW_SECONDS = 120.0
 EPHEMERAL = 1 << 6
 EXEMPT = ("interactions", "webhooks")
 _ids = itertools.count(940000000000000000)
+#: "Locales" in Discord's API reference
+LOCALES = frozenset({"id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no",
+                     "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN",
+                     "ja", "zh-TW", "ko"})
+#: "Application Command Naming" in Discord's API reference
+COMMAND_NAME = regex.compile(r"^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
 
 
 def snowflake() -> int:
     return next(_ids)
+
+
+def _name_problems(name: Any, where: str) -> list[str]:
+    if not isinstance(name, str) or not COMMAND_NAME.match(name) or name != name.lower():
+        return [f"{where}: invalid name {name!r}"]
+    return []
+
+
+def command_problems(entries: list[dict[str, Any]], where: str = "") -> list[str]:
+    """What Discord would refuse in a list of sibling commands (or options), recursively."""
+    problems: list[str] = []
+    for entry in entries:
+        here = f"{where}/{entry.get('name')}"
+        problems += _name_problems(entry.get("name"), here)
+        localized = entry.get("name_localizations") or {}
+        for locale, name in localized.items():
+            problems += [f"{here}: unknown locale {locale!r}"] if locale not in LOCALES else []
+            problems += _name_problems(name, f"{here} [{locale}]")
+        texts = [entry.get("description", ""), *(entry.get("description_localizations") or {}).values()]
+        problems += [f"{here}: description length" for text in texts if not 1 <= len(str(text)) <= 100]
+        problems += command_problems(entry.get("options", []), here)
+    for locale in LOCALES | {""}:
+        shown = [(e.get("name_localizations") or {}).get(locale) or e.get("name") for e in entries]
+        problems += [f"{where}: {name!r} twice in {locale or 'default'}" for name in set(shown)
+                     if shown.count(name) > 1]
+    return problems
 
 
 def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
@@ -151,6 +190,8 @@ class FakeDiscord:
         self.reactions: dict[tuple[int, str], list[int]] = {}
         self.dm_channels: dict[int, int] = {}  # channel → person
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        #: (scope, body) of every accepted bulk overwrite, as the bot sent it
+        self.registrations: list[tuple[str, list[dict[str, Any]]]] = []
         self.interactions: dict[str, Interaction] = {}
         self.threads: dict[int, int] = {}  # thread id → parent channel
         #: CDN path → (attachment as Discord describes it, its bytes)
@@ -355,6 +396,10 @@ class FakeDiscord:
                 "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
         if p[:1] == ["applications"] and p[-1] == "commands" and m == "PUT":
             scope = "global" if len(p) == 3 else p[3]
+            problems = command_problems(req.body if isinstance(req.body, list) else [])
+            if problems:
+                return reply({"message": "Invalid Form Body", "code": 50035, "errors": problems[:20]}, status=400)
+            self.registrations.append((scope, req.body))
             stored = [{**c, "id": str(snowflake()), "application_id": str(APP_ID), "version": "1"} for c in req.body]
             self.commands[scope] = stored
             return reply(stored)
