@@ -204,6 +204,17 @@ class Core:
         self._communities[ref.key] = row
         return row
 
+    async def community_name(self, community: Community, default: str | None = None) -> str:
+        """What the class is called: its stored name, else the platform's (a Discord server's
+        or a Slack workspace's name is not stored), else ``default`` or its platform id."""
+        if community.name:
+            return community.name
+        try:
+            named = await self.outbound(community.platform).community_name(self.community_ref(community))
+        except AdapterMissing:
+            named = None
+        return named or default or community.external_id
+
     async def community_by_id(self, session: AsyncSession, community_id: int) -> Community | None:
         """A community by its row id: from memory when an event has brought it in already
         (no query on a hot path such as a burst of reactions), else from ``session``."""

@@ -129,6 +129,7 @@ class SlackAdapter(Outbound):
         self._channels: dict[str, str] = {}
         self._dm_channels: dict[str, str] = {}
         self._bot_user_ids: dict[str | None, str] = {}
+        self._team_names: dict[str, str | None] = {}
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
         self.port: int | None = None
@@ -211,6 +212,18 @@ class SlackAdapter(Outbound):
             auth = await self.client.auth_test()
             self._bot_user_ids[team] = str(auth["user_id"])
         return self._bot_user_ids[team]
+
+    async def community_name(self, community: CommunityRef) -> str | None:
+        """The workspace's name as Slack shows it (``auth.test``'s ``team``), asked once per
+        workspace; None when Slack does not say."""
+        if community.id not in self._team_names:
+            await self._use_for(community)
+            try:
+                auth = await self.client.auth_test()
+            except SlackApiError:
+                return None
+            self._team_names[community.id] = str(auth.get("team") or "") or None
+        return self._team_names[community.id]
 
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:

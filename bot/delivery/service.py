@@ -701,7 +701,7 @@ class DeliveryService:
                                  if part)
                 part = f"{heading}\n{body}" if heading else body
                 if several and number == 0:
-                    part = f"— {await self._class_name(community)} —\n{part}"
+                    part = f"— {await self.core.community_name(community)} —\n{part}"
                 parts.append(part)
         lead_community = inbox.communities[inbox.lead.community_id]
         title = await self.core.localize(lang, MSG_DIGEST_TITLE, count=len(items))
@@ -713,17 +713,6 @@ class DeliveryService:
             messages[-1] = Message(title=last.title, text=last.text, buttons=(
                 Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_DIGEST_ACTION, batch, ButtonStyle.SUCCESS),))
         return messages
-
-    async def _class_name(self, community: Community) -> str:
-        """What the class is called: its stored name, else the platform's (Discord servers
-        are not named to the core), else its platform id."""
-        if community.name:
-            return community.name
-        try:
-            named = await self.core.outbound(community.platform).community_name(self.core.community_ref(community))
-        except AdapterMissing:
-            named = None
-        return named or community.external_id
 
     async def _community(self, community_id: int) -> Community | None:
         async with self.core.db.read() as session:

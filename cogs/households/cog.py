@@ -144,7 +144,7 @@ class HouseholdsCog(Cog):
                            "privately to be linked. Revoke it with /family revoke child:{child}.",
                            child=label, code=code, when=format_when(expires, ctx.language, zone))
         await ctx.reply_message(Message(text=text))
-        slip = render_slip(community.name or "Homeroom", label, code, how_to)
+        slip = render_slip(await self.core.community_name(community, "Homeroom"), label, code, how_to)
         try:
             await ctx.outbound.upload_file(ctx.user, Attachment(f"join-{label}.png", slip, "image/png"),
                                            Message(text=await ctx.t("A printable slip for {child}.", child=label)))

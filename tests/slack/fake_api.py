@@ -83,7 +83,8 @@ class FakeSlack:
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
-            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "homeroom"}
+            return {"ok": True, "url": "https://room12.slack.com/", "team": "Room 12 families", "user_id": "UBOT",
+                    "bot_id": "BBOT", "team_id": "T1", "user": "homeroom"}
         if method == "users.info":
             user = self.users.get(args.get("user", ""))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}

@@ -1,0 +1,50 @@
+"""A Slack workspace's name, as ``auth.test`` gives it (Slack stores no name with a
+community): asked once, and used where a class is named to people (the digest's class
+headings, the households join slip)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import build_core
+from bot.clock import ManualClock
+from bot.config import Config, Secrets
+from bot.db.engine import Database
+from bot.db.models import Community
+from bot.refs import CommunityRef
+from bot.testing import FakeTranslator
+from tests.slack.harness import SECRET, TEAM, SlackDriver
+
+START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def slack(db: Database) -> AsyncIterator[SlackDriver]:
+    core = build_core(Config(), secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET), db=db,
+                      clock=ManualClock(START), translator=FakeTranslator())
+    driver = SlackDriver(core)
+    await driver.start()
+    yield driver
+    await driver.stop()
+
+
+async def test_the_workspace_name_comes_from_auth_test_once(slack: SlackDriver) -> None:
+    assert slack.adapter is not None
+    before = len(slack.fake.called("auth.test"))
+    assert await slack.adapter.community_name(CommunityRef("slack", TEAM)) == "Room 12 families"
+    assert await slack.adapter.community_name(CommunityRef("slack", TEAM)) == "Room 12 families"
+    assert len(slack.fake.called("auth.test")) == before + 1
+
+
+async def test_a_class_without_a_stored_name_is_called_by_its_workspace_name(slack: SlackDriver) -> None:
+    community = await slack.core.ensure_community(CommunityRef("slack", TEAM))
+    assert not community.name
+    assert await slack.core.community_name(community, "Homeroom") == "Room 12 families"
+
+
+async def test_a_stored_name_wins_over_the_platforms(slack: SlackDriver) -> None:
+    community = Community(platform="slack", external_id=TEAM, name="Ms Lee's class")
+    assert await slack.core.community_name(community) == "Ms Lee's class"
