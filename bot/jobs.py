@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Job
@@ -143,6 +144,9 @@ class JobRunner:
         self._running: set[int] = set()
         self._wake = asyncio.Event()
         self._stopping = False
+        #: runs that end together are recorded in one transaction
+        self._finishes: GroupCommit[None, tuple[int, str | None, dict[str, Any]], None] = \
+            GroupCommit(self._finish_batch)
 
     def register(self, kind: str, handler: JobHandler) -> None:
         if kind in self.handlers:
@@ -185,28 +189,41 @@ class JobRunner:
 
     async def _finish(self, job: Job, *, error: str | None = None, retry_at: datetime | None = None,
                       platform: str | None = None) -> None:
+        """Record how a run ended. Jobs ending together (a fan-out's sends) share one
+        transaction: with eight in flight, that is one write for several jobs, not one each."""
         now = self.clock.now()
+        values: dict[str, Any]
+        if retry_at is not None:
+            values = {"status": "pending", "run_at": retry_at, "lease_owner": None, "lease_until": None,
+                      "attempts": Job.attempts - (0 if error else 1), "last_error": error}
+            if platform is not None:
+                values["platform"] = platform
+        elif error is None:
+            values = {"status": "done", "finished_at": now, "lease_owner": None, "lease_until": None}
+        elif job.attempts >= job.max_attempts:
+            values = {"status": "failed", "finished_at": now, "last_error": error, "lease_owner": None}
+        else:
+            values = {"status": "pending", "run_at": now + backoff(job.attempts), "last_error": error,
+                      "lease_owner": None, "lease_until": None}
+        await self._finishes.submit(None, (job.id, job.lease_owner, values))
+
+    async def _finish_batch(self, _: None, batch: list[tuple[int, str | None, dict[str, Any]]]) -> list[None]:
+        table = Job.__table__
+        # Only the lease holder may finish the job (a late worker must not undo a re-claim).
+        holder = and_(table.c.id == bindparam("b_id"), table.c.lease_owner == bindparam("b_owner"))
+        done = [{"b_id": job_id, "b_owner": owner, **values} for job_id, owner, values in batch
+                if values["status"] == "done"]
+        others = [(job_id, owner, values) for job_id, owner, values in batch if values["status"] != "done"]
 
         async def _update(session: AsyncSession) -> None:
-            values: dict[str, Any]
-            if retry_at is not None:
-                values = {"status": "pending", "run_at": retry_at, "lease_owner": None, "lease_until": None,
-                          "attempts": Job.attempts - (0 if error else 1), "last_error": error}
-                if platform is not None:
-                    values["platform"] = platform
-            elif error is None:
-                values = {"status": "done", "finished_at": now, "lease_owner": None, "lease_until": None}
-            elif job.attempts >= job.max_attempts:
-                values = {"status": "failed", "finished_at": now, "last_error": error, "lease_owner": None}
-            else:
-                values = {"status": "pending", "run_at": now + backoff(job.attempts), "last_error": error,
-                          "lease_owner": None, "lease_until": None}
-            # Only the lease holder may finish the job (a late worker must not undo a re-claim).
-            await session.execute(
-                update(Job).where(Job.id == job.id, Job.lease_owner == job.lease_owner).values(**values)
-            )
+            if done:  # one cached statement, many parameter sets
+                await session.execute(update(table).where(holder), done)
+            for job_id, owner, values in others:
+                await session.execute(
+                    update(Job).where(Job.id == job_id, Job.lease_owner == owner).values(**values))
 
         await self.db.write_retrying(_update)
+        return [None] * len(batch)
 
     async def run_job(self, job: Job) -> None:
         with log_context(job=job.id, job_kind=job.kind):

@@ -20,11 +20,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.batching import GroupCommit
 from bot.config import parse_clock
 from bot.db.models import Community, Member
 from bot.delivery.content import Content, Phrase, When, Written, from_json, to_json
@@ -93,6 +94,18 @@ class Outcome:
     seen_member_ids: frozenset[int]
 
 
+@dataclass(frozen=True, slots=True)
+class _Settle:
+    """One outcome to record: the rows, their status, the DM they went out as (if any), and
+    the member whose DM channel this taught us (None when it was known)."""
+
+    row_ids: tuple[int, ...]
+    status: str
+    channel: str | None
+    message: str | None
+    learned_member: int | None
+
+
 class PersonalRoute(Protocol):
     """Another way to reach some people: a feature (e-mail for families off the platform)
     registers one with :meth:`DeliveryService.add_route`. ``send`` answers like an adapter's
@@ -123,6 +136,8 @@ class DeliveryService:
         self._seen_hooks: dict[str, SeenHook] = {}
         self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
+        self._claims: GroupCommit[None, int, bool] = GroupCommit(self._claim_batch)
+        self._settles: GroupCommit[None, _Settle, None] = GroupCommit(self._settle_batch)
 
     # ----- what features call -------------------------------------------------------------
     def on_attachment(self, kind: str, maker: AttachmentMaker) -> None:
@@ -334,11 +349,14 @@ class DeliveryService:
             await self._send(job_ctx)
 
     async def _send(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
-            row = await session.get(OutboxEntry, job_ctx.payload["id"])
-        if row is None or row.status in FINAL:
-            return
-        member, community = await self._subjects(row)
+        async with self.core.db.read() as session:  # the row and its reader in one read
+            found = (await session.execute(
+                select(OutboxEntry, Member).outerjoin(Member, Member.id == OutboxEntry.member_id)
+                .where(OutboxEntry.id == job_ctx.payload["id"]))).first()
+            row, member = found if found is not None else (None, None)
+            if row is None or row.status in FINAL:
+                return
+            community = await self.core.community_by_id(session, row.community_id)
         if member is None or community is None or member.left_at is not None:
             await self._settle(row.id, "cancelled")
             return
@@ -386,27 +404,62 @@ class DeliveryService:
         raise RetryLater(ends)
 
     async def _claim(self, row_id: int) -> bool:
-        """Mark the row as being sent, committed before the platform is asked."""
-        async with self.core.db.write() as session:
-            result = await session.execute(update(OutboxEntry).where(
-                OutboxEntry.id == row_id, OutboxEntry.status.in_(OPEN))
-                .values(status="sending", attempts=OutboxEntry.attempts + 1, updated_at=self.core.clock.now()))
-        return bool(getattr(result, "rowcount", 0))
+        """Mark the row as being sent, committed before the platform is asked. Rows claimed
+        together (the sends of a fan-out running side by side) share one transaction."""
+        return await self._claims.submit(None, row_id)
+
+    async def _claim_batch(self, _: None, row_ids: list[int]) -> list[bool]:
+        table = OutboxEntry.__table__
+        statement = update(table).where(table.c.id.in_(bindparam("ids", expanding=True)),
+                                        table.c.status.in_(sorted(OPEN))) \
+            .values(status="sending", attempts=table.c.attempts + 1, updated_at=bindparam("now")) \
+            .returning(table.c.id)
+
+        async def _update(session: AsyncSession) -> set[int]:
+            result = await session.execute(statement, {"ids": sorted(set(row_ids)), "now": self.core.clock.now()})
+            return {row_id for (row_id,) in result}
+
+        claimed = await self.core.db.write_retrying(_update)
+        answers, given = [], set()
+        for row_id in row_ids:  # the same row asked for twice at once is claimed once
+            answers.append(row_id in claimed and row_id not in given)
+            given.add(row_id)
+        return answers
 
     async def _settle(self, row_ids: int | Sequence[int], status: str, ref: MessageRef | None = None, *,
                       member: Member | None = None, mode: str = "dm") -> None:
-        """Record the outcome of one row, or of all the rows one message carried (a digest)."""
-        ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+        """Record the outcome of one row, or of all the rows one message carried (a digest).
+        Outcomes recorded together share one transaction and one statement."""
+        ids = (row_ids,) if isinstance(row_ids, int) else tuple(row_ids)
         if status not in OPEN:
             self.core.metrics.inc("homeroom_deliveries_total", len(ids), mode=mode, result=status)
-        values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
-        if ref is not None:
-            values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
-        async with self.core.db.write() as session:
-            await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids)).values(**values))
-            if ref is not None and member is not None and member.dm_channel_id != ref.channel.id:
-                await session.execute(update(Member).where(Member.id == member.id)
-                                      .values(dm_channel_id=ref.channel.id))
+        channel = ref.channel.id if ref is not None else None
+        learned = member.id if member is not None and channel is not None and member.dm_channel_id != channel \
+            else None
+        await self._settles.submit(None, _Settle(ids, status, channel, ref.id if ref is not None else None, learned))
+
+    async def _settle_batch(self, _: None, batch: list[_Settle]) -> list[None]:
+        now = self.core.clock.now()
+        table, members = OutboxEntry.__table__, Member.__table__
+        # A row settled without a platform reference keeps the one it has.
+        rows = update(table).where(table.c.id == bindparam("b_id")).values(
+            status=bindparam("b_status"), updated_at=bindparam("b_now"),
+            dm_channel_id=func.coalesce(bindparam("b_channel", type_=String), table.c.dm_channel_id),
+            dm_message_id=func.coalesce(bindparam("b_message", type_=String), table.c.dm_message_id))
+        channels = update(members).where(members.c.id == bindparam("b_id")).values(
+            dm_channel_id=bindparam("b_channel", type_=String))
+        row_params = [{"b_id": row_id, "b_status": item.status, "b_now": now, "b_channel": item.channel,
+                       "b_message": item.message} for item in batch for row_id in item.row_ids]
+        learned = {item.learned_member: item.channel for item in batch if item.learned_member is not None}
+
+        async def _update(session: AsyncSession) -> None:
+            await session.execute(rows, row_params)
+            if learned:
+                await session.execute(channels, [{"b_id": member_id, "b_channel": channel}
+                                                 for member_id, channel in learned.items()])
+
+        await self.core.db.write_retrying(_update)
+        return [None] * len(batch)
 
     async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
                            closed: bool, mode: str = "dm") -> None:
