@@ -106,6 +106,10 @@ class _Settle:
     learned_member: int | None
 
 
+#: an outbox row with its reader and community, each None when gone
+_Subjects = tuple["OutboxEntry | None", "Member | None", "Community | None"]
+
+
 class PersonalRoute(Protocol):
     """Another way to reach some people: a feature (e-mail for families off the platform)
     registers one with :meth:`DeliveryService.add_route`. ``send`` answers like an adapter's
@@ -136,6 +140,8 @@ class DeliveryService:
         self._seen_hooks: dict[str, SeenHook] = {}
         self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
+        #: sends that start, claim and end together share one read, one write and one write
+        self._reads: GroupCommit[None, int, _Subjects] = GroupCommit(self._read_batch)
         self._claims: GroupCommit[None, int, bool] = GroupCommit(self._claim_batch)
         self._settles: GroupCommit[None, _Settle, None] = GroupCommit(self._settle_batch)
 
@@ -349,14 +355,9 @@ class DeliveryService:
             await self._send(job_ctx)
 
     async def _send(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:  # the row and its reader in one read
-            found = (await session.execute(
-                select(OutboxEntry, Member).outerjoin(Member, Member.id == OutboxEntry.member_id)
-                .where(OutboxEntry.id == job_ctx.payload["id"]))).first()
-            row, member = found if found is not None else (None, None)
-            if row is None or row.status in FINAL:
-                return
-            community = await self.core.community_by_id(session, row.community_id)
+        row, member, community = await self._reads.submit(None, job_ctx.payload["id"])
+        if row is None or row.status in FINAL:
+            return
         if member is None or community is None or member.left_at is not None:
             await self._settle(row.id, "cancelled")
             return
@@ -369,7 +370,10 @@ class DeliveryService:
         message = await self.render(row, member, community)
         result = await self._deliver(community, member, message, key=f"hr-{row.id}", resend=resend)
         if result.status == DeliveryStatus.SENT:
-            await self._settle(row.id, "sent", result.message, member=member)
+            # Recorded with the job's own "done": one transaction for both.
+            self.core.metrics.inc("homeroom_deliveries_total", 1, mode="dm", result="sent")
+            sent = self._outcome((row.id,), "sent", result.message, member)
+            job_ctx.when_done(lambda session: self._record(session, [sent]))
         elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
             await self._unreachable([row], member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
         else:
@@ -379,6 +383,20 @@ class DeliveryService:
                 await self._tell_sender(row, member, community, "failed")
                 return
             raise ConnectionError(f"delivery {row.id} failed: {result.detail}")
+
+    async def _read_batch(self, _: None, row_ids: list[int]) -> list[_Subjects]:
+        """The rows of sends starting together, each with its reader and community, in one read."""
+        async with self.core.db.read() as session:
+            found = {row.id: (row, member) for row, member in (await session.execute(
+                select(OutboxEntry, Member).outerjoin(Member, Member.id == OutboxEntry.member_id)
+                .where(OutboxEntry.id.in_(sorted(set(row_ids))))))}
+            communities = {community_id: await self.core.community_by_id(session, community_id)
+                           for community_id in {row.community_id for row, _ in found.values()}}
+        answers: list[_Subjects] = []
+        for row_id in row_ids:
+            row, member = found.get(row_id, (None, None))
+            answers.append((row, member, communities.get(row.community_id) if row is not None else None))
+        return answers
 
     async def _may_send_now(self, row: OutboxEntry, member: Member, community: Community, now: datetime) -> bool:
         """Quiet hours and expiry: False when the row waits (RetryLater is raised), moved to
@@ -433,12 +451,24 @@ class DeliveryService:
         ids = (row_ids,) if isinstance(row_ids, int) else tuple(row_ids)
         if status not in OPEN:
             self.core.metrics.inc("homeroom_deliveries_total", len(ids), mode=mode, result=status)
+        await self._settles.submit(None, self._outcome(ids, status, ref, member))
+
+    @staticmethod
+    def _outcome(ids: tuple[int, ...], status: str, ref: MessageRef | None, member: Member | None) -> _Settle:
         channel = ref.channel.id if ref is not None else None
         learned = member.id if member is not None and channel is not None and member.dm_channel_id != channel \
             else None
-        await self._settles.submit(None, _Settle(ids, status, channel, ref.id if ref is not None else None, learned))
+        return _Settle(ids, status, channel, ref.id if ref is not None else None, learned)
 
     async def _settle_batch(self, _: None, batch: list[_Settle]) -> list[None]:
+        async def _update(session: AsyncSession) -> None:
+            await self._record(session, batch)
+
+        await self.core.db.write_retrying(_update)
+        return [None] * len(batch)
+
+    async def _record(self, session: AsyncSession, batch: Sequence[_Settle]) -> None:
+        """Write outcomes: one cached statement for the rows, one for the DM channels learned."""
         now = self.core.clock.now()
         table, members = OutboxEntry.__table__, Member.__table__
         # A row settled without a platform reference keeps the one it has.
@@ -446,20 +476,15 @@ class DeliveryService:
             status=bindparam("b_status"), updated_at=bindparam("b_now"),
             dm_channel_id=func.coalesce(bindparam("b_channel", type_=String), table.c.dm_channel_id),
             dm_message_id=func.coalesce(bindparam("b_message", type_=String), table.c.dm_message_id))
-        channels = update(members).where(members.c.id == bindparam("b_id")).values(
-            dm_channel_id=bindparam("b_channel", type_=String))
-        row_params = [{"b_id": row_id, "b_status": item.status, "b_now": now, "b_channel": item.channel,
-                       "b_message": item.message} for item in batch for row_id in item.row_ids]
+        await session.execute(rows, [{"b_id": row_id, "b_status": item.status, "b_now": now,
+                                      "b_channel": item.channel, "b_message": item.message}
+                                     for item in batch for row_id in item.row_ids])
         learned = {item.learned_member: item.channel for item in batch if item.learned_member is not None}
-
-        async def _update(session: AsyncSession) -> None:
-            await session.execute(rows, row_params)
-            if learned:
-                await session.execute(channels, [{"b_id": member_id, "b_channel": channel}
-                                                 for member_id, channel in learned.items()])
-
-        await self.core.db.write_retrying(_update)
-        return [None] * len(batch)
+        if learned:
+            channels = update(members).where(members.c.id == bindparam("b_id")).values(
+                dm_channel_id=bindparam("b_channel", type_=String))
+            await session.execute(channels, [{"b_id": member_id, "b_channel": channel}
+                                             for member_id, channel in learned.items()])
 
     async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
                            closed: bool, mode: str = "dm") -> None:
