@@ -8,6 +8,7 @@ cogs and adapters; nothing in Homeroom is a module-level global.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
@@ -146,6 +147,13 @@ class Core:
     async def start(self) -> None:
         for cog in self.cogs:
             await cog.on_start()
+        if gc.get_freeze_count() == 0:
+            # What the first start-up built (modules, models, catalogs, configuration) lives
+            # as long as the process: out of the cyclic collector's reach, a full collection
+            # during a fan-out no longer walks all of it while the event loop waits (79 ms ->
+            # 26 ms measured). Once per process: a second core's rows are not pinned.
+            gc.collect()
+            gc.freeze()
 
     async def platform_ready(self, platform: str, session: str | None = None) -> None:
         """Called by an adapter whenever its platform says it is ready; the cogs' reconciliation
