@@ -150,9 +150,9 @@ class Core:
         if gc.get_freeze_count() == 0:
             # What the first start-up built (modules, models, catalogs, configuration) lives
             # as long as the process: out of the cyclic collector's reach, a full collection
-            # during a fan-out no longer walks all of it while the event loop waits (79 ms ->
-            # 26 ms measured). Once per process: a second core's rows are not pinned.
-            gc.collect()
+            # during a fan-out no longer walks all of it while the event loop waits (about
+            # 80 ms of CPU -> 10-15 ms measured). Once per process, so a second core's rows
+            # are not pinned; no collection first (that would cost every start 70 ms of CPU).
             gc.freeze()
 
     async def platform_ready(self, platform: str, session: str | None = None) -> None:
