@@ -140,7 +140,8 @@ class DeliveryService:
         self._seen_hooks: dict[str, SeenHook] = {}
         self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
-        #: sends that start, claim and end together share one read, one write and one write
+        #: sends starting together share one read; rows claimed together, and outcomes
+        #: recorded together, one write each
         self._reads: GroupCommit[None, int, _Subjects] = GroupCommit(self._read_batch)
         self._claims: GroupCommit[None, int, bool] = GroupCommit(self._claim_batch)
         self._settles: GroupCommit[None, _Settle, None] = GroupCommit(self._settle_batch)
