@@ -62,10 +62,6 @@ async def room(families: int, translator: object | None = None) -> AsyncIterator
                              "language": LANGUAGES[n % len(LANGUAGES)], "delivery": "dm"})
             async with db.write() as session:
                 await session.execute(insert(Member), rows)
-            # The console adapter finds a person by scanning its list (fine for a person at a
-            # prompt); this fake platform answers by id, so the fake costs the same per DM at any size.
-            by_user = {person.user: person for person in s.console.people.values()}
-            s.console._person_of = by_user.get  # type: ignore[method-assign]
             s.entries.clear()
             yield Room(s, families)
         await db.dispose()

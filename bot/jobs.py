@@ -18,16 +18,17 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.db.engine import Database
 from bot.db.models import Job
@@ -37,6 +38,8 @@ from bot.outbound import AdapterMissing
 log = logging.getLogger(__name__)
 
 JobHandler = Callable[["JobContext"], Awaitable[None]]
+#: a run to record: job id, its lease, the new values, and the handler's writes to go with them
+_Finish = tuple[int, "str | None", dict[str, Any], tuple["FinishWork", ...]]
 
 
 class RetryLater(Exception):
@@ -47,6 +50,10 @@ class RetryLater(Exception):
         self.at = at
 
 
+#: a write a handler leaves for the transaction that records its run as done
+FinishWork = Callable[[AsyncSession], Awaitable[None]]
+
+
 @dataclass(frozen=True, slots=True)
 class JobContext:
     job_id: int
@@ -54,6 +61,15 @@ class JobContext:
     payload: dict[str, Any]
     attempt: int
     now: datetime
+    #: writes to commit with the run's "done" (shared by a ``dataclasses.replace`` copy)
+    on_done: list[FinishWork] = field(default_factory=list)
+
+    def when_done(self, work: FinishWork) -> None:
+        """Run ``work`` in the transaction that records this run as done, and only then: a
+        handler's last write (a delivery marked sent) then costs no transaction of its own.
+        If that transaction fails, the run counts as failed and is retried (handlers are
+        idempotent)."""
+        self.on_done.append(work)
 
 
 def backoff(attempt: int, base_seconds: float = 5.0, cap_seconds: float = 3600.0) -> timedelta:
@@ -143,6 +159,8 @@ class JobRunner:
         self._running: set[int] = set()
         self._wake = asyncio.Event()
         self._stopping = False
+        #: runs that end together are recorded in one transaction
+        self._finishes: GroupCommit[None, _Finish, None] = GroupCommit(self._finish_batch)
 
     def register(self, kind: str, handler: JobHandler) -> None:
         if kind in self.handlers:
@@ -184,29 +202,45 @@ class JobRunner:
         return await self.db.write_retrying(_claim)
 
     async def _finish(self, job: Job, *, error: str | None = None, retry_at: datetime | None = None,
-                      platform: str | None = None) -> None:
+                      platform: str | None = None, also: Sequence[FinishWork] = ()) -> None:
+        """Record how a run ended. Jobs ending together (a fan-out's sends) share one
+        transaction: with eight in flight, that is one write for several jobs, not one each."""
         now = self.clock.now()
+        values: dict[str, Any]
+        if retry_at is not None:
+            values = {"status": "pending", "run_at": retry_at, "lease_owner": None, "lease_until": None,
+                      "attempts": Job.attempts - (0 if error else 1), "last_error": error}
+            if platform is not None:
+                values["platform"] = platform
+        elif error is None:
+            values = {"status": "done", "finished_at": now, "lease_owner": None, "lease_until": None}
+        elif job.attempts >= job.max_attempts:
+            values = {"status": "failed", "finished_at": now, "last_error": error, "lease_owner": None}
+        else:
+            values = {"status": "pending", "run_at": now + backoff(job.attempts), "last_error": error,
+                      "lease_owner": None, "lease_until": None}
+        await self._finishes.submit(None, (job.id, job.lease_owner, values, tuple(also)))
+
+    async def _finish_batch(self, _: None, batch: list[_Finish]) -> list[None]:
+        table = Job.__table__
+        # Only the lease holder may finish the job (a late worker must not undo a re-claim).
+        holder = and_(table.c.id == bindparam("b_id"), table.c.lease_owner == bindparam("b_owner"))
+        done = [{"b_id": job_id, "b_owner": owner, **values} for job_id, owner, values, _ in batch
+                if values["status"] == "done"]
+        others = [(job_id, owner, values) for job_id, owner, values, _ in batch if values["status"] != "done"]
 
         async def _update(session: AsyncSession) -> None:
-            values: dict[str, Any]
-            if retry_at is not None:
-                values = {"status": "pending", "run_at": retry_at, "lease_owner": None, "lease_until": None,
-                          "attempts": Job.attempts - (0 if error else 1), "last_error": error}
-                if platform is not None:
-                    values["platform"] = platform
-            elif error is None:
-                values = {"status": "done", "finished_at": now, "lease_owner": None, "lease_until": None}
-            elif job.attempts >= job.max_attempts:
-                values = {"status": "failed", "finished_at": now, "last_error": error, "lease_owner": None}
-            else:
-                values = {"status": "pending", "run_at": now + backoff(job.attempts), "last_error": error,
-                          "lease_owner": None, "lease_until": None}
-            # Only the lease holder may finish the job (a late worker must not undo a re-claim).
-            await session.execute(
-                update(Job).where(Job.id == job.id, Job.lease_owner == job.lease_owner).values(**values)
-            )
+            for *_, works in batch:
+                for work in works:
+                    await work(session)
+            if done:  # one cached statement, many parameter sets
+                await session.execute(update(table).where(holder), done)
+            for job_id, owner, values in others:
+                await session.execute(
+                    update(Job).where(Job.id == job_id, Job.lease_owner == owner).values(**values))
 
         await self.db.write_retrying(_update)
+        return [None] * len(batch)
 
     async def run_job(self, job: Job) -> None:
         with log_context(job=job.id, job_kind=job.kind):
@@ -239,7 +273,15 @@ class JobRunner:
             log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
             await self._finish(job, error=f"{type(exc).__name__}: {exc}"[:2000])
         else:
-            await self._finish(job)
+            try:
+                await self._finish(job, also=ctx.on_done)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not ctx.on_done:
+                    raise
+                log.exception("job %s (%s) could not record its outcome", job.id, job.kind)
+                await self._finish(job, error=f"{type(exc).__name__}: {exc}"[:2000])
 
     async def run_due(self, *, concurrency: int = 8) -> int:
         """Run everything due now, keeping up to ``concurrency`` jobs in flight and claiming

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from adapters.console.files import FileShelf, fetch, shared_file
 from adapters.console.journal import DeliveryJournal
+from adapters.console.people import People, Person
 from adapters.console.render import render
 from bot import languages
 from bot.commands import CommandSyntaxError, split_words
@@ -59,16 +60,6 @@ def parse_roles(text: str) -> frozenset[Role]:
 
 
 @dataclass
-class Person:
-    user: UserRef
-    name: str
-    roles: frozenset[Role] = frozenset()
-    locale: str | None = None
-    timezone: str | None = None
-    dms_closed: bool = False
-
-
-@dataclass
 class Entry:
     """One numbered thing the bot did. ``where`` is "#channel", "DM → name",
     "only name sees", or "thread of #n"."""
@@ -107,7 +98,7 @@ class ConsoleAdapter(Outbound):
         self.community = CommunityRef(CONSOLE, "room")
         self.community_name = community_name or core.config.section("console").community_name
         self.channels = {name: ChannelRef(CONSOLE, name, self.community) for name in CHANNEL_NAMES}
-        self.people: dict[str, Person] = {}
+        self.people: People = People()
         self.current: Person | None = None
         self.entries: list[Entry] = []
         self.bot_user = UserRef(CONSOLE, "homeroom-bot")
@@ -148,10 +139,7 @@ class ConsoleAdapter(Outbound):
         return self.people.get(name.strip().lstrip("@").lower())
 
     def _person_of(self, user: UserRef) -> Person | None:
-        for person in self.people.values():
-            if person.user == user:
-                return person
-        return None
+        return self.people.by_user(user)
 
     def _name_of(self, user: UserRef) -> str:
         person = self._person_of(user)

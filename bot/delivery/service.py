@@ -20,11 +20,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.batching import GroupCommit
 from bot.config import parse_clock
 from bot.db.models import Community, Job, Member
 from bot.delivery.content import Content, Phrase, When, Words, Written, from_json, to_json
@@ -93,6 +94,22 @@ class Outcome:
     unreachable: list[str]
     failed: list[str]
     seen_member_ids: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Settle:
+    """One outcome to record: the rows, their status, the DM they went out as (if any), and
+    the member whose DM channel this taught us (None when it was known)."""
+
+    row_ids: tuple[int, ...]
+    status: str
+    channel: str | None
+    message: str | None
+    learned_member: int | None
+
+
+#: an outbox row with its reader and community, each None when gone
+_Subjects = tuple["OutboxEntry | None", "Member | None", "Community | None"]
 
 
 class PersonalRoute(Protocol):
@@ -176,6 +193,11 @@ class DeliveryService:
         self._seen_hooks: dict[str, SeenHook] = {}
         self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
+        #: sends starting together share one read; rows claimed together, and outcomes
+        #: recorded together, one write each
+        self._reads: GroupCommit[None, int, _Subjects] = GroupCommit(self._read_batch)
+        self._claims: GroupCommit[None, int, bool] = GroupCommit(self._claim_batch)
+        self._settles: GroupCommit[None, _Settle, None] = GroupCommit(self._settle_batch)
 
     # ----- what features call -------------------------------------------------------------
     def on_attachment(self, kind: str, maker: AttachmentMaker) -> None:
@@ -389,11 +411,9 @@ class DeliveryService:
             await self._send(job_ctx)
 
     async def _send(self, job_ctx: JobContext) -> None:
-        async with self.core.db.read() as session:
-            row = await session.get(OutboxEntry, job_ctx.payload["id"])
+        row, member, community = await self._reads.submit(None, job_ctx.payload["id"])
         if row is None or row.status in FINAL:
             return
-        member, community = await self._subjects(row)
         if member is None or community is None or member.left_at is not None:
             await self._settle(row.id, "cancelled")
             return
@@ -406,7 +426,10 @@ class DeliveryService:
         message = await self.render(row, member, community)
         result = await self._deliver(community, member, message, key=f"hr-{row.id}", resend=resend)
         if result.status == DeliveryStatus.SENT:
-            await self._settle(row.id, "sent", result.message, member=member)
+            # Recorded with the job's own "done": one transaction for both.
+            self.core.metrics.inc("homeroom_deliveries_total", 1, mode="dm", result="sent")
+            sent = self._outcome((row.id,), "sent", result.message, member)
+            job_ctx.when_done(lambda session: self._record(session, [sent]))
         elif result.status in (DeliveryStatus.DMS_CLOSED, DeliveryStatus.NOT_FOUND):
             await self._unreachable([row], member, community, closed=result.status == DeliveryStatus.DMS_CLOSED)
         else:
@@ -416,6 +439,20 @@ class DeliveryService:
                 await self._tell_sender(row, member, community, "failed")
                 return
             raise ConnectionError(f"delivery {row.id} failed: {result.detail}")
+
+    async def _read_batch(self, _: None, row_ids: list[int]) -> list[_Subjects]:
+        """The rows of sends starting together, each with its reader and community, in one read."""
+        async with self.core.db.read() as session:
+            found = {row.id: (row, member) for row, member in (await session.execute(
+                select(OutboxEntry, Member).outerjoin(Member, Member.id == OutboxEntry.member_id)
+                .where(OutboxEntry.id.in_(sorted(set(row_ids))))))}
+            communities = {community_id: await self.core.community_by_id(session, community_id)
+                           for community_id in {row.community_id for row, _ in found.values()}}
+        answers: list[_Subjects] = []
+        for row_id in row_ids:
+            row, member = found.get(row_id, (None, None))
+            answers.append((row, member, communities.get(row.community_id) if row is not None else None))
+        return answers
 
     async def _may_send_now(self, row: OutboxEntry, member: Member, community: Community, now: datetime) -> bool:
         """Quiet hours and expiry: False when the row waits (RetryLater is raised), moved to
@@ -441,27 +478,69 @@ class DeliveryService:
         raise RetryLater(ends)
 
     async def _claim(self, row_id: int) -> bool:
-        """Mark the row as being sent, committed before the platform is asked."""
-        async with self.core.db.write() as session:
-            result = await session.execute(update(OutboxEntry).where(
-                OutboxEntry.id == row_id, OutboxEntry.status.in_(OPEN))
-                .values(status="sending", attempts=OutboxEntry.attempts + 1, updated_at=self.core.clock.now()))
-        return bool(getattr(result, "rowcount", 0))
+        """Mark the row as being sent, committed before the platform is asked. Rows claimed
+        together (the sends of a fan-out running side by side) share one transaction."""
+        return await self._claims.submit(None, row_id)
+
+    async def _claim_batch(self, _: None, row_ids: list[int]) -> list[bool]:
+        table = OutboxEntry.__table__
+        statement = update(table).where(table.c.id.in_(bindparam("ids", expanding=True)),
+                                        table.c.status.in_(sorted(OPEN))) \
+            .values(status="sending", attempts=table.c.attempts + 1, updated_at=bindparam("now")) \
+            .returning(table.c.id)
+
+        async def _update(session: AsyncSession) -> set[int]:
+            result = await session.execute(statement, {"ids": sorted(set(row_ids)), "now": self.core.clock.now()})
+            return {row_id for (row_id,) in result}
+
+        claimed = await self.core.db.write_retrying(_update)
+        answers, given = [], set()
+        for row_id in row_ids:  # the same row asked for twice at once is claimed once
+            answers.append(row_id in claimed and row_id not in given)
+            given.add(row_id)
+        return answers
 
     async def _settle(self, row_ids: int | Sequence[int], status: str, ref: MessageRef | None = None, *,
                       member: Member | None = None, mode: str = "dm") -> None:
-        """Record the outcome of one row, or of all the rows one message carried (a digest)."""
-        ids = [row_ids] if isinstance(row_ids, int) else list(row_ids)
+        """Record the outcome of one row, or of all the rows one message carried (a digest).
+        Outcomes recorded together share one transaction and one statement."""
+        ids = (row_ids,) if isinstance(row_ids, int) else tuple(row_ids)
         if status not in OPEN:
             self.core.metrics.inc("homeroom_deliveries_total", len(ids), mode=mode, result=status)
-        values: dict[str, Any] = {"status": status, "updated_at": self.core.clock.now()}
-        if ref is not None:
-            values.update(dm_channel_id=ref.channel.id, dm_message_id=ref.id)
-        async with self.core.db.write() as session:
-            await session.execute(update(OutboxEntry).where(OutboxEntry.id.in_(ids)).values(**values))
-            if ref is not None and member is not None and member.dm_channel_id != ref.channel.id:
-                await session.execute(update(Member).where(Member.id == member.id)
-                                      .values(dm_channel_id=ref.channel.id))
+        await self._settles.submit(None, self._outcome(ids, status, ref, member))
+
+    @staticmethod
+    def _outcome(ids: tuple[int, ...], status: str, ref: MessageRef | None, member: Member | None) -> _Settle:
+        channel = ref.channel.id if ref is not None else None
+        learned = member.id if member is not None and channel is not None and member.dm_channel_id != channel \
+            else None
+        return _Settle(ids, status, channel, ref.id if ref is not None else None, learned)
+
+    async def _settle_batch(self, _: None, batch: list[_Settle]) -> list[None]:
+        async def _update(session: AsyncSession) -> None:
+            await self._record(session, batch)
+
+        await self.core.db.write_retrying(_update)
+        return [None] * len(batch)
+
+    async def _record(self, session: AsyncSession, batch: Sequence[_Settle]) -> None:
+        """Write outcomes: one cached statement for the rows, one for the DM channels learned."""
+        now = self.core.clock.now()
+        table, members = OutboxEntry.__table__, Member.__table__
+        # A row settled without a platform reference keeps the one it has.
+        rows = update(table).where(table.c.id == bindparam("b_id")).values(
+            status=bindparam("b_status"), updated_at=bindparam("b_now"),
+            dm_channel_id=func.coalesce(bindparam("b_channel", type_=String), table.c.dm_channel_id),
+            dm_message_id=func.coalesce(bindparam("b_message", type_=String), table.c.dm_message_id))
+        await session.execute(rows, [{"b_id": row_id, "b_status": item.status, "b_now": now,
+                                      "b_channel": item.channel, "b_message": item.message}
+                                     for item in batch for row_id in item.row_ids])
+        learned = {item.learned_member: item.channel for item in batch if item.learned_member is not None}
+        if learned:
+            channels = update(members).where(members.c.id == bindparam("b_id")).values(
+                dm_channel_id=bindparam("b_channel", type_=String))
+            await session.execute(channels, [{"b_id": member_id, "b_channel": channel}
+                                             for member_id, channel in learned.items()])
 
     async def _unreachable(self, rows: Sequence[OutboxEntry], member: Member, community: Community, *,
                            closed: bool, mode: str = "dm", inbox: Inbox | None = None) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
 from bot.db.engine import Database
@@ -232,3 +233,53 @@ async def test_a_slow_job_does_not_hold_up_one_that_falls_due_meanwhile(db: Data
     await asyncio.wait_for(quick_ran.wait(), timeout=30)  # before the slow one ends
     release.set()
     await busy
+
+
+async def test_a_handlers_closing_write_commits_with_its_done(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START)
+    runner = JobRunner(db, clock)
+    seen_in_transaction: list[str | None] = []
+
+    async def handler(job: JobContext) -> None:
+        async def closing(session: AsyncSession) -> None:
+            seen_in_transaction.append(await session.scalar(select(Job.status).where(Job.id == job.job_id)))
+            await session.execute(Job.__table__.update().where(Job.id == job.job_id).values(last_error="noted"))
+
+        job.when_done(closing)
+
+    runner.register("count", handler)
+    await runner.run_due()
+    async with db.read() as session:
+        job = (await session.scalars(select(Job))).one()
+    assert seen_in_transaction == ["running"]
+    assert (job.status, job.last_error) == ("done", "noted")
+
+
+async def test_a_handlers_closing_write_that_fails_runs_the_job_again(db: Database) -> None:
+    clock = ManualClock(START)
+    await add_jobs(db, 1, START)
+    runner = JobRunner(db, clock)
+    attempts: list[int] = []
+
+    async def handler(job: JobContext) -> None:
+        attempts.append(job.attempt)
+
+        async def closing(session: AsyncSession) -> None:
+            if job.attempt == 1:
+                raise RuntimeError("disk full")
+
+        job.when_done(closing)
+
+    runner.register("count", handler)
+    await runner.run_due()
+    async with db.read() as session:
+        job = (await session.scalars(select(Job))).one()
+    assert (job.status, job.attempts) == ("pending", 1)
+    assert "disk full" in (job.last_error or "")
+    clock.advance(backoff(1))
+    await runner.run_due()
+    async with db.read() as session:
+        job = (await session.scalars(select(Job))).one()
+    assert attempts == [1, 2]
+    assert job.status == "done"
