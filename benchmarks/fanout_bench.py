@@ -32,7 +32,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import discord  # noqa: E402
 
 from adapters.discord import DiscordAdapter  # noqa: E402
 from bot.app import build_core  # noqa: E402
@@ -89,7 +88,8 @@ async def run(families: int, runs: int, budget_seconds: float) -> int:
         per_run = max(1, min(families, int(budget_seconds * rate / runs)))
     fake = FakeDiscord()
     await fake.start()
-    discord.http.Route.BASE = fake.base
+    # the adapter points discord.py at its configured REST base: here, the fake's
+    shipped = shipped.with_section("discord", shipped.section("discord").model_copy(update={"api_base_url": fake.base}))
     users = []
     for _ in range(families):
         user_id = snowflake()
@@ -99,7 +99,7 @@ async def run(families: int, runs: int, budget_seconds: float) -> int:
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
         print(f"[discord] settings from config.example.toml as shipped: dm_per_minute="
               f"{shipped.section('discord').dm_per_minute} ({rate:g} DM/s); "
-              f"changed: database.url -> a temporary SQLite file")
+              f"changed: database.url -> a temporary SQLite file, discord.api_base_url -> the local fake")
         if per_run < families:
             print(f"runs use {per_run} families, not {families}: {runs} runs of {families} at {rate:g} DM/s would "
                   f"take {runs * families / rate:.0f} s (budget {budget_seconds:.0f} s; --budget-seconds to change)")
