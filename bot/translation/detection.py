@@ -52,6 +52,11 @@ def _canonical(language: Language, candidates: Iterable[str]) -> str | None:
     return None
 
 
+#: a few sentences in the scripts families write, detected once when the detector is built
+WARM_UP = ("Xin chào, con tôi sẽ nghỉ học ngày mai.", "¿Puede salir temprano el viernes?",
+           "Мой сын завтра не придёт.", "ابني لن يحضر غدا", "我的孩子明天不上学", "내일 아이가 학교에 못 가요",
+           "Bonjour, mon fils sera absent.", "The quick brown fox jumps over the lazy dog.")
+
 _build_lock = threading.Lock()
 _built: dict[float, LanguageDetector] = {}
 
@@ -63,6 +68,10 @@ def _shared_detector(min_relative_distance: float) -> LanguageDetector:
             detector = (LanguageDetectorBuilder.from_languages(*detectable())
                         .with_minimum_relative_distance(min_relative_distance)
                         .with_low_accuracy_mode().with_preloaded_language_models().build())
+            # lingua holds the GIL while it detects, and its first detection sets up what
+            # every later one reuses (about 100 ms): pay that here, in the builder thread at
+            # start-up, rather than in the event loop when a family's first message arrives
+            detector.detect_languages_in_parallel_of(list(WARM_UP))
             _built[min_relative_distance] = detector
         return detector
 
