@@ -225,7 +225,7 @@ async def test_the_got_it_link_of_a_two_class_email_counts_in_both_classes(
         enter(s, "room", "Room 12")
         await s.run(f"{LEE}\n/announcement status id:1")
     assert status == 200
-    assert "seen by 1 of 1 families" in in_14 and "seen by 1 of 1 families" in s.last("only Ms Lee").text
+    assert "seen by 1 of 1 family" in in_14 and "seen by 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_unsubscribing_from_a_two_class_email_stops_the_email_of_both_classes(
