@@ -118,7 +118,9 @@ class FakeDiscord:
         body: Any = None
         if request.content_type.startswith("multipart"):
             form = await request.post()
-            body = {**json.loads(str(form.get("payload_json") or "{}")), "multipart": True}
+            body = {**json.loads(str(form.get("payload_json") or "{}")), "multipart": True,
+                    "_files": [part.filename for key, part in form.items()
+                               if key.startswith("files[") and isinstance(part, web.FileField)]}
         else:
             raw = await request.read()
             if raw and request.content_type == "application/json":
@@ -505,11 +507,13 @@ class DiscordDriver:
                     where = f"dm:{person.name if person else channel_id}"
                 else:
                     where = f"channel:{names.get(channel_id, channel_id)}"
-                result.append(Seen(where=where, text=text, message_id=message_id, buttons=buttons))
+                result.append(Seen(where=where, text=text, message_id=message_id, buttons=buttons,
+                                   files=list(body.get("_files", []))))
             elif (parts[0] == "webhooks" and method == "POST") or callback_message:
                 person = self.tokens.get(parts[2])
                 result.append(Seen(where=f"ephemeral:{person.name if person else '?'}", text=text,
-                                   message_id=body.get("_id", ""), buttons=buttons))
+                                   message_id=body.get("_id", ""), buttons=buttons,
+                                   files=list(body.get("_files", []))))
             elif method == "PATCH" and parts[0] == "channels":
                 result.append(Seen(where=f"edit:{parts[3]}", text=text, message_id=parts[3], buttons=buttons,
                                    edited=True))

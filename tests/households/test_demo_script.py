@@ -102,6 +102,9 @@ async def test_a_guardian_joins_with_the_teachers_code_on_every_platform(driver:
     amara = await driver.person("Amara")
     await driver.command(teacher, "family invite", child="Ava")
     invite = next(s.text for s in sent_to(driver, "ephemeral:Ms Rivera") if "Join code for Ava" in s.text)
+    slips = [s for s in driver.seen() if "join-Ava.png" in s.files]
+    assert [s.where for s in slips] == ["dm:Ms Rivera"]  # the printable slip, to the teacher alone
+    assert "A printable slip for Ava." in slips[0].text
     code = invite.split("Join code for Ava: ", 1)[1].split(" ", 1)[0]
     await driver.command(amara, "family join", code="WRONG-CODE")
     assert "That code does not work" in sent_to(driver, "ephemeral:Amara")[-1].text

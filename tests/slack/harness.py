@@ -197,8 +197,22 @@ class SlackDriver:
         """What the bot sent, reconstructed from recorded Web API calls and response_url posts."""
         result: list[Seen] = []
         names = {v: k for k, v in CHANNELS.items()}
+        uploading: list[str] = []  # files.getUploadURLExternal's file names, until completed
         for method, args in self.fake.calls:
-            if method == "chat.postMessage":
+            if method == "files.getUploadURLExternal":
+                uploading.append(args.get("filename", ""))
+            elif method == "files.completeUploadExternal":
+                files = args.get("files") or "[]"
+                count = len(json.loads(files) if isinstance(files, str) else files)
+                shared, uploading = uploading[:count], uploading[count:]
+                channel = args.get("channel_id", "")
+                if channel.startswith("D"):
+                    person = self.people.get(channel[1:])
+                    where = f"dm:{person.name if person else channel}"
+                else:
+                    where = f"channel:{names.get(channel, channel)}"
+                result.append(Seen(where=where, text=args.get("initial_comment", ""), message_id="", files=shared))
+            elif method == "chat.postMessage":
                 channel = args["channel"]
                 if channel.startswith("D"):
                     person = self.people.get(channel[1:])
