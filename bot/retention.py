@@ -5,9 +5,9 @@ removes (docs/privacy.md states the policy for families)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -41,6 +41,14 @@ async def _purge_core(session: AsyncSession, limits: dict[str, datetime], *, dry
         "processed_events": (ProcessedEvent, ProcessedEvent.processed_at < limits["processed_events"]),
         "finished_jobs": (Job, Job.status.in_(("done", "cancelled", "failed")) & (Job.run_at < limits["deliveries"])),
     }
+    return await purge_targets(session, targets, dry_run=dry_run)
+
+
+async def purge_targets(session: AsyncSession, targets: dict[str, tuple[Any, ColumnElement[bool]]], *,
+                        dry_run: bool = False) -> dict[str, int]:
+    """Delete (or, ``dry_run``, count) each kind's rows matching its condition, in the given
+    order (a feature lists children before the rows they point at): a feature's
+    ``purge_expired`` and ``count_expired`` are this over the same targets."""
     counts: dict[str, int] = {}
     for kind, (model, condition) in targets.items():
         if dry_run:

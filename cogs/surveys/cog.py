@@ -11,6 +11,7 @@ A survey is anonymous unless the teacher asks for names (``named:true``); see
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -30,6 +31,7 @@ from bot.families import member_names
 from bot.i18n import N_, P_
 from bot.messages import Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
+from bot.retention import purge_targets
 from bot.roles import STAFF, Role
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyParticipant
 
@@ -312,6 +314,19 @@ class SurveysCog(Cog):
         await session.execute(delete(SurveyAnswer).where(SurveyAnswer.member_id == member.id))
         for survey in (await session.scalars(select(Survey).where(Survey.author_member_id == member.id))).all():
             survey.author_member_id = None
+
+    # ----- retention ----------------------------------------------------------------------
+    @staticmethod
+    def _expired(cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
+        """Closed surveys (with who took part and their answers) older than the deliveries'
+        retention; an open one stays until it is closed."""
+        return {"surveys": (Survey, (Survey.status != "open") & (Survey.created_at < cutoffs["deliveries"]))}
+
+    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        return await purge_targets(session, self._expired(cutoffs))
+
+    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        return await purge_targets(session, self._expired(cutoffs), dry_run=True)
 
 
 def setup(core: Core) -> SurveysCog:
