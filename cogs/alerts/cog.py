@@ -61,7 +61,9 @@ MSG_ALREADY_SENT = N_("Alert #{id} has already gone out.")
 MSG_CANCELLED = N_("Alert #{id} was cancelled. Nothing was sent.")
 MSG_NOT_DRAFT = N_("Alert #{id} was cancelled earlier, so it cannot be sent. Write a new /alert.")
 MSG_EXPIRED = N_("This confirmation is too old. Nothing was sent; please write the alert again.")
-MSG_GOING_OUT = N_("Alert #{id} is going out now to {count} families, each in their language. In {minutes} "
+MSG_GOING_OUT = P_("Alert #{id} is going out now to {count} family, in their language. In {minutes} minutes it "
+                   "goes again if they have not pressed Got it, and you get the list of who is still unreached.",
+                   "Alert #{id} is going out now to {count} families, each in their language. In {minutes} "
                    "minutes it goes again to every family who has not pressed Got it, and you get the list of "
                    "who is still unreached.")
 MSG_THANKS = N_("Thank you! The school can see that you got the alert.")

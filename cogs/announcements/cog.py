@@ -36,7 +36,7 @@ from bot.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUn
 from bot.outbound import ChannelClosed
 from bot.refs import ChannelRef, MessageRef
 from bot.roles import STAFF, Role
-from bot.when import format_when, future_time
+from bot.when import format_day, format_when, future_time
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines
@@ -399,8 +399,10 @@ class AnnouncementsCog(Cog):
             await ctx.reply("Families were already reminded about announcement #{id} today. You can remind "
                             "them again tomorrow.", id=row.id)
         else:
-            await ctx.reply("A reminder about announcement #{id} goes to the {count} families who have not seen "
-                            "it, by direct message in their language (after their quiet hours).",
+            await ctx.reply(P_("A reminder about announcement #{id} goes to the {count} family who has not seen "
+                               "it, by direct message in their language (after their quiet hours).",
+                               "A reminder about announcement #{id} goes to the {count} families who have not seen "
+                               "it, by direct message in their language (after their quiet hours)."),
                             id=row.id, count=queued)
 
     @command("announcement report", "How families read announcements over the last weeks, as a chart",
@@ -417,9 +419,10 @@ class AnnouncementsCog(Cog):
         if not numbers.announcements:
             raise UserError(P_("No announcements were posted in the last week.",
                                "No announcements were posted in the last {count} weeks."), count=weeks)
-        lines = [await ctx.t("Last {weeks} weeks: {count} announcements, seen by {percent}% of families on "
-                             "average.", weeks=weeks, count=len(numbers.announcements),
-                             percent=round(numbers.average_percent))]
+        since = format_day(ctx.now - timedelta(weeks=weeks), ctx.language, self.core.zone_of(ctx.member, community))
+        lines = [await ctx.t(P_("Since {since}: {count} announcement, seen by {percent}% of families on average.",
+                                "Since {since}: {count} announcements, seen by {percent}% of families on average."),
+                             since=since, count=len(numbers.announcements), percent=round(numbers.average_percent))]
         lines.append(await ctx.t("By language: {languages}", languages=", ".join(
             f"{code} {round(numbers.language_percent(code))}%" for code in numbers.languages)))
         if numbers.never_seen:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.i18n import N_, P_
 
 # teacher
-PREVIEW = N_("{count} slots for \"{title}\": {summary}. Times are in {zone}. Post it for families?")
+PREVIEW = P_("{count} slot for \"{title}\": {summary}. Times are in {zone}. Post it for families?",
+             "{count} slots for \"{title}\": {summary}. Times are in {zone}. Post it for families?")
 POST = N_("Post")
 EDIT = N_("Edit")
 DISCARD = N_("Cancel")

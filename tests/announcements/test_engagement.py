@@ -27,7 +27,7 @@ async def test_the_report_gives_the_average_the_languages_and_who_saw_nothing(db
     async with console_session(db) as s:
         await _two_posts_read_unevenly(s)
     assert s.last("only Ms Lee").text.splitlines()[:3] == [
-        "Last 4 weeks: 2 announcements, seen by 50% of families on average.",
+        "Since Monday 10 August 2026: 2 announcements, seen by 50% of families on average.",
         "By language: en 50%, es 50%",
         "Saw none of them: Ben. Please contact them another way.",
     ]
@@ -57,7 +57,7 @@ async def test_announcements_older_than_the_window_are_left_out(db: Database) ->
     async with console_session(db) as s:
         await s.run(f'{SETUP}{TEACHER}\n/announce text:"Old news"\nadvance 15d\n/announce text:"New news"\n'
                     "/announcement report weeks:2")
-    assert s.last("only Ms Lee").text.startswith("Last 2 weeks: 1 announcements, seen by 0% of families")
+    assert s.last("only Ms Lee").text.startswith("Since Tuesday 8 September 2026: 1 announcement, seen by 0% of families")
 
 
 async def test_with_nothing_posted_the_teacher_is_told_kindly(db: Database) -> None:
