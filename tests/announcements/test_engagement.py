@@ -57,7 +57,8 @@ async def test_announcements_older_than_the_window_are_left_out(db: Database) ->
     async with console_session(db) as s:
         await s.run(f'{SETUP}{TEACHER}\n/announce text:"Old news"\nadvance 15d\n/announce text:"New news"\n'
                     "/announcement report weeks:2")
-    assert s.last("only Ms Lee").text.startswith("Since Tuesday 8 September 2026: 1 announcement, seen by 0% of families")
+    assert s.last("only Ms Lee").text.startswith(
+        "Since Tuesday 8 September 2026: 1 announcement, seen by 0% of families")
 
 
 async def test_with_nothing_posted_the_teacher_is_told_kindly(db: Database) -> None:

@@ -333,5 +333,6 @@ async def test_the_engagement_report_counts_a_child_with_two_co_parents_as_one_f
         post = s.last("#announcements")
         await s.run(f"{LUIS}\nclick #{post.number} Got it\n{TEACHER}\n/announcement report")
     lines = s.last("only Ms Lee").text.splitlines()
-    assert lines[0] == "Since Monday 10 August 2026: 1 announcement, seen by 33% of families on average."  # Sam of Sam, Ana, Pat
+    # Sam (of Sam, Ana and Pat) saw it
+    assert lines[0] == "Since Monday 10 August 2026: 1 announcement, seen by 33% of families on average."
     assert lines[2] == "Saw none of them: Ana, Pat. Please contact them another way."
