@@ -5,34 +5,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from slack_sdk.models.blocks import Block
 
 from adapters.slack.blocks import to_blocks
-from bot.app import build_core
-from bot.clock import ManualClock
-from bot.config import Config, Secrets
-from bot.db.engine import Database
 from bot.messages import Message, Tone
 from bot.roles import Role
-from bot.testing import FakeTranslator
-from tests.slack.harness import SECRET, TEAM, SlackDriver
-
-START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def slack(db: Database) -> AsyncIterator[SlackDriver]:
-    core = build_core(Config(), secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET), db=db,
-                      clock=ManualClock(START), translator=FakeTranslator())
-    driver = SlackDriver(core)
-    await driver.start()
-    yield driver
-    await driver.stop()
+from tests.slack.harness import TEAM, SlackDriver
 
 
 def _button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-
-import pytest
 
 from adapters.slack import inbound
 from adapters.slack.manifest import build_manifest
 from bot.app import build_core
 from bot.clock import ManualClock
-from bot.config import Config, Secrets
+from bot.config import Config
 from bot.db.engine import Database
 from bot.events import Actor, ReactionAdded
 from bot.messages import Message
 from bot.refs import UserRef
 from bot.roles import Role
 from bot.testing import FakeTranslator
-from tests.slack.harness import SECRET, SlackDriver, signed_headers
-
-START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)  # 08:00 in New York
-
-
-@pytest.fixture
-async def slack(db: Database) -> AsyncIterator[SlackDriver]:
-    core = build_core(Config(), secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET), db=db,
-                      clock=ManualClock(START), translator=FakeTranslator())
-    driver = SlackDriver(core)
-    await driver.start()
-    yield driver
-    await driver.stop()
+from tests.slack.conftest import START
+from tests.slack.harness import SlackDriver, signed_headers
 
 
 async def test_slash_command_parses_options_and_answers_ephemerally(slack: SlackDriver) -> None:

@@ -4,31 +4,9 @@ headings, the households join slip)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-
-import pytest
-
-from bot.app import build_core
-from bot.clock import ManualClock
-from bot.config import Config, Secrets
-from bot.db.engine import Database
 from bot.db.models import Community
 from bot.refs import CommunityRef
-from bot.testing import FakeTranslator
-from tests.slack.harness import SECRET, TEAM, SlackDriver
-
-START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def slack(db: Database) -> AsyncIterator[SlackDriver]:
-    core = build_core(Config(), secrets=Secrets(slack_bot_token="xoxb-test", slack_signing_secret=SECRET), db=db,
-                      clock=ManualClock(START), translator=FakeTranslator())
-    driver = SlackDriver(core)
-    await driver.start()
-    yield driver
-    await driver.stop()
+from tests.slack.harness import TEAM, SlackDriver
 
 
 async def test_the_workspace_name_comes_from_auth_test_once(slack: SlackDriver) -> None:
