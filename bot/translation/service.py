@@ -48,6 +48,7 @@ from bot.translation import TranslationResult
 from bot.translation.breaker import CircuitBreaker
 from bot.translation.detection import Detector
 from bot.translation.masking import mask, unmask
+from bot.translation.masking import prepare as prepare_masking
 from bot.translation.models import CachedTranslation, GlossaryTerm
 from bot.translation.providers import Provider, build_provider
 from bot.translation.splitting import split_text
@@ -174,9 +175,15 @@ class TranslationService:
         self._pool = ThreadPoolExecutor(max_workers=settings.max_concurrency * 2, thread_name_prefix="translate")
         self.detector = Detector(settings.detection_min_relative_distance)
         # Built now, off the event loop, so the first family's message does not pay for it.
-        self._detector_ready = threading.Thread(target=self.detector.build, name="detector-build", daemon=True)
+        self._detector_ready = threading.Thread(target=self._prepare, name="detector-build", daemon=True)
         self._detector_ready.start()
         _install_request_timeout()
+
+    def _prepare(self) -> None:
+        """What the first detection would otherwise build in the event loop: the detector
+        (with its first detection) and the emoji tokenizer's search tree."""
+        self.detector.build()
+        prepare_masking()
 
     async def warm(self) -> None:
         """Wait until the language detector is built (it starts building with the service)."""
