@@ -75,6 +75,10 @@ DELIVERY_EVENT = "homeroom_delivery"
 RESEND_LOOKBACK = 20
 
 
+#: how long the work behind an acknowledged request waits, so the acknowledgements of a burst
+#: go out before it (Slack retries a request it has not seen acknowledged within 3 s)
+ACK_GRACE_SECONDS = 0.03
+
 class SlackAdapter(Outbound):
     platform = "slack"
     capabilities = Capabilities(
@@ -227,6 +231,10 @@ class SlackAdapter(Outbound):
 
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:
+            if not self.app._process_before_response:
+                # bolt notices an acknowledgement by polling every 10 ms: the work waits a
+                # moment, so requests that arrived together are all acknowledged first
+                await asyncio.sleep(ACK_GRACE_SECONDS)
             try:
                 event = await make()
                 if event is not None:
