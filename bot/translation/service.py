@@ -189,13 +189,18 @@ class TranslationService:
         """Wait until the language detector is built (it starts building with the service)."""
         await asyncio.to_thread(self._detector_ready.join)
 
+    async def flush(self) -> None:
+        """Wait for the cache writes and hit counts still in flight (they run off the
+        caller's path), so what was translated is in the persistent cache."""
+        if self._writes or self._background:
+            await asyncio.gather(*self._writes.values(), *self._background, return_exceptions=True)
+
     async def close(self) -> None:
         for task in list(self._inflight.values()):
             task.cancel()
         if self._inflight:
             await asyncio.gather(*self._inflight.values(), return_exceptions=True)
-        if self._writes or self._background:
-            await asyncio.gather(*self._writes.values(), *self._background, return_exceptions=True)
+        await self.flush()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     # ----- providers -----------------------------------------------------------------------

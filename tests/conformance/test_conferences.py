@@ -35,6 +35,7 @@ async def test_a_family_books_a_conference_and_the_teacher_sees_it(driver: Drive
     [confirmation] = sent_to(driver, "dm:Ana")
     assert 'Your conference "Autumn conferences" with Ms Lee is on Tuesday 8 September 2026, 15:15' in \
         confirmation.text
+    assert [f for f in confirmation.files if f.endswith(".ics")]  # the calendar file came with it
     await driver.command(teacher, "conference schedule", id="1")
     listing = next(s for s in sent_to(driver, "ephemeral:Ms Lee") if "Schedule for" in s.text)
     assert "2. Tue 8 Sep 15:15–15:30 — Ana (English)" in listing.text

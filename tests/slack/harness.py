@@ -206,6 +206,11 @@ class SlackDriver:
                 count = len(json.loads(files) if isinstance(files, str) else files)
                 shared, uploading = uploading[:count], uploading[count:]
                 channel = args.get("channel_id", "")
+                under = next((seen for seen in result if args.get("thread_ts")
+                              and seen.message_id == f"{channel}/{args['thread_ts']}"), None)
+                if under is not None:  # a message's own files, uploaded in its thread
+                    under.files.extend(shared)
+                    continue
                 if channel.startswith("D"):
                     person = self.people.get(channel[1:])
                     where = f"dm:{person.name if person else channel}"

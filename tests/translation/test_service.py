@@ -147,6 +147,7 @@ async def test_cjk_text_is_split_under_the_cjk_limit(service: TranslationService
 async def test_cache_hit_makes_no_request(db: Database, google_url: str, behaviour: Behaviour) -> None:
     svc = TranslationService(settings(), Secrets(), db, ManualClock(START), base_urls={"google": google_url})
     first = await svc.translate("Book fair next week", "so", source="en")
+    await svc.flush()  # the cache write runs off the caller's path
     svc.forget_memory()  # the database layer alone must answer
     second = await svc.translate("Book fair next week", "so", source="en")
     await svc.close()
@@ -192,7 +193,7 @@ async def test_a_cached_translation_is_served_inside_a_write_transaction(db: Dat
     lock, so the cache must answer without writing (hits are counted afterwards)."""
     svc = TranslationService(settings(), Secrets(), db, ManualClock(START), base_urls={"google": google_url})
     await svc.translate("Snack sign-up", "ar", source="en")
-    await svc.close()  # the stored copy is written
+    await svc.flush()  # the stored copy is written
     svc.forget_memory()
     async with db.write():
         inside = await asyncio.wait_for(svc.translate("Snack sign-up", "ar", source="en"), timeout=30)
