@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.commands import CommandSpec, OptionSpec
+from bot.db.purge import purge_targets
 from bot.events import Event
 from bot.roles import EVERYONE, Role
 
@@ -127,12 +128,17 @@ class Cog:
     async def on_member_left(self, session: AsyncSession, member: Member) -> None:
         """The member left the server or workspace: cancel what was still going to them."""
 
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        """Delete what is older than the retention policy. ``cutoffs`` maps a kind
-        ("questions", "deliveries", "translation_cache", "audit") to the oldest moment kept;
-        returns rows removed per kind."""
+    def expired_rows(self, cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
+        """What the retention policy removes from this feature's tables: kind -> (table or
+        model, condition), children before the rows they point at. ``cutoffs`` maps a kind
+        ("questions", "deliveries", "translation_cache", "audit") to the oldest moment kept.
+        :meth:`purge_expired` and :meth:`count_expired` both read it."""
         return {}
+
+    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
+        """Delete what is older than the retention policy; returns rows removed per kind."""
+        return await purge_targets(session, self.expired_rows(cutoffs))
 
     async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
         """What :meth:`purge_expired` would remove now (for ``homeroom privacy report``)."""
-        return {}
+        return await purge_targets(session, self.expired_rows(cutoffs), dry_run=True)

@@ -5,9 +5,9 @@ removes (docs/privacy.md states the policy for families)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -15,6 +15,7 @@ from bot.config import Config, RetentionSection
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Job, ProcessedEvent
+from bot.db.purge import purge_targets
 from bot.db.registry import import_all_models
 
 if TYPE_CHECKING:
@@ -42,21 +43,6 @@ async def _purge_core(session: AsyncSession, limits: dict[str, datetime], *, dry
         "finished_jobs": (Job, Job.status.in_(("done", "cancelled", "failed")) & (Job.run_at < limits["deliveries"])),
     }
     return await purge_targets(session, targets, dry_run=dry_run)
-
-
-async def purge_targets(session: AsyncSession, targets: dict[str, tuple[Any, ColumnElement[bool]]], *,
-                        dry_run: bool = False) -> dict[str, int]:
-    """Delete (or, ``dry_run``, count) each kind's rows matching its condition, in the given
-    order (a feature lists children before the rows they point at): a feature's
-    ``purge_expired`` and ``count_expired`` are this over the same targets."""
-    counts: dict[str, int] = {}
-    for kind, (model, condition) in targets.items():
-        if dry_run:
-            counts[kind] = int(await session.scalar(select(func.count()).select_from(model).where(condition)) or 0)
-        else:
-            result = await session.execute(delete(model).where(condition))
-            counts[kind] = int(getattr(result, "rowcount", 0) or 0)
-    return counts
 
 
 async def purge(core: Core) -> dict[str, int]:

@@ -33,7 +33,6 @@ from bot.i18n import N_, P_
 from bot.jobs import JobContext
 from bot.messages import Button, ButtonStyle, Message, Tone
 from bot.refs import ChannelRef
-from bot.retention import purge_targets
 from bot.roles import STAFF, Role
 from bot.when import format_when
 from cogs.alerts.models import Alert, AlertAck, AlertGate
@@ -390,16 +389,9 @@ class AlertsCog(Cog):
         await session.execute(update(Alert).where(Alert.author_member_id == member.id).values(author_member_id=None))
 
     # ----- retention ----------------------------------------------------------------------
-    @staticmethod
-    def _expired(cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
+    def expired_rows(self, cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
         """Alerts (with who confirmed them) older than the deliveries' retention."""
         return {"alerts": (Alert, Alert.created_at < cutoffs["deliveries"])}
-
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs))
-
-    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs), dry_run=True)
 
 
 def setup(core: Core) -> AlertsCog:

@@ -21,7 +21,6 @@ from bot.db.models import Community, Member
 from bot.errors import UserError
 from bot.messages import Message
 from bot.outbound import Delivery, DeliveryStatus
-from bot.retention import purge_targets
 from bot.roles import STAFF
 from cogs.email import links as signed
 from cogs.email import sender
@@ -205,20 +204,13 @@ class EmailCog(Cog):
             row.consent_by_member_id = None
 
     # ----- retention ----------------------------------------------------------------------
-    @staticmethod
-    def _expired(cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
+    def expired_rows(self, cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
         """Addresses that unsubscribed or were refused longer ago than the deliveries'
         retention: nothing goes to them any more, so nothing needs them (a new
         /family email asks for consent again)."""
         limit = cutoffs["deliveries"]
         return {"email_contacts": (EmailContact, (EmailContact.unsubscribed_at < limit)
                                    | (EmailContact.refused_at < limit))}
-
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs))
-
-    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs), dry_run=True)
 
 
 def _valid_address(text: str) -> str:

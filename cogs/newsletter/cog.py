@@ -36,7 +36,6 @@ from bot.jobs import JobContext
 from bot.messages import Button, Field, FileRef, FileUnavailable, Message
 from bot.outbound import Outbound
 from bot.refs import ChannelRef, MessageRef
-from bot.retention import purge_targets
 from bot.roles import STAFF
 from bot.when import format_when
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
@@ -333,19 +332,12 @@ class NewsletterCog(Cog):
                               .values(author_member_id=None))
 
     # ----- retention ----------------------------------------------------------------------
-    @staticmethod
-    def _expired(cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
+    def expired_rows(self, cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
         """Editions due before the deliveries' retention, their items first (an item whose
         edition is gone would look unsent and go out again); the schedule itself stays."""
         old = select(NewsletterEdition.id).where(NewsletterEdition.due_at < cutoffs["deliveries"])
         return {"newsletter_items": (NewsletterItem, NewsletterItem.edition_id.in_(old)),
                 "newsletter_editions": (NewsletterEdition, NewsletterEdition.due_at < cutoffs["deliveries"])}
-
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs))
-
-    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs), dry_run=True)
 
 
 def _files(items: list[NewsletterItem]) -> tuple[FileRef, ...]:

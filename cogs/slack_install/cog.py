@@ -6,9 +6,7 @@ purge removes them (and ``homeroom privacy report`` counts them first)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
 from bot.cog import Cog
 from cogs.slack_install.models import slack_oauth_states
@@ -20,15 +18,7 @@ EXPIRED_STATES = "slack_install_states"
 class SlackInstallCog(Cog):
     name = "slack_install"
 
-    def _expired(self) -> object:
+    def expired_rows(self, cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
         # slack_sdk stores expire_at as naive UTC (its normalize_datetime_for_db)
         now = self.core.clock.now().astimezone(UTC).replace(tzinfo=None)
-        return slack_oauth_states.c.expire_at <= now
-
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        result = await session.execute(delete(slack_oauth_states).where(self._expired()))
-        return {EXPIRED_STATES: int(getattr(result, "rowcount", 0) or 0)}
-
-    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        count = await session.scalar(select(func.count()).select_from(slack_oauth_states).where(self._expired()))
-        return {EXPIRED_STATES: int(count or 0)}
+        return {EXPIRED_STATES: (slack_oauth_states, slack_oauth_states.c.expire_at <= now)}

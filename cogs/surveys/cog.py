@@ -31,7 +31,6 @@ from bot.families import member_names
 from bot.i18n import N_, P_
 from bot.messages import Button, ButtonStyle, Message
 from bot.refs import ChannelRef, MessageRef
-from bot.retention import purge_targets
 from bot.roles import STAFF, Role
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyParticipant
 
@@ -316,17 +315,10 @@ class SurveysCog(Cog):
             survey.author_member_id = None
 
     # ----- retention ----------------------------------------------------------------------
-    @staticmethod
-    def _expired(cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
+    def expired_rows(self, cutoffs: dict[str, datetime]) -> dict[str, tuple[Any, Any]]:
         """Closed surveys (with who took part and their answers) older than the deliveries'
         retention; an open one stays until it is closed."""
         return {"surveys": (Survey, (Survey.status != "open") & (Survey.created_at < cutoffs["deliveries"]))}
-
-    async def purge_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs))
-
-    async def count_expired(self, session: AsyncSession, cutoffs: dict[str, datetime]) -> dict[str, int]:
-        return await purge_targets(session, self._expired(cutoffs), dry_run=True)
 
 
 def setup(core: Core) -> SurveysCog:
