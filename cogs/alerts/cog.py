@@ -60,15 +60,18 @@ MSG_ALREADY_SENT = N_("Alert #{id} has already gone out.")
 MSG_CANCELLED = N_("Alert #{id} was cancelled. Nothing was sent.")
 MSG_NOT_DRAFT = N_("Alert #{id} was cancelled earlier, so it cannot be sent. Write a new /alert.")
 MSG_EXPIRED = N_("This confirmation is too old. Nothing was sent; please write the alert again.")
-MSG_GOING_OUT = P_("Alert #{id} is going out now to {count} family, in their language. In {minutes} minutes it "
-                   "goes again if they have not pressed Got it, and you get the list of who is still unreached.",
-                   "Alert #{id} is going out now to {count} families, each in their language. In {minutes} "
-                   "minutes it goes again to every family who has not pressed Got it, and you get the list of "
-                   "who is still unreached.")
+# two counts (families, minutes), so two sentences, each with its own plural choice
+MSG_GOING_OUT = P_("Alert #{id} is going out now to {count} family, in their language.",
+                   "Alert #{id} is going out now to {count} families, each in their language.")
+MSG_FOLLOW_UP = P_("In {count} minute it goes again to every family who has not pressed Got it, and you get "
+                   "the list of who is still unreached.",
+                   "In {count} minutes it goes again to every family who has not pressed Got it, and you get "
+                   "the list of who is still unreached.")
 MSG_THANKS = N_("Thank you! The school can see that you got the alert.")
 MSG_ALREADY = N_("You already told us you saw this. Thank you!")
-MSG_LIST_TITLE = P_("Alert #{id}: still unreached {unreached} of {count} family",
-                    "Alert #{id}: still unreached {unreached} of {count} families")
+# {unreached} stands bare: only {count} has a noun
+MSG_LIST_TITLE = P_("Alert #{id} — not reached yet: {unreached} of {count} family",
+                    "Alert #{id} — not reached yet: {unreached} of {count} families")
 MSG_LIST_NONE = N_("Every family has pressed Got it.")
 MSG_LIST_NAMES = N_("Not confirmed yet: {names}")
 MSG_LIST_CLOSED = N_("Cannot receive direct messages (please call them): {names}")
@@ -188,7 +191,9 @@ class AlertsCog(Cog):
 
         count = await ctx.transaction(send)
         await self._post(draft.id)
-        await ctx.reply(MSG_GOING_OUT, id=draft.id, count=count, minutes=self.settings.follow_up_minutes)
+        going = await ctx.t(MSG_GOING_OUT, id=draft.id, count=count)
+        follow_up = await ctx.t(MSG_FOLLOW_UP, count=self.settings.follow_up_minutes)
+        await ctx.reply_message(Message(text=f"{going} {follow_up}"))
 
     async def _pass_gate(self, session: AsyncSession, community_id: int, now: datetime, *, override: bool) -> bool:
         """Claim the community's alert slot: True when this alert may go out now. One

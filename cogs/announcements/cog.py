@@ -347,8 +347,9 @@ class AnnouncementsCog(Cog):
             outcome = await self.core.deliveries.outcome(session, subject_of(row.id))
             numbers = await status_lines(session, row, community.default_language, outcome, self.core.families)
         lines = [
-            await ctx.t(P_("Announcement #{id}: seen by {seen} of {count} family.",
-                           "Announcement #{id}: seen by {seen} of {count} families."), id=row.id,
+            # {seen} stands bare: only {count} has a noun, so each number reads right in every language
+            await ctx.t(P_("Announcement #{id} — seen: {seen} of {count} family.",
+                           "Announcement #{id} — seen: {seen} of {count} families."), id=row.id,
                         seen=numbers["seen"], count=numbers["total"]),
         ]
         if numbers["not_seen"]:

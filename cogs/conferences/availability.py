@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from bot.errors import UserError
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from bot.when import babel_locale, parse_when
 
 EXAMPLE = "Tue 15:00-18:00 every 15min; Thu 07:00-08:00 every 20min"
@@ -30,7 +30,8 @@ MSG_DAY = N_("I could not read the day in \"{part}\" (for example \"Tue\", \"Thu
 MSG_RANGE = N_("In \"{part}\" the end time must be after the start time.")
 MSG_STEP = N_("I could not read the step in \"{part}\" (for example \"every 15min\").")
 MSG_TOO_SHORT = N_("In \"{part}\" a {minutes}-minute conference does not fit between the times given.")
-MSG_TOO_MANY = N_("That makes {count} slots; a conference may have at most {max}. I understood: {summary}")
+MSG_TOO_MANY = P_("That makes {count} slot; a conference may have at most {max}. I understood: {summary}",
+                  "That makes {count} slots; a conference may have at most {max}. I understood: {summary}")
 MSG_PAST = N_("Some of these times are in the past ({first}). I understood: {summary}")
 MSG_OVERLAP = N_("These times overlap: {first} and {second}. I understood: {summary}")
 

@@ -49,7 +49,7 @@ async def test_the_unreached_list_counts_the_household_once_and_names_the_child(
         await send_alert(s, "Early closing at noon")
         await s.run("advance 16m")
         listing = s.last("DM → Ms Lee")
-        assert "still unreached 1 of 1 family" in listing.text
+        assert "not reached yet: 1 of 1 family" in listing.text
         assert "Not confirmed yet: Sam" in listing.text and "Pat" not in listing.text
         await s.run(f"as Luis\nclick #{s.last('DM → Luis').number} Got it")
-    assert "still unreached 0 of 1 family" in listing.text
+    assert "not reached yet: 0 of 1 family" in listing.text

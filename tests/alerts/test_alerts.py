@@ -81,7 +81,7 @@ async def test_follow_up_goes_only_to_families_who_have_not_pressed_got_it(db: D
         assert [len(s.find(f"DM → {n}")) for n in ("Maria", "Chen")] == [1, 1]
     assert len(again) == 2 and "sent again: please press Got it" in again[1].text
     unreached = s.last("DM → Ms Lee")
-    assert "Alert #1: still unreached 1 of 3 families" in unreached.text
+    assert "Alert #1 — not reached yet: 1 of 3 families" in unreached.text
     assert "Not confirmed yet: Ana" in unreached.text
 
 
@@ -90,10 +90,10 @@ async def test_the_unreached_list_is_edited_as_families_press_got_it(db: Databas
         await s.run(f"{FAMILIES}\n{TEACHER}\n/alert text:\"Early closing at noon\"")
         await s.run(f"click #{confirm_button(s)} Send\nadvance 16m")
         listing = s.last("DM → Ms Lee")
-        assert "still unreached 3 of 3 families" in listing.text
+        assert "not reached yet: 3 of 3 families" in listing.text
         await s.run(f"as Ana\nclick #{s.last('DM → Ana').number} Got it")
     assert listing.edits == 1
-    assert "still unreached 2 of 3 families" in listing.text and "Ana" not in listing.text
+    assert "not reached yet: 2 of 3 families" in listing.text and "Ana" not in listing.text
     assert "Not confirmed yet: Maria, Chen" in listing.text
 
 

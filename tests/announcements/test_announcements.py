@@ -40,7 +40,7 @@ as Ana
                                          "\n— #1\n[[es] Got it ✓]")
     assert "Thank you! Your teacher can see that you got announcement #1." in s.last("only Ana").text
     status = s.last("only Ms Lee").text
-    assert "seen by 1 of 2 families" in status
+    assert "seen: 1 of 2 families" in status
     assert "Not seen yet: Maria" in status
     assert "Languages: en 1, es 1" in status
 
@@ -63,7 +63,7 @@ async def test_the_translated_private_copy_can_be_acknowledged(db: Database) -> 
         copy = s.last("only Maria")
         assert [b.label for b in copy.message.buttons] == ["[es] Got it ✓"]
         await s.run(f"click #{copy.number} [es] Got it\n{TEACHER}\n/announcement status")
-    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
+    assert "seen: 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
@@ -72,7 +72,7 @@ async def test_acknowledgement_counts_once_per_member(db: Database) -> None:
         post = s.last("#announcements").number
         await s.run(f"as Ana\nclick #{post} Got it\nclick #{post} Got it\n{TEACHER}\n/announcement status")
     assert s.last("only Ana").text == "You already told us you saw this. Thank you!"
-    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
+    assert "seen: 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_family_cannot_announce_and_nothing_is_posted(db: Database) -> None:

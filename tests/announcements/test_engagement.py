@@ -49,8 +49,8 @@ async def test_the_report_agrees_with_each_announcements_status(db: Database) ->
         first = s.last("only Ms Lee").text
         await s.run("/announcement status id:2")
         second = s.last("only Ms Lee").text
-    assert first.startswith("Announcement #1: seen by 2 of 3 families.")
-    assert second.startswith("Announcement #2: seen by 1 of 3 families.")  # (2 + 1) / 6 = 50%
+    assert first.startswith("Announcement #1 — seen: 2 of 3 families.")
+    assert second.startswith("Announcement #2 — seen: 1 of 3 families.")  # (2 + 1) / 6 = 50%
 
 
 async def test_announcements_older_than_the_window_are_left_out(db: Database) -> None:

@@ -49,7 +49,7 @@ async def test_got_it_on_a_reminder_counts_as_seen(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"as Ana\n{TEACHER}\n/announce text:\"Book fair\"\n/announcement remind id:1")
         await s.run(f"as Ana\nclick #{s.last('DM → Ana').number} Got it\n{TEACHER}\n/announcement status id:1")
-    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
+    assert "seen: 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_when_everyone_has_seen_it_nobody_is_reminded(db: Database) -> None:

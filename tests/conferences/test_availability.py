@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
+from bot.i18n import Localizer
+from bot.testing import FakeTranslator
 from cogs.conferences.availability import parse_availability, summary
 
 NOW = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)  # Monday 08:00 in New York
@@ -22,7 +24,7 @@ def local(moment: datetime) -> str:
 def refusal(text: str, lang: str = "en", **kwargs: object) -> str:
     with pytest.raises(UserError) as caught:
         parse_availability(text, lang, NEW_YORK, NOW, **kwargs)  # type: ignore[arg-type]
-    return caught.value.msgid.format(**caught.value.params)
+    return Localizer(FakeTranslator()).sync_text("en", caught.value.msgid, **caught.value.params)
 
 
 def test_a_range_with_a_step_makes_one_slot_per_step() -> None:

@@ -49,7 +49,7 @@ async def test_announce_and_acknowledge(driver: Driver) -> None:
     await driver.click(ana, post.message_id, "Got it")
     assert "Thank you! Your teacher can see that you got announcement #1." in sent_to(driver, "ephemeral:Ana")[-1].text
     await driver.command(teacher, "announcement status")
-    assert "seen by 1 of 1 family" in sent_to(driver, "ephemeral:Ms Lee")[-1].text
+    assert "seen: 1 of 1 family" in sent_to(driver, "ephemeral:Ms Lee")[-1].text
 
 
 async def test_sign_up_by_reaction_with_waitlist_and_promotion(driver: Driver) -> None:

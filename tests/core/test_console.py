@@ -106,7 +106,7 @@ def test_the_documented_demo_script_runs_to_the_end(tmp_path: Path) -> None:
                              "--start", "2026-09-07T12:00:00+00:00"], capture_output=True, text=True, timeout=180,
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "seen by 1 of 2 families" in result.stdout
+    assert "seen: 1 of 2 families" in result.stdout
     assert "(La traducción no está disponible ahora; abajo está el original.)" in result.stdout
 
 

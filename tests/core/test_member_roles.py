@@ -179,4 +179,4 @@ async def test_families_are_those_who_hold_no_other_role(db: Database) -> None:
 async def test_an_announcement_is_not_for_a_teacher_who_is_also_an_admin(db: Database) -> None:
     async with console_session(db, cogs=("cogs.profile", "cogs.announcements")) as s:
         await s.run('as Maria\nas Ms Rivera role=teacher,admin\n/announce text:"Picture day"\n/announcement status')
-    assert "seen by 0 of 1 family" in s.last("only Ms Rivera sees").text
+    assert "seen: 0 of 1 family" in s.last("only Ms Rivera sees").text

@@ -106,8 +106,8 @@ async def test_got_it_on_a_digest_that_spans_two_classes_counts_in_both(db: Data
         enter(s, "room", "Room 12")
         await s.run(f"{LEE}\n/announcement status id:1")
     assert "Thank you! Your teacher can see that you got it." in s.last("only Ana").text
-    assert "seen by 1 of 1 family" in in_14
-    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
+    assert "seen: 1 of 1 family" in in_14
+    assert "seen: 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_got_it_on_another_persons_spanning_digest_changes_nothing(db: Database) -> None:
@@ -264,4 +264,4 @@ async def test_got_it_pressed_where_no_class_is_known_counts_in_both_classes(db:
         await s.core.settle()
         await s.run(f"{KIM}\n/announcement status id:2")
     assert "Thank you! Your teacher can see that you got it." in s.last("only Ana").text
-    assert "seen by 1 of 1 family" in s.last("only Mr Kim").text
+    assert "seen: 1 of 1 family" in s.last("only Mr Kim").text

@@ -31,7 +31,7 @@ async def test_a_digest_items_got_it_counts_as_seen(db: Database) -> None:
         await s.run(f"as Chen\n/delivery digest\n{TEACHER}\n/announce text:\"Picture day\"\nadvance 10h")
         digest = s.last("DM → Chen")
         await s.run(f"as Chen\nclick #{digest.number} Got it\n{TEACHER}\n/announcement status id:1")
-    assert "seen by 1 of 1 family" in s.last("only Ms Lee").text
+    assert "seen: 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_got_it_on_someone_elses_digest_changes_nothing(db: Database) -> None:
@@ -40,7 +40,7 @@ async def test_got_it_on_someone_elses_digest_changes_nothing(db: Database) -> N
                     "\nadvance 10h")
         chens = s.last("DM → Chen")
         await s.run(f"as Ana\nclick #{chens.number} Got it\n{TEACHER}\n/announcement status id:1")
-    assert "seen by 0 of 2 families" in s.last("only Ms Lee").text
+    assert "seen: 0 of 2 families" in s.last("only Ms Lee").text
     assert "not for you" in s.last("only Ana").text
 
 

@@ -96,7 +96,7 @@ async def test_the_got_it_link_counts_the_family_as_having_seen_it(db: Database,
         status, page = await cog.seen_page(_link(box.received[0], "/email/seen"))
         await s.run("/announcement status")
     assert status == 200 and "Thank you" in page
-    assert s.last("only Ms Lee").text.startswith("Announcement #1: seen by 1 of 2 families.")
+    assert s.last("only Ms Lee").text.startswith("Announcement #1 — seen: 1 of 2 families.")
 
 
 async def test_a_changed_link_changes_nothing(db: Database, mailbox: tuple[Mailbox, int]) -> None:
@@ -225,7 +225,7 @@ async def test_the_got_it_link_of_a_two_class_email_counts_in_both_classes(
         enter(s, "room", "Room 12")
         await s.run(f"{LEE}\n/announcement status id:1")
     assert status == 200
-    assert "seen by 1 of 1 family" in in_14 and "seen by 1 of 1 family" in s.last("only Ms Lee").text
+    assert "seen: 1 of 1 family" in in_14 and "seen: 1 of 1 family" in s.last("only Ms Lee").text
 
 
 async def test_unsubscribing_from_a_two_class_email_stops_the_email_of_both_classes(

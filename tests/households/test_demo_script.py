@@ -35,7 +35,7 @@ def test_the_households_script_runs_as_documented(tmp_path: Path) -> None:
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.count("Announcement #1: seen by 1 of 3 families.") == 2
+    assert out.count("Announcement #1 — seen: 1 of 3 families.") == 2
     assert "Not seen yet: Leo, Mia" in out and "Seen: Sam (Maria)" in out
     assert "[DM → Tom]" not in out  # restricted, without class-wide news: nothing at all
     assert "#27 [DM → Luis] **Maria shared a question about Sam with you**" in out
@@ -84,7 +84,7 @@ async def test_the_households_scenario_on_every_platform(driver: Driver) -> None
     await driver.click(maria, dm.message_id, "[es] Got it ✓")
     await driver.command(teacher, "announcement status")
     status = sent_to(driver, "ephemeral:Ms Rivera")[-1].text
-    assert "seen by 1 of 3 families" in status and "Seen: Sam (Maria)" in status
+    assert "seen: 1 of 3 families" in status and "Seen: Sam (Maria)" in status
     await driver.dm(maria, "¿Sam puede salir temprano?")
     [question] = sent_to(driver, "dm:Ms Rivera")
     assert "Question #1 from Maria about Sam" in question.text

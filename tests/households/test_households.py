@@ -50,7 +50,7 @@ async def test_status_counts_a_child_with_two_co_parents_as_one_family(db: Datab
         post = s.last("#announcements")
         await s.run(f"{LUIS}\nclick #{post.number} Got it\n{TEACHER}\n/announcement status")
     status = s.last("only Ms Lee").text
-    assert "seen by 1 of 3 families" in status  # Sam (two guardians), Ana, Pat
+    assert "seen: 1 of 3 families" in status  # Sam (two guardians), Ana, Pat
     assert "Not seen yet: Ana, Pat" in status
     assert "Seen: Sam (Luis)" in status
 

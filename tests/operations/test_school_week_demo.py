@@ -22,6 +22,6 @@ def test_the_school_week_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "Families were already reminded about announcement #1 today." in out
     assert "[#announcements] @here\n    **🚨 Emergency alert**" in out
     assert "Emergency alert (sent again: please press Got it)" in out
-    assert "(edit of " in out and "still unreached 1 of 3 families**\n    Not confirmed yet: Ana" in out
+    assert "(edit of " in out and "not reached yet: 1 of 3 families**\n    Not confirmed yet: Ana" in out
     assert "[#announcements] **Class newsletter**" in out
     assert "es — 1: 0 · 2: 1 · 3: 0" in out
