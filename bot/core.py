@@ -34,7 +34,7 @@ from bot.dispatcher import Dispatcher
 from bot.events import Actor, Event
 from bot.families import Families
 from bot.i18n import Localizer
-from bot.messages import Message
+from bot.messages import Form, Message
 from bot.metrics import Metrics
 from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.refs import ChannelRef, CommunityRef, UserRef
@@ -188,6 +188,15 @@ class Core:
         member = await self.ensure_member(row, actor) if row is not None else None
         asker = Asker(row, member, self.roles_of(member, actor))
         return list(await completer(asker, typed))[:MAX_SUGGESTIONS]
+
+    async def command_form(self, name: str, community: CommunityRef, actor: Actor) -> Form:
+        """The form of command ``name``'s options, every word in the language of the person
+        opening it (an adapter draws it; it never picks the words)."""
+        from bot import forms
+
+        row = await self.ensure_community(community)
+        member = await self.ensure_member(row, actor)
+        return await forms.command_form(self, self.commands[name], self.language_of(member, row))
 
     def platform_lost(self, platform: str) -> None:
         """Called by an adapter when its connection drops; ``platform_ready`` marks it up again."""

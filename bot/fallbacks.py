@@ -100,7 +100,9 @@ async def open_form(ctx: Context, form: Form, command: str) -> bool:
     from, or the platform refused) tell the person the typed command that does the same.
     Returns whether the form was shown."""
     if form_route(ctx.outbound.capabilities) is FormRoute.FORM and ctx.interaction is not None:
-        if await ctx.outbound.open_form(ctx.interaction, form):
+        from bot.forms import localized
+
+        if await ctx.outbound.open_form(ctx.interaction, await localized(ctx.core, form, ctx.language)):
             return True
     await ctx.reply(MSG_TYPE_THE_COMMAND, syntax=typed_command(command, form))
     return False

@@ -162,6 +162,11 @@ class Form:
     title: str
     fields: tuple[FormField, ...] = field(default_factory=tuple)
     value: str = ""
+    #: a line shown above the fields (the whole title, when the platform's cap shortened it)
+    intro: str = ""
+    #: the texts of the submit and close buttons (the core fills them in the reader's language)
+    submit: str = ""
+    close: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,3 +179,6 @@ class FormField:
     default: str = ""
     #: a file to upload (Slack's file input); its value arrives as a :class:`FileRef`
     file: bool = False
+    #: a line under the field saying what to write, and a greyed example inside it
+    hint: str = ""
+    placeholder: str = ""

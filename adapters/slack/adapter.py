@@ -34,11 +34,11 @@ from adapters.slack.names import CommandNames
 from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
 from bot import customid
-from bot.commands import CommandSpec, OptionType
+from bot.commands import CommandSpec
 from bot.core import Core
 from bot.emoji import Emoji
 from bot.events import Actor, Event
-from bot.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
+from bot.messages import Attachment, FileRef, FileUnavailable, Form, Message
 from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.ratelimit import Pacer
 from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
@@ -258,8 +258,10 @@ class SlackAdapter(Outbound):
         spec = self._modal_spec(name, text)
         if spec is not None:
             try:
+                actor = await self.actor(body["team_id"], body["user_id"])
+                form = await self.core.command_form(spec.name, inbound.community_of(body["team_id"]), actor)
                 await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(
-                    _form_for(spec, self.names), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
+                    self._named(form), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
                 return
             except SlackApiError:
                 log.warning("slack: could not open the form for /%s; running the command as typed", spec.name,
@@ -563,10 +565,15 @@ class SlackAdapter(Outbound):
         trigger = interaction.id.split("|", 1)[1] if "|" in interaction.id else ""
         if not trigger:
             return False
-        form = replace(form, title=self.names.text(form.title))
         await self.client.views_open(trigger_id=trigger, view=to_modal(
-            form, customid.form(form.form_id, form.value, limit=SLACK_ID_LIMIT)))
+            self._named(form), customid.form(form.form_id, form.value, limit=SLACK_ID_LIMIT)))
         return True
+
+    def _named(self, form: Form) -> Form:
+        """``form`` with every command it mentions named as typed here (``/hr-ask``)."""
+        return replace(form, title=self.names.text(form.title), intro=self.names.text(form.intro),
+                       fields=tuple(replace(f, label=self.names.text(f.label), hint=self.names.text(f.hint))
+                                    for f in form.fields))
 
     async def add_reaction(self, ref: MessageRef, emoji: Emoji) -> None:
         await self._use_for(ref)
@@ -702,11 +709,3 @@ class SlackAdapter(Outbound):
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
-
-
-def _form_for(spec: CommandSpec, names: CommandNames) -> Form:
-    title = " ".join(filter(None, (names.slash(spec.root), spec.subcommand)))
-    return Form(form_id=spec.name, title=title[:24],
-                fields=tuple(FormField(name=o.name, label=o.description, long=o.long, required=o.required,
-                                       file=o.type == OptionType.ATTACHMENT)
-                             for o in spec.options))

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from bot import customid
+from bot.forms import SHORT_LIMIT, fit
 from bot.messages import Button, Form, FormField, Message, Tone
 
 SECTION_LIMIT = 3000
@@ -102,15 +103,23 @@ def to_modal(form: Form, callback_id: str) -> dict[str, Any]:
         "type": "modal",
         "callback_id": customid.checked(callback_id, limit=ID_LIMIT, what="Slack callback_id"),
         "private_metadata": form.value,
-        "title": {"type": "plain_text", "text": form.title[:24]},
-        "submit": {"type": "plain_text", "text": "OK"},
+        "title": _plain(form.title or "Homeroom", SHORT_LIMIT),
+        "submit": _plain(form.submit or "OK", SHORT_LIMIT),
+        **({"close": _plain(form.close, SHORT_LIMIT)} if form.close else {}),
         "blocks": [
-            {"type": "input", "block_id": field.name, "optional": not field.required,
-             "label": {"type": "plain_text", "text": field.label[:2000]},
-             "element": _input_element(field)}
-            for field in form.fields
+            *([{"type": "section", "text": _plain(form.intro, 3000)}] if form.intro else []),
+            *({"type": "input", "block_id": field.name, "optional": not field.required,
+               "label": _plain(field.label, 2000), "element": _input_element(field),
+               **({"hint": _plain(field.hint, 2000)} if field.hint else {})}
+              for field in form.fields),
         ],
     }
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    """A plain_text object within Block Kit's cap (the core already fitted short texts; this
+    only guards the cap, never cutting inside a letter and its marks)."""
+    return {"type": "plain_text", "text": fit(text, limit), "emoji": True}
 
 
 def _input_element(field: FormField) -> dict[str, Any]:
@@ -119,4 +128,5 @@ def _input_element(field: FormField) -> dict[str, Any]:
         return {"type": "file_input", "action_id": "value", "max_files": 1}
     return {"type": "plain_text_input", "action_id": "value", "multiline": field.long,
             "max_length": min(field.max_length, MAX_INPUT_LENGTH),
+            **({"placeholder": _plain(field.placeholder, 150)} if field.placeholder else {}),
             **({"initial_value": field.default[:MAX_INPUT_LENGTH]} if field.default else {})}

@@ -40,7 +40,8 @@ async def test_command_without_arguments_opens_a_modal_and_its_submission_runs_i
     [opened] = slack.fake.called("views.open")
     view = json.loads(opened["view"]) if isinstance(opened["view"], str) else opened["view"]
     assert view["callback_id"] == "hr|cmd:announce|"
-    texts = [block["element"] for block in view["blocks"] if block["element"]["type"] == "plain_text_input"]
+    texts = [block["element"] for block in view["blocks"]
+             if block["type"] == "input" and block["element"]["type"] == "plain_text_input"]
     assert texts and all(element["max_length"] <= 3000 for element in texts)  # Block Kit's cap
     submitted = {"id": "V1", "type": "modal", "hash": "h", "callback_id": view["callback_id"],
                  "state": {"values": {"text": {"value": {"type": "plain_text_input", "value": "Picture day"}}}}}

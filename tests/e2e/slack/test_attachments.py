@@ -55,7 +55,7 @@ def _submit(slack: Slack, teacher: str, view: dict[str, Any], text: str, file: d
 
 def test_the_announce_form_has_a_file_input(slack: Slack) -> None:
     view = _announce_form(slack, _teacher(slack.fake))
-    attach = next(b for b in view["blocks"] if b["block_id"] == "attach")
+    attach = next(b for b in view["blocks"] if b.get("block_id") == "attach")
     assert attach["element"]["type"] == "file_input"
     assert attach["optional"] is True
 

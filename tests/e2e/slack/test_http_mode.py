@@ -121,7 +121,7 @@ def test_a_command_typed_without_its_options_opens_a_modal_and_its_submission_ru
     view = opened[0]["view"]
     view = json.loads(view) if isinstance(view, str) else view
     assert view["callback_id"] == "hr|cmd:announce|"
-    assert view["title"]["text"] == "/hr-announce"
+    assert view["title"]["text"] == "Post an announcement to…"  # its description, cut to Slack's 24
     assert slack.view_submission(teacher, view, {"text": "Picture day is Tuesday"}).status_code == 200
     eventually(lambda: [p for p in slack.fake.posts(ANNOUNCEMENTS) if "Picture day is Tuesday" in p["text"]],
                "the announcement from the modal")
