@@ -6,12 +6,20 @@ transaction through the delivery service, so it respects quiet hours, is written
 language the bot already assumes for them (their platform's locale, else the community's),
 and is queued at most once per person — the outbox's (cause, person) key makes a second
 enqueue a no-op, even from another process. The picker offers the languages the bot itself
-speaks (a catalog each) that the translation provider can also translate into, each named
+speaks (a catalog each) that the translation provider can also translate into (asked once,
+in the background after start; until it answers, every language the bot speaks), each named
 in itself; choosing one is checked against the options that person's welcome showed.
-Ignoring the welcome keeps the defaults. Off unless ``[onboarding] welcome_new_members``.
+Choosing a language is followed by two more menus in that language, how announcements
+reach them and their quiet hours; ignoring any of them keeps the defaults. Staff (a member
+the platform already calls teacher, committee or admin) are not welcomed as families. A
+welcome to someone whose DMs are closed is recorded as unreachable by the delivery service
+and never retried. On unless ``[onboarding] welcome_new_members = false``.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,20 +34,40 @@ from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_
-from bot.messages import Message
+from bot.messages import Message, Select, SelectOption
+from bot.roles import Role
 from bot.translation.offered import can_translate_into, offered_codes
 from cogs.onboarding.config import Section
 
+log = logging.getLogger(__name__)
+
 ACTION = "onboarding.language"
+DELIVERY_ACTION = "onboarding.delivery"
+QUIET_ACTION = "onboarding.quiet"
 TOPIC = "onboarding.welcome"
 CAUSE = "onboarding:welcome"
 MSG_TITLE = N_("Welcome to Homeroom!")
 MSG_WELCOME = N_("I help your family and your child's school talk to each other, each in their own language. "
                  "Which language do you read? Choose it below; you can change it any time with /language.")
 MSG_PLACEHOLDER = N_("Choose your language")
-MSG_NEXT = N_("You can also choose how announcements reach you with /delivery, and hours without messages "
-              "with /quiet-hours.")
 MSG_NOT_OFFERED = N_("That language was not one of the choices I showed you. Please use /language instead.")
+MSG_NOT_A_CHOICE = N_("That was not one of the choices I showed you. You can use /delivery and /quiet-hours instead.")
+MSG_DELIVERY = N_("How would you like to get announcements from school?")
+MSG_CHOOSE = N_("Choose one")
+#: (mode, label), in the order offered; the default first
+DELIVERY_CHOICES = (("channel", N_("In the class channel")), ("dm", N_("By direct message")),
+                    ("digest", N_("One message a day with everything new")))
+MSG_QUIET = N_("When should I not send you messages? Urgent alerts from school still come at any time.")
+QUIET_OFF = "off"
+QUIET_CHOICES = ("21:00-07:00", "22:00-06:00", "20:00-07:00", QUIET_OFF)
+MSG_NO_QUIET = N_("No quiet hours")
+MSG_DONE = N_("All set! You can change any of this later with /language, /delivery and /quiet-hours.")
+#: the confirmations the /delivery and /quiet-hours commands give, so a family reads the same words
+DELIVERY_SET = {"channel": N_("You will read announcements in the announcements channel."),
+                "dm": N_("I will send you each announcement by direct message, in your language."),
+                "digest": N_("I will send you one message a day with everything new, in your language.")}
+MSG_QUIET_SET = N_("Quiet hours set: no direct messages from {start} to {end}, except urgent ones.")
+MSG_QUIET_OFF = N_("Quiet hours are off: messages reach you at any time.")
 
 
 def named_in_itself(code: str) -> str:
@@ -55,32 +83,51 @@ class OnboardingCog(Cog):
     def __init__(self, core: Core) -> None:
         super().__init__(core)
         self._choices: tuple[tuple[str, str], ...] = ()
+        self._refining: asyncio.Task[None] | None = None
         self.settings: Section = core.config.section("onboarding")
         if self.settings.welcome_new_members:
             core.member_created_hooks.append(self.welcome)
 
     async def on_start(self) -> None:
-        """Ask the provider once, before events flow (never inside the welcome's transaction);
-        with the welcome off, nothing is asked (a console start loads no provider stack)."""
-        if self.settings.welcome_new_members:
+        """Offer every language the bot speaks at once, and ask the provider which of them it
+        can translate into in the background (a start waits for no provider; never inside the
+        welcome's transaction); with the welcome off, nothing is asked."""
+        if not self.settings.welcome_new_members:
+            return
+        self._choices = self.spoken()
+        self._refining = asyncio.create_task(self._refine())
+
+    @staticmethod
+    def spoken() -> tuple[tuple[str, str], ...]:
+        """(label, code) for English and each language with a catalog."""
+        codes = ["en", *sorted(languages.normalize(lang) or lang for lang in i18n.load_catalogs())]
+        return tuple((named_in_itself(code), code) for code in dict.fromkeys(codes))
+
+    async def _refine(self) -> None:
+        try:
             self._choices = await self.choices()
+        except Exception:  # the spoken languages stay offered
+            log.warning("onboarding: could not ask the provider for its languages", exc_info=True)
 
     async def choices(self) -> tuple[tuple[str, str], ...]:
         """(label, code) for English and each catalog language the provider can translate into."""
-        codes = ["en", *sorted(languages.normalize(lang) or lang for lang in i18n.load_catalogs())]
         offered = await offered_codes(self.core.config.translation, self.core.secrets)
-        usable = [code for code in codes if code == "en" or offered is None or can_translate_into(code, offered)]
-        return tuple((named_in_itself(code), code) for code in dict.fromkeys(usable))
+        return tuple((label, code) for label, code in self.spoken()
+                     if code == "en" or offered is None or can_translate_into(code, offered))
+
+    def _is_family(self, member: Member) -> bool:
+        return not member.is_bot and self.core.roles_of(member) == {Role.FAMILY}
 
     async def welcome(self, session: AsyncSession, community_id: int, members: list[Member]) -> None:
-        newcomers = [member for member in members if not member.is_bot]
-        if not newcomers or not self._choices:
+        """Queue one welcome per newcomer who is a family, in the transaction that creates them."""
+        newcomers = [member for member in members if self._is_family(member)]
+        if not newcomers:
             return
         community = await self.core.community_by_id(session, community_id)
         if community is None:
             return
         content = Content(title=Phrase.of(MSG_TITLE), body=Phrase.of(MSG_WELCOME),
-                          menu=Menu(MSG_PLACEHOLDER, ACTION, self._choices))
+                          menu=Menu(MSG_PLACEHOLDER, ACTION, self._choices or self.spoken()))
         await self.core.deliveries.enqueue(session, community, newcomers, content=content, cause=CAUSE, topic=TOPIC,
                                            subject=f"{TOPIC}:{community_id}", reach=Reach.PERSONAL)
 
@@ -98,7 +145,42 @@ class OnboardingCog(Cog):
             row.language = chosen.code
         ctx.language = chosen.code
         done = await ctx.t("Done! I will write to you in {language}.", language=chosen.native)
-        await ctx.reply_message(Message(text=f"{done}\n{await ctx.t(MSG_NEXT)}"))
+        options = tuple([SelectOption(await ctx.t(label), mode) for mode, label in DELIVERY_CHOICES])
+        await ctx.reply_message(Message(text=f"{done}\n{await ctx.t(MSG_DELIVERY)}", selects=(
+            Select(DELIVERY_ACTION, await ctx.t(MSG_CHOOSE), options),)))
+
+    @button(DELIVERY_ACTION)
+    async def delivery_chosen(self, ctx: Context, event: ButtonPressed) -> None:
+        """The second step: how announcements reach them; then the quiet hours."""
+        member = ctx.require_member()
+        if event.value not in DELIVERY_SET:
+            raise UserError(MSG_NOT_A_CHOICE)
+        async with ctx.write() as session:
+            row = await session.get(Member, member.id)
+            assert row is not None
+            row.delivery = event.value
+        options = tuple([SelectOption(await ctx.t(MSG_NO_QUIET) if hours == QUIET_OFF else hours.replace("-", "–"),
+                                      hours) for hours in QUIET_CHOICES])
+        await ctx.reply_message(Message(
+            text=f"{await ctx.t(DELIVERY_SET[event.value])}\n{await ctx.t(MSG_QUIET)}",
+            selects=(Select(QUIET_ACTION, await ctx.t(MSG_CHOOSE), options),)))
+
+    @button(QUIET_ACTION)
+    async def quiet_chosen(self, ctx: Context, event: ButtonPressed) -> None:
+        """The last step: quiet hours, from the choices offered."""
+        member = ctx.require_member()
+        if event.value not in QUIET_CHOICES:
+            raise UserError(MSG_NOT_A_CHOICE)
+        async with ctx.write() as session:
+            row = await session.get(Member, member.id)
+            assert row is not None
+            row.quiet_hours = event.value
+        if event.value == QUIET_OFF:
+            said = await ctx.t(MSG_QUIET_OFF)
+        else:
+            start, end = event.value.split("-")
+            said = await ctx.t(MSG_QUIET_SET, start=start, end=end)
+        await ctx.reply_message(Message(text=f"{said}\n{await ctx.t(MSG_DONE)}"))
 
     async def _shown_to(self, member_id: int) -> set[str]:
         """The language codes this person's own welcome offered."""

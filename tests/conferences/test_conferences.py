@@ -9,6 +9,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -323,6 +324,7 @@ async def test_a_moved_slot_is_reminded_at_its_new_time_only(db: Database) -> No
 SCRIPT = (Path(__file__).resolve().parents[2] / "docs" / "scripts" / "conferences.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.onboarding  # the script reads as documented, welcomes included
 async def test_the_documented_demo_script_runs_end_to_end(db: Database) -> None:
     async with console_session(db) as s:
         assert await s.run_script(SCRIPT) == 0

@@ -94,7 +94,8 @@ def test_cli_script_exits_1_with_line_number(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "line 3: there is no message #40" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "#1 [only Ana sees]" in result.stdout
+    assert "#1 [DM → Ana] **Welcome to Homeroom!**" in result.stdout  # a new family is welcomed first
+    assert "#2 [only Ana sees]" in result.stdout
 
 
 def test_the_documented_demo_script_runs_to_the_end(tmp_path: Path) -> None:

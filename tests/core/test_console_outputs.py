@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from adapters.console import console_session
 from adapters.console.cli import script_config
 from adapters.console.config import Section as ConsoleSection
@@ -21,6 +23,7 @@ DEMO = ROOT / "docs" / "scripts" / "demo.txt"
 OFFLINE = '[translation]\nprovider = "libre"\nlibre_url = "http://127.0.0.1:9"\n'
 
 
+@pytest.mark.onboarding  # the script reads as documented, welcomes included
 async def test_a_sent_file_is_written_to_the_folder_and_its_path_printed(db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "files"
     async with console_session(db, files_dir=folder) as s:

@@ -3,6 +3,7 @@ every adapter's real protocol (console, Discord, Slack) via the conformance driv
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -37,8 +38,9 @@ def test_the_households_script_runs_as_documented(tmp_path: Path) -> None:
     out = result.stdout
     assert out.count("Announcement #1 — seen: 1 of 3 families.") == 2
     assert "Not seen yet: Leo, Mia" in out and "Seen: Sam (Maria)" in out
-    assert "[DM → Tom]" not in out  # restricted, without class-wide news: nothing at all
-    assert "#27 [DM → Luis] **Maria shared a question about Sam with you**" in out
+    # restricted, without class-wide news: nothing but the welcome he got before the restriction
+    assert re.findall(r"\[DM → Tom\] [^\n]*", out) == ["[DM → Tom] **Welcome to Homeroom!**"]
+    assert "#31 [DM → Luis] **Maria shared a question about Sam with you**" in out
     assert "You're signed up for 🧃 Drinks" in out and 'Está inscrito/a para 🍪 Baker' in out
 
 

@@ -16,8 +16,9 @@ from bot.events import ButtonPressed
 from bot.i18n import load_catalogs
 from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED
 
-pytestmark = pytest.mark.catalogs
+pytestmark = [pytest.mark.catalogs, pytest.mark.onboarding]
 ON = parse_config({"onboarding": {"welcome_new_members": True}})
+OFF = parse_config({"onboarding": {"welcome_new_members": False}})
 
 
 async def test_a_newcomer_gets_one_welcome_with_a_language_picker_named_in_each_language(sqlite_db: Database) -> None:
@@ -53,8 +54,8 @@ async def test_a_member_known_before_is_not_welcomed_again_after_a_restart(sqlit
     assert len(s.find("DM → Bo", contains="Which language do you read?")) == 1
 
 
-async def test_without_the_setting_nobody_is_welcomed(sqlite_db: Database) -> None:
-    async with console_session(sqlite_db) as s:
+async def test_with_the_setting_off_nobody_is_welcomed(sqlite_db: Database) -> None:
+    async with console_session(sqlite_db, config=OFF) as s:
         await s.run("as Lan\n/help")
         await s.core.settle()
     assert s.find("DM → Lan") == []

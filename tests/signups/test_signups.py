@@ -160,6 +160,7 @@ async def test_translate_button_sends_a_private_copy(db: Database) -> None:
 SCRIPT = (Path(__file__).resolve().parents[2] / "docs" / "scripts" / "signups.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.onboarding  # the script reads as documented, welcomes included
 async def test_the_documented_script_runs_end_to_end(db: Database) -> None:
     script = SCRIPT
     async with console_session(db) as s:
