@@ -25,14 +25,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n, languages
-from bot.cog import Cog, button
+from bot.cog import Cog, button, listener
 from bot.core import Context, Core
 from bot.db.models import Member
 from bot.delivery import Content, Menu, Phrase, Reach
 from bot.delivery.content import from_json
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
-from bot.events import ButtonPressed
+from bot.events import ButtonPressed, MemberJoined
 from bot.i18n import N_
 from bot.messages import Message, Select, SelectOption
 from bot.roles import Role
@@ -130,6 +130,12 @@ class OnboardingCog(Cog):
                           menu=Menu(MSG_PLACEHOLDER, ACTION, self._choices or self.spoken()))
         await self.core.deliveries.enqueue(session, community, newcomers, content=content, cause=CAUSE, topic=TOPIC,
                                            subject=f"{TOPIC}:{community_id}", reach=Reach.PERSONAL)
+
+    @listener(MemberJoined)
+    async def joined(self, ctx: Context, event: MemberJoined) -> None:
+        """Where the platform says who joined, the bot meets them then: the dispatcher creates
+        their member row for this event, and that queues the welcome (once: a redelivered or
+        repeated join finds the row)."""
 
     @button(ACTION)
     async def chosen(self, ctx: Context, event: ButtonPressed) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -9,12 +10,15 @@ from sqlalchemy import select
 
 from adapters.console import console_session
 from adapters.console.harness import ConsoleSession
-from bot.config import parse_config
+from adapters.console.people import Person
+from bot.config import Config, parse_config
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.events import ButtonPressed
+from bot.delivery.models import OutboxEntry
+from bot.events import Actor, ButtonPressed, MemberJoined
 from bot.i18n import load_catalogs
-from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED
+from bot.refs import CommunityRef, UserRef
+from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED, TOPIC
 
 pytestmark = [pytest.mark.catalogs, pytest.mark.onboarding]
 ON = parse_config({"onboarding": {"welcome_new_members": True}})
@@ -78,3 +82,79 @@ async def test_a_choice_that_the_welcome_did_not_offer_is_refused_and_changes_no
             language = await session.scalar(select(Member.language).where(Member.display_name == "Lan"))
     assert s.last("DM → Lan").text == MSG_NOT_OFFERED
     assert language is None
+
+
+def test_the_welcome_is_on_by_default() -> None:
+    assert Config().section("onboarding").welcome_new_members is True
+
+
+async def test_staff_are_not_welcomed_as_families(sqlite_db: Database) -> None:
+    async with console_session(sqlite_db) as s:
+        await s.run("as Ms Lee role=teacher\n/help\nas Cal role=committee\n/help\nas Ada role=admin\n/help\n"
+                    "as Lan\n/help")
+        await s.core.settle()
+    assert [e.where for e in s.find(contains="Which language do you read?")] == ["DM → Lan"]
+
+
+def joined(person: int, key: str, community: CommunityRef) -> MemberJoined:
+    actor = Actor(user=UserRef("console", f"family-{person}"), display_name=f"Family {person}")
+    return MemberJoined(key=key, actor=actor, community=community)
+
+
+async def test_a_burst_of_joins_each_redelivered_sends_one_welcome_each(db: Database) -> None:
+    async with console_session(db) as s:
+        community = s.console.community
+        for n in range(20):  # people the platform knows, whom the bot has not met yet
+            s.console.people[f"family {n}"] = Person(user=UserRef("console", f"family-{n}"), name=f"Family {n}")
+        events = [joined(n, f"join-{n}", community) for n in range(20)]
+        await asyncio.gather(*(s.core.dispatch(event) for event in events + events))  # every join delivered twice
+        await asyncio.gather(*(s.core.dispatch(joined(n, f"again-{n}", community)) for n in range(20)))  # and anew
+        await s.core.settle()
+    welcomes = s.find(contains="Which language do you read?")
+    assert sorted(e.where for e in welcomes) == sorted(f"DM → Family {n}" for n in range(20))
+
+
+async def test_a_welcome_to_closed_dms_is_recorded_once_and_not_retried(db: Database) -> None:
+    async with console_session(db) as s:
+        await s.run("as Lan dms=closed\n/help")
+        await s.core.settle()
+        await s.run("advance 3d")
+        await s.core.settle()
+        async with s.core.db.read() as session:
+            closed = await session.scalar(select(Member.dms_closed).where(Member.display_name == "Lan"))
+            rows = (await session.execute(select(OutboxEntry.status, OutboxEntry.attempts).where(
+                OutboxEntry.topic == TOPIC))).all()
+    assert closed is True
+    assert [(status, attempts <= 1) for status, attempts in rows] == [("unreachable", True)]
+    assert s.find("DM → Lan") == []
+
+
+async def test_the_chosen_language_asks_delivery_then_quiet_hours_in_that_language(sqlite_db: Database) -> None:
+    spanish = load_catalogs()["es"]
+    async with console_session(sqlite_db) as s:
+        await s.run("as Lan\n/help")
+        await s.core.settle()
+        welcome = s.find("DM → Lan", contains="Which language do you read?")[0]
+        await s.run(f"click #{welcome.number} Español")
+        asked = s.last("only Lan")
+        await s.run(f"click #{asked.number} {spanish['By direct message']}")
+        hours = s.last("only Lan")
+        await s.run(f"click #{hours.number} 22:00")
+        async with s.core.db.read() as session:
+            row = await session.scalar(select(Member).where(Member.display_name == "Lan"))
+    assert spanish["How would you like to get announcements from school?"] in asked.text
+    assert spanish["When should I not send you messages? Urgent alerts from school still come at any time."] \
+        in hours.text
+    assert [o.label for o in hours.message.selects[0].options][-1] == spanish["No quiet hours"]
+    assert s.last("only Lan").text.endswith(spanish[
+        "All set! You can change any of this later with /language, /delivery and /quiet-hours."])
+    assert (row.language, row.delivery, row.quiet_hours) == ("es", "dm", "22:00-06:00")
+
+
+async def test_ignoring_the_welcome_keeps_the_defaults(sqlite_db: Database) -> None:
+    async with console_session(sqlite_db) as s:
+        await s.run("as Lan\n/help\nadvance 2d")
+        await s.core.settle()
+        async with s.core.db.read() as session:
+            row = await session.scalar(select(Member).where(Member.display_name == "Lan"))
+    assert (row.language, row.delivery, row.quiet_hours) == (None, "channel", None)
