@@ -6,9 +6,9 @@ transaction through the delivery service, so it respects quiet hours, is written
 language the bot already assumes for them (their platform's locale, else the community's),
 and is queued at most once per person — the outbox's (cause, person) key makes a second
 enqueue a no-op, even from another process. The picker offers the languages the bot itself
-speaks (a catalog each) that the translation provider can also translate into (asked once,
-in the background after start; until it answers, every language the bot speaks), each named
-in itself; choosing one is checked against the options that person's welcome showed.
+speaks (a catalog each), each named in itself; choosing one is checked against the options
+that person's welcome showed, and a language the translation provider cannot translate into
+gets the same note /language gives (the provider is asked then, never at start).
 Choosing a language is followed by two more menus in that language, how announcements
 reach them and their quiet hours; ignoring any of them keeps the defaults. Staff (a member
 the platform already calls teacher, committee or admin) are not welcomed as families. A
@@ -17,9 +17,6 @@ and never retried. On unless ``[onboarding] welcome_new_members = false``.
 """
 
 from __future__ import annotations
-
-import asyncio
-import logging
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,8 +36,6 @@ from bot.roles import Role
 from bot.translation.offered import can_translate_into, offered_codes
 from cogs.onboarding.config import Section
 
-log = logging.getLogger(__name__)
-
 ACTION = "onboarding.language"
 DELIVERY_ACTION = "onboarding.delivery"
 QUIET_ACTION = "onboarding.quiet"
@@ -51,6 +46,8 @@ MSG_WELCOME = N_("I help your family and your child's school talk to each other,
                  "Which language do you read? Choose it below; you can change it any time with /language.")
 MSG_PLACEHOLDER = N_("Choose your language")
 MSG_NOT_OFFERED = N_("That language was not one of the choices I showed you. Please use /language instead.")
+MSG_UNTRANSLATABLE = N_("Note: the translation service here cannot translate into {language}, so what "
+                        "teachers and other families write will reach you as they wrote it.")
 MSG_NOT_A_CHOICE = N_("That was not one of the choices I showed you. You can use /delivery and /quiet-hours instead.")
 MSG_DELIVERY = N_("How would you like to get announcements from school?")
 MSG_CHOOSE = N_("Choose one")
@@ -83,37 +80,21 @@ class OnboardingCog(Cog):
     def __init__(self, core: Core) -> None:
         super().__init__(core)
         self._choices: tuple[tuple[str, str], ...] = ()
-        self._refining: asyncio.Task[None] | None = None
         self.settings: Section = core.config.section("onboarding")
         if self.settings.welcome_new_members:
             core.member_created_hooks.append(self.welcome)
 
     async def on_start(self) -> None:
-        """Offer every language the bot speaks at once, and ask the provider which of them it
-        can translate into in the background (a start waits for no provider; never inside the
-        welcome's transaction); with the welcome off, nothing is asked."""
-        if not self.settings.welcome_new_members:
-            return
-        self._choices = self.spoken()
-        self._refining = asyncio.create_task(self._refine())
+        """The languages the bot speaks, read once (the catalogs are already loaded); the
+        provider is not asked here, so a start waits for none and loads no provider stack."""
+        if self.settings.welcome_new_members:
+            self._choices = self.spoken()
 
     @staticmethod
     def spoken() -> tuple[tuple[str, str], ...]:
         """(label, code) for English and each language with a catalog."""
         codes = ["en", *sorted(languages.normalize(lang) or lang for lang in i18n.load_catalogs())]
         return tuple((named_in_itself(code), code) for code in dict.fromkeys(codes))
-
-    async def _refine(self) -> None:
-        try:
-            self._choices = await self.choices()
-        except Exception:  # the spoken languages stay offered
-            log.warning("onboarding: could not ask the provider for its languages", exc_info=True)
-
-    async def choices(self) -> tuple[tuple[str, str], ...]:
-        """(label, code) for English and each catalog language the provider can translate into."""
-        offered = await offered_codes(self.core.config.translation, self.core.secrets)
-        return tuple((label, code) for label, code in self.spoken()
-                     if code == "en" or offered is None or can_translate_into(code, offered))
 
     def _is_family(self, member: Member) -> bool:
         return not member.is_bot and self.core.roles_of(member) == {Role.FAMILY}
@@ -151,6 +132,8 @@ class OnboardingCog(Cog):
             row.language = chosen.code
         ctx.language = chosen.code
         done = await ctx.t("Done! I will write to you in {language}.", language=chosen.native)
+        if not await self._translatable(chosen.code):
+            done = f"{done}\n{await ctx.t(MSG_UNTRANSLATABLE, language=chosen.native)}"
         options = tuple([SelectOption(await ctx.t(label), mode) for mode, label in DELIVERY_CHOICES])
         await ctx.reply_message(Message(text=f"{done}\n{await ctx.t(MSG_DELIVERY)}", selects=(
             Select(DELIVERY_ACTION, await ctx.t(MSG_CHOOSE), options),)))
@@ -187,6 +170,14 @@ class OnboardingCog(Cog):
             start, end = event.value.split("-")
             said = await ctx.t(MSG_QUIET_SET, start=start, end=end)
         await ctx.reply_message(Message(text=f"{said}\n{await ctx.t(MSG_DONE)}"))
+
+    async def _translatable(self, code: str) -> bool:
+        """Whether the provider can put people's words into ``code`` (asked when a family
+        chooses, not at start; unknown counts as yes)."""
+        if code == "en":
+            return True
+        offered = await offered_codes(self.core.config.translation, self.core.secrets)
+        return offered is None or can_translate_into(code, offered)
 
     async def _shown_to(self, member_id: int) -> set[str]:
         """The language codes this person's own welcome offered."""

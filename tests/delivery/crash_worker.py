@@ -27,6 +27,7 @@ from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.db.models import Job
 from bot.testing import FakeTranslator
+from cogs.onboarding.config import Section as OnboardingSection
 
 TEACHER = "Ms Lee"
 
@@ -46,6 +47,8 @@ async def main(url: str, journal: str, families: int, run: int, post_only: bool 
                together: bool = False) -> None:
     config = Config.model_validate({"database": {"url": url}, "console": {"journal_file": journal},
                                     "jobs": {"lease_seconds": 60}})
+    # the fan-out is what is counted: no newcomer's welcome (a school that turned it off)
+    config = config.with_section("onboarding", OnboardingSection(welcome_new_members=False))
     db = Database(url)
     core = build_core(config, secrets=Secrets(), db=db, clock=ManualClock(DEFAULT_START + timedelta(minutes=10 * run)),
                       translator=FakeTranslator())

@@ -158,3 +158,20 @@ async def test_ignoring_the_welcome_keeps_the_defaults(sqlite_db: Database) -> N
         async with s.core.db.read() as session:
             row = await session.scalar(select(Member).where(Member.display_name == "Lan"))
     assert (row.language, row.delivery, row.quiet_hours) == (None, "channel", None)
+
+
+async def test_a_language_the_provider_cannot_translate_into_gets_a_note(sqlite_db: Database,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    async def only_spanish(*args: object) -> frozenset[str]:
+        return frozenset({"en", "es"})
+
+    monkeypatch.setattr("cogs.onboarding.cog.offered_codes", only_spanish)
+    somali = load_catalogs()["so"]
+    async with console_session(sqlite_db) as s:
+        await s.run("as Lan\n/help")
+        await s.core.settle()
+        welcome = s.find("DM → Lan", contains="Which language do you read?")[0]
+        await s.run(f"click #{welcome.number} Soomaali")
+    note = somali["Note: the translation service here cannot translate into {language}, so what teachers and "
+                  "other families write will reach you as they wrote it."].format(language="Soomaali")
+    assert note in s.last("only Lan").text
