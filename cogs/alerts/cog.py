@@ -51,7 +51,9 @@ MSG_CANCEL = N_("Cancel")
 MSG_EMPTY = N_("Your alert is empty. Write the text after text:")
 MSG_TOO_LONG = N_("Your alert is {length} characters; this platform allows {limit}. Please shorten it.")
 MSG_OVERRIDE_ADMINS = N_("Only an admin can send an alert inside the waiting time (override:true).")
-MSG_RATE_LIMITED = N_("An alert went out {minutes} minutes ago; the next one can go out at {when}. "
+MSG_RATE_LIMITED = P_("An alert went out {count} minute ago; the next one can go out at {when}. "
+                      "If this cannot wait, an admin can send it with override:true.",
+                      "An alert went out {count} minutes ago; the next one can go out at {when}. "
                       "If this cannot wait, an admin can send it with override:true.")
 MSG_NO_CHANNEL = N_("I can't find the announcements channel. Ask an admin to create #{name}.")
 MSG_NOT_YOURS = N_("Only the person who wrote this alert can send or cancel it.")
@@ -137,7 +139,7 @@ class AlertsCog(Cog):
         last = await session.scalar(select(AlertGate.last_sent_at).where(AlertGate.community_id == community.id))
         window = timedelta(minutes=self.settings.rate_limit_minutes)
         if last is not None and now < last + window:
-            raise UserError(MSG_RATE_LIMITED, minutes=int((now - last).total_seconds() // 60),
+            raise UserError(MSG_RATE_LIMITED, count=int((now - last).total_seconds() // 60),
                             when=format_when(last + window, self.core.language_of(member, community),
                                              self.core.zone_of(member, community)))
 

@@ -11,7 +11,7 @@ from bot.config import parse_config
 from bot.db.engine import Database
 from bot.i18n import Localizer
 from bot.testing import FakeTranslator
-from cogs.alerts.cog import MSG_FOLLOW_UP, MSG_GOING_OUT, MSG_LIST_TITLE
+from cogs.alerts.cog import MSG_FOLLOW_UP, MSG_GOING_OUT, MSG_LIST_TITLE, MSG_RATE_LIMITED
 from cogs.conferences.availability import MSG_TOO_MANY
 
 pytestmark = pytest.mark.catalogs
@@ -96,3 +96,13 @@ async def test_a_russian_teacher_sending_an_alert_reads_both_counts_right(sqlite
         "Оповещение № 1 сейчас отправляется 2 семьям, каждой на её языке. Через 21 минуту оно будет "
         "отправлено повторно всем семьям, которые не нажали «Понятно», и вы получите список тех, до кого "
         "пока не удалось достучаться.")
+
+
+@pytest.mark.parametrize(("minutes", "ru", "ar"), [
+    (1, "1 минуту", "دقيقة واحدة"), (2, "2 минуты", "دقيقتين"), (5, "5 минут", "5 دقائق"),
+    (11, "11 минут", "11 دقيقةً"), (21, "21 минуту", "21 دقيقةً")])
+def test_the_alert_rate_limit_counts_its_minutes_in_each_languages_form(minutes: int, ru: str, ar: str) -> None:
+    assert text("en", MSG_RATE_LIMITED, count=1, when="9:10").startswith("An alert went out 1 minute ago;")
+    russian = text("ru", MSG_RATE_LIMITED, count=minutes, when="9:10")
+    assert russian.startswith(f"Оповещение было отправлено {ru} назад;")
+    assert text("ar", MSG_RATE_LIMITED, count=minutes, when="9:10").startswith(f"أُرسل تنبيه قبل {ar}؛")
