@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, socket_mode
+from adapters.slack.acks import AcknowledgementsFirst
 from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
 from adapters.slack.blocks import fallback_text, to_blocks, to_modal
 from adapters.slack.emoji import from_slack, to_slack_name
@@ -74,10 +75,6 @@ DELIVERY_EVENT = "homeroom_delivery"
 #: last few (the bot writes nothing else to that person meanwhile but this delivery).
 RESEND_LOOKBACK = 20
 
-
-#: how long the work behind an acknowledged request waits, so the acknowledgements of a burst
-#: go out before it (Slack retries a request it has not seen acknowledged within 3 s)
-ACK_GRACE_SECONDS = 0.03
 
 class SlackAdapter(Outbound):
     platform = "slack"
@@ -139,6 +136,7 @@ class SlackAdapter(Outbound):
         self.port: int | None = None
         self._stopped = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._acks = AcknowledgementsFirst()
         self._register()
         core.add_adapter(self)
 
@@ -232,9 +230,7 @@ class SlackAdapter(Outbound):
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:
             if not self.app._process_before_response:
-                # bolt notices an acknowledgement by polling every 10 ms: the work waits a
-                # moment, so requests that arrived together are all acknowledged first
-                await asyncio.sleep(ACK_GRACE_SECONDS)
+                await self._acks.wait_turn()  # the burst's acknowledgements go out first
             try:
                 event = await make()
                 if event is not None:
@@ -654,9 +650,13 @@ class SlackAdapter(Outbound):
     def web_app(self) -> web.Application:
         """/slack/events (signed requests only) and /healthz."""
 
-        async def events(request: web.Request) -> web.Response:
-            bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(bolt_response)
+        async def events(request: web.Request) -> web.StreamResponse:
+            with self._acks.answering():  # written before the work it acknowledges starts
+                bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+                response = await to_aiohttp_response(bolt_response)
+                await response.prepare(request)
+                await response.write_eof()
+            return response
 
         async def health(_: web.Request) -> web.Response:
             return web.json_response({"ok": True})
