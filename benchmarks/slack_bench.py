@@ -217,7 +217,7 @@ async def _announce(families: int, provider_url: str) -> None:
         translator = TranslationService(config.translation, Secrets(), db, SystemClock(), config=config,
                                         base_urls={"google": provider_url})
         await translator.warm()  # as a platform start does, before traffic
-        async with room(families, translator) as r:
+        async with room(families, translator, db) as r:
             loop = asyncio.get_running_loop()
             loop.set_debug(True)
             loop.slow_callback_duration = 0.05

@@ -40,7 +40,8 @@ class GroupCommit(Generic[K, R, T]):
         queue.append((request, answer))
         drainer = self._drainers.get(key)
         if drainer is None or drainer.done():
-            drainer = self._drainers[key] = asyncio.create_task(self._drain(key, queue))
+            drainer = self._drainers[key] = asyncio.create_task(
+                self._drain(key, queue), name=f"group-commit {getattr(self._run_batch, '__qualname__', 'batch')}")
             drainer.add_done_callback(functools.partial(self._drained, key))
         # Shielded: a caller that gives up does not cancel work other requests share.
         return await asyncio.shield(answer)
@@ -61,6 +62,10 @@ class GroupCommit(Generic[K, R, T]):
         error = RuntimeError("shutting down") if task.cancelled() else task.exception()
         for _, future in queue:
             _settle(future, error if isinstance(error, Exception) else RuntimeError("request not run"))
+            if not future.cancelled():
+                # a caller that gave up (shutting down) no longer awaits it: not an error to
+                # report; a caller still waiting gets it raised all the same
+                future.exception()
 
     async def _run(self, key: K, batch: list[tuple[R, asyncio.Future[T]]]) -> None:
         try:
