@@ -207,11 +207,12 @@ async def _upgraded_database(config: Config) -> AsyncIterator[Database]:
 # ----- commands ----------------------------------------------------------------------------
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    from bot.config import check_adapter_requirements, find_config_path
+    from bot.config import check_adapter_requirements, check_cog_requirements, find_config_path
 
     config, secrets = load(args)
     adapters = _adapters_for(getattr(args, "adapter", None), secrets)
     check_adapter_requirements(config, secrets, adapters)
+    check_cog_requirements(config, secrets)
     source = find_config_path(getattr(args, "config", None))
     print(f"configuration OK ({source or 'built-in defaults'}; adapters: {', '.join(adapters)})")
     return 0
@@ -324,7 +325,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
     from datetime import UTC, datetime
 
-    from bot.config import ConfigError, check_adapter_requirements
+    from bot.config import ConfigError, check_adapter_requirements, check_cog_requirements
 
     config, secrets = load(args)
     adapters = _adapters_for(args.adapter, secrets)
@@ -334,6 +335,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.script is not None and adapters != [embedded]:
         raise ConfigError(f"--script: scripts run on the {embedded} adapter only (use --adapter {embedded})")
     check_adapter_requirements(config, secrets, adapters)
+    check_cog_requirements(config, secrets)
     start = None
     if args.start:
         try:

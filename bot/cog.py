@@ -2,7 +2,7 @@
 form handlers, jobs, and how to export and delete one member's data.
 
 Cogs receive every service through :class:`~bot.core.Core`; they never import an adapter or
-a platform library, so the same cog runs on Discord, Slack and the console.
+a platform library, so the same cog runs on every platform and the console.
 """
 
 from __future__ import annotations

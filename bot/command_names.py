@@ -1,8 +1,8 @@
 """Command and option names in a reader's language, for a platform whose menu shows them so.
 
 A name comes from the catalogs (context ``command name``) and is used only when it is a name
-a person can pick: Discord's rules for application-command names (lowercase, 1 to 32 letters,
-digits, ``-`` or ``_``; "Application Command Object" in its API reference) and unique among
+a person can pick: the strictest platform rules for command names (lowercase, 1 to 32 letters,
+digits, ``-`` or ``_``, as a platform's API reference states them) and unique among
 its siblings (the other commands, the other subcommands of one command, the other options of
 one command) as the reader sees them. Otherwise the English name stands, so a menu never
 shows two entries alike and the bot never sends a name the platform refuses. The same rules
@@ -19,12 +19,12 @@ import regex
 from bot.commands import CommandSpec
 from bot.i18n import Localizer
 
-#: Discord's pattern for a command, subcommand or option name
+#: the strictest platform pattern for a command, subcommand or option name
 NAME_PATTERN = regex.compile(r"^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$")
 
 
 def usable(name: str) -> bool:
-    """A name Discord accepts: its pattern, and lowercase wherever a letter has a lowercase."""
+    """A name every platform accepts: the pattern, and lowercase wherever a letter has a lowercase."""
     return bool(NAME_PATTERN.match(name)) and name == name.lower()
 
 

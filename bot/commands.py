@@ -1,10 +1,10 @@
 """Commands declared once, platform-neutrally, and their options read in one place.
 
-A cog declares each command with typed options and the roles allowed to run it; Discord
-turns the declarations into application commands, Slack into slash commands with
-``name:value`` text, the console into the same text syntax. Text is parsed here, so every
+A cog declares each command with typed options and the roles allowed to run it; an adapter
+turns the declarations into its platform's typed commands where it has them, or into slash
+commands with ``name:value`` text, the console's syntax too. Text is parsed here, so every
 text platform reads ``/signup create title:"Field trip" slots:"🚌 x4"`` identically, and
-:func:`read_options` checks what text gave and what a platform delivered typed (Discord's
+:func:`read_options` checks what text gave and what a platform delivered typed (its
 option values, a form's fields) with the same rules, so a handler gets the same values, and
 a wrong value the same answer, on every platform.
 """
@@ -34,7 +34,7 @@ class OptionType(StrEnum):
     BOOLEAN = "boolean"
     USER = "user"
     CHANNEL = "channel"
-    #: a file shared with the command (Discord's attachment option, a Slack file, a console path)
+    #: a file shared with the command (a platform's attachment option, a file's link, a console path)
     ATTACHMENT = "attachment"
 
 
@@ -129,7 +129,7 @@ MIB = 1024 * 1024
 @dataclass(frozen=True, slots=True)
 class FileRules:
     """What a shared file may be: at most ``max_bytes``, of one of ``types`` (media types).
-    The defaults are Discord's default upload limit, images and PDF."""
+    The defaults are a common platform upload limit, images and PDF."""
 
     max_bytes: int = 10 * MIB
     types: frozenset[str] = frozenset(TYPE_NAMES)
@@ -271,9 +271,9 @@ def _word(text: str) -> str:
 
 
 def convert_scalar(opt: OptionSpec, raw: object) -> Any:
-    """The typed value of one string, integer or boolean option, from text (console, Slack,
-    a form) or from a platform's own typed value (Discord sends integers and booleans as
-    JSON): either way the same checks, so a value is refused in the same words everywhere.
+    """The typed value of one string, integer or boolean option, from text (a text platform,
+    a form) or from a platform's own typed value (integers and booleans sent as JSON):
+    either way the same checks, so a value is refused in the same words everywhere.
     Users and channels are :func:`read_options`' (they need the adapter to resolve)."""
     if opt.type == OptionType.INTEGER:
         if isinstance(raw, str):
@@ -349,7 +349,7 @@ def _blank(value: object) -> bool:
 
 async def _reference(opt: OptionSpec, raw: object, resolver: Resolver, platform: str) -> UserRef | ChannelRef:
     """A person or a channel: a reference of this platform as it is, or the adapter's
-    reading of text (a mention, a name, Discord's id)."""
+    reading of text (a mention, a name, a platform id)."""
     wanted = UserRef if opt.type == OptionType.USER else ChannelRef
     if isinstance(raw, wanted) and raw.platform == platform:
         return raw
@@ -367,7 +367,7 @@ async def _reference(opt: OptionSpec, raw: object, resolver: Resolver, platform:
 
 async def _file(opt: OptionSpec, raw: object, resolver: Resolver, platform: str, rules: FileRules) -> FileRef:
     """A shared file: the platform's own reference as it came, or the adapter's reading of
-    text (a console path, a Slack file link); then the size and type rules."""
+    text (a console path, a file's link); then the size and type rules."""
     if isinstance(raw, FileRef) and raw.platform == platform:
         return check_file(raw, rules)
     text = raw.strip() if isinstance(raw, str) else ""
@@ -380,8 +380,8 @@ async def _file(opt: OptionSpec, raw: object, resolver: Resolver, platform: str,
 async def read_options(spec: CommandSpec, words: Sequence[str], given: Mapping[str, object], resolver: Resolver,
                        *, platform: str, files: FileRules = FileRules()) -> FrozenMap[Any]:
     """The one reading of an invocation's options, whatever the platform: ``words`` are the
-    text after the command's name (console, Slack), ``given`` the values the platform
-    delivered by name (Discord's typed values, a form's fields). Every value is checked
+    text after the command's name (a text platform), ``given`` the values the platform
+    delivered by name (a platform's typed values, a form's fields). Every value is checked
     against its :class:`OptionSpec` (known name, type, range, choices, a person or channel
     that exists) and every required option must be there; the first problem raises a
     :class:`CommandSyntaxError` naming the option and what it expects, so nothing runs (a

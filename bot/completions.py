@@ -1,6 +1,6 @@
 """Completion sources for command options (``OptionSpec.autocomplete``): a source's name
 maps to a function that lists what this person may pick, for adapters that suggest values
-as people type (Discord's autocomplete). The core offers ``languages``; cogs add their own
+as people type (a platform's autocomplete). The core offers ``languages``; cogs add their own
 (``Core.add_completion``), so an adapter never needs to know which cog a source belongs to."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from bot import languages
 from bot.db.models import Community, Member
 from bot.roles import Role
 
-#: Discord shows at most 25 suggestions
+#: the most suggestions the strictest platform shows
 MAX_SUGGESTIONS = 25
 
 

@@ -157,8 +157,8 @@ class Core:
 
     async def platform_ready(self, platform: str, session: str | None = None) -> None:
         """Called by an adapter whenever its platform says it is ready; the cogs' reconciliation
-        runs once per platform session. An adapter whose platform can lose a session (a Discord
-        gateway that has to IDENTIFY again: nothing missed meanwhile is replayed) names it, so
+        runs once per platform session. An adapter whose platform can lose a session (a gateway
+        connection that has to identify again: nothing missed meanwhile is replayed) names it, so
         each fresh session reconciles; a ready event repeated for the same session does not."""
         self._connected[platform] = True
         async with self._ready_lock:
@@ -213,8 +213,8 @@ class Core:
         return row
 
     async def community_name(self, community: Community, default: str | None = None) -> str:
-        """What the class is called: its stored name, else the platform's (a Discord server's
-        or a Slack workspace's name is not stored), else ``default`` or its platform id."""
+        """What the class is called: its stored name, else the platform's (a server's or
+        a workspace's name is not stored), else ``default`` or its platform id."""
         if community.name:
             return community.name
         try:

@@ -18,10 +18,10 @@ from enum import StrEnum
 
 PREFIX = "hr"
 SEPARATOR = "|"
-#: The shortest custom id any supported platform accepts (a Discord ``custom_id``; Slack
-#: allows 255 for an ``action_id`` or ``callback_id``).
+#: The shortest custom id any supported platform accepts (others allow more, 255 for
+#: instance; each adapter checks its own platform's caps).
 MAX_ID_LENGTH = 100
-#: Slack's limit on a button's ``value`` (the id itself already carries ours).
+#: the strictest platform limit on a button's ``value`` (the id itself already carries ours).
 MAX_VALUE_LENGTH = 2000
 
 _FORM = "form:"

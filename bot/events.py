@@ -2,7 +2,7 @@
 
 Adapters turn platform payloads into these (a pure function per payload type); the
 dispatcher routes them to cogs by type. ``key`` is derived from the platform's own ids
-(an interaction id, a Slack ``event_id``, a gateway session and sequence), so a redelivery
+(an interaction id, an event id, a gateway session and sequence), so a redelivery
 of the same fact has the same key and is caught by the dispatcher, even after a restart.
 """
 
@@ -81,13 +81,13 @@ def _freeze(event: object, name: str) -> None:
 class Actor:
     """Who caused an event, as the platform described them at that moment.
 
-    ``platform_roles`` are the roles the adapter derived from platform facts (Discord roles
-    named in config, the Administrator permission, a Slack workspace admin); the core joins
+    ``platform_roles`` are the roles the adapter derived from platform facts (platform roles
+    named in config, an administrator permission, a workspace admin); the core joins
     them with roles granted inside Homeroom. ``roles_known`` is False when the platform said
-    nothing about them (a Discord DM carries no server roles): the platform roles stored from
+    nothing about them (a DM that carries no server roles): the platform roles stored from
     the member's last event in the server then stands, instead of being wiped.
     ``menu_language`` is the catalog language the platform shows this person's command menu
-    in (Discord localizes names by the client's locale); None: the declared English names.
+    in (a platform that localizes names by the client's locale); None: the declared English names.
     """
 
     user: UserRef
@@ -118,8 +118,8 @@ class CommandInvoked(Event):
     """A declared command was run.
 
     An adapter hands over what the person gave as the platform delivered it: ``raw_text``,
-    the words after the command's name on a text platform (console, Slack), and ``options``,
-    values the platform delivers by name (Discord's option values, a form's fields). It
+    the words after the command's name on a text platform (the console too), and ``options``,
+    values the platform delivers by name (typed option values, a form's fields). It
     applies no rules to them. Before anything runs, the dispatcher reads both against the
     command's declaration (:func:`bot.commands.read_options`) and the event the handler sees
     carries the result: ``name`` the declared command ("signup create") and ``options`` its

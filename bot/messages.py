@@ -1,10 +1,10 @@
 """Platform-neutral outgoing messages.
 
-A cog builds a :class:`Message`; each adapter renders it (a Discord embed with components,
-Slack Block Kit, console text). Buttons carry an ``action`` and a ``value`` that the adapter
-encodes into the platform's custom id and decodes back into a :class:`~bot.events.ButtonPressed`
-(both through :mod:`bot.customid`), so buttons keep working after a restart without any
-in-memory view.
+A cog builds a :class:`Message`; each adapter renders it in its platform's own form (an
+embed with components, a block layout, console text). Buttons carry an ``action`` and a
+``value`` that the adapter encodes into the platform's custom id and decodes back into a
+:class:`~bot.events.ButtonPressed` (both through :mod:`bot.customid`), so buttons keep working
+after a restart without any in-memory view.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class FileRef:
     """A file a person shared on their platform (a flyer, a permission slip), kept by
     reference only: the platform's file id, the address it serves it from and what the
     platform says it is. The bytes stay on the platform; the bot fetches them when it posts.
-    ``permalink`` is a page a reader can open, where the platform has one (Slack)."""
+    ``permalink`` is a page a reader can open, where the platform gives one."""
 
     platform: str
     id: str
@@ -126,14 +126,14 @@ class Message:
     title: str | None = None
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
-    #: Select menus (each at most 25 options on Discord and Slack); long lists use several.
+    #: Select menus (each at most 25 options, the platforms' common limit); long lists use several.
     selects: tuple[Select, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     #: files people shared on the platform, posted with the message (fetched by reference)
     files: tuple[FileRef, ...] = ()
     footer: str | None = None
     tone: Tone = Tone.NORMAL
-    #: a channel post that should notify everyone present (Discord ``@here``, Slack ``<!here>``)
+    #: a channel post that should notify everyone present (each platform's ``@here``)
     notify_channel: bool = False
 
     def with_text(self, text: str) -> Message:
@@ -155,7 +155,7 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """A form (a Discord modal, a Slack modal). Platforms without forms fall back to
+    """A form (a platform's modal dialog). Platforms without forms fall back to
     ``name:value`` text, so a form is never the only way to run a command."""
 
     form_id: str
@@ -172,5 +172,5 @@ class FormField:
     required: bool = True
     max_length: int = 4000
     default: str = ""
-    #: a file to upload (Slack's file input); its value arrives as a :class:`FileRef`
+    #: a file to upload (where a platform's forms take files); its value arrives as a :class:`FileRef`
     file: bool = False

@@ -30,7 +30,7 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 #: the counter each adapter adds to when its platform answers 429; ``route`` is an API method
-#: (Slack) or a path template such as ``POST /channels/{id}/messages`` (Discord), never an id
+#: or a path template such as ``POST /channels/{id}/messages``, never an id
 RATE_LIMITED = "homeroom_platform_rate_limited_total"
 
 

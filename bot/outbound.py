@@ -42,9 +42,9 @@ class Capabilities:
     max_select_options: int
     max_text_length: int
     #: a direct message reaches the person's one inbox from every community of the platform
-    #: (Discord: a user id is global and a DM belongs to no server), so a person in several
+    #: (a user id is global and a DM belongs to no server), so a person in several
     #: communities reads one daily digest; False where a DM goes through one community only
-    #: (a Slack workspace's own token and user ids)
+    #: (each workspace with its own token and user ids)
     dms_span_communities: bool
 
 
@@ -134,8 +134,8 @@ class Outbound(ABC):
 
         ``key`` makes the send idempotent where the platform allows it: a message already
         delivered under the same key is not sent again, and its reference is returned
-        instead (Discord: the message ``nonce`` with ``enforce_nonce``; Slack: message
-        metadata looked up in the DM's recent history; console: its journal). ``resend`` says
+        instead (a nonce the platform enforces, message metadata looked up in the DM's
+        recent history, the console's journal). ``resend`` says
         an earlier attempt with this key may have reached the platform (the process died
         before recording the outcome), so the adapter looks before it sends. ``dm_channel``
         is the person's DM channel when the caller already knows it (saves a round trip)."""
@@ -160,7 +160,7 @@ class Outbound(ABC):
         :func:`bot.fallbacks.take_back_reaction` decides."""
 
     async def community_name(self, community: CommunityRef) -> str | None:
-        """The community's name as the platform shows it now (a Discord server's), for a
+        """The community's name as the platform shows it now (a server's), for a
         person who reads several communities' news in one message; None when the adapter
         cannot tell."""
         return None
@@ -195,7 +195,7 @@ class Outbound(ABC):
         """A member from what a person typed (a mention, ``<@U123|maria>``, a console name)."""
 
     async def resolve_file(self, community: CommunityRef, text: str) -> FileRef | None:
-        """A file from what a person typed (a console path, a Slack file's link); None where
+        """A file from what a person typed (a console path, a file's link); None where
         the platform delivers files only typed, or the text names no file the bot may read."""
         return None
 

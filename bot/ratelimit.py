@@ -1,7 +1,7 @@
 """Pacing outbound requests under a platform's published rate limit.
 
-Platforms state their limits as "N requests in any window of S seconds" (Discord: 50 per
-second; Slack: about one message per second per channel) and answer a request over the limit
+Platforms state their limits as "N requests in any window of S seconds" (50 per second for a
+whole bot; about one message per second in a channel) and answer a request over the limit
 with 429 and a penalty. A leaky bucket of one (one request every S/N seconds) never bursts,
 but every timer that wakes a little late is time lost for good, so a long fan-out runs
 several percent under the limit. A sliding window keeps the full rate: a late wake-up is
@@ -22,7 +22,7 @@ from pyrate_limiter import BucketFactory, InMemoryBucket, Limiter, MonotonicCloc
 
 
 class _BucketPerKey(BucketFactory):
-    """One sliding window per key (a Slack channel has its own limit), created on first use.
+    """One sliding window per key (a channel may have a limit of its own), created on first use.
 
     Old entries are dropped here, on the caller's path, once a window holds twice what its
     rates can count: no background leaker thread per pacer."""

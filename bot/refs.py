@@ -1,7 +1,7 @@
 """Platform-qualified references.
 
 Every identity in Homeroom is a platform id qualified by its platform, so the same id on
-Discord and Slack never collides. References are small frozen values; storage keys on them.
+two platforms never collides. References are small frozen values; storage keys on them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class CommunityRef:
-    """A Discord guild, a Slack workspace (team) or the console community."""
+    """A platform's server or workspace (team), or the console community."""
 
     platform: str
     id: str
@@ -24,8 +24,8 @@ class CommunityRef:
 @dataclass(frozen=True, slots=True)
 class UserRef:
     """A person (or bot) on one platform. Never a display name. ``community``, when known,
-    says where the bot knows them from (a deployment serving several Slack workspaces sends
-    with that workspace's token); it is not part of the person's identity."""
+    says where the bot knows them from (a deployment serving several workspaces of one platform
+    sends with that workspace's token); it is not part of the person's identity."""
 
     platform: str
     id: str
@@ -69,7 +69,7 @@ class MessageRef:
 @dataclass(frozen=True, slots=True)
 class InteractionRef:
     """What an adapter needs to answer one invocation privately (an interaction token,
-    a Slack ``response_url``, a console user). Opaque to the core and to cogs."""
+    a response URL, a console user). Opaque to the core and to cogs."""
 
     platform: str
     id: str

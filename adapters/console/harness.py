@@ -71,9 +71,10 @@ async def console_session(
     translator: Translator | None = None,
     ready: bool = True,
     files_dir: Path | None = None,
+    secrets: Secrets | None = None,
 ) -> AsyncIterator[ConsoleSession]:
     lines: list[str] = []
-    core = build_core(config or Config(), secrets=Secrets(), db=db, clock=ManualClock(start),
+    core = build_core(config or Config(), secrets=secrets or Secrets(), db=db, clock=ManualClock(start),
                       translator=translator or FakeTranslator(), cogs=cogs)
     console = ConsoleAdapter(core, out=lines.append, files_dir=files_dir)
     await core.start()

@@ -130,7 +130,9 @@ class SlackAdapter(Outbound):
         self._channels: dict[str, str] = {}
         self._dm_channels: dict[str, str] = {}
         self._bot_user_ids: dict[str | None, str] = {}
-        self._team_names: dict[str, str | None] = {}
+        #: auth.test's answer per workspace (None: token mode's one workspace), asked once
+        self._whoami: dict[str | None, dict[str, Any]] = {}
+        self._whoami_locks: dict[str | None, asyncio.Lock] = {}
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
         self.port: int | None = None
@@ -191,6 +193,7 @@ class SlackAdapter(Outbound):
             self._team_clients.pop(gone, None)
             self._team_bots.pop(gone, None)
             self._bot_user_ids.pop(gone, None)
+            self._whoami.pop(gone, None)
         log.info("slack: workspace %s uninstalled; its installation was deleted", team)
 
     # ----- wiring ------------------------------------------------------------------------------
@@ -208,24 +211,39 @@ class SlackAdapter(Outbound):
             self.app.event("app_uninstalled")(self._uninstalled)
             self.app.event("tokens_revoked")(self._uninstalled)
 
+    def _current_team(self) -> str | None:
+        """The workspace the current work is for (None in token mode: its one workspace)."""
+        return self._team.get() if self.oauth else None
+
+    async def _who_we_are(self) -> dict[str, Any]:
+        """``auth.test``'s answer for the current workspace (the bot's user id, the workspace's
+        name), asked once per workspace and shared by every caller: neither changes when a
+        rotating token is renewed, and concurrent first callers wait for the one question."""
+        team = self._current_team()
+        known = self._whoami.get(team)
+        if known is None:
+            async with self._whoami_locks.setdefault(team, asyncio.Lock()):
+                known = self._whoami.get(team)
+                if known is None:
+                    answer = await self.client.auth_test()
+                    known = self._whoami[team] = dict(answer.data) if isinstance(answer.data, dict) else {}
+        return known
+
     async def bot_user_id(self) -> str:
-        team = self._team.get() if self.oauth else None
-        if team not in self._bot_user_ids:
-            auth = await self.client.auth_test()
-            self._bot_user_ids[team] = str(auth["user_id"])
+        team = self._current_team()
+        if team not in self._bot_user_ids:  # OAuth: usually known from the installation
+            self._bot_user_ids[team] = str((await self._who_we_are())["user_id"])
         return self._bot_user_ids[team]
 
     async def community_name(self, community: CommunityRef) -> str | None:
-        """The workspace's name as Slack shows it (``auth.test``'s ``team``), asked once per
-        workspace; None when Slack does not say."""
-        if community.id not in self._team_names:
-            await self._use_for(community)
-            try:
-                auth = await self.client.auth_test()
-            except SlackApiError:
-                return None
-            self._team_names[community.id] = str(auth.get("team") or "") or None
-        return self._team_names[community.id]
+        """The workspace's name as Slack shows it (``auth.test``'s ``team``, from the answer the
+        bot's user id came from); None when Slack does not say."""
+        await self._use_for(community)
+        try:
+            auth = await self._who_we_are()
+        except SlackApiError:
+            return None
+        return str(auth.get("team") or "") or None
 
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:

@@ -133,11 +133,11 @@ class Inbox:
     (one per class) whose digest items go out there together.
 
     "The same person" is the same inbox, never a guess from names: on a platform whose DMs
-    span its communities (``Capabilities.dms_span_communities``: Discord, the console) it is
+    span its communities (``Capabilities.dms_span_communities``, the console's too) it is
     the same platform user id in several communities; where a DM goes through one community
-    (a Slack workspace) each membership is its own inbox; a route decides for the people it
-    reaches (e-mail: one address, whichever platform its classes are on). Direct messages on
-    two platforms (Discord and Slack) are never one inbox: a DM can only go where the person is.
+    (sent with that community's own token) each membership is its own inbox; a route decides
+    for the people it reaches (e-mail: one address, whichever platform its classes are on).
+    Direct messages on two platforms are never one inbox: a DM can only go where the person is.
     ``members`` start with the membership asked about (``lead``: the one a digest is sent
     to), then in class order."""
 

@@ -3,18 +3,20 @@
 Every import counts, also those inside functions (an import moved into a function to dodge a
 cycle is still a cycle); only imports under ``if TYPE_CHECKING:`` are left out, because they
 never run. The core's code also names no adapter at all: not in an import, a string, an
-attribute or a variable (comments and docstrings are prose, and may give a platform as an
-example).
+attribute or a variable; and its prose (comments and docstrings) names no platform either,
+describing the capability instead ("a platform that cannot edit a DM").
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from functools import cache
 from pathlib import Path
 
-from bot.discovery import adapter_names
+from bot.discovery import adapter_names, platform_adapters
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "cogs", "adapters")
@@ -192,6 +194,45 @@ def start(slack_token: str) -> None:
     hits = _adapter_names_in(source)
     assert {line for line, _ in hits} == {3, 4, 6}
     assert {word for _, word in hits} == {"discord", "slack", "console"}
+
+
+def _prose(source: str) -> list[tuple[int, str]]:
+    """Every comment and docstring of a module, with the line it starts on."""
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    found = [(node.lineno, node.value) for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and id(node) in docstrings]
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    found += [(token.start[0], token.string) for token in tokens if token.type == tokenize.COMMENT]
+    return sorted(found)
+
+
+def _platforms_in_prose(source: str) -> list[tuple[int, str]]:
+    names = set(platform_adapters())
+    return [(line, word) for line, text in _prose(source) for word in re.split(r"[\W_]+", text.lower())
+            if word in names]
+
+
+def test_the_cores_comments_and_docstrings_name_no_platform() -> None:
+    found = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        hits = _platforms_in_prose(path.read_text(encoding="utf-8"))
+        if hits:
+            found[str(path.relative_to(ROOT))] = hits
+    assert found == {}
+
+
+def test_the_prose_reader_sees_comments_and_docstrings_but_not_code() -> None:
+    """The reader itself: a platform named in prose is found, so the test above is not vacuous."""
+    source = '''"""Works on Discord."""
+import discord  # as on Slack's API
+def start() -> None:
+    """Posts
+    to a Slack channel."""
+    run("discord")
+'''
+    assert set(platform_adapters()) >= {"discord", "slack"}
+    assert _platforms_in_prose(source) == [(1, "discord"), (2, "slack"), (4, "slack")]
 
 
 def test_the_graph_reads_real_imports() -> None:

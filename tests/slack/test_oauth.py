@@ -101,6 +101,21 @@ async def test_a_dm_goes_with_the_token_of_the_persons_own_workspace_even_unseen
     assert used == {"xoxb-TB"}
 
 
+async def test_each_workspace_is_named_from_one_auth_test_with_its_own_token(slack: SlackDriver) -> None:
+    from bot.refs import CommunityRef
+
+    await install(slack, "TA")
+    await install(slack, "TB")
+    slack.fake.tokens.clear()
+    assert slack.adapter is not None
+    for _ in range(2):
+        assert await slack.adapter.community_name(CommunityRef("slack", "TA")) == "School TA"
+        assert await slack.adapter.community_name(CommunityRef("slack", "TB")) == "School TB"
+    await slack.adapter.use_team("TB")
+    assert await slack.adapter.bot_user_id() == "UBOTTB"  # the installation's, no question asked
+    assert [token for method, token in slack.fake.tokens if method == "auth.test"] == ["xoxb-TA", "xoxb-TB"]
+
+
 async def test_uninstall_deletes_the_workspace_rows(slack: SlackDriver) -> None:
     await install(slack, "TA")
     await install(slack, "TB")
