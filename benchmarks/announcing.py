@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from adapters.console import ConsoleSession, Person, console_session
+from bot.api.refs import UserRef
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.refs import UserRef
 
 LANGUAGES = ("es", "vi", "ar", "zh-CN", "so", "fr", "pt", "ko", "ru", "tl")
 #: a Monday morning in the shipped time zone (outside the shipped quiet hours)

@@ -45,10 +45,10 @@ from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from adapters.slack import SlackAdapter  # noqa: E402
 from bot.app import build_core  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
 from bot.config import Secrets, load_config  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.translation.service import TranslationService  # noqa: E402
+from bot.util.clock import SystemClock  # noqa: E402
 from tests.slack.fake_api import CHANNELS, FakeSlack  # noqa: E402
 from tests.slack.harness import SECRET, TEAM, signed_headers  # noqa: E402
 

@@ -135,7 +135,7 @@ def _configure_logging(config: Config, args: argparse.Namespace) -> None:
     """Log lines as configured; each adapter's ``cli`` module may name its platform library's
     loggers to keep to warnings (``QUIET_LOGGERS``) and warnings that do not apply
     (``IRRELEVANT_WARNINGS``, ``{logger: phrase}``)."""
-    from bot.logging_setup import configure_logging
+    from bot.util.logging_setup import configure_logging
 
     quiet: list[str] = []
     irrelevant: dict[str, str] = {}
@@ -294,8 +294,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     _configure_logging(config, args)
 
     async def _go() -> int:
-        from bot.clock import SystemClock
         from bot.translation.cli import run_translate_cli
+        from bot.util.clock import SystemClock
 
         async with _upgraded_database(config) as db:
             return await run_translate_cli(config, secrets, db, to=args.to, text=args.text, stats=args.stats,
@@ -311,8 +311,8 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
     _configure_logging(config, args)
 
     async def _go() -> int:
-        from bot.clock import SystemClock
-        from bot.retention import run_privacy_report
+        from bot.runtime.retention import run_privacy_report
+        from bot.util.clock import SystemClock
 
         async with _upgraded_database(config) as db:
             print(await run_privacy_report(config, db, SystemClock()))
@@ -354,9 +354,9 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
     import asyncio
 
     from bot.app import CogDeclarationError, build_core, deferred_translator, load_adapter_module
-    from bot.clock import ManualClock, SystemClock
     from bot.db.engine import Database
     from bot.startup import StartupError, startup_line
+    from bot.util.clock import ManualClock, SystemClock
 
     embedded = embedded_adapter()
     embedded_only = embedded is not None and adapters == [embedded]
@@ -384,7 +384,7 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
         # Everything an operator can get wrong has been checked: say what is starting.
         log.info("%s", startup_line(__version__, config, adapters))
         if not embedded_only:
-            from bot.when import warm_up
+            from bot.api.when import warm_up
 
             await asyncio.to_thread(warm_up)
         started = [load_adapter_module(name).create(core) for name in adapters]
@@ -405,7 +405,7 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
 
 async def _start_http(core: Any, config: Config) -> Any:
     """/healthz and /metrics; a port that cannot be bound is one line naming the setting."""
-    from bot.http_server import HttpServer
+    from bot.runtime.http_server import HttpServer
     from bot.startup import StartupError
 
     server = HttpServer(core, config.http.host, config.http.port)

@@ -189,7 +189,7 @@ class CommunitySection(_Section):
 
 
 class HttpSection(_Section):
-    """The operator's endpoints /healthz and /metrics (bot/http_server.py)."""
+    """The operator's endpoints /healthz and /metrics (bot/runtime/http_server.py)."""
 
     #: "auto": on when a platform adapter runs, off for the embedded adapter alone
     enabled: bool | Literal["auto"] = "auto"

@@ -34,16 +34,16 @@ from adapters.slack.emoji import from_slack, to_slack_name
 from adapters.slack.names import CommandNames
 from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
-from bot import customid
-from bot.commands import CommandSpec, OptionType
-from bot.core import Core
-from bot.emoji import Emoji
-from bot.events import Actor, Event
-from bot.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
-from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.ratelimit import Pacer
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api import customid
+from bot.api.commands import CommandSpec, OptionType
+from bot.api.emoji import Emoji
+from bot.api.events import Actor, Event
+from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
+from bot.api.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
+from bot.runtime.core import Core
+from bot.runtime.ratelimit import Pacer
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store.models.bot import Bot

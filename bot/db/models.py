@@ -11,8 +11,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
+from bot.api.roles import Role
 from bot.db.base import Base, utcnow
-from bot.roles import Role
 
 
 class Community(Base):
@@ -69,7 +69,7 @@ class Member(Base):
     the member row rather than a member_roles table: every event reads the row and checks
     permissions, so the roles come with that one read (no join, no second query), families
     met together are still created in one INSERT ... RETURNING, and "who holds role X" is
-    one SQL expression (``bot.members.holds_role``) shared by the few look-ups that need it.
+    one SQL expression (``bot.runtime.members.holds_role``) shared by the few look-ups that need it.
     """
 
     __tablename__ = "members"

@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, command
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.outbound import Delivery, DeliveryStatus
+from bot.api.roles import STAFF
 from bot.db.models import Community, Member
-from bot.errors import UserError
-from bot.messages import Message
-from bot.outbound import Delivery, DeliveryStatus
-from bot.roles import STAFF
+from bot.i18n import languages
+from bot.runtime.core import Context, Core
 from cogs.email import links as signed
 from cogs.email import sender
 from cogs.email.config import Section, check_requirements

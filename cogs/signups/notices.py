@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Core
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, Written
 from bot.delivery.content import Param
 from bot.i18n import N_
+from bot.runtime.core import Core
 from cogs.signups.models import Signup, Slot
 from cogs.signups.store import Change
 

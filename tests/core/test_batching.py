@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.batching import GroupCommit
+from bot.runtime.batching import GroupCommit
 
 
 class Recorder:

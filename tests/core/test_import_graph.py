@@ -237,5 +237,5 @@ def start() -> None:
 
 def test_the_graph_reads_real_imports() -> None:
     """The reader itself: a known import is seen, so the tests above are not vacuous."""
-    assert "bot.dispatcher" in imports_of("bot.core")
-    assert "bot.context" in imports_of("bot.dispatcher")
+    assert "bot.runtime.dispatcher" in imports_of("bot.runtime.core")
+    assert "bot.api.context" in imports_of("bot.runtime.dispatcher")

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from adapters.slack.manifest import build_manifest
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, ConfigError, Secrets, check_adapter_requirements, parse_config
 from bot.db.engine import Database
-from bot.retention import run_privacy_report
+from bot.runtime.retention import run_privacy_report
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from cogs.slack_install.models import slack_bots, slack_installations
 from tests.slack.harness import SECRET, SlackDriver
 
@@ -88,8 +88,8 @@ async def test_second_workspace_is_answered_with_its_own_token(slack: SlackDrive
 
 async def test_a_dm_goes_with_the_token_of_the_persons_own_workspace_even_unseen_since_a_restart(
         slack: SlackDriver) -> None:
-    from bot.messages import Message
-    from bot.refs import CommunityRef, UserRef
+    from bot.api.messages import Message
+    from bot.api.refs import CommunityRef, UserRef
 
     await install(slack, "TA")
     await install(slack, "TB")
@@ -102,7 +102,7 @@ async def test_a_dm_goes_with_the_token_of_the_persons_own_workspace_even_unseen
 
 
 async def test_each_workspace_is_named_from_one_auth_test_with_its_own_token(slack: SlackDriver) -> None:
-    from bot.refs import CommunityRef
+    from bot.api.refs import CommunityRef
 
     await install(slack, "TA")
     await install(slack, "TB")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.api.refs import CommunityRef
 from bot.db.models import Community
-from bot.refs import CommunityRef
 from tests.slack.harness import TEAM, SlackDriver
 
 

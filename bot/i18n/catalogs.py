@@ -1,7 +1,7 @@
-"""Each feature's catalogs in its own folder: ``python -m bot.i18n_catalogs extract|update|split|init|count``.
+"""Each feature's catalogs in its own folder: ``python -m bot.i18n.catalogs extract|update|split|init|count``.
 
 A cog folder owns the messages only it uses, in ``cogs/<name>/locale/<lang>/LC_MESSAGES/<name>.po``
-(the gettext domain is the cog's name); ``bot/locale`` keeps the core's (``bot/`` and the
+(the gettext domain is the cog's name); ``bot/i18n/locale`` keeps the core's (``bot/`` and the
 single-file cogs) and every message a cog shares with the core. Run from the repository root:
 
 * ``extract``: one template per domain (``<name>.pot``) from the sources, with the keywords of
@@ -10,7 +10,7 @@ single-file cogs) and every message a cog shares with the core. Run from the rep
   is created), dropping what no code uses;
 * ``split [FILE.po ...]``: ``extract`` and ``update``, then fills every untranslated message
   from any catalog that already translates it (and from the ``.po`` files named, say another
-  branch's catalogs) — moving translations written in the central catalog (``bot/locale``)
+  branch's catalogs) — moving translations written in the central catalog (``bot/i18n/locale``)
   into the cog that now owns the message; safe to re-run after merging branches that added
   messages to the central catalog;
 * ``init LANG``: a new language in every domain;
@@ -30,7 +30,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_f
 from babel.messages.pofile import read_po, write_po
 
 CORE_DOMAIN = "homeroom"
-METHOD = "bot.i18n_extract:extract"
+METHOD = "bot.i18n.extract:extract"
 #: the extraction keywords (docs/translating.md explains them)
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "P_": (1, 2), "t": None, "reply": None, "UserError": None,
             "Refused": None, "CommandSyntaxError": None, "localize": (2,), "notify": (3,), "command": (2,),
@@ -56,7 +56,7 @@ class Domain:
 def domains(root: Path) -> list[Domain]:
     """The core's domain first, then one per cog folder."""
     cogs = root / "cogs"
-    found = [Domain(CORE_DOMAIN, (root / "bot", *sorted(cogs.glob("*.py"))), root / "bot" / "locale")]
+    found = [Domain(CORE_DOMAIN, (root / "bot", *sorted(cogs.glob("*.py"))), root / "bot/i18n/locale")]
     for folder in sorted(p for p in cogs.iterdir() if (p / "__init__.py").is_file()):
         found.append(Domain(folder.name, (folder,), folder / "locale"))
     return found
@@ -64,7 +64,7 @@ def domains(root: Path) -> list[Domain]:
 
 def languages(root: Path) -> list[str]:
     """The languages with a catalog (the core's catalog defines them)."""
-    return sorted(p.parent.parent.name for p in (root / "bot" / "locale").glob(f"*/LC_MESSAGES/{CORE_DOMAIN}.po"))
+    return sorted(p.parent.parent.name for p in (root / "bot/i18n/locale").glob(f"*/LC_MESSAGES/{CORE_DOMAIN}.po"))
 
 
 def key(message: Message) -> Key:
@@ -220,9 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         update(root)
     elif verb == "init":
         if len(args) != 2:
-            print("usage: python -m bot.i18n_catalogs init LANG", file=sys.stderr)
+            print("usage: python -m bot.i18n.catalogs init LANG", file=sys.stderr)
             return 2
-        (root / "bot" / "locale" / args[1] / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
+        (root / "bot/i18n/locale" / args[1] / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
         update(root, [args[1]])
     elif verb == "count":
         for lang, number in sorted(count(root).items()):

@@ -1,5 +1,5 @@
 """The services every cog and adapter shares. The per-event :class:`Context` lives in
-bot/context.py and is re-exported here, where cogs have always imported it.
+bot/api/context.py and is re-exported here, where cogs have always imported it.
 
 :class:`Core` is built once at start-up from the validated configuration and handed to
 cogs and adapters; nothing in Homeroom is a module-level global.
@@ -21,25 +21,25 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.batching import GroupCommit
-from bot.clock import Clock
-from bot.cog import Cog
-from bot.commands import CommandSpec
+from bot.api.cog import Cog
+from bot.api.commands import CommandSpec
+from bot.api.context import Context, DuplicateEvent
+from bot.api.events import Actor, Event
+from bot.api.messages import Message
+from bot.api.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.refs import ChannelRef, CommunityRef, UserRef
+from bot.api.roles import Role
 from bot.config import Config, Secrets
-from bot.context import Context, DuplicateEvent
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Community, Member
-from bot.dispatcher import Dispatcher
-from bot.events import Actor, Event
-from bot.families import Families
 from bot.i18n import Localizer
-from bot.messages import Message
-from bot.metrics import Metrics
-from bot.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.refs import ChannelRef, CommunityRef, UserRef
-from bot.roles import Role
+from bot.runtime import jobs as jobqueue
+from bot.runtime.batching import GroupCommit
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.families import Families
+from bot.runtime.metrics import Metrics
 from bot.translation import Translator
+from bot.util.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class Core:
             db, clock, lease_seconds=config.jobs.lease_seconds, batch_size=config.jobs.batch_size,
             poll_seconds=config.jobs.poll_seconds, platforms=lambda: set(self.adapters),
         )
-        from bot.debounce import Debouncer
+        from bot.runtime.debounce import Debouncer
 
         self.debouncer = Debouncer(config.signups.card_edit_delay_seconds)
         self._lines: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -89,15 +89,15 @@ class Core:
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[tuple[str, str | None]] = set()
-        from bot.completions import complete_languages
+        from bot.runtime.completions import complete_languages
 
-        #: option completion sources by name (see bot/completions.py)
+        #: option completion sources by name (see bot/runtime/completions.py)
         self.completions: dict[str, Any] = {"languages": complete_languages}
         #: whether each platform's connection is up now (for /healthz)
         self._connected: dict[str, bool] = {}
         #: counts and timings for /metrics
         self.metrics = Metrics()
-        #: pages features serve on the operator's HTTP server (bot/http_server.py), by path
+        #: pages features serve on the operator's HTTP server (bot/runtime/http_server.py), by path
         self.http_routes: dict[str, HttpRoute] = {}
         self._ready_lock = asyncio.Lock()
         from bot.delivery.cog import DeliveryCog
@@ -172,13 +172,13 @@ class Core:
                 log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
 
     def add_completion(self, source: str, completer: Any) -> None:
-        """Offer ``completer`` (``bot.completions.Completer``) for options naming ``source``."""
+        """Offer ``completer`` (``bot.runtime.completions.Completer``) for options naming ``source``."""
         self.completions[source] = completer
 
     async def complete(self, source: str, community: CommunityRef | None, actor: Actor, typed: str) -> list[Any]:
-        """Suggestions from ``source`` for this person as they type (``bot.completions.Suggestion``);
+        """Suggestions from ``source`` for this person as they type (``bot.runtime.completions.Suggestion``);
         none for a source nobody offers."""
-        from bot.completions import MAX_SUGGESTIONS, Asker
+        from bot.runtime.completions import MAX_SUGGESTIONS, Asker
 
         completer = self.completions.get(source)
         if completer is None:
@@ -272,7 +272,7 @@ class Core:
         if row is None:
             language = None
             if actor.locale:
-                from bot import languages
+                from bot.i18n import languages
 
                 language = languages.normalize(actor.locale)
             values = {"community_id": community.id, "user_id": user_id, "display_name": actor.display_name or "",

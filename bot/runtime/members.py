@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from bot.api.roles import Role
 from bot.db.models import Member
-from bot.roles import Role
 
 
 class _ListHas(FunctionElement[bool]):

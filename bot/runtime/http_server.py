@@ -5,7 +5,7 @@ pages features add to ``core.http_routes``, such as an e-mail's "Got it" link).
 trip, every attached platform's connection is up, and it says how many jobs are due and how
 late the oldest is (a backlog an operator should see). Otherwise 503, with the same JSON
 saying what is wrong. ``/metrics`` is Prometheus text: the core's counters and timings
-(bot/metrics.py), the translation service's cache and provider figures and circuit states,
+(bot/runtime/metrics.py), the translation service's cache and provider figures and circuit states,
 and the job queue's depth and age read from the database at scrape time.
 
 prometheus-client and aiohttp's web server are imported only when this server starts.
@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, text
 
 from bot.db.models import Job
-from bot.metrics import DESCRIPTIONS, Histogram
+from bot.runtime.metrics import DESCRIPTIONS, Histogram
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import AuditEntry, Community, Job, Member
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 log = logging.getLogger(__name__)
 

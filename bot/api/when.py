@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from bot import languages
+from bot.i18n import languages
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def future_time(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> d
     (unreadable) or echoes the exact moment understood (in the past, or more than a year
     ahead: nothing a class plans is that far away, and a typo should not park a job for
     centuries)."""
-    from bot.errors import UserError
+    from bot.api.errors import UserError
 
     parsed = parse_when(text, lang, zone, now)
     if parsed is None:

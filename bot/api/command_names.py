@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import regex
 
-from bot.commands import CommandSpec
+from bot.api.commands import CommandSpec
 from bot.i18n import Localizer
 
 #: the strictest platform pattern for a command, subcommand or option name

@@ -1,7 +1,7 @@
 """Counts and timings the bot keeps about itself, for ``/metrics``.
 
 Plain numbers in memory, so a console start pays nothing for them; when the HTTP server runs,
-bot/http_server.py hands them to prometheus-client (imported only then: it costs a tenth of a
+bot/runtime/http_server.py hands them to prometheus-client (imported only then: it costs a tenth of a
 console start) as Prometheus metric families. Names follow Prometheus conventions
 (``_total`` counters, ``_seconds`` histograms); labels are small fixed sets (event kind,
 delivery mode and result, platform), never a person, a text or an id.

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.events import FrozenMap
+from bot.api.events import FrozenMap
+from bot.api.ids import MAX_ID, MIN_ID, storable
+from bot.api.messages import FileRef
+from bot.api.refs import ChannelRef, UserRef
+from bot.api.roles import EVERYONE, Role
 from bot.i18n import N_
-from bot.ids import MAX_ID, MIN_ID, storable
-from bot.messages import FileRef
-from bot.refs import ChannelRef, UserRef
-from bot.roles import EVERYONE, Role
 
 
 class OptionType(StrEnum):
@@ -332,7 +332,7 @@ def check_required(spec: CommandSpec, values: Mapping[str, Any]) -> None:
 
 class Resolver(Protocol):
     """Who or which channel a person's words name, as the platform knows them (the adapter
-    answers; :meth:`bot.outbound.Outbound.resolve_user`)."""
+    answers; :meth:`bot.api.outbound.Outbound.resolve_user`)."""
 
     async def user(self, text: str) -> UserRef | None: ...
 

@@ -1,9 +1,9 @@
 """The bot's own words (confirmations, errors, button labels, help) in each member's language.
 
 Messages are English strings with ``{placeholders}`` (the msgid). Catalogs are gettext
-``.po`` files: the core's under ``bot/locale/<lang>/LC_MESSAGES/homeroom.po``, each cog's
+``.po`` files: the core's under ``bot/i18n/locale/<lang>/LC_MESSAGES/homeroom.po``, each cog's
 own under ``cogs/<name>/locale/<lang>/LC_MESSAGES/<name>.po`` (looked up first, then the
-core's), managed with Babel (``python -m bot.i18n_catalogs``) and read at start-up. A message with a count is
+core's), managed with Babel (``python -m bot.i18n.catalogs``) and read at start-up. A message with a count is
 marked ``P_(singular, plural)`` and always names its count ``{count}``: the form is chosen
 by each catalog's own ``Plural-Forms`` rule (Arabic has six forms, Vietnamese one), and for
 English by the template's two. Command and option names are messages under the context
@@ -29,9 +29,9 @@ from typing import Any
 from babel.lists import format_list as _babel_list
 from babel.messages.pofile import read_po
 
-from bot import languages
+from bot.api.when import babel_locale
+from bot.i18n import languages
 from bot.translation import Translator
-from bot.when import babel_locale
 
 log = logging.getLogger(__name__)
 

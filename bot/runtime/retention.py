@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.config import Config, RetentionSection
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Job, ProcessedEvent
 from bot.db.purge import purge_targets
 from bot.db.registry import import_all_models
+from bot.util.clock import Clock
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 
 def cutoffs(policy: RetentionSection, now: datetime) -> dict[str, datetime]:

@@ -1,7 +1,7 @@
 """What a feature module is: a :class:`Cog` declaring commands, event listeners, button and
 form handlers, jobs, and how to export and delete one member's data.
 
-Cogs receive every service through :class:`~bot.core.Core`; they never import an adapter or
+Cogs receive every service through :class:`~bot.runtime.core.Core`; they never import an adapter or
 a platform library, so the same cog runs on every platform and the console.
 """
 
@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.commands import CommandSpec, OptionSpec
+from bot.api.commands import CommandSpec, OptionSpec
+from bot.api.events import Event
+from bot.api.roles import EVERYONE, Role
 from bot.db.purge import purge_targets
-from bot.events import Event
-from bot.roles import EVERYONE, Role
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.core import Core
     from bot.db.models import Member
+    from bot.runtime.core import Core
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot import languages
+from bot.api.roles import Role
 from bot.db.models import Community, Member
-from bot.roles import Role
+from bot.i18n import languages
 
 #: the most suggestions the strictest platform shows
 MAX_SUGGESTIONS = 25

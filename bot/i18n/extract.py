@@ -4,7 +4,7 @@ context, so the catalogs can give a command menu names in the reader's language.
 
 A name is declared as a plain string (``@command("signup create", ...)``,
 ``OptionSpec("title", ...)``) that no keyword can mark by context, so this reads the
-declarations from the syntax tree. ``bot.i18n_catalogs`` extracts every domain with it.
+declarations from the syntax tree. ``bot.i18n.catalogs`` extracts every domain with it.
 """
 
 from __future__ import annotations

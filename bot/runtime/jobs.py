@@ -28,12 +28,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.batching import GroupCommit
-from bot.clock import Clock
+from bot.api.outbound import AdapterMissing
 from bot.db.engine import Database
 from bot.db.models import Job
-from bot.logging_setup import log_context
-from bot.outbound import AdapterMissing
+from bot.runtime.batching import GroupCommit
+from bot.util.clock import Clock
+from bot.util.logging_setup import log_context
 
 log = logging.getLogger(__name__)
 

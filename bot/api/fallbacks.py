@@ -1,6 +1,6 @@
 """What happens where a platform lacks something: every fallback, decided in one place.
 
-Each adapter declares its :class:`~bot.outbound.Capabilities`; cogs and the core ask here
+Each adapter declares its :class:`~bot.api.outbound.Capabilities`; cogs and the core ask here
 what to do instead of testing those flags themselves, so a missing capability has the
 same, declared, outcome everywhere:
 
@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 from bot.i18n import N_
 
 if TYPE_CHECKING:
-    from bot.core import Context
-    from bot.emoji import Emoji
-    from bot.messages import Form
-    from bot.outbound import Capabilities, Outbound
-    from bot.refs import MessageRef, UserRef
+    from bot.api.emoji import Emoji
+    from bot.api.messages import Form
+    from bot.api.outbound import Capabilities, Outbound
+    from bot.api.refs import MessageRef, UserRef
+    from bot.runtime.core import Context
 
 log = logging.getLogger(__name__)
 

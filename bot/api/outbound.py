@@ -2,7 +2,7 @@
 
 Cogs and the core talk to platforms only through :class:`Outbound`. Where a platform lacks
 something, its :class:`Capabilities` say so and the core picks the declared fallback
-(:mod:`bot.fallbacks`); "unsupported" is a value, never an exception.
+(:mod:`bot.api.fallbacks`); "unsupported" is a value, never an exception.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.emoji import Emoji
-from bot.messages import Attachment, FileRef, Form, Message
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api.emoji import Emoji
+from bot.api.messages import Attachment, FileRef, Form, Message
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Capabilities:
     """What a platform offers. Every adapter declares every field (there are no defaults,
     so a new capability cannot silently read as "yes" somewhere). Numbers are the platform's
-    own limits. Where a capability is missing, :mod:`bot.fallbacks` decides what happens
+    own limits. Where a capability is missing, :mod:`bot.api.fallbacks` decides what happens
     instead; cogs never test these flags where a fallback is involved."""
 
     buttons: bool
@@ -93,7 +93,7 @@ class ChannelClosed(Exception):
 
 class AdapterMissing(LookupError):
     """This process has no adapter for ``platform`` (another process sharing the database
-    may have one: a job that needs it is handed over, see :class:`bot.jobs.JobRunner`)."""
+    may have one: a job that needs it is handed over, see :class:`bot.runtime.jobs.JobRunner`)."""
 
     def __init__(self, platform: str) -> None:
         super().__init__(f"no adapter connected for platform {platform!r}")
@@ -146,7 +146,7 @@ class Outbound(ABC):
 
     async def open_form(self, interaction: InteractionRef, form: Form) -> bool:
         """Show a form (modal). Returns False where the platform cannot. Called only through
-        :func:`bot.fallbacks.open_form`, which then tells the person the typed command."""
+        :func:`bot.api.fallbacks.open_form`, which then tells the person the typed command."""
         return False
 
     @abstractmethod
@@ -157,7 +157,7 @@ class Outbound(ABC):
     async def remove_reaction(self, ref: MessageRef, emoji: Emoji, user: UserRef) -> None:
         """Remove someone's reaction (a closed sign-up, an emoji that is not a slot). Only
         where ``capabilities.remove_others_reactions`` (or for the bot's own reaction);
-        :func:`bot.fallbacks.take_back_reaction` decides."""
+        :func:`bot.api.fallbacks.take_back_reaction` decides."""
 
     async def community_name(self, community: CommunityRef) -> str | None:
         """The community's name as the platform shows it now (a server's), for a

@@ -1,6 +1,6 @@
 """The per-event :class:`Context` handlers receive, and :class:`DuplicateEvent`.
 
-Kept apart from :class:`~bot.core.Core` so the dispatcher, which makes contexts, and the core,
+Kept apart from :class:`~bot.runtime.core.Core` so the dispatcher, which makes contexts, and the core,
 which owns the dispatcher, do not import each other.
 """
 
@@ -12,20 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot import fallbacks
-from bot.errors import UserError
-from bot.messages import Message
-from bot.processed import record_event_keys
-from bot.roles import Role, is_allowed
+from bot.api import fallbacks
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.roles import Role, is_allowed
+from bot.db.processed import record_event_keys
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.core import Core
+    from bot.api.events import Event
+    from bot.api.outbound import Outbound
+    from bot.api.refs import InteractionRef, UserRef
     from bot.db.models import Community, Member
-    from bot.events import Event
-    from bot.outbound import Outbound
-    from bot.refs import InteractionRef, UserRef
+    from bot.runtime.core import Core
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ class Context:
     key_recorded: bool = field(default=False)
     replied: bool = field(default=False)
     #: the key this handler's completion is recorded under when it is not the event's own
-    #: (one of several listeners of the event: see :func:`bot.dispatcher.listener_key`)
+    #: (one of several listeners of the event: see :func:`bot.runtime.dispatcher.listener_key`)
     dedupe_key: str = ""
 
     @property
@@ -118,7 +118,7 @@ class Context:
 
     async def reply_message(self, message: Message) -> None:
         """A private answer: ephemeral where the platform has it and the event came with an
-        interaction, else a DM (:func:`bot.fallbacks.private_route`)."""
+        interaction, else a DM (:func:`bot.api.fallbacks.private_route`)."""
         self.replied = True
         route = fallbacks.private_route(self.outbound.capabilities, interaction=self.interaction is not None)
         if route is fallbacks.PrivateRoute.EPHEMERAL and self.interaction is not None:

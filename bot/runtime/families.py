@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.roles import Role
 from bot.db.models import Member
-from bot.members import members_with_role
-from bot.roles import Role
+from bot.runtime.members import members_with_role
 
 
 @dataclass(frozen=True, slots=True)

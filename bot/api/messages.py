@@ -3,7 +3,7 @@
 A cog builds a :class:`Message`; each adapter renders it in its platform's own form (an
 embed with components, a block layout, console text). Buttons carry an ``action`` and a
 ``value`` that the adapter encodes into the platform's custom id and decodes back into a
-:class:`~bot.events.ButtonPressed` (both through :mod:`bot.customid`), so buttons keep working
+:class:`~bot.api.events.ButtonPressed` (both through :mod:`bot.api.customid`), so buttons keep working
 after a restart without any in-memory view.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from bot import customid
+from bot.api import customid
 
 
 class ButtonStyle(StrEnum):

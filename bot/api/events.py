@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn, TypeVar
 
-from bot.emoji import Emoji
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api.emoji import Emoji
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
 
 V = TypeVar("V")
 
@@ -121,10 +121,10 @@ class CommandInvoked(Event):
     the words after the command's name on a text platform (the console too), and ``options``,
     values the platform delivers by name (typed option values, a form's fields). It
     applies no rules to them. Before anything runs, the dispatcher reads both against the
-    command's declaration (:func:`bot.commands.read_options`) and the event the handler sees
+    command's declaration (:func:`bot.api.commands.read_options`) and the event the handler sees
     carries the result: ``name`` the declared command ("signup create") and ``options`` its
-    typed, checked values (``str``, ``int``, ``bool``, :class:`~bot.refs.UserRef`,
-    :class:`~bot.refs.ChannelRef`), the same types whatever the platform. Either way the
+    typed, checked values (``str``, ``int``, ``bool``, :class:`~bot.api.refs.UserRef`,
+    :class:`~bot.api.refs.ChannelRef`), the same types whatever the platform. Either way the
     options are a read-only :class:`FrozenMap`."""
 
     name: str

@@ -3,7 +3,7 @@
 The order for every event: ignore bots (our own messages included), skip keys already
 processed (persisted, so redeliveries after a restart are caught), attribute the event to a
 community and member, check roles for commands, run the handler, and record the key. A
-handler that raises :class:`~bot.errors.UserError` gets its message shown privately; any
+handler that raises :class:`~bot.api.errors.UserError` gets its message shown privately; any
 other exception gets a short apology with an error id, the log gets the traceback and
 context, and the bot keeps running.
 
@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.batching import GroupCommit
-from bot.cog import Cog
-from bot.commands import (
+from bot.api.cog import Cog
+from bot.api.commands import (
     CommandSpec,
     CommandSyntaxError,
     FileRules,
@@ -39,10 +38,9 @@ from bot.commands import (
     read_options,
     split_words,
 )
-from bot.context import Context, DuplicateEvent
-from bot.db.models import Community, Member, ProcessedEvent
-from bot.errors import UserError
-from bot.events import (
+from bot.api.context import Context, DuplicateEvent
+from bot.api.errors import UserError
+from bot.api.events import (
     ButtonPressed,
     CommandInvoked,
     DirectMessage,
@@ -50,15 +48,17 @@ from bot.events import (
     FormSubmitted,
     MemberLeft,
 )
+from bot.api.messages import FileRef, Message
+from bot.api.refs import ChannelRef, CommunityRef, UserRef
+from bot.api.roles import is_allowed, not_allowed_msgid
+from bot.db.models import Community, Member, ProcessedEvent
+from bot.db.processed import record_event_keys
 from bot.i18n import N_
-from bot.logging_setup import log_context
-from bot.messages import FileRef, Message
-from bot.processed import record_event_keys
-from bot.refs import ChannelRef, CommunityRef, UserRef
-from bot.roles import is_allowed, not_allowed_msgid
+from bot.runtime.batching import GroupCommit
+from bot.util.logging_setup import log_context
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 log = logging.getLogger(__name__)
 
