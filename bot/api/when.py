@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from bot.i18n import languages
+from bot.i18n.languages import babel_locale
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +82,6 @@ def future_time(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> d
         raise UserError("{when} is more than a year from now. Please choose a time within the next year.",
                         when=format_when(parsed, lang, zone))
     return parsed
-
-
-def babel_locale(lang: str | None) -> str:
-    if not lang:
-        return "en"
-    code = lang.replace("-", "_")
-    mapping = {"zh_CN": "zh_Hans", "zh_TW": "zh_Hant", "tl": "fil", "no": "nb", "hmn": "en", "sm": "en"}
-    return mapping.get(code, code)
 
 
 def format_when(moment: datetime, lang: str | None, zone: ZoneInfo) -> str:

@@ -29,8 +29,8 @@ from typing import Any
 from babel.lists import format_list as _babel_list
 from babel.messages.pofile import read_po
 
-from bot.api.when import babel_locale
 from bot.i18n import languages
+from bot.i18n.languages import babel_locale
 from bot.translation import Translator
 
 log = logging.getLogger(__name__)

@@ -153,6 +153,16 @@ def base(code: str) -> str:
 
 
 # ----- the CLDR source of bot.i18n.language_names ---------------------------------------------------
+def babel_locale(lang: str | None) -> str:
+    """The Babel locale that formats dates and lists for ``lang`` (Babel spells a few codes its
+    own way, and has no locale for some languages we offer: those read English)."""
+    if not lang:
+        return "en"
+    code = lang.replace("-", "_")
+    mapping = {"zh_CN": "zh_Hans", "zh_TW": "zh_Hant", "tl": "fil", "no": "nb", "hmn": "en", "sm": "en"}
+    return mapping.get(code, code)
+
+
 def names_from_cldr(code: str) -> tuple[str, str]:
     """(English, native) name of one language as CLDR (Babel) gives it, with Homeroom's
     corrections. Parses one locale; used to generate and to check :data:`NAMES`."""
