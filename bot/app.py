@@ -128,6 +128,15 @@ def build_core(
     return core
 
 
+async def run_privacy_report(config: Config, db: Database, clock: Clock) -> str:
+    """The text of ``homeroom privacy report``, read through a core built without a translation
+    provider (the report makes no provider calls)."""
+    from bot.runtime.retention import privacy_report
+    from bot.testing import FakeTranslator
+
+    return await privacy_report(build_core(config, db=db, clock=clock, translator=FakeTranslator()))
+
+
 def load_adapter_module(platform: str) -> ModuleType:
     """The adapter package for a platform (``create(core) -> adapter`` with ``start()``/``stop()``),
     found by name under the adapters package (see bot/discovery.py)."""

@@ -311,7 +311,7 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
     _configure_logging(config, args)
 
     async def _go() -> int:
-        from bot.runtime.retention import run_privacy_report
+        from bot.app import run_privacy_report
         from bot.util.clock import SystemClock
 
         async with _upgraded_database(config) as db:

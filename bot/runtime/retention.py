@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config, RetentionSection
+from bot.config import RetentionSection
 from bot.db.base import Base
-from bot.db.engine import Database
 from bot.db.models import AuditEntry, Job, ProcessedEvent
 from bot.db.purge import purge_targets
 from bot.db.registry import import_all_models
-from bot.util.clock import Clock
 
 if TYPE_CHECKING:
     from bot.runtime.core import Core
@@ -74,14 +72,10 @@ async def held_and_expiring(core: Core) -> tuple[dict[str, int], dict[str, int]]
     return held, expiring
 
 
-async def run_privacy_report(config: Config, db: Database, clock: Clock) -> str:
-    """The text of ``homeroom privacy report``."""
-    from bot.app import build_core
-    from bot.testing import FakeTranslator
-
-    core = build_core(config, db=db, clock=clock, translator=FakeTranslator())  # no provider calls here
+async def privacy_report(core: Core) -> str:
+    """The text of ``homeroom privacy report`` (the composition root builds the core it reads)."""
     held, expiring = await held_and_expiring(core)
-    policy = config.retention
+    policy = core.config.retention
     lines = ["What Homeroom holds (rows per table):"]
     lines += [f"  {name:32} {count}" for name, count in held.items()]
     lines.append("")

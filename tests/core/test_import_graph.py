@@ -61,8 +61,17 @@ def imports_of(module: str) -> frozenset[str]:
     return frozenset(named - {module})
 
 
+def _packages_run_by(name: str) -> set[str]:
+    """Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` first: those count too."""
+    parts = name.split(".")
+    return {".".join(parts[:end]) for end in range(1, len(parts))}
+
+
 def _internal(module: str) -> set[str]:
-    return {name for name in imports_of(module) if name in modules()}
+    named = {name for name in imports_of(module) if name in modules()}
+    named |= {package for name in named for package in _packages_run_by(name)}
+    return {name for name in named if name in modules() and name != module
+            and not module.startswith(f"{name}.")}
 
 
 def _cycles() -> list[list[str]]:
@@ -113,6 +122,30 @@ def _layer_imports(layer: str, forbidden: tuple[str, ...]) -> dict[str, list[str
 
 def test_no_module_imports_another_in_a_circle() -> None:
     assert _cycles() == []
+
+
+def test_the_api_imports_nothing_of_the_runtime_or_the_edge() -> None:
+    """What a feature imports stands without the engine behind it (types under TYPE_CHECKING aside)."""
+    assert _layer_imports("bot.api", ("bot.runtime", "bot.app", "bot.cli")) == {}
+
+
+def test_utilities_import_nothing_of_the_project() -> None:
+    assert _layer_imports("bot.util", PACKAGES) == {}
+
+
+def test_the_runtime_imports_neither_the_composition_root_nor_the_command_line() -> None:
+    assert _layer_imports("bot.runtime", ("bot.app", "bot.cli")) == {}
+
+
+def runtime_modules_cogs_import() -> dict[str, list[str]]:
+    """Which engine modules each cog still reaches into (reported, not yet refused)."""
+    found: dict[str, set[str]] = {}
+    for name in modules():
+        if name.startswith("cogs."):
+            for target in imports_of(name):
+                if target.startswith("bot.runtime."):
+                    found.setdefault(target, set()).add(name.split(".")[1])
+    return {target: sorted(cogs) for target, cogs in sorted(found.items())}
 
 
 def test_the_core_imports_no_cog_and_no_adapter() -> None:
@@ -235,7 +268,24 @@ def start() -> None:
     assert _platforms_in_prose(source) == [(1, "discord"), (2, "slack"), (4, "slack")]
 
 
+def test_the_graph_counts_the_packages_an_import_runs() -> None:
+    """The reader itself: importing a module of a package runs the package's ``__init__`` first,
+    so a package whose ``__init__`` imports back is a circle."""
+    assert "bot.i18n" in _internal("bot.api.when")
+    assert "bot.i18n" not in _internal("bot.i18n.languages")
+
+
+def test_the_layer_reader_sees_a_forbidden_import() -> None:
+    """The reader itself: the runtime imports the API, so asking for it finds it."""
+    assert "bot.runtime.core" in _layer_imports("bot.runtime", ("bot.api",))
+
+
 def test_the_graph_reads_real_imports() -> None:
     """The reader itself: a known import is seen, so the tests above are not vacuous."""
     assert "bot.runtime.dispatcher" in imports_of("bot.runtime.core")
     assert "bot.api.context" in imports_of("bot.runtime.dispatcher")
+
+
+if __name__ == "__main__":  # python tests/core/test_import_graph.py: the engine modules cogs still import
+    for target, cogs in runtime_modules_cogs_import().items():
+        print(f"{target}: {', '.join(cogs)}")

@@ -20,10 +20,10 @@ from sqlalchemy import func, select
 
 from bot.api.messages import Message
 from bot.api.refs import CommunityRef, UserRef
-from bot.app import build_core
+from bot.app import build_core, run_privacy_report
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.runtime.retention import purge, run_privacy_report
+from bot.runtime.retention import purge
 from bot.testing import FakeTranslator
 from bot.util.clock import ManualClock
 from cogs.slack_install import pages

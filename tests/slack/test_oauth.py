@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.slack.manifest import build_manifest
-from bot.app import build_core
+from bot.app import build_core, run_privacy_report
 from bot.config import Config, ConfigError, Secrets, check_adapter_requirements, parse_config
 from bot.db.engine import Database
-from bot.runtime.retention import run_privacy_report
 from bot.testing import FakeTranslator
 from bot.util.clock import ManualClock
 from cogs.slack_install.models import slack_bots, slack_installations
