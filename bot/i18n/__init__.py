@@ -1,4 +1,7 @@
-"""The bot's own words (confirmations, errors, button labels, help) in each member's language.
+"""Localisation, below the API: the bot's own words, catalogs and the language table; it may import
+bot.translation and bot.discovery, never bot.api, bot.runtime, bot.app or bot.cli.
+
+The bot's own words (confirmations, errors, button labels, help) in each member's language.
 
 Messages are English strings with ``{placeholders}`` (the msgid). Catalogs are gettext
 ``.po`` files: the core's under ``bot/i18n/locale/<lang>/LC_MESSAGES/homeroom.po``, each cog's

@@ -129,6 +129,11 @@ def test_the_api_imports_nothing_of_the_runtime_or_the_edge() -> None:
     assert _layer_imports("bot.api", ("bot.runtime", "bot.app", "bot.cli")) == {}
 
 
+def test_localisation_sits_below_the_api() -> None:
+    """The API's roles and commands are worded through bot.i18n, so bot.i18n cannot need them."""
+    assert _layer_imports("bot.i18n", ("bot.api", "bot.runtime", "bot.app", "bot.cli")) == {}
+
+
 def test_utilities_import_nothing_of_the_project() -> None:
     assert _layer_imports("bot.util", PACKAGES) == {}
 
