@@ -39,7 +39,15 @@ from bot.api.commands import CommandSpec, OptionType
 from bot.api.emoji import Emoji
 from bot.api.events import Actor, Event
 from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
-from bot.api.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.outbound import (
+    FILES_UNPOSTED,
+    Capabilities,
+    ChannelClosed,
+    Delivery,
+    DeliveryStatus,
+    MemberInfo,
+    Outbound,
+)
 from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.api.roles import Role
 from bot.runtime.core import Core
@@ -71,6 +79,8 @@ _CLOSED_CHANNEL = {"channel_not_found", "is_archived", "restricted_action", "can
 USER_CACHE_SECONDS = 300
 #: Message metadata (invisible to people) that carries a delivery's key, so a resend finds it.
 DELIVERY_EVENT = "homeroom_delivery"
+#: Message metadata of a post made with files: the ids of the file shares that belong to it.
+POST_FILES_EVENT = "homeroom_post_files"
 #: Recent DM messages read before a resend: the message a crashed process sent is among the
 #: last few (the bot writes nothing else to that person meanwhile but this delivery).
 RESEND_LOOKBACK = 20
@@ -419,17 +429,61 @@ class SlackAdapter(Outbound):
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
         await self._use_for(channel)
-        files = [(file, await self._download(file)) for file in message.files]
-        ts = await self._post(channel.id, message)
-        await self._share(channel.id, None, files)
-        return MessageRef(channel, ts)
+        return await self._post_with_files(channel, message, None)
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
         await self._use_for(parent)
-        files = [(file, await self._download(file)) for file in message.files]
-        ts = await self._post(parent.channel.id, message, thread_ts=parent.id)
-        await self._share(parent.channel.id, parent.id, files)
-        return MessageRef(parent.channel, ts)
+        return await self._post_with_files(parent.channel, message, parent.id)
+
+    async def _post_with_files(self, channel: ChannelRef, message: Message, thread_ts: str | None) -> MessageRef:
+        """A post and the files people shared for it, as one thing. chat.postMessage carries
+        no files, so each file is fetched and uploaded first (files.getUploadURLExternal gives
+        its id before anyone sees it), the post names those ids in its metadata, and only then
+        are the files shared beside it (files.completeUploadExternal). :meth:`delete` reads the
+        ids back from the post and deletes the files with it, so nothing is left behind, even
+        after a restart. A file Slack refuses once the post is out is reported on the returned
+        reference (``files_missing``), never a reason to post again."""
+        downloaded = [(file, await self._download(file)) for file in message.files]
+        staged: list[tuple[FileRef, str]] = []
+        missing: list[FileRef] = []
+        for file, content in downloaded:
+            file_id = await self._stage(channel.id, file, content)
+            if file_id is None:
+                missing.append(file)
+            else:
+                staged.append((file, file_id))
+        metadata = ({"event_type": POST_FILES_EVENT, "event_payload": {"files": [i for _, i in staged]}}
+                    if staged else None)
+        ts = await self._post(channel.id, message, thread_ts=thread_ts, metadata=metadata)
+        if staged:
+            try:
+                await self.client.files_completeUploadExternal(
+                    files=[{"id": file_id, "title": file.filename} for file, file_id in staged],
+                    channel_id=channel.id, thread_ts=thread_ts)
+            except (SlackApiError, aiohttp.ClientError) as exc:
+                self._unposted(channel.id, ts, [i for _, i in staged], exc)
+                missing.extend(file for file, _ in staged)
+        return MessageRef(channel, ts, files_missing=tuple(missing))
+
+    async def _stage(self, channel_id: str, file: FileRef, content: bytes) -> str | None:
+        """Upload a file's bytes without sharing it yet; its new id, or None when Slack refused."""
+        try:
+            ticket = await self.client.files_getUploadURLExternal(filename=file.filename, length=len(content))
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)) as session, \
+                    session.post(str(ticket["upload_url"]), data=content) as response:
+                if response.status != 200:
+                    raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            self._unposted(channel_id, None, [file.id], exc)
+            return None
+        return str(ticket["file_id"])
+
+    def _unposted(self, channel_id: str, ts: str | None, file_ids: list[str], exc: BaseException) -> None:
+        """One log line with ids only, and the count for /metrics."""
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("slack: files %s not shared with post %s in %s (%s)", ",".join(file_ids), ts or "(not yet posted)",
+                    channel_id, error)
+        self.core.metrics.inc(FILES_UNPOSTED, len(file_ids), platform="slack")
 
     async def _download(self, file: FileRef) -> bytes:
         """A shared file's bytes, fetched with the bot's token (``files:read``) before anything
@@ -445,17 +499,6 @@ class SlackAdapter(Outbound):
                 return await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise FileUnavailable(file, type(exc).__name__) from exc
-
-    async def _share(self, channel_id: str, thread_ts: str | None, files: list[tuple[FileRef, bytes]]) -> None:
-        """The files of a post, uploaded beside it (chat.postMessage carries none). The post
-        exists by now, so an upload Slack refuses is logged rather than the post made twice."""
-        for file, content in files:
-            try:
-                await self.client.files_upload_v2(channel=channel_id, thread_ts=thread_ts, content=content,
-                                                  filename=file.filename, title=file.filename)
-            except (SlackApiError, aiohttp.ClientError) as exc:
-                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-                log.warning("slack: could not upload %s beside a post in %s (%s)", file.filename, channel_id, error)
 
     async def permalink(self, ref: MessageRef) -> str | None:
         await self._use_for(ref)
@@ -481,8 +524,30 @@ class SlackAdapter(Outbound):
                                       blocks=to_blocks(message))
 
     async def delete(self, ref: MessageRef) -> None:
+        """The post and the files shared with it (their ids are in its metadata): a file
+        share is a message of its own, which would otherwise stay in the channel."""
         await self._use_for(ref)
+        for file_id in await self._post_files(ref):
+            try:
+                await self.client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if exc.response.get("error") not in ("file_not_found", "file_deleted"):
+                    raise
         await self.client.chat_delete(channel=ref.channel.id, ts=ref.id)
+
+    async def _post_files(self, ref: MessageRef) -> list[str]:
+        """The ids of the files a post was made with, read from its metadata (a thread reply
+        is not in the channel's history: none)."""
+        try:
+            response = await self.client.conversations_history(channel=ref.channel.id, latest=ref.id, oldest=ref.id,
+                                                               inclusive=True, limit=1, include_all_metadata=True)
+        except SlackApiError:
+            return []
+        for found in response.get("messages", []):
+            metadata = found.get("metadata") or {}
+            if found.get("ts") == ref.id and metadata.get("event_type") == POST_FILES_EVENT:
+                return [str(i) for i in (metadata.get("event_payload") or {}).get("files", [])]
+        return []
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The DM channel with a person: opened once (conversations.open is a Tier 3 method, so

@@ -16,6 +16,9 @@ from bot.api.messages import Attachment, FileRef, Form, Message
 from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.api.roles import Role
 
+#: counter of files that went out without their post's file (by platform only: no label holds an id)
+FILES_UNPOSTED = "homeroom_files_unposted_total"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Capabilities:
@@ -112,7 +115,10 @@ class Outbound(ABC):
 
     @abstractmethod
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
-        """Post in a channel (or a thread, when ``channel`` is one)."""
+        """Post in a channel (or a thread, when ``channel`` is one). A file of ``message.files``
+        the platform no longer serves raises :class:`~bot.api.messages.FileUnavailable` before
+        anything is posted; one it refuses to take is left out of the post and named in the
+        returned reference's ``files_missing``. :meth:`delete` removes the post with its files."""
 
     @abstractmethod
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:

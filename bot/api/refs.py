@@ -7,6 +7,10 @@ two platforms never collides. References are small frozen values; storage keys o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.api.messages import FileRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +56,16 @@ class ChannelRef:
 
 @dataclass(frozen=True, slots=True)
 class MessageRef:
-    """One message in one channel; ``thread_id`` is set when the message lives in a thread."""
+    """One message in one channel; ``thread_id`` is set when the message lives in a thread.
+
+    ``files_missing``, on the reference a post returns, names the files of the message that
+    the platform refused after the message itself went out (the caller tells whoever shared
+    them; posting again would show the news twice). It is no part of the identity and is
+    empty on a reference read back from storage."""
 
     channel: ChannelRef
     id: str
+    files_missing: tuple[FileRef, ...] = field(default=(), compare=False)
 
     @property
     def platform(self) -> str:

@@ -43,6 +43,10 @@ from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines
 
 MSG_ATTACHED = N_("Attached")
+MSG_FILE_REFUSED = N_("Announcement #{id} went out without the file {file}: the platform would not take it. "
+                      "Families can read the announcement, but not the file. Post the file in the channel "
+                      "yourself, or delete the announcement (/announcement delete id:{id}) and announce again "
+                      "with the file.")
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
 
@@ -175,6 +179,10 @@ class AnnouncementsCog(Cog):
                 await outbound.delete(posted)
             except Exception:
                 log.warning("announcement %s: could not remove a post cancelled mid-publish", row.id, exc_info=True)
+            return
+        if posted.files_missing:  # the post is out: say what it lacks, never post again
+            await self._tell_author(row, community, MSG_FILE_REFUSED,
+                                    file=", ".join(f.filename for f in posted.files_missing))
 
     @job("announce.fan_out")
     async def fan_out(self, job_ctx: JobContext) -> None:

@@ -126,7 +126,7 @@ class FakeSlack:
             if too_long or len(view["title"]["text"]) > 24:  # Block Kit's limits, as Slack checks them
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True}
-        if method in ("reactions.add", "reactions.remove"):
+        if method in ("reactions.add", "reactions.remove", "files.delete"):
             return {"ok": True}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.url}upload/F1", "file_id": "F1"}

@@ -124,3 +124,39 @@ def test_a_link_to_a_file_slack_does_not_know_is_refused_and_nothing_is_posted(s
     eventually(lambda: [t for t in _private_to(slack.fake, teacher) if "I can't open the file" in t], "the refusal")
     assert {"file": "F0GONE1234"}.items() <= slack.fake.called("files.info")[-1].items()
     assert not [p for p in slack.fake.posts(ANNOUNCEMENTS) if "Old flyer" in p["text"]]
+
+
+def _announced_with_file(slack: Slack, teacher: str, text: str, name: str) -> dict[str, Any]:
+    """An announcement made from the form with a file; its post, once the file is shown."""
+    file = slack.fake.share_file(teacher, name, PDF, "application/pdf")
+    _submit(slack, teacher, _announce_form(slack, teacher), text, file)
+    post = eventually(lambda: next((p for p in slack.fake.posts(ANNOUNCEMENTS) if text in p["text"]), None),
+                      "the announcement")
+    eventually(lambda: [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == name], "the file in #announcements")
+    return post
+
+
+def _number(post: dict[str, Any]) -> str:
+    blocks = post["blocks"] if isinstance(post["blocks"], list) else json.loads(post["blocks"])
+    footer = next(e["text"] for b in blocks if b["type"] == "context" for e in b["elements"])
+    return footer.rsplit("#", 1)[1]
+
+
+def test_deleting_the_announcement_removes_its_file_from_the_channel(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    post = _announced_with_file(slack, teacher, "Picnic on the lawn", "picnic-map.pdf")
+    slack.command(teacher, "/hr-announcement", f"delete id:{_number(post)}")
+    eventually(lambda: slack.fake.message(ANNOUNCEMENTS, post["_ts"]) is None, "the post deleted")
+    eventually(lambda: not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "picnic-map.pdf"],
+               "the file's message gone with the post")
+
+
+def test_a_file_slack_refuses_after_the_post_is_told_to_the_author_once(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    slack.fake.fail("files.completeUploadExternal", "internal_error")
+    file = slack.fake.share_file(teacher, "bus-times.pdf", PDF, "application/pdf")
+    _submit(slack, teacher, _announce_form(slack, teacher), "Bus times change Monday", file)
+    notice = eventually(lambda: [t for t in _private_to(slack.fake, teacher) if "bus-times.pdf" in t], "the notice")
+    assert "went out without the file bus-times.pdf" in notice[0]
+    assert len([p for p in slack.fake.posts(ANNOUNCEMENTS) if "Bus times change" in p["text"]]) == 1
+    assert not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "bus-times.pdf"]
