@@ -39,8 +39,16 @@ from bot.api import customid
 from bot.api.commands import CommandSpec, OptionType
 from bot.api.emoji import Emoji
 from bot.api.events import Actor, Event
-from bot.api.messages import Attachment, FileUnavailable, Form, Message
-from bot.api.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, Message
+from bot.api.outbound import (
+    FILES_UNPOSTED,
+    Capabilities,
+    ChannelClosed,
+    Delivery,
+    DeliveryStatus,
+    MemberInfo,
+    Outbound,
+)
 from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.api.roles import Role
 from bot.runtime.core import Core
@@ -48,6 +56,8 @@ from bot.runtime.ratelimit import Pacer
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
+#: "Request entity too large": the files exceed what the channel accepts (HTTP 413)
+TOO_LARGE_CODE = 40005
 #: Seconds in-flight requests may take to finish at shutdown before they are abandoned.
 SHUTDOWN_GRACE_SECONDS = 10.0
 #: How long a button's work may take before its press is acknowledged with a "thinking"
@@ -416,12 +426,13 @@ class DiscordAdapter(Outbound):
         kwargs = await self._with_files(message)
         try:
             target = await self._channel(channel.id)
-            sent = await target.send(**kwargs)
+            sent, missing = await self._send_with_files(target, message, kwargs)
         except (discord.Forbidden, discord.NotFound) as exc:  # missing access or permission, or gone
             raise ChannelClosed(channel.id, f"{exc.status} {exc.code}") from exc
-        return MessageRef(channel, str(sent.id))
+        return MessageRef(channel, str(sent.id), files_missing=missing)
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
+        kwargs = await self._with_files(message)
         channel = await self._channel(parent.channel.id)
         thread = self.client.get_channel(int(parent.id))
         if thread is None:
@@ -430,8 +441,25 @@ class DiscordAdapter(Outbound):
                 thread = await starter.create_thread(name=(message.title or "Homeroom")[:100])
             except discord.HTTPException:
                 thread = await self.client.fetch_channel(int(parent.id))
-        sent = await thread.send(**await self._with_files(message))
-        return MessageRef(ChannelRef("discord", str(thread.id), parent.channel.community), str(sent.id))
+        sent, missing = await self._send_with_files(thread, message, kwargs)
+        return MessageRef(ChannelRef("discord", str(thread.id), parent.channel.community), str(sent.id),
+                          files_missing=missing)
+
+    async def _send_with_files(self, target: Any, message: Message,
+                               kwargs: dict[str, Any]) -> tuple[discord.Message, tuple[FileRef, ...]]:
+        """The post with its files in one request, as Discord shows them: one message. When
+        Discord refuses the files as too large for the channel (413, 40005; nothing was
+        created), the post goes out without them and they are named for the caller, who tells
+        whoever shared them; the news is not held back for a file."""
+        try:
+            return await target.send(**kwargs), ()
+        except discord.HTTPException as exc:
+            if not message.files or (exc.status != 413 and exc.code != TOO_LARGE_CODE):
+                raise
+            log.warning("discord: files %s refused with a post in channel %s (%s %s); posted without them",
+                        ",".join(f.id for f in message.files), getattr(target, "id", "?"), exc.status, exc.code)
+            self.core.metrics.inc(FILES_UNPOSTED, len(message.files), platform="discord")
+        return await target.send(**self._kwargs(message)), message.files
 
     async def permalink(self, ref: MessageRef) -> str | None:
         """The message's link as Discord shows it ("Copy Message Link")."""

@@ -172,6 +172,8 @@ class AnnouncementsCog(Cog):
             cancelled = fresh is None or fresh.status != "scheduled"
             if not cancelled:
                 fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, now
+                if posted.files_missing:  # DMs and digests must not link a file the post lacks
+                    fresh.files = [f for f in fresh.files or [] if FileRef.from_json(f) not in posted.files_missing]
                 await self.core.schedule(session, "announce.fan_out", {"id": row.id}, now,
                                          dedupe_key=f"announce:fan-out:{row.id}")
         if cancelled:  # cancelled while it was being posted: take the post down again

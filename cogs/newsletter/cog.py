@@ -67,6 +67,8 @@ MSG_NO_EDITION = N_("There is no newsletter #{id} here.")
 MSG_ATTACHED = N_("Attached")
 MSG_FILE_GONE = N_("The newsletter of {when} went out without {file}: the file is no longer available. Share it "
                    "again with /newsletter add or /announce.")
+MSG_FILE_REFUSED = N_("The newsletter of {when} went out without {file}: the platform would not take the file. "
+                      "Post it in the channel yourself, or share it again with /announce.")
 
 
 def subject_of(edition_id: int) -> str:
@@ -205,16 +207,18 @@ class NewsletterCog(Cog):
             fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, self.core.clock.now()
             readers = await self._readers(session, community.id)
             await self.core.deliveries.enqueue(session, community, readers, topic=TOPIC, subject=subject_of(edition.id),
-                                               content=await self._content(items, edition.id, link, gone),
+                                               content=await self._content(items, edition.id, link,
+                                                                           gone + list(posted.files_missing)),
                                                reach=Reach.BROADCAST)
-            for file in gone:
+            notices = [(f, MSG_FILE_GONE) for f in gone] + [(f, MSG_FILE_REFUSED) for f in posted.files_missing]
+            for file, msgid in notices:
                 owner = next((i.author_member_id for i in items if file.to_json() in (i.files or [])), None)
                 author = await session.get(Member, owner) if owner is not None else None
                 if author is not None:
                     await self.core.deliveries.enqueue(
                         session, community, [author], topic="newsletter.file", subject=f"{TOPIC}:file:{edition.id}",
                         cause=f"{file.platform}:{file.id}",
-                        content=Content(body=Phrase.of(MSG_FILE_GONE, when=When(due), file=file.filename)))
+                        content=Content(body=Phrase.of(msgid, when=When(due), file=file.filename)))
 
     @staticmethod
     async def _permalink(outbound: Outbound, posted: MessageRef) -> str | None:

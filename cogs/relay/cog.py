@@ -747,7 +747,16 @@ class RelayCog(Cog):
             log.warning("FAQ %s: no link to its post", entry.id, exc_info=True)
             link = None
         async with ctx.write() as session:
+            if posted.files_missing:  # families' messages must not link a file the post lacks
+                kept = [f.to_json() for f in files if f not in posted.files_missing]
+                await session.execute(update(FaqEntry).where(FaqEntry.id == entry.id).values(files=kept))
+                entry.files = kept
             await self._faq_to_families(session, community, entry, link)
+        if posted.files_missing:
+            await ctx.reply("Published as FAQ #{id}, but without {file}: the platform would not take the file. "
+                            "Please post it in the channel yourself.", id=entry.id,
+                            file=", ".join(f.filename for f in posted.files_missing))
+            return
         await ctx.reply("Published as FAQ #{id}.", id=entry.id)
 
     async def _faq_to_families(self, session: AsyncSession, community: Community, entry: FaqEntry,

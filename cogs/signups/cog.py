@@ -145,6 +145,11 @@ class SignupsCog(Cog):
             await ctx.reply("Sign-up #{id} is posted, but without {file}: the platform no longer has the file. "
                             "Please post it in the channel yourself.", id=signup_id, file=unposted.filename)
             return
+        if posted.files_missing:
+            await ctx.reply("Sign-up #{id} is posted, but without {file}: the platform would not take the file. "
+                            "Please post it in the channel yourself.", id=signup_id,
+                            file=", ".join(f.filename for f in posted.files_missing))
+            return
         await ctx.reply("Sign-up #{id} is posted. Use /signup roster id:{id} for the list of volunteers.",
                         id=signup_id)
 

@@ -20,7 +20,9 @@ path segments, query, body, arrival time) so tests assert on what Discord receiv
   option's value (its id) with the file in ``data.resolved.attachments`` (id, filename, size,
   content_type, url, ephemeral); the url is served by this fake's CDN route. A message with
   files is ``multipart/form-data``: ``payload_json`` and one ``files[n]`` part per file,
-  whose bytes are recorded (:meth:`FakeDiscord.uploads_in`).
+  whose bytes are recorded (:meth:`FakeDiscord.uploads_in`). A file larger than the
+  channel's upload limit (:attr:`FakeDiscord.upload_limit`) makes the whole message 413/40005
+  "Request entity too large", and nothing is created.
 * Application commands ("Application Commands"): a bulk overwrite (``PUT .../commands``) is
   checked as Discord checks it — every command, subcommand and option name, localized or
   not, matches Discord's naming pattern and is lowercase, localizations are keyed
@@ -201,6 +203,8 @@ class FakeDiscord:
         self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
         #: seconds each DM takes to be answered (a slow Discord, to hold a fan-out in flight)
         self.dm_delay = 0.0
+        #: the largest file a message may carry (Discord's default for a server: 10 MiB)
+        self.upload_limit = 10 * 1024 * 1024
         self.translations: list[dict[str, str]] = []
         self.identifies = 0
         self.resumes = 0
@@ -489,6 +493,8 @@ class FakeDiscord:
                 earlier = self.nonces.get(str(body["nonce"]))
                 if earlier is not None and time.monotonic() - earlier[0] < NONCE_WINDOW_SECONDS:
                     return reply(self.messages[earlier[1]])
+            if any(len(u["content"]) > self.upload_limit for u in body.get("uploads", [])):
+                return error(413, 40005, "Request entity too large")
             message = self._create(channel_id, body, author=BOT_ID)
             if body.get("nonce") is not None:
                 self.nonces[str(body["nonce"])] = (time.monotonic(), int(message["id"]))

@@ -52,3 +52,20 @@ def test_a_refused_kind_of_file_is_refused_privately_and_nothing_is_posted(room:
     assert "setup.exe is a kind of file I don't post" in room.answer(asked, "setup.exe")
     quiet(room.fake)
     assert room.posts("Install this") == []
+
+
+def test_a_file_the_channel_refuses_goes_without_it_and_the_author_is_told_once(room: Room) -> None:
+    teacher = room.fake.person("Mr Cole", "Teacher")
+    poster = room.fake.upload("book-fair-poster.pdf", PDF, "application/pdf")
+    room.fake.upload_limit = 1024  # a server whose channels take less than the bot's own check allows
+    try:
+        room.command(teacher, "announce", text="Book fair all week", attach=poster)
+        post = room.card("Book fair all week")
+        notice = wait_for(lambda: room.dms_containing(teacher, "book-fair-poster.pdf"), describe="the notice")[0]
+    finally:
+        room.fake.upload_limit = 10 * 1024 * 1024
+    assert "went out without the file book-fair-poster.pdf" in notice
+    assert room.fake.uploads_in(post) == []
+    quiet(room.fake)
+    assert len(room.posts("Book fair all week")) == 1
+    assert len(room.dms_containing(teacher, "book-fair-poster.pdf")) == 1
