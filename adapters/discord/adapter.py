@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
 #: "Request entity too large": the files exceed what the channel accepts (HTTP 413)
 TOO_LARGE_CODE = 40005
+#: the longest label Discord shows above a modal's input
+LABEL_LIMIT = 45
 #: Seconds in-flight requests may take to finish at shutdown before they are abandoned.
 SHUTDOWN_GRACE_SECONDS = 10.0
 #: How long a button's work may take before its press is acknowledged with a "thinking"
@@ -313,7 +315,8 @@ class DiscordAdapter(Outbound):
                                   inbound.button(action, value, actor, community, message_ref, ref, key))
             elif kind == discord.InteractionType.modal_submit:
                 await interaction.response.defer(ephemeral=True, thinking=True)
-                await self._dispatch(inbound.modal(data, actor, community, channel, ref, key))
+                await self._dispatch(inbound.modal(data, actor, community, channel, ref, key,
+                                                   resolved=data.get("resolved")))
                 await self._clear_thinking(interaction, ref)
         finally:
             self._answered.discard(ref.id)
@@ -702,9 +705,20 @@ def nonce_for(key: str) -> str:
 
 
 def _modal(spec: CommandSpec) -> discord.ui.Modal:
+    """The command's text options as text inputs and its file options as file uploads
+    (Discord's component 19: optional unless the option is required, one file), each in a
+    Label showing the option's description (its first 45 characters as the label, the whole of
+    it below when longer); the submit's files arrive resolved, as an option's file does."""
     modal = discord.ui.Modal(title=f"/{spec.name}"[:45], custom_id=customid.command_form(spec.name))
-    for option in [o for o in spec.options if o.type.value == "string"][:5]:
-        modal.add_item(discord.ui.TextInput(label=option.description[:45] or option.name, custom_id=option.name,
-                                            required=option.required,
-                                            style=discord.TextStyle.long if option.long else discord.TextStyle.short))
+    for option in [o for o in spec.options if o.type in (OptionType.STRING, OptionType.ATTACHMENT)][:5]:
+        fits = len(option.description) <= LABEL_LIMIT
+        component: discord.ui.Item[Any]
+        if option.type == OptionType.ATTACHMENT:
+            component = discord.ui.FileUpload(custom_id=option.name, required=option.required,
+                                              min_values=1 if option.required else 0, max_values=1)
+        else:
+            component = discord.ui.TextInput(custom_id=option.name, required=option.required,
+                                             style=discord.TextStyle.long if option.long else discord.TextStyle.short)
+        modal.add_item(discord.ui.Label(text=option.description if fits else option.name, component=component,
+                                        description=None if fits else option.description[:100]))
     return modal
