@@ -160,3 +160,16 @@ def test_a_file_slack_refuses_after_the_post_is_told_to_the_author_once(slack: S
     assert "went out without the file bus-times.pdf" in notice[0]
     assert len([p for p in slack.fake.posts(ANNOUNCEMENTS) if "Bus times change" in p["text"]]) == 1
     assert not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "bus-times.pdf"]
+
+
+def test_a_sign_up_whose_file_slack_refuses_is_posted_and_the_organiser_told(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    flyer = slack.fake.share_file(teacher, "bake-sale.pdf", PDF, "application/pdf")
+    slack.fake.fail("files.completeUploadExternal", "internal_error")
+    slack.command(teacher, "/hr-signup",
+                  f'create title:"Bake sale" slots:"🍪 Cookies x2" attach:<{flyer["permalink"]}>')
+    answer = eventually(lambda: [t for t in slack.fake.ephemerals(teacher) if "bake-sale.pdf" in t], "the answer")
+    assert "is posted, but without bake-sale.pdf: the platform would not take the file" in answer[0]
+    assert len([p for p in slack.fake.posts() if "Bake sale" in json.dumps(p)]) == 1
+    assert not [f for f in slack.fake.files_in(ANNOUNCEMENTS) + slack.fake.files_in(CHANNELS["general"])
+                if f[0] == "bake-sale.pdf"]
