@@ -454,7 +454,15 @@ class SlackAdapter(Outbound):
                 staged.append((file, file_id))
         metadata = ({"event_type": POST_FILES_EVENT, "event_payload": {"files": [i for _, i in staged]}}
                     if staged else None)
-        ts = await self._post(channel.id, message, thread_ts=thread_ts, metadata=metadata)
+        try:
+            ts = await self._post(channel.id, message, thread_ts=thread_ts, metadata=metadata)
+        except Exception:
+            for _, file_id in staged:  # uploaded but shared nowhere: not left on Slack
+                try:
+                    await self.client.files_delete(file=file_id)
+                except (SlackApiError, aiohttp.ClientError):
+                    log.warning("slack: could not delete the unshared upload %s", file_id)
+            raise
         if staged:
             try:
                 await self.client.files_completeUploadExternal(
@@ -518,10 +526,14 @@ class SlackAdapter(Outbound):
         return inbound.shared_file(response["file"])
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
+        """chat.update; a post made with files keeps naming them (its metadata is sent again),
+        so a later :meth:`delete` still finds them whatever an update does to metadata."""
         await self._use_for(ref)
+        file_ids = await self._post_files(ref) if message.files else []
+        metadata = {"event_type": POST_FILES_EVENT, "event_payload": {"files": file_ids}} if file_ids else None
         message = self.names.message(message)
         await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=fallback_text(message),
-                                      blocks=to_blocks(message))
+                                      blocks=to_blocks(message), metadata=metadata)
 
     async def delete(self, ref: MessageRef) -> None:
         """The post and the files shared with it (their ids are in its metadata): a file

@@ -322,6 +322,9 @@ class FakeSlack:
         if problem:
             return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
         found.update(text=args.get("text", found["text"]), blocks=blocks or found["blocks"])
+        if "metadata" in args:  # without it the message keeps its metadata; {} removes it
+            metadata = json.loads(args["metadata"]) if isinstance(args["metadata"], str) else args["metadata"]
+            found["metadata"] = metadata or None
         return {"ok": True, "channel": args["channel"], "ts": args["ts"], "text": found["text"]}
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:

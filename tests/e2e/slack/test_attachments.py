@@ -173,3 +173,15 @@ def test_a_sign_up_whose_file_slack_refuses_is_posted_and_the_organiser_told(sla
     assert len([p for p in slack.fake.posts() if "Bake sale" in json.dumps(p)]) == 1
     assert not [f for f in slack.fake.files_in(ANNOUNCEMENTS) + slack.fake.files_in(CHANNELS["general"])
                 if f[0] == "bake-sale.pdf"]
+
+
+def test_an_edited_announcement_still_takes_its_file_when_deleted(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    post = _announced_with_file(slack, teacher, "Choir practice moves", "choir-rota.pdf")
+    number = _number(post)
+    slack.command(teacher, "/hr-announcement", f'edit id:{number} text:"Choir practice moves to Thursday"')
+    eventually(lambda: "Thursday" in json.dumps(slack.fake.message(ANNOUNCEMENTS, post["_ts"]) or {}), "the edit")
+    slack.command(teacher, "/hr-announcement", f"delete id:{number}")
+    eventually(lambda: slack.fake.message(ANNOUNCEMENTS, post["_ts"]) is None, "the post deleted")
+    eventually(lambda: not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "choir-rota.pdf"],
+               "the file's message gone with the post")
