@@ -104,3 +104,18 @@ def test_a_file_from_the_modal_too_large_is_refused_privately_and_nothing_is_pos
     assert "a file can be at most 10 MB" in room.answer(asked, "play.pdf")
     quiet(room.fake)
     assert room.posts("The class play, recorded") == []
+
+
+def test_a_sign_up_whose_file_the_channel_refuses_is_posted_once_and_the_organiser_told(room: Room) -> None:
+    teacher = room.fake.person("Ms Vu", "Teacher")
+    flyer = room.fake.upload("fun-run.pdf", PDF, "application/pdf")
+    room.fake.upload_limit = 1024
+    try:
+        asked = room.command(teacher, "signup create", title="Fun run helpers", slots="🏃 Marshal x3", attach=flyer)
+        answer = room.answer(asked, "fun-run.pdf")
+    finally:
+        room.fake.upload_limit = 10 * 1024 * 1024
+    assert "is posted, but without fun-run.pdf: the platform would not take the file" in answer
+    quiet(room.fake)
+    [card] = room.posts("Fun run helpers")
+    assert room.fake.uploads_in(card) == []
