@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.discord import inbound
-from bot.events import Actor, CommandInvoked, FormSubmitted
-from bot.messages import FileRef
-from bot.refs import CommunityRef, InteractionRef, UserRef
+from bot.api.events import Actor, CommandInvoked, FormSubmitted
+from bot.api.messages import FileRef
+from bot.api.refs import CommunityRef, InteractionRef, UserRef
 
 ACTOR = Actor(user=UserRef("discord", "42"))
 GUILD = CommunityRef("discord", "1")
