@@ -28,7 +28,7 @@ from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
-from bot.delivery import Content, Item, Phrase, Reach, When
+from bot.delivery import Content, Phrase, Reach, When, attached
 from bot.errors import UserError
 from bot.events import ButtonPressed
 from bot.i18n import N_, P_
@@ -63,7 +63,6 @@ MSG_UNSCHEDULED = N_("No day is set yet: /newsletter schedule every:\"Friday 15:
 MSG_SKIPPED = N_("Nothing was added to the newsletter this week, so none went out on {when}. The next one is due "
                  "{next}.")
 MSG_NO_EDITION = N_("There is no newsletter #{id} here.")
-MSG_ATTACHED = N_("Attached")
 MSG_FILE_GONE = N_("The newsletter of {when} went out without {file}: the file is no longer available. Share it "
                    "again with /newsletter add or /announce.")
 
@@ -250,7 +249,6 @@ class NewsletterCog(Cog):
         note if the provider is down); its files as links (the channel post that carries
         them, where the platform has one)."""
         files = [f for f in _files(items) if f not in (gone or [])]
-        links = "\n".join(f"{f.filename} — {post_link or f.permalink or f.url}" for f in files)
         lang = items[0].language if items else "en"
         parts = []
         for key, heading in SECTIONS.items():
@@ -259,7 +257,7 @@ class NewsletterCog(Cog):
                 parts.append("\n".join([f"{await self.core.localize(lang, heading)}:", *(f"• {t}" for t in chosen)]))
         return Content(title=Phrase.of(MSG_TITLE),
                        body=Phrase.words("\n\n".join(parts), lang, items[0].author_member_id if items else None),
-                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
+                       fields=attached(files, post_link),
                        footer=f"#{edition_id}" if edition_id is not None else None)
 
     @button("newsletter.translate")

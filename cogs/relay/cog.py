@@ -30,7 +30,7 @@ from bot.cog import Cog, button, command, job, listener
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
-from bot.delivery import Action, Content, Item, Phrase, Reach
+from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed, DirectMessage, ThreadReply
@@ -753,8 +753,6 @@ class RelayCog(Cog):
                                post_link: str | None = None) -> None:
         """The FAQ also reaches those who read by DM or digest (BROADCAST: channel readers have
         the post), in each one's language, with "Got it" and its files as links."""
-        links = "\n".join(f"{f['filename']} — {post_link or f.get('permalink') or f['url']}"
-                           for f in entry.files or [])
         members = (await session.scalars(select(Member).where(
             Member.community_id == community.id, Member.left_at.is_(None)))).all()
         await self.core.deliveries.enqueue(
@@ -762,7 +760,7 @@ class RelayCog(Cog):
             cause=f"relay:faq:{entry.id}",
             content=Content(title=Phrase.of(N_("Question from a family")),
                             body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}",
-                            fields=(Item(Phrase.of(N_("Attached")), Phrase.exact(links)),) if links else ()),
+                            fields=attached((FileRef.from_json(f) for f in entry.files or []), post_link)),
             reach=Reach.BROADCAST, tracked=True)
 
     @command("faq list", "The class's published questions and answers, newest first")
