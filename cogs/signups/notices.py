@@ -23,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
 from bot.db.models import Community, Member
-from bot.delivery import Content, Phrase, Reach, Written
+from bot.delivery import Content, Item, Phrase, Reach, Written, attached
 from bot.delivery.content import Param
 from bot.i18n import N_
+from bot.messages import FileRef
 from cogs.signups.models import Signup, Slot
 from cogs.signups.store import Change
 
@@ -60,9 +61,24 @@ def title_of(signup: Signup) -> Written:
     return Written(signup.title, signup.language)
 
 
+#: the notices of a family that holds a place now: they carry the card's files (a permission
+#: slip to sign, a flyer saying what to bring)
+WITH_FILES = frozenset({"confirmed", "promoted"})
+
+
+def files_of(signup: Signup) -> tuple[FileRef, ...]:
+    return tuple(FileRef.from_json(data) for data in signup.files or ())
+
+
+def files_field(signup: Signup) -> tuple[Item, ...]:
+    """"Attached: name — link" for the card's files, linking the card itself where it can."""
+    return attached(files_of(signup), signup.card_link)
+
+
 def notice_content(signup: Signup, slot: Slot, kind: str, position: int | None) -> Content:
     return Content(body=Phrase.of(NOTICES[kind], slot=Written(slot_label(slot), signup.language),
-                                  title=title_of(signup), position=position or ""))
+                                  title=title_of(signup), position=position or ""),
+                   fields=files_field(signup) if kind in WITH_FILES else ())
 
 
 def notice_cause(cause: str, change: Change) -> str:
