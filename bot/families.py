@@ -63,6 +63,13 @@ class Families:
         on a sign-up (themselves included)."""
         return {member_id: frozenset({member_id}) for member_id in member_ids}
 
+    async def household_keys(self, session: AsyncSession, community_id: int,
+                             member_ids: Iterable[int]) -> dict[int, str]:
+        """For each member, the home they answer for: people who live together share one
+        stable key (a family survey counts their home once); a person in no household is a
+        household of their own ("member:12")."""
+        return {member_id: f"member:{member_id}" for member_id in member_ids}
+
     async def children_of(self, session: AsyncSession, member_id: int) -> list[Child]:
         """The children this member is a guardian of (restricted links excluded)."""
         return []

@@ -97,6 +97,15 @@ class HouseholdFamilies(Families):
             peers[member_id] |= of_child.get(child_id, set())
         return {m: frozenset(p) for m, p in peers.items()}
 
+    async def household_keys(self, session: AsyncSession, community_id: int,
+                             member_ids: Iterable[int]) -> dict[int, str]:
+        """Guardians who live together (``/family household``, a co-parent linked ``with:``)
+        share their household's key; anyone else is a household of their own."""
+        ids = sorted(set(member_ids))
+        homes = dict((await session.execute(select(HouseholdMember.member_id, HouseholdMember.household_id)
+                                            .where(HouseholdMember.member_id.in_(ids)))).all()) if ids else {}
+        return {m: f"household:{homes[m]}" if m in homes else f"member:{m}" for m in ids}
+
     async def children_of(self, session: AsyncSession, member_id: int) -> list[ChildRef]:
         rows = (await session.execute(select(Child.id, Child.label, GuardianLink.may_book).join(
             GuardianLink, GuardianLink.child_id == Child.id).where(
