@@ -14,11 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import N_
 from bot.messages import ButtonStyle, FileRef, Tone
-
-#: the name of the field that lists a message's files with their links
-MSG_ATTACHED = N_("Attached")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +134,13 @@ def file_links(files: Iterable[FileRef], post_link: str | None = None) -> str:
     return "\n".join(f"{f.filename} — {post_link or f.permalink or f.url}" for f in files)
 
 
-def attached(files: Iterable[FileRef], post_link: str | None = None) -> tuple[Item, ...]:
+def attached(label: str, files: Iterable[FileRef], post_link: str | None = None) -> tuple[Item, ...]:
     """The "Attached: name — link" field of a delivered message (none without files), so a
-    family reading by DM or digest can open the flyer or the form the channel post carries."""
+    family reading by DM or digest can open the flyer or the form the channel post carries.
+    ``label`` is the feature's catalog message for "Attached" (each feature's catalog keeps
+    the words it uses)."""
     links = file_links(files, post_link)
-    return (Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else ()
+    return (Item(Phrase.of(label), Phrase.exact(links)),) if links else ()
 
 
 # ----- JSON ---------------------------------------------------------------------------------

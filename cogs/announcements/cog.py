@@ -25,7 +25,7 @@ from bot.cog import Cog, button, command, job
 from bot.commands import Choice, OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
-from bot.delivery import MSG_ATTACHED, Action, Content, Phrase, Reach, Urgency, attached, file_links
+from bot.delivery import Action, Content, Phrase, Reach, Urgency, attached, file_links
 from bot.delivery.models import OutboxEntry
 from bot.errors import UserError
 from bot.events import ButtonPressed
@@ -41,6 +41,7 @@ from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines
 
+MSG_ATTACHED = N_("Attached")
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
 
@@ -234,7 +235,7 @@ class AnnouncementsCog(Cog):
         links, "Show original" beside the delivery service's "Got it"."""
         return Content(title=Phrase.of(N_("Announcement")),
                        body=Phrase.words(row.text, row.language),
-                       fields=attached(files_of(row), await self._post_link(row, community)),
+                       fields=attached(MSG_ATTACHED, files_of(row), await self._post_link(row, community)),
                        actions=(Action(N_("Show original"), "announce.original", str(row.id)),),
                        footer=f"#{row.id}")
 

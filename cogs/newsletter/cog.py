@@ -63,6 +63,7 @@ MSG_UNSCHEDULED = N_("No day is set yet: /newsletter schedule every:\"Friday 15:
 MSG_SKIPPED = N_("Nothing was added to the newsletter this week, so none went out on {when}. The next one is due "
                  "{next}.")
 MSG_NO_EDITION = N_("There is no newsletter #{id} here.")
+MSG_ATTACHED = N_("Attached")
 MSG_FILE_GONE = N_("The newsletter of {when} went out without {file}: the file is no longer available. Share it "
                    "again with /newsletter add or /announce.")
 
@@ -257,7 +258,7 @@ class NewsletterCog(Cog):
                 parts.append("\n".join([f"{await self.core.localize(lang, heading)}:", *(f"• {t}" for t in chosen)]))
         return Content(title=Phrase.of(MSG_TITLE),
                        body=Phrase.words("\n\n".join(parts), lang, items[0].author_member_id if items else None),
-                       fields=attached(files, post_link),
+                       fields=attached(MSG_ATTACHED, files, post_link),
                        footer=f"#{edition_id}" if edition_id is not None else None)
 
     @button("newsletter.translate")

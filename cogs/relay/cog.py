@@ -760,7 +760,8 @@ class RelayCog(Cog):
             cause=f"relay:faq:{entry.id}",
             content=Content(title=Phrase.of(N_("Question from a family")),
                             body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}",
-                            fields=attached((FileRef.from_json(f) for f in entry.files or []), post_link)),
+                            fields=attached(N_("Attached"), map(FileRef.from_json, entry.files or []),
+                                            post_link)),
             reach=Reach.BROADCAST, tracked=True)
 
     @command("faq list", "The class's published questions and answers, newest first")

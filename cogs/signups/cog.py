@@ -26,7 +26,7 @@ from bot.cog import Cog, button, command, job, listener
 from bot.commands import OptionSpec, OptionType
 from bot.core import Context, Core
 from bot.db.models import Community, Member
-from bot.delivery import MSG_ATTACHED, Content, Phrase, Reach, When, file_links
+from bot.delivery import Content, Phrase, Reach, When, file_links
 from bot.emoji import Emoji
 from bot.emoji import parse as parse_emoji
 from bot.errors import UserError
@@ -327,7 +327,7 @@ class SignupsCog(Cog):
                 text = await ctx.t(notices.NOTICES[change.kind], slot=notices.slot_label(slots[change.slot_id]),
                                    title=title, position=change.position or "")
                 with_files = links and change.kind in notices.WITH_FILES
-                await ctx.reply_message(Message(text=text, fields=(Field(await ctx.t(MSG_ATTACHED), links),)
+                await ctx.reply_message(Message(text=text, fields=(Field(await ctx.t(notices.MSG_ATTACHED), links),)
                                                 if with_files else ()))
         if outcome.changes:
             self.refresh_card(signup_id)

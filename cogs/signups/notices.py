@@ -61,6 +61,7 @@ def title_of(signup: Signup) -> Written:
     return Written(signup.title, signup.language)
 
 
+MSG_ATTACHED = N_("Attached")
 #: the notices of a family that holds a place now: they carry the card's files (a permission
 #: slip to sign, a flyer saying what to bring)
 WITH_FILES = frozenset({"confirmed", "promoted"})
@@ -72,7 +73,7 @@ def files_of(signup: Signup) -> tuple[FileRef, ...]:
 
 def files_field(signup: Signup) -> tuple[Item, ...]:
     """"Attached: name — link" for the card's files, linking the card itself where it can."""
-    return attached(files_of(signup), signup.card_link)
+    return attached(MSG_ATTACHED, files_of(signup), signup.card_link)
 
 
 def notice_content(signup: Signup, slot: Slot, kind: str, position: int | None) -> Content:
