@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from adapters.console import adapter as console_adapter
 from adapters.console import console_session
 from bot.db.engine import Database
+from bot.messages import Attachment, FileRef, FileUnavailable
 from cogs.signups.models import Signup
 
 ORGANISER = "as Ms Lee role=teacher"
@@ -131,3 +134,20 @@ async def test_the_file_is_the_organisers_in_an_export_and_stays_with_the_signup
     async with db.read() as session:
         signup = (await session.scalars(select(Signup))).one()
     assert signup.organiser_member_id is None and signup.files[0]["filename"] == "permission-slip.pdf"
+
+
+async def test_a_file_the_platform_no_longer_has_is_not_kept_nor_linked(db: Database, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    slip = permission_slip(tmp_path)
+
+    def gone(file: FileRef) -> Attachment:
+        raise FileUnavailable(file, "deleted")
+
+    monkeypatch.setattr(console_adapter, "fetch", gone)
+    async with console_session(db) as s:
+        await s.run(f"{ORGANISER}\n{FIELD_TRIP} attach:{slip}\nas Ana\nreact #1 🚌")
+        assert "Sign-up #1 is posted, but without permission-slip.pdf" in s.find("only Ms Lee")[-1].text
+        assert "Attached" not in s.last("DM → Ana").text
+    async with db.read() as session:
+        signup = (await session.scalars(select(Signup))).one()
+    assert signup.files == []

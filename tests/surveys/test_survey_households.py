@@ -184,3 +184,14 @@ async def test_co_parents_answering_at_once_and_redelivered_answers_count_the_ho
             choices = (await session.scalars(select(SurveyHouseholdChoice))).all()
     assert survey is not None and sum(survey.counts.values()) == 1
     assert len(choices) == 1
+
+
+async def test_someone_who_moves_into_a_household_answers_for_it_and_their_earlier_answer_is_withdrawn(
+        db: Database) -> None:
+    async with console_session(db) as s:
+        post = await home_survey(s, "named:true")
+        await s.run(f"as Maria\nclick #{post} 1\nas Ana\nclick #{post} 2\nas Ms Lee\n"
+                    f"/family household guardian:Ana with:Maria\nas Ana\nclick #{post} 2\nas Ms Lee\n"
+                    "/survey results id:1")
+    assert "It replaces the answer someone else in your household gave" in s.last("only Ana").text
+    assert "Survey #1: 1 answer" in results(s) and "2. Friday — 1 ██████████ 100% (Ana)" in results(s)
