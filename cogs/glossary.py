@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from bot.cog import Cog, command
-from bot.commands import OptionSpec
-from bot.core import Context, Core
-from bot.errors import UserError
-from bot.messages import Message
-from bot.roles import STAFF
+from bot.api.cog import Cog, command
+from bot.api.commands import OptionSpec
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.roles import STAFF
+from bot.runtime.core import Context, Core
 from bot.translation.models import GlossaryTerm
 
 #: loads before features with a higher number (see bot/app.py)

@@ -10,20 +10,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import OptionSpec, OptionType
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, MemberLeft
+from bot.api.ids import record_id
+from bot.api.messages import Attachment, Button, ButtonStyle, Message
+from bot.api.refs import UserRef
+from bot.api.roles import Role
 from bot.config import parse_clock
-from bot.core import Context, Core
 from bot.db.models import Member
-from bot.errors import UserError
-from bot.events import ButtonPressed, MemberLeft
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Message
-from bot.privacy import PrivacyService
-from bot.refs import UserRef
-from bot.retention import purge
-from bot.roles import Role
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
+from bot.runtime.privacy import PrivacyService
+from bot.runtime.retention import purge
 
 #: loads before features with a higher number (see bot/app.py)
 LOAD_ORDER = 90

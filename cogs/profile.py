@@ -13,18 +13,17 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, command
-from bot.command_names import menu_names
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.api.command_names import menu_names
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.refs import UserRef
+from bot.api.roles import RANK, ROLE_NAMES, STAFF, Role
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, Words
-from bot.errors import UserError
-from bot.i18n import N_, format_list
-from bot.messages import Message
-from bot.refs import UserRef
-from bot.roles import RANK, ROLE_NAMES, STAFF, Role
+from bot.i18n import N_, format_list, languages
+from bot.runtime.core import Context, Core
 from bot.translation.offered import can_translate_into, offered_codes
 
 #: loads before features with a higher number (see bot/app.py)

@@ -13,7 +13,7 @@ import mimetypes
 from pathlib import Path, PurePath
 
 from adapters.console.config import Section
-from bot.messages import Attachment, FileRef, FileUnavailable
+from bot.api.messages import Attachment, FileRef, FileUnavailable
 
 DEFAULT_FOLDER = "homeroom-files"
 CONSOLE = "console"

@@ -35,16 +35,16 @@ from adapters.discord.locales import menu_language
 from adapters.discord.ratelimits import RateLimitCounter
 from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
-from bot import customid
-from bot.commands import CommandSpec, OptionType
-from bot.core import Core
-from bot.emoji import Emoji
-from bot.events import Actor, Event
-from bot.messages import Attachment, FileUnavailable, Form, Message
-from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.ratelimit import Pacer
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api import customid
+from bot.api.commands import CommandSpec, OptionType
+from bot.api.emoji import Emoji
+from bot.api.events import Actor, Event
+from bot.api.messages import Attachment, FileUnavailable, Form, Message
+from bot.api.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
+from bot.runtime.core import Core
+from bot.runtime.ratelimit import Pacer
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007

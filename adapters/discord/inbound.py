@@ -7,8 +7,8 @@ from typing import Any
 import discord
 
 from adapters.discord.emoji import from_discord
-from bot import customid
-from bot.events import (
+from bot.api import customid
+from bot.api.events import (
     Actor,
     ButtonPressed,
     CommandInvoked,
@@ -20,8 +20,8 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
-from bot.messages import FileRef
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
+from bot.api.messages import FileRef
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 
 PLATFORM = "discord"
 #: the application command option type of a file (its value is the attachment's id)

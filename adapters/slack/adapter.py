@@ -27,22 +27,23 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, socket_mode
+from adapters.slack.acks import AcknowledgementsFirst
 from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
 from adapters.slack.blocks import fallback_text, to_blocks, to_modal
 from adapters.slack.emoji import from_slack, to_slack_name
 from adapters.slack.names import CommandNames
 from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
-from bot import customid
-from bot.commands import CommandSpec, OptionType
-from bot.core import Core
-from bot.emoji import Emoji
-from bot.events import Actor, Event
-from bot.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
-from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.ratelimit import Pacer
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api import customid
+from bot.api.commands import CommandSpec, OptionType
+from bot.api.emoji import Emoji
+from bot.api.events import Actor, Event
+from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, FormField, Message
+from bot.api.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
+from bot.runtime.core import Core
+from bot.runtime.ratelimit import Pacer
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store.models.bot import Bot
@@ -74,10 +75,6 @@ DELIVERY_EVENT = "homeroom_delivery"
 #: last few (the bot writes nothing else to that person meanwhile but this delivery).
 RESEND_LOOKBACK = 20
 
-
-#: how long the work behind an acknowledged request waits, so the acknowledgements of a burst
-#: go out before it (Slack retries a request it has not seen acknowledged within 3 s)
-ACK_GRACE_SECONDS = 0.03
 
 class SlackAdapter(Outbound):
     platform = "slack"
@@ -133,12 +130,15 @@ class SlackAdapter(Outbound):
         self._channels: dict[str, str] = {}
         self._dm_channels: dict[str, str] = {}
         self._bot_user_ids: dict[str | None, str] = {}
-        self._team_names: dict[str, str | None] = {}
+        #: auth.test's answer per workspace (None: token mode's one workspace), asked once
+        self._whoami: dict[str | None, dict[str, Any]] = {}
+        self._whoami_locks: dict[str | None, asyncio.Lock] = {}
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
         self.port: int | None = None
         self._stopped = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._acks = AcknowledgementsFirst()
         self._register()
         core.add_adapter(self)
 
@@ -193,6 +193,7 @@ class SlackAdapter(Outbound):
             self._team_clients.pop(gone, None)
             self._team_bots.pop(gone, None)
             self._bot_user_ids.pop(gone, None)
+            self._whoami.pop(gone, None)
         log.info("slack: workspace %s uninstalled; its installation was deleted", team)
 
     # ----- wiring ------------------------------------------------------------------------------
@@ -210,31 +211,44 @@ class SlackAdapter(Outbound):
             self.app.event("app_uninstalled")(self._uninstalled)
             self.app.event("tokens_revoked")(self._uninstalled)
 
+    def _current_team(self) -> str | None:
+        """The workspace the current work is for (None in token mode: its one workspace)."""
+        return self._team.get() if self.oauth else None
+
+    async def _who_we_are(self) -> dict[str, Any]:
+        """``auth.test``'s answer for the current workspace (the bot's user id, the workspace's
+        name), asked once per workspace and shared by every caller: neither changes when a
+        rotating token is renewed, and concurrent first callers wait for the one question."""
+        team = self._current_team()
+        known = self._whoami.get(team)
+        if known is None:
+            async with self._whoami_locks.setdefault(team, asyncio.Lock()):
+                known = self._whoami.get(team)
+                if known is None:
+                    answer = await self.client.auth_test()
+                    known = self._whoami[team] = dict(answer.data) if isinstance(answer.data, dict) else {}
+        return known
+
     async def bot_user_id(self) -> str:
-        team = self._team.get() if self.oauth else None
-        if team not in self._bot_user_ids:
-            auth = await self.client.auth_test()
-            self._bot_user_ids[team] = str(auth["user_id"])
+        team = self._current_team()
+        if team not in self._bot_user_ids:  # OAuth: usually known from the installation
+            self._bot_user_ids[team] = str((await self._who_we_are())["user_id"])
         return self._bot_user_ids[team]
 
     async def community_name(self, community: CommunityRef) -> str | None:
-        """The workspace's name as Slack shows it (``auth.test``'s ``team``), asked once per
-        workspace; None when Slack does not say."""
-        if community.id not in self._team_names:
-            await self._use_for(community)
-            try:
-                auth = await self.client.auth_test()
-            except SlackApiError:
-                return None
-            self._team_names[community.id] = str(auth.get("team") or "") or None
-        return self._team_names[community.id]
+        """The workspace's name as Slack shows it (``auth.test``'s ``team``, from the answer the
+        bot's user id came from); None when Slack does not say."""
+        await self._use_for(community)
+        try:
+            auth = await self._who_we_are()
+        except SlackApiError:
+            return None
+        return str(auth.get("team") or "") or None
 
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:
             if not self.app._process_before_response:
-                # bolt notices an acknowledgement by polling every 10 ms: the work waits a
-                # moment, so requests that arrived together are all acknowledged first
-                await asyncio.sleep(ACK_GRACE_SECONDS)
+                await self._acks.wait_turn()  # the burst's acknowledgements go out first
             try:
                 event = await make()
                 if event is not None:
@@ -654,9 +668,13 @@ class SlackAdapter(Outbound):
     def web_app(self) -> web.Application:
         """/slack/events (signed requests only) and /healthz."""
 
-        async def events(request: web.Request) -> web.Response:
-            bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(bolt_response)
+        async def events(request: web.Request) -> web.StreamResponse:
+            with self._acks.answering():  # written before the work it acknowledges starts
+                bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+                response = await to_aiohttp_response(bolt_response)
+                await response.prepare(request)
+                await response.write_eof()
+            return response
 
         async def health(_: web.Request) -> web.Response:
             return web.json_response({"ok": True})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.messages import ButtonStyle, FileRef, Tone
+from bot.api.messages import ButtonStyle, FileRef, Tone
 
 
 @dataclass(frozen=True, slots=True)

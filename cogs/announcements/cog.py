@@ -20,23 +20,23 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.ids import record_id
+from bot.api.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
+from bot.api.outbound import ChannelClosed
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import STAFF, Role
+from bot.api.when import format_day, format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Phrase, Reach, Urgency, attached, file_links
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
-from bot.outbound import ChannelClosed
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import STAFF, Role
-from bot.when import format_day, format_when, future_time
+from bot.runtime import jobs as jobqueue
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines

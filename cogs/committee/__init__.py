@@ -1,6 +1,6 @@
 """Parent-committee coordination: polls with charts, tasks, meetings and a decisions log."""
 
-from bot.core import Core
+from bot.runtime.core import Core
 from cogs.committee.decisions import DecisionsCog
 from cogs.committee.meetings import MeetingsCog
 from cogs.committee.polls import PollsCog

@@ -13,21 +13,21 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import emoji as emoji_norm
-from bot import fallbacks
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import emoji as emoji_norm
+from bot.api import fallbacks
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.api.ids import record_id
+from bot.api.messages import Attachment, Button, Message
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import ORGANISERS, Role
+from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
-from bot.errors import UserError
-from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, Message
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import ORGANISERS, Role
-from bot.when import format_when, future_time
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
 from cogs.committee.poll_reconcile import PollReconciler

@@ -21,22 +21,22 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, button, command, job
-from bot.commands import OptionSpec
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import OptionSpec
+from bot.api.durations import parse_duration
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
+from bot.api.refs import ChannelRef, MessageRef, UserRef
+from bot.api.roles import STAFF, Role
+from bot.api.when import format_when, future_time, parse_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Attach, Content, Item, Phrase, Urgency, When
-from bot.durations import parse_duration
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
-from bot.refs import ChannelRef, MessageRef, UserRef
-from bot.roles import STAFF, Role
-from bot.spreadsheet import csv_bytes
-from bot.when import format_when, future_time, parse_when
+from bot.i18n import languages
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
+from bot.util.spreadsheet import csv_bytes
 from cogs.conferences import strings as S
 from cogs.conferences.availability import parse_availability, short_day, summary
 from cogs.conferences.holders import Holder, holders_of, may_see, person_holder, readers

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
-from bot.families import Families
+from bot.runtime.families import Families
 
 CHILD = "child:"
 PERSON = "member:"

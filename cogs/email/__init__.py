@@ -11,7 +11,7 @@ An address that is refused or unsubscribed is reported like closed DMs: the send
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.runtime.core import Core
 from cogs.email.cog import EmailCog
 
 

@@ -8,7 +8,7 @@ commands and reminder job (``cog.py``). Nothing outside it names it.
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.runtime.core import Core
 from cogs.homework.cog import HomeworkCog
 
 

@@ -9,19 +9,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, command, job
-from bot.commands import OptionSpec, OptionType
+from bot.api.cog import Cog, command, job
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.roles import STAFF
+from bot.api.when import EXAMPLES, format_day, format_when, parse_when
 from bot.config import parse_clock
-from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
-from bot.errors import UserError
 from bot.i18n import N_, P_
-from bot.jobs import JobContext
-from bot.messages import Message
-from bot.roles import STAFF
-from bot.when import EXAMPLES, format_day, format_when, parse_when
+from bot.runtime import jobs as jobqueue
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
 from cogs.homework.config import Section
 from cogs.homework.models import Assignment
 

@@ -9,17 +9,16 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, command
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.messages import Attachment, Message
+from bot.api.refs import UserRef
+from bot.api.roles import STAFF, Role
+from bot.api.when import format_when
 from bot.db.models import AuditEntry, Member
-from bot.errors import UserError
-from bot.i18n import N_, P_
-from bot.messages import Attachment, Message
-from bot.refs import UserRef
-from bot.roles import STAFF, Role
-from bot.when import format_when
+from bot.i18n import N_, P_, languages
+from bot.runtime.core import Context, Core
 from cogs.households.codes import code_hash, new_code
 from cogs.households.models import Child, GuardianLink, Household, HouseholdMember, JoinAttempt, JoinCode
 from cogs.households.slip import render_slip

@@ -22,22 +22,22 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.messages import Button, Field, FileRef, FileUnavailable, Message
+from bot.api.outbound import Outbound
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import STAFF
+from bot.api.when import format_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, attached
-from bot.errors import UserError
-from bot.events import ButtonPressed
 from bot.i18n import N_, P_
-from bot.jobs import JobContext
-from bot.messages import Button, Field, FileRef, FileUnavailable, Message
-from bot.outbound import Outbound
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import STAFF
-from bot.when import format_when
+from bot.runtime import jobs as jobqueue
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
 from cogs.newsletter.schedule import Weekly, next_after, parse_weekly
 
@@ -306,7 +306,7 @@ class NewsletterCog(Cog):
     def _day_name(weekday: int, lang: str | None) -> str:
         from babel.dates import get_day_names
 
-        from bot.when import babel_locale
+        from bot.api.when import babel_locale
 
         try:
             return str(get_day_names("wide", locale=babel_locale(lang))[weekday])

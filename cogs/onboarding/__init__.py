@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.runtime.core import Core
     from cogs.onboarding.cog import OnboardingCog
 
 

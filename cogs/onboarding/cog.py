@@ -16,17 +16,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n, languages
-from bot.cog import Cog, button
-from bot.core import Context, Core
+from bot import i18n
+from bot.api.cog import Cog, button
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.messages import Message
 from bot.db.models import Member
 from bot.delivery import Content, Menu, Phrase, Reach
 from bot.delivery.content import from_json
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.i18n import N_
-from bot.messages import Message
+from bot.i18n import N_, languages
+from bot.runtime.core import Context, Core
 from bot.translation.offered import can_translate_into, offered_codes
 from cogs.onboarding.config import Section
 

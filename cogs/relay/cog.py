@@ -25,24 +25,24 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fallbacks, languages
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import fallbacks
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, DirectMessage, ThreadReply
+from bot.api.ids import record_id
+from bot.api.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
+from bot.api.refs import ChannelRef, MessageRef, UserRef
+from bot.api.roles import STAFF, Role
+from bot.api.when import format_when
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed, DirectMessage, ThreadReply
-from bot.families import Child
-from bot.i18n import N_
-from bot.ids import record_id
-from bot.jobs import JobContext, RetryLater
-from bot.members import members_with_role
-from bot.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
-from bot.refs import ChannelRef, MessageRef, UserRef
-from bot.roles import STAFF, Role
-from bot.when import format_when
+from bot.i18n import N_, languages
+from bot.runtime.core import Context, Core
+from bot.runtime.families import Child
+from bot.runtime.jobs import JobContext, RetryLater
+from bot.runtime.members import members_with_role
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from bot.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
-from bot.core import Core
-from bot.roles import STAFF, Role
+from bot.api.roles import STAFF, Role
+from bot.runtime.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
+from bot.runtime.core import Core
 from cogs.relay.models import Question, RelayMessage
 
 PREVIEW = 80

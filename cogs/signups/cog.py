@@ -20,24 +20,24 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fallbacks
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import fallbacks
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.emoji import Emoji
+from bot.api.emoji import parse as parse_emoji
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.api.ids import record_id
+from bot.api.messages import Attachment, Field, FileRef, FileUnavailable, Message
+from bot.api.refs import ChannelRef, MessageRef, UserRef
+from bot.api.roles import ORGANISERS, Role
+from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, file_links
-from bot.emoji import Emoji
-from bot.emoji import parse as parse_emoji
-from bot.errors import UserError
-from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Field, FileRef, FileUnavailable, Message
-from bot.refs import ChannelRef, MessageRef, UserRef
-from bot.roles import ORGANISERS, Role
-from bot.when import format_when, future_time
+from bot.runtime import jobs as jobqueue
+from bot.runtime.core import Context, Core
+from bot.runtime.jobs import JobContext
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
 from cogs.signups.batch import ReactionBatcher, ReactionRequest

@@ -21,12 +21,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Core
+from bot.api.messages import FileRef
 from bot.db.models import Community, Member
 from bot.delivery import Content, Item, Phrase, Reach, Written, attached
 from bot.delivery.content import Param
 from bot.i18n import N_
-from bot.messages import FileRef
+from bot.runtime.core import Core
 from cogs.signups.models import Signup, Slot
 from cogs.signups.store import Change
 

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.core import Core
+from bot.api.durations import parse_duration
+from bot.api.errors import UserError
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
-from bot.durations import parse_duration
-from bot.errors import UserError
 from bot.i18n import N_
+from bot.runtime import jobs as jobqueue
+from bot.runtime.core import Core
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.notices import files_field, slot_label, title_of
 

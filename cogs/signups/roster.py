@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member
-from bot.families import Families
-from bot.spreadsheet import csv_bytes
+from bot.runtime.families import Families
+from bot.util.spreadsheet import csv_bytes
 from cogs.signups.models import Claim, Slot
 
 HEADER = ["name", "slot", "status", "signed_up_at"]

@@ -9,7 +9,7 @@ purge of install links that expired unused (``cog.py``).
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.runtime.core import Core
 from cogs.slack_install.cog import SlackInstallCog
 
 

@@ -27,19 +27,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cog import Cog, button, command
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.messages import Button, ButtonStyle, Message
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import STAFF, Role
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.families import member_names
 from bot.i18n import N_, P_
-from bot.messages import Button, ButtonStyle, Message
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import STAFF, Role
+from bot.runtime.core import Context, Core
+from bot.runtime.families import member_names
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyHouseholdChoice, SurveyParticipant
 
 TOPIC = "survey"

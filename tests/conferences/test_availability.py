@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import UserError
+from bot.api.errors import UserError
 from cogs.conferences.availability import parse_availability, summary
 
 NOW = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)  # Monday 08:00 in New York

@@ -90,7 +90,7 @@ def test_an_expected_condition_is_said_once_and_its_warnings_kept_out_of_the_way
     handler = Collect()
     handler.addFilter(ExpectedConditions(said.append))
     logger = logging.getLogger("bot.translation.service")
-    other = logging.getLogger("bot.jobs")
+    other = logging.getLogger("bot.runtime.jobs")
     logger.addHandler(handler)
     other.addHandler(handler)
     try:

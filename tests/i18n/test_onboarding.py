@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from adapters.console import console_session
 from adapters.console.harness import ConsoleSession
+from bot.api.events import ButtonPressed
 from bot.config import parse_config
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.events import ButtonPressed
 from bot.i18n import load_catalogs
 from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED
 

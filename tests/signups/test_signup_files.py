@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from adapters.console import adapter as console_adapter
 from adapters.console import console_session
+from bot.api.messages import Attachment, FileRef, FileUnavailable
 from bot.db.engine import Database
-from bot.messages import Attachment, FileRef, FileUnavailable
 from cogs.signups.models import Signup
 
 ORGANISER = "as Ms Lee role=teacher"

@@ -72,7 +72,7 @@ class FakeSlack:
         if method == "auth.test" and self.install_codes is not None and self.tokens[-1][1].startswith("xoxb-T"):
             team = self.tokens[-1][1].removeprefix("xoxb-")
             return web.json_response({"ok": True, "user_id": f"UBOT{team}", "bot_id": f"B{team}", "team_id": team,
-                                      "user": "homeroom"})
+                                      "team": f"School {team}", "user": "homeroom"})
         if method in self.rate_limit_once:
             self.rate_limit_once.discard(method)
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from adapters.console import console_session
 from adapters.console.harness import ConsoleSession
+from bot.api.events import ButtonPressed
+from bot.api.refs import InteractionRef
 from bot.db.engine import Database
-from bot.events import ButtonPressed
-from bot.refs import InteractionRef
 from cogs.households.models import HouseholdMember
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyHouseholdChoice
 
