@@ -12,15 +12,16 @@ from sqlalchemy import select
 
 from bot.api.cog import Cog, button, command, job, listener
 from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, MemberLeft
 from bot.api.ids import record_id
 from bot.api.messages import Attachment, Button, ButtonStyle, Message
 from bot.api.refs import UserRef
 from bot.api.roles import Role
+from bot.api.services import Services
 from bot.config import parse_clock
 from bot.db.models import Member
-from bot.runtime.core import Context, Core
 from bot.runtime.jobs import JobContext
 from bot.runtime.privacy import PrivacyService
 from bot.runtime.retention import purge
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 class PrivacyCog(Cog):
     name = "privacy"
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.service = PrivacyService(core)
 
@@ -141,5 +142,5 @@ class PrivacyCog(Cog):
             await self.core.schedule(session, "privacy.purge", {}, due, dedupe_key=f"privacy:purge:{due:%Y-%m-%d}")
 
 
-def setup(core: Core) -> PrivacyCog:
+def setup(core: Services) -> PrivacyCog:
     return PrivacyCog(core)

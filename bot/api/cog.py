@@ -1,7 +1,7 @@
 """What a feature module is: a :class:`Cog` declaring commands, event listeners, button and
 form handlers, jobs, and how to export and delete one member's data.
 
-Cogs receive every service through :class:`~bot.runtime.core.Core`; they never import an adapter or
+Cogs receive every service through :class:`~bot.api.services.Services`; they never import an adapter or
 a platform library, so the same cog runs on every platform and the console.
 """
 
@@ -20,8 +20,8 @@ from bot.db.purge import purge_targets
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from bot.api.services import Services
     from bot.db.models import Member
-    from bot.runtime.core import Core
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
@@ -100,7 +100,7 @@ class Cog:
     #: test fails when a model referencing members is covered by no cog.
     personal_data_models: tuple[type, ...] = ()
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         self.core = core
 
     def marks(self) -> list[tuple[_Mark, Callable[..., Awaitable[Any]]]]:

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from bot.api.events import Event
     from bot.api.outbound import Outbound
     from bot.api.refs import InteractionRef, UserRef
+    from bot.api.services import Services
     from bot.db.models import Community, Member
-    from bot.runtime.core import Core
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ class Context:
     key (:attr:`key`) in the same transaction as the handler's changes, so a redelivered event can never
     apply twice and a crash before commit loses nothing."""
 
-    core: Core
+    core: Services
     event: Event
     outbound: Outbound
     community: Community | None

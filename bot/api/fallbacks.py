@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 from bot.i18n import N_
 
 if TYPE_CHECKING:
+    from bot.api.context import Context
     from bot.api.emoji import Emoji
     from bot.api.messages import Form
     from bot.api.outbound import Capabilities, Outbound
     from bot.api.refs import MessageRef, UserRef
-    from bot.runtime.core import Context
 
 log = logging.getLogger(__name__)
 

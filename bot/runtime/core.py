@@ -11,7 +11,6 @@ import asyncio
 import gc
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,7 +27,8 @@ from bot.api.events import Actor, Event
 from bot.api.messages import Message
 from bot.api.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.api.refs import ChannelRef, CommunityRef, UserRef
-from bot.api.roles import Role
+from bot.api.roles import Role, is_allowed
+from bot.api.services import HttpRoute, MemberCreatedHook
 from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Community, Member
@@ -42,9 +42,6 @@ from bot.translation import Translator
 from bot.util.clock import Clock
 
 log = logging.getLogger(__name__)
-
-#: a page a feature serves over HTTP: the query parameters in, (status, HTML) out
-HttpRoute = Callable[[Mapping[str, str]], Awaitable[tuple[int, str]]]
 
 __all__ = ["CHANNEL_PURPOSES", "Context", "Core", "DuplicateEvent"]
 
@@ -83,7 +80,7 @@ class Core:
         #: called in the transaction that creates members first seen, with (session, community
         #: id, the rows): what a cog queues for a newcomer is queued with them, or not at all.
         #: A row a concurrent process created first is passed too, so hooks must be idempotent.
-        self.member_created_hooks: list[Callable[[AsyncSession, int, list[Member]], Awaitable[None]]] = []
+        self.member_created_hooks: list[MemberCreatedHook] = []
         self.adapters: dict[str, Outbound] = {}
         self._communities: dict[str, Community] = {}
         self.cogs: list[Cog] = []
@@ -114,6 +111,14 @@ class Core:
     def add_cog(self, cog: Cog) -> None:
         self.cogs.append(cog)
         self.dispatcher.register_cog(cog)
+
+    def cog(self, name: str) -> Cog | None:
+        """A feature by name (None when it is switched off)."""
+        return next((cog for cog in self.cogs if cog.name == name), None)
+
+    def commands_for(self, roles: frozenset[Role]) -> list[CommandSpec]:
+        """The commands someone holding ``roles`` may use, by name."""
+        return [spec for _, spec in sorted(self.commands.items()) if is_allowed(roles, spec.allowed)]
 
     def add_adapter(self, outbound: Outbound) -> None:
         self.adapters[outbound.platform] = outbound

@@ -377,7 +377,3 @@ class Dispatcher:
         ctx.event = replace(event, name=spec.name, options=options)
         assert spec.handler is not None
         await spec.handler(ctx, **options)
-
-    def commands_for(self, ctx: Context) -> list[CommandSpec]:
-        """The commands this member may use (for /help)."""
-        return [spec for name, spec in sorted(self.core.commands.items()) if is_allowed(ctx.roles, spec.allowed)]

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.ids import record_id
@@ -29,13 +30,13 @@ from bot.api.messages import Attachment, Button, ButtonStyle, Field, FileRef, Fi
 from bot.api.outbound import ChannelClosed
 from bot.api.refs import ChannelRef, MessageRef
 from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from bot.api.when import format_day, format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Phrase, Reach, Urgency, attached, file_links
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, P_
 from bot.runtime import jobs as jobqueue
-from bot.runtime.core import Context, Core
 from bot.runtime.jobs import JobContext
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
@@ -77,7 +78,7 @@ class AnnouncementsCog(Cog):
     name = "announcements"
     personal_data_models = (Announcement, Acknowledgement)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         core.deliveries.on_seen(TOPIC, self._acknowledged)
 
@@ -552,5 +553,5 @@ class AnnouncementsCog(Cog):
                               .values(author_member_id=None))
 
 
-def setup(core: Core) -> AnnouncementsCog:
+def setup(core: Services) -> AnnouncementsCog:
     return AnnouncementsCog(core)

@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, command
 from bot.api.commands import Choice, OptionSpec
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.messages import Attachment, Message
 from bot.api.roles import ORGANISERS
 from bot.api.when import format_when
 from bot.db.models import Member
-from bot.runtime.core import Context
 from bot.util.spreadsheet import csv_bytes
 from cogs.committee.models import Decision
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.messages import Message
 from bot.api.refs import UserRef
@@ -26,7 +27,6 @@ from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.delivery.content import Param
 from bot.i18n import N_
 from bot.runtime import jobs as jobqueue
-from bot.runtime.core import Context
 from bot.runtime.jobs import JobContext
 from cogs.committee.models import Task
 

@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, command
 from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.messages import Message
 from bot.api.outbound import Delivery, DeliveryStatus
 from bot.api.roles import STAFF
+from bot.api.services import Services
 from bot.db.models import Community, Member
 from bot.i18n import languages
-from bot.runtime.core import Context, Core
 from cogs.email import links as signed
 from cogs.email import sender
 from cogs.email.config import Section, check_requirements
@@ -32,7 +33,7 @@ class EmailCog(Cog):
     name = "email"
     personal_data_models = (EmailContact,)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.settings: Section = core.config.section("email")
         check_requirements(core.config, core.secrets)  # the command line asked already; a core built in code too

@@ -11,16 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, command, job
 from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.messages import Message
 from bot.api.roles import STAFF
+from bot.api.services import Services
 from bot.api.when import EXAMPLES, format_day, format_when, parse_when
 from bot.config import parse_clock
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.i18n import N_, P_
 from bot.runtime import jobs as jobqueue
-from bot.runtime.core import Context, Core
 from bot.runtime.jobs import JobContext
 from cogs.homework.config import Section
 from cogs.homework.models import Assignment
@@ -41,7 +42,7 @@ class HomeworkCog(Cog):
     name = "homework"
     personal_data_models = (Assignment,)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.settings: Section = core.config.section("homework")
 

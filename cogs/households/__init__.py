@@ -33,12 +33,12 @@ Whether a guardian may book for a child is ``GuardianLink.may_book`` in
 
 from __future__ import annotations
 
-from bot.runtime.core import Core
+from bot.api.services import Services
 from cogs.households.cog import HouseholdsCog
 from cogs.households.directory import HouseholdFamilies
 
 
-def setup(core: Core) -> HouseholdsCog:
+def setup(core: Services) -> HouseholdsCog:
     core.families = HouseholdFamilies(core)
     return HouseholdsCog(core)
 

@@ -11,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, command
 from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.messages import Attachment, Message
 from bot.api.refs import UserRef
 from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from bot.api.when import format_when
 from bot.db.models import AuditEntry, Member
 from bot.i18n import N_, P_, languages
-from bot.runtime.core import Context, Core
 from cogs.households.codes import code_hash, new_code
 from cogs.households.models import Child, GuardianLink, Household, HouseholdMember, JoinAttempt, JoinCode
 from cogs.households.slip import render_slip
@@ -50,7 +51,7 @@ class HouseholdsCog(Cog):
     name = "households"
     personal_data_models = (Child, HouseholdMember, GuardianLink, JoinCode, JoinAttempt)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.settings = core.config.section("households")
 

@@ -18,11 +18,11 @@ from bot.runtime.members import members_with_role
 from cogs.households.models import Child, GuardianLink, HouseholdMember
 
 if TYPE_CHECKING:
-    from bot.runtime.core import Core
+    from bot.api.services import Services
 
 
 class HouseholdFamilies(Families):
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         self.core = core
 
     async def _links(self, session: AsyncSession, community_id: int) -> list[tuple[GuardianLink, Child, Member]]:

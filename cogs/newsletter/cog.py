@@ -24,19 +24,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.messages import Button, Field, FileRef, FileUnavailable, Message
 from bot.api.outbound import Outbound
 from bot.api.refs import ChannelRef, MessageRef
 from bot.api.roles import STAFF
+from bot.api.services import Services
 from bot.api.when import format_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, attached
 from bot.i18n import N_, P_
 from bot.runtime import jobs as jobqueue
-from bot.runtime.core import Context, Core
 from bot.runtime.jobs import JobContext
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
 from cogs.newsletter.schedule import Weekly, next_after, parse_weekly
@@ -343,5 +344,5 @@ def _files(items: list[NewsletterItem]) -> tuple[FileRef, ...]:
     return tuple(FileRef.from_json(data) for item in items for data in item.files or ())
 
 
-def setup(core: Core) -> NewsletterCog:
+def setup(core: Services) -> NewsletterCog:
     return NewsletterCog(core)

@@ -28,18 +28,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.api import fallbacks
 from bot.api.cog import Cog, button, command, job, listener
 from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, DirectMessage, ThreadReply
 from bot.api.ids import record_id
 from bot.api.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
 from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from bot.api.when import format_when
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, languages
-from bot.runtime.core import Context, Core
 from bot.runtime.families import Child
 from bot.runtime.jobs import JobContext, RetryLater
 from bot.runtime.members import members_with_role
@@ -841,7 +842,7 @@ class RelayCog(Cog):
         return {"questions": int(count or 0)}
 
 
-def setup(core: Core) -> RelayCog:
+def setup(core: Services) -> RelayCog:
     from cogs.relay.completion import questions_source
 
     core.add_completion("questions", questions_source(core))

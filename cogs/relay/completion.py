@@ -6,14 +6,14 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from bot.runtime.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
-from bot.runtime.core import Core
 from cogs.relay.models import Question, RelayMessage
 
 PREVIEW = 80
 
 
-def questions_source(core: Core) -> Completer:
+def questions_source(core: Services) -> Completer:
     async def complete(asker: Asker, typed: str) -> list[Suggestion]:
         if asker.community is None or asker.member is None or not asker.roles & STAFF:
             return []

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.api import fallbacks
 from bot.api.cog import Cog, button, command, job, listener
 from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.emoji import Emoji
 from bot.api.emoji import parse as parse_emoji
 from bot.api.errors import UserError
@@ -31,12 +32,12 @@ from bot.api.ids import record_id
 from bot.api.messages import Attachment, Field, FileRef, FileUnavailable, Message
 from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.api.roles import ORGANISERS, Role
+from bot.api.services import Services
 from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, file_links
 from bot.i18n import N_, P_
 from bot.runtime import jobs as jobqueue
-from bot.runtime.core import Context, Core
 from bot.runtime.jobs import JobContext
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
@@ -64,7 +65,7 @@ class SignupsCog(Cog):
     name = "signups"
     personal_data_models = (Signup, Claim)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         #: (community id, message id) -> sign-up id; cards never move.
         self._cards: dict[tuple[int, str], int] = {}
@@ -625,5 +626,5 @@ class SignupsCog(Cog):
         await session.flush()
 
 
-def setup(core: Core) -> SignupsCog:
+def setup(core: Services) -> SignupsCog:
     return SignupsCog(core)

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.messages import FileRef
+from bot.api.services import Services
 from bot.db.models import Community, Member
 from bot.delivery import Content, Item, Phrase, Reach, Written, attached
 from bot.delivery.content import Param
 from bot.i18n import N_
-from bot.runtime.core import Core
 from cogs.signups.models import Signup, Slot
 from cogs.signups.store import Change
 
@@ -99,13 +99,13 @@ async def _by_id(session: AsyncSession, model: type[Member] | type[Slot], ids: I
     return found
 
 
-async def queue_changes(core: Core, session: AsyncSession, signup_id: int, changes: list[Change],
+async def queue_changes(core: Services, session: AsyncSession, signup_id: int, changes: list[Change],
                         cause: str) -> None:
     """Queue the notices for ``changes`` in the caller's transaction, in their order."""
     await queue_notices(core, session, signup_id, [(cause, change) for change in changes])
 
 
-async def queue_notices(core: Core, session: AsyncSession, signup_id: int, items: Sequence[tuple[str, Change]], *,
+async def queue_notices(core: Services, session: AsyncSession, signup_id: int, items: Sequence[tuple[str, Change]], *,
                         slots: Iterable[Slot] = (), members: Iterable[Member] = ()) -> None:
     """Queue (cause, change) notices of one sign-up in order, reading the sign-up, its
     slots and the families once (a burst of reactions shares one transaction); ``slots``
@@ -137,7 +137,7 @@ def refusal_cause(signup_id: int, member_id: int, emoji_key: str, reason: str, h
     return f"signup:refused:{signup_id}:{member_id}:{digest}"
 
 
-async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, member_id: int, msgid: str,
+async def queue_refusal(core: Services, session: AsyncSession, signup_id: int, member_id: int, msgid: str,
                         params: dict[str, Any], cause: str, *, member: Member | None = None) -> None:
     """Tell a family why their reaction was removed (closed, not a slot, over the cap), once
     per cause (``member``: their row, when the caller holds it)."""
@@ -151,7 +151,7 @@ async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, membe
                                   reach=Reach.PERSONAL)
 
 
-async def legacy_notice(core: Core, payload: dict[str, Any], job_id: int) -> None:
+async def legacy_notice(core: Services, payload: dict[str, Any], job_id: int) -> None:
     """A ``signup.notice`` job queued by an earlier release: becomes a delivery (its old
     dedupe key is not known here, so the job's own id makes the cause)."""
     change = Change(payload["member"], payload["slot"], payload["kind"], payload.get("position"))
@@ -159,7 +159,7 @@ async def legacy_notice(core: Core, payload: dict[str, Any], job_id: int) -> Non
                                                                f"legacy-job:{job_id}"))
 
 
-async def legacy_refusal(core: Core, payload: dict[str, Any], job_id: int) -> None:
+async def legacy_refusal(core: Services, payload: dict[str, Any], job_id: int) -> None:
     """A ``signup.refused`` job queued by an earlier release: becomes a delivery. Its
     parameters were plain text then, so they are sent as they are."""
     async def work(session: AsyncSession) -> None:

@@ -29,16 +29,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, button, command
 from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.messages import Button, ButtonStyle, Message
 from bot.api.refs import ChannelRef, MessageRef
 from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach
 from bot.i18n import N_, P_
-from bot.runtime.core import Context, Core
 from bot.runtime.families import member_names
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyHouseholdChoice, SurveyParticipant
 
@@ -372,5 +373,5 @@ class SurveysCog(Cog):
         return {"surveys": (Survey, (Survey.status != "open") & (Survey.created_at < cutoffs["deliveries"]))}
 
 
-def setup(core: Core) -> SurveysCog:
+def setup(core: Services) -> SurveysCog:
     return SurveysCog(core)
