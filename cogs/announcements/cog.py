@@ -20,12 +20,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
 from bot.api.outbound import ChannelClosed
 from bot.api.refs import ChannelRef, MessageRef
@@ -36,8 +38,6 @@ from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Phrase, Reach, Urgency, attached, file_links
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines

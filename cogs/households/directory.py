@@ -1,4 +1,4 @@
-"""The households' answer to the core's "who are the families" (:class:`bot.runtime.families.Families`):
+"""The households' answer to the core's "who are the families" (:class:`bot.api.families.Families`):
 a child is a family, whatever the number of guardians and homes; people linked to no child
 stay one family each; a restricted guardian reads nothing about that child."""
 
@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.families import Child as ChildRef
+from bot.api.families import Families, Family
 from bot.api.roles import Role
+from bot.db.members import members_with_role
 from bot.db.models import Member
-from bot.runtime.families import Child as ChildRef
-from bot.runtime.families import Families, Family
-from bot.runtime.members import members_with_role
 from cogs.households.models import Child, GuardianLink, HouseholdMember
 
 if TYPE_CHECKING:

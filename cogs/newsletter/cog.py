@@ -22,11 +22,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
 from bot.api.messages import Button, Field, FileRef, FileUnavailable, Message
 from bot.api.outbound import Outbound
 from bot.api.refs import ChannelRef, MessageRef
@@ -37,8 +39,6 @@ from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, attached
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
 from cogs.newsletter.schedule import Weekly, next_after, parse_weekly
 

@@ -31,19 +31,19 @@ from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, DirectMessage, ThreadReply
+from bot.api.families import Child
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext, RetryLater
 from bot.api.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
 from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.api.roles import STAFF, Role
 from bot.api.services import Services
 from bot.api.when import format_when
+from bot.db.members import members_with_role
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, languages
-from bot.runtime.families import Child
-from bot.runtime.jobs import JobContext, RetryLater
-from bot.runtime.members import members_with_role
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 

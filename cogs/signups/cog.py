@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api import fallbacks
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, button, command, job, listener
 from bot.api.commands import OptionSpec, OptionType
 from bot.api.context import Context
@@ -29,6 +30,7 @@ from bot.api.emoji import parse as parse_emoji
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Field, FileRef, FileUnavailable, Message
 from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.api.roles import ORGANISERS, Role
@@ -37,8 +39,6 @@ from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, file_links
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
 from cogs.signups.batch import ReactionBatcher, ReactionRequest

@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.durations import parse_duration
 from bot.api.errors import UserError
 from bot.api.services import Services
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.i18n import N_
-from bot.runtime import jobs as jobqueue
 from cogs.signups.models import Claim, Signup, Slot
 from cogs.signups.notices import files_field, slot_label, title_of
 

@@ -32,6 +32,7 @@ from bot.api.commands import OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
+from bot.api.families import member_names
 from bot.api.messages import Button, ButtonStyle, Message
 from bot.api.refs import ChannelRef, MessageRef
 from bot.api.roles import STAFF, Role
@@ -40,7 +41,6 @@ from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach
 from bot.i18n import N_, P_
-from bot.runtime.families import member_names
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyHouseholdChoice, SurveyParticipant
 
 TOPIC = "survey"

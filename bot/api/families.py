@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.roles import Role
+from bot.db.members import members_with_role
 from bot.db.models import Member
-from bot.runtime.members import members_with_role
 
 
 @dataclass(frozen=True, slots=True)
