@@ -16,15 +16,13 @@ from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, MemberLeft
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Button, ButtonStyle, Message
 from bot.api.refs import UserRef
 from bot.api.roles import Role
 from bot.api.services import Services
 from bot.config import parse_clock
 from bot.db.models import Member
-from bot.runtime.jobs import JobContext
-from bot.runtime.privacy import PrivacyService
-from bot.runtime.retention import purge
 
 #: loads before features with a higher number (see bot/app.py)
 LOAD_ORDER = 90
@@ -39,7 +37,7 @@ class PrivacyCog(Cog):
 
     def __init__(self, core: Services) -> None:
         super().__init__(core)
-        self.service = PrivacyService(core)
+        self.service = core.privacy
 
     @command("privacy export", "Get everything Homeroom keeps about you, as a file")
     async def export(self, ctx: Context) -> None:
@@ -136,7 +134,7 @@ class PrivacyCog(Cog):
 
     @job("privacy.purge")
     async def purge_job(self, job_ctx: JobContext) -> None:
-        await purge(self.core)
+        await self.core.purge_expired()
         due = self._next_purge(self.core.clock.now())
         async with self.core.db.write() as session:
             await self.core.schedule(session, "privacy.purge", {}, due, dedupe_key=f"privacy:purge:{due:%Y-%m-%d}")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from bot.api.cog import Cog
     from bot.api.commands import CommandSpec
+    from bot.api.families import Families
     from bot.api.messages import Message
     from bot.api.outbound import Delivery, MemberInfo, Outbound
     from bot.api.refs import ChannelRef, CommunityRef, UserRef
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from bot.delivery.service import DeliveryService
     from bot.i18n import Localizer
     from bot.runtime.debounce import Debouncer
-    from bot.runtime.families import Families
+    from bot.runtime.privacy import PrivacyService
     from bot.translation import Translator
     from bot.util.clock import Clock
 
@@ -61,6 +62,8 @@ class Services(Protocol):
     i18n: Localizer
     #: coalesces repeated edits of one message (a sign-up card during a burst)
     debouncer: Debouncer
+    #: export and erase one member's data across every feature
+    privacy: PrivacyService
 
     # ----- what a feature adds at set-up --------------------------------------------------
     http_routes: dict[str, HttpRoute]
@@ -122,6 +125,10 @@ class Services(Protocol):
 
     async def schedule_many(self, session: AsyncSession, kind: str,
                             items: list[tuple[dict[str, Any], datetime, str]]) -> None: ...
+
+    async def purge_expired(self) -> dict[str, int]:
+        """Apply the retention policy now (the daily purge)."""
+        ...
 
     async def audit(self, session: AsyncSession, community_id: int, actor: Member | None, action: str,
                     subject_type: str = "", subject_id: str | int = "",

@@ -69,7 +69,7 @@ class Member(Base):
     the member row rather than a member_roles table: every event reads the row and checks
     permissions, so the roles come with that one read (no join, no second query), families
     met together are still created in one INSERT ... RETURNING, and "who holds role X" is
-    one SQL expression (``bot.runtime.members.holds_role``) shared by the few look-ups that need it.
+    one SQL expression (``bot.db.members.holds_role``) shared by the few look-ups that need it.
     """
 
     __tablename__ = "members"

@@ -13,12 +13,12 @@ from bot.api.cog import Cog, button, job
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Message
 from bot.db.models import Community, Member
 from bot.delivery.models import OutboxEntry
 from bot.delivery.service import DIGEST_JOB, SEEN_ACTION, SEEN_DIGEST_ACTION, SEND_JOB
 from bot.i18n import N_
-from bot.runtime.jobs import JobContext
 
 if TYPE_CHECKING:
     from bot.runtime.core import Context

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.jobs import JobContext, RetryLater
 from bot.api.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.api.outbound import AdapterMissing, Delivery, DeliveryStatus
 from bot.api.refs import ChannelRef, MessageRef
@@ -34,8 +35,7 @@ from bot.db.models import Community, Job, Member
 from bot.delivery.content import Content, Phrase, When, Words, Written, from_json, to_json
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, format_list
-from bot.runtime.batching import GroupCommit
-from bot.runtime.jobs import JobContext, RetryLater
+from bot.util.batching import GroupCommit
 
 if TYPE_CHECKING:
     from bot.runtime.core import Core

@@ -24,6 +24,7 @@ from bot.api.cog import Cog
 from bot.api.commands import CommandSpec
 from bot.api.context import Context, DuplicateEvent
 from bot.api.events import Actor, Event
+from bot.api.families import Families
 from bot.api.messages import Message
 from bot.api.outbound import AdapterMissing, Delivery, DeliveryStatus, MemberInfo, Outbound
 from bot.api.refs import ChannelRef, CommunityRef, UserRef
@@ -34,11 +35,11 @@ from bot.db.engine import Database
 from bot.db.models import AuditEntry, Community, Member
 from bot.i18n import Localizer
 from bot.runtime import jobs as jobqueue
-from bot.runtime.batching import GroupCommit
 from bot.runtime.dispatcher import Dispatcher
-from bot.runtime.families import Families
 from bot.runtime.metrics import Metrics
+from bot.runtime.privacy import PrivacyService
 from bot.translation import Translator
+from bot.util.batching import GroupCommit
 from bot.util.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -86,9 +87,9 @@ class Core:
         self.cogs: list[Cog] = []
         self.commands: dict[str, CommandSpec] = {}
         self._ready_platforms: set[tuple[str, str | None]] = set()
-        from bot.runtime.completions import complete_languages
+        from bot.api.completions import complete_languages
 
-        #: option completion sources by name (see bot/runtime/completions.py)
+        #: option completion sources by name (see bot/api/completions.py)
         self.completions: dict[str, Any] = {"languages": complete_languages}
         #: whether each platform's connection is up now (for /healthz)
         self._connected: dict[str, bool] = {}
@@ -105,6 +106,8 @@ class Core:
         self.families: Families = Families()
         #: every message to a person goes through this service
         self.deliveries = DeliveryService(self)
+        #: export and erase one member's data across every feature
+        self.privacy = PrivacyService(self)
         self.add_cog(DeliveryCog(self))
 
     # ----- composition -------------------------------------------------------------------
@@ -119,6 +122,13 @@ class Core:
     def commands_for(self, roles: frozenset[Role]) -> list[CommandSpec]:
         """The commands someone holding ``roles`` may use, by name."""
         return [spec for _, spec in sorted(self.commands.items()) if is_allowed(roles, spec.allowed)]
+
+    async def purge_expired(self) -> dict[str, int]:
+        """Apply the retention policy now, in the core's tables and every feature's; rows
+        removed per kind."""
+        from bot.runtime.retention import purge  # retention reads every model: loaded when it runs
+
+        return await purge(self)
 
     def add_adapter(self, outbound: Outbound) -> None:
         self.adapters[outbound.platform] = outbound
@@ -177,13 +187,13 @@ class Core:
                 log.exception("start-up reconciliation of %s on %s failed", cog.name, platform)
 
     def add_completion(self, source: str, completer: Any) -> None:
-        """Offer ``completer`` (``bot.runtime.completions.Completer``) for options naming ``source``."""
+        """Offer ``completer`` (``bot.api.completions.Completer``) for options naming ``source``."""
         self.completions[source] = completer
 
     async def complete(self, source: str, community: CommunityRef | None, actor: Actor, typed: str) -> list[Any]:
-        """Suggestions from ``source`` for this person as they type (``bot.runtime.completions.Suggestion``);
+        """Suggestions from ``source`` for this person as they type (``bot.api.completions.Suggestion``);
         none for a source nobody offers."""
-        from bot.runtime.completions import MAX_SUGGESTIONS, Asker
+        from bot.api.completions import MAX_SUGGESTIONS, Asker
 
         completer = self.completions.get(source)
         if completer is None:

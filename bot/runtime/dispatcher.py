@@ -54,7 +54,7 @@ from bot.api.roles import is_allowed, not_allowed_msgid
 from bot.db.models import Community, Member, ProcessedEvent
 from bot.db.processed import record_event_keys
 from bot.i18n import N_
-from bot.runtime.batching import GroupCommit
+from bot.util.batching import GroupCommit
 from bot.util.logging_setup import log_context
 
 if TYPE_CHECKING:

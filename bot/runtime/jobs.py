@@ -19,7 +19,6 @@ import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,48 +27,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.jobs import FinishWork, JobContext, RetryLater, cancel
 from bot.api.outbound import AdapterMissing
 from bot.db.engine import Database
 from bot.db.models import Job
-from bot.runtime.batching import GroupCommit
+from bot.util.batching import GroupCommit
 from bot.util.clock import Clock
 from bot.util.logging_setup import log_context
 
 log = logging.getLogger(__name__)
 
+__all__ = ["FinishWork", "JobContext", "JobRunner", "RetryLater", "backoff", "cancel", "schedule", "schedule_many"]
+
 JobHandler = Callable[["JobContext"], Awaitable[None]]
 #: a run to record: job id, its lease, the new values, and the handler's writes to go with them
 _Finish = tuple[int, "str | None", dict[str, Any], tuple["FinishWork", ...]]
-
-
-class RetryLater(Exception):
-    """Raised by a handler to run the job again at ``at`` without counting a failure."""
-
-    def __init__(self, at: datetime) -> None:
-        super().__init__(at.isoformat())
-        self.at = at
-
-
-#: a write a handler leaves for the transaction that records its run as done
-FinishWork = Callable[[AsyncSession], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class JobContext:
-    job_id: int
-    kind: str
-    payload: dict[str, Any]
-    attempt: int
-    now: datetime
-    #: writes to commit with the run's "done" (shared by a ``dataclasses.replace`` copy)
-    on_done: list[FinishWork] = field(default_factory=list)
-
-    def when_done(self, work: FinishWork) -> None:
-        """Run ``work`` in the transaction that records this run as done, and only then: a
-        handler's last write (a delivery marked sent) then costs no transaction of its own.
-        If that transaction fails, the run counts as failed and is retried (handlers are
-        idempotent)."""
-        self.on_done.append(work)
 
 
 def backoff(attempt: int, base_seconds: float = 5.0, cap_seconds: float = 3600.0) -> timedelta:
@@ -118,18 +90,6 @@ async def schedule_many(session: AsyncSession, kind: str, items: list[tuple[dict
     rows = [{"kind": kind, "payload": payload, "run_at": run_at, "status": "pending", "dedupe_key": key,
              "attempts": 0, "max_attempts": max_attempts, "created_at": run_at} for payload, run_at, key in items]
     await session.execute(insert(Job.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
-
-
-async def cancel(session: AsyncSession, dedupe_key_prefix: str) -> int:
-    """Cancel pending jobs whose dedupe key starts with a prefix (e.g. one sign-up's reminders).
-    The keys are released, so the same job can be scheduled again (an event moved back to its
-    first time, a task handed back to its owner)."""
-    result = await session.execute(
-        update(Job)
-        .where(Job.status == "pending", Job.dedupe_key.startswith(dedupe_key_prefix, autoescape=True))
-        .values(status="cancelled", dedupe_key=None)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class JobRunner:

@@ -24,6 +24,8 @@ from bot.api.commands import OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
+from bot.api.families import Family, member_names
+from bot.api.jobs import JobContext
 from bot.api.messages import Button, ButtonStyle, Message, Tone
 from bot.api.refs import ChannelRef
 from bot.api.roles import STAFF, Role
@@ -34,8 +36,6 @@ from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, P_
-from bot.runtime.families import Family, member_names
-from bot.runtime.jobs import JobContext
 from cogs.alerts.models import Alert, AlertAck, AlertGate
 
 TOPIC = "alert"

@@ -20,12 +20,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
 from bot.api.outbound import ChannelClosed
 from bot.api.refs import ChannelRef, MessageRef
@@ -33,11 +35,9 @@ from bot.api.roles import STAFF, Role
 from bot.api.services import Services
 from bot.api.when import format_day, format_when, future_time
 from bot.db.models import Community, Member
-from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
+from bot.delivery import Action, Content, Phrase, Reach, Urgency, attached, file_links
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines
@@ -244,30 +244,25 @@ class AnnouncementsCog(Cog):
     async def _content(self, row: Announcement, community: Community) -> Content:
         """An announcement by DM or digest: the text in the reader's language, its files as
         links, "Show original" beside the delivery service's "Got it"."""
-        links = await self._file_links(row, community)
         return Content(title=Phrase.of(N_("Announcement")),
                        body=Phrase.words(row.text, row.language),
-                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
+                       fields=attached(MSG_ATTACHED, files_of(row), await self._post_link(row, community)),
                        actions=(Action(N_("Show original"), "announce.original", str(row.id)),),
                        footer=f"#{row.id}")
 
-    async def _file_links(self, row: Announcement, community: Community) -> str:
-        """Each file's name and where a family opens it: the channel post that carries it
-        (the teacher's own upload may be private to them), else the platform's page for the
-        file, else its address."""
-        files = files_of(row)
-        if not files:
-            return ""
-        post = None
-        if row.message_id:
-            try:
-                post = await self.core.outbound(community.platform).permalink(self._post_ref(community, row))
-            except Exception:
-                log.warning("announcement %s: no link to its post", row.id, exc_info=True)
-        return "\n".join(f"{f.filename} — {post or f.permalink or f.url}" for f in files)
+    async def _post_link(self, row: Announcement, community: Community) -> str | None:
+        """The channel post that carries the files, where families open them (None without
+        files, or when the platform gives no link)."""
+        if not row.files or not row.message_id:
+            return None
+        try:
+            return await self.core.outbound(community.platform).permalink(self._post_ref(community, row))
+        except Exception:
+            log.warning("announcement %s: no link to its post", row.id, exc_info=True)
+            return None
 
     async def _file_fields(self, ctx: Context, row: Announcement) -> tuple[Field, ...]:
-        links = await self._file_links(row, ctx.require_community())
+        links = file_links(files_of(row), await self._post_link(row, ctx.require_community()))
         return (Field(await ctx.t(MSG_ATTACHED), links),) if links else ()
 
     async def _acknowledged(self, session: AsyncSession, entry: OutboxEntry) -> None:

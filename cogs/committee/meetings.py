@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Button, Message
 from bot.api.roles import ORGANISERS
 from bot.api.services import Services
@@ -21,8 +23,6 @@ from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.committee.models import Meeting, Poll, Vote
 from cogs.committee.polls import create_poll
 

@@ -21,6 +21,7 @@ from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Button, Message
 from bot.api.refs import ChannelRef, MessageRef
 from bot.api.roles import ORGANISERS, Role
@@ -28,7 +29,6 @@ from bot.api.services import Services
 from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.i18n import N_, P_
-from bot.runtime.jobs import JobContext
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
 from cogs.committee.poll_reconcile import PollReconciler

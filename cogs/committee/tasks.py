@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
+from bot.api.jobs import JobContext
 from bot.api.messages import Message
 from bot.api.refs import UserRef
 from bot.api.roles import ORGANISERS, Role
@@ -26,8 +28,6 @@ from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.delivery.content import Param
 from bot.i18n import N_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.committee.models import Task
 
 #: the answer for a number that names no task (also past the database's range)

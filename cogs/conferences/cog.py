@@ -27,6 +27,7 @@ from bot.api.context import Context
 from bot.api.durations import parse_duration
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
 from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.api.roles import STAFF, Role
@@ -36,7 +37,6 @@ from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Attach, Content, Item, Phrase, Urgency, When
 from bot.i18n import languages
-from bot.runtime.jobs import JobContext
 from bot.util.spreadsheet import csv_bytes
 from cogs.conferences import strings as S
 from cogs.conferences.availability import parse_availability, short_day, summary

@@ -22,6 +22,7 @@ from bot.api.context import Context
 from bot.api.durations import parse_duration
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
 from bot.api.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
 from bot.api.refs import ChannelRef, MessageRef
 from bot.api.roles import ORGANISERS, Role
@@ -30,7 +31,6 @@ from bot.api.when import format_when, future_time
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Attach, Content, Item, Phrase, When
-from bot.runtime.jobs import JobContext
 from cogs.conferences import strings as S
 from cogs.conferences.holders import person_key
 from cogs.conferences.ics import CalendarEntry, calendar_bytes

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, command, job
 from bot.api.commands import OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
+from bot.api.jobs import JobContext
 from bot.api.messages import Message
 from bot.api.roles import STAFF
 from bot.api.services import Services
@@ -21,8 +23,6 @@ from bot.config import parse_clock
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.homework.config import Section
 from cogs.homework.models import Assignment
 

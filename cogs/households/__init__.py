@@ -14,7 +14,7 @@ household|list|revoke`` (staff), ``/family restrict`` and ``/audit`` (admins).
 
 The rest of the product never imports this package: it installs
 :class:`cogs.households.directory.HouseholdFamilies` as ``core.families``
-(:class:`bot.runtime.families.Families`), which every feature asks. The API another feature may
+(:class:`bot.api.families.Families`), which every feature asks. The API another feature may
 rely on (conferences, for one) is that interface:
 
 * ``families(session, community_id) -> [Family(key, label, member_ids)]``: a child is a family

@@ -22,11 +22,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
 from bot.api.messages import Button, Field, FileRef, FileUnavailable, Message
 from bot.api.outbound import Outbound
 from bot.api.refs import ChannelRef, MessageRef
@@ -35,10 +37,8 @@ from bot.api.services import Services
 from bot.api.when import format_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
-from bot.delivery import Content, Item, Phrase, Reach, When
+from bot.delivery import Content, Phrase, Reach, When, attached
 from bot.i18n import N_, P_
-from bot.runtime import jobs as jobqueue
-from bot.runtime.jobs import JobContext
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
 from cogs.newsletter.schedule import Weekly, next_after, parse_weekly
 
@@ -255,7 +255,6 @@ class NewsletterCog(Cog):
         note if the provider is down); its files as links (the channel post that carries
         them, where the platform has one)."""
         files = [f for f in _files(items) if f not in (gone or [])]
-        links = "\n".join(f"{f.filename} — {post_link or f.permalink or f.url}" for f in files)
         lang = items[0].language if items else "en"
         parts = []
         for key, heading in SECTIONS.items():
@@ -264,7 +263,7 @@ class NewsletterCog(Cog):
                 parts.append("\n".join([f"{await self.core.localize(lang, heading)}:", *(f"• {t}" for t in chosen)]))
         return Content(title=Phrase.of(MSG_TITLE),
                        body=Phrase.words("\n\n".join(parts), lang, items[0].author_member_id if items else None),
-                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
+                       fields=attached(MSG_ATTACHED, files, post_link),
                        footer=f"#{edition_id}" if edition_id is not None else None)
 
     @button("newsletter.translate")

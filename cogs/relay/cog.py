@@ -31,19 +31,19 @@ from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
 from bot.api.errors import UserError
 from bot.api.events import ButtonPressed, DirectMessage, ThreadReply
+from bot.api.families import Child
 from bot.api.ids import record_id
+from bot.api.jobs import JobContext, RetryLater
 from bot.api.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
 from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.api.roles import STAFF, Role
 from bot.api.services import Services
 from bot.api.when import format_when
+from bot.db.members import members_with_role
 from bot.db.models import Community, Member
-from bot.delivery import Action, Content, Item, Phrase, Reach
+from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, languages
-from bot.runtime.families import Child
-from bot.runtime.jobs import JobContext, RetryLater
-from bot.runtime.members import members_with_role
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
@@ -763,8 +763,6 @@ class RelayCog(Cog):
                                post_link: str | None = None) -> None:
         """The FAQ also reaches those who read by DM or digest (BROADCAST: channel readers have
         the post), in each one's language, with "Got it" and its files as links."""
-        links = "\n".join(f"{f['filename']} — {post_link or f.get('permalink') or f['url']}"
-                           for f in entry.files or [])
         members = (await session.scalars(select(Member).where(
             Member.community_id == community.id, Member.left_at.is_(None)))).all()
         await self.core.deliveries.enqueue(
@@ -772,7 +770,8 @@ class RelayCog(Cog):
             cause=f"relay:faq:{entry.id}",
             content=Content(title=Phrase.of(N_("Question from a family")),
                             body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}",
-                            fields=(Item(Phrase.of(N_("Attached")), Phrase.exact(links)),) if links else ()),
+                            fields=attached(N_("Attached"), map(FileRef.from_json, entry.files or []),
+                                            post_link)),
             reach=Reach.BROADCAST, tracked=True)
 
     @command("faq list", "The class's published questions and answers, newest first")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from bot.api.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
 from bot.api.roles import STAFF, Role
 from bot.api.services import Services
-from bot.runtime.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
 from cogs.relay.models import Question, RelayMessage
 
 PREVIEW = 80

@@ -1,4 +1,4 @@
-"""Reactions on one sign-up card share transactions (:class:`bot.runtime.batching.GroupCommit`).
+"""Reactions on one sign-up card share transactions (:class:`bot.util.batching.GroupCommit`).
 
 A new card draws its reactions in a burst, and every change on one sign-up is serialised by
 the lock on its row. So reactions on one card that queue up while a transaction runs go into
@@ -25,7 +25,7 @@ from bot.api.emoji import Emoji
 from bot.api.services import Services
 from bot.db.models import Member
 from bot.db.processed import record_event_keys
-from bot.runtime.batching import GroupCommit
+from bot.util.batching import GroupCommit
 from cogs.signups import notices
 from cogs.signups.rules import Outcome, decide
 from cogs.signups.store import Change, Ledger, Refused, lock_signup

@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.messages import FileRef
 from bot.api.services import Services
 from bot.db.models import Community, Member
-from bot.delivery import Content, Phrase, Reach, Written
+from bot.delivery import Content, Item, Phrase, Reach, Written, attached
 from bot.delivery.content import Param
 from bot.i18n import N_
 from cogs.signups.models import Signup, Slot
@@ -60,9 +61,25 @@ def title_of(signup: Signup) -> Written:
     return Written(signup.title, signup.language)
 
 
+MSG_ATTACHED = N_("Attached")
+#: the notices of a family that holds a place now: they carry the card's files (a permission
+#: slip to sign, a flyer saying what to bring)
+WITH_FILES = frozenset({"confirmed", "promoted"})
+
+
+def files_of(signup: Signup) -> tuple[FileRef, ...]:
+    return tuple(FileRef.from_json(data) for data in signup.files or ())
+
+
+def files_field(signup: Signup) -> tuple[Item, ...]:
+    """"Attached: name — link" for the card's files, linking the card itself where it can."""
+    return attached(MSG_ATTACHED, files_of(signup), signup.card_link)
+
+
 def notice_content(signup: Signup, slot: Slot, kind: str, position: int | None) -> Content:
     return Content(body=Phrase.of(NOTICES[kind], slot=Written(slot_label(slot), signup.language),
-                                  title=title_of(signup), position=position or ""))
+                                  title=title_of(signup), position=position or ""),
+                   fields=files_field(signup) if kind in WITH_FILES else ())
 
 
 def notice_cause(cause: str, change: Change) -> str:

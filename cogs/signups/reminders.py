@@ -15,15 +15,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import jobs as jobqueue
 from bot.api.durations import parse_duration
 from bot.api.errors import UserError
 from bot.api.services import Services
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.i18n import N_
-from bot.runtime import jobs as jobqueue
 from cogs.signups.models import Claim, Signup, Slot
-from cogs.signups.notices import slot_label, title_of
+from cogs.signups.notices import files_field, slot_label, title_of
 
 REMIND_JOB = "signup.remind"
 CLOSE_JOB = "signup.close"
@@ -106,7 +106,7 @@ async def queue_reminders(core: Services, session: AsyncSession, community: Comm
     when = signup.when_at
     await core.deliveries.enqueue_each(session, community, [
         (member, Content(body=Phrase.of(MSG_REMINDER, slot=Written(slot_label(slot), signup.language),
-                                        title=title_of(signup), when=When(when))), cause)
+                                        title=title_of(signup), when=When(when)), fields=files_field(signup)), cause)
         for member, slot, cause in items],
         topic="signup.reminder", subject=reminder_subject(signup.id), reach=Reach.PERSONAL, expires_at=when)
 

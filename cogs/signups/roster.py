@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.families import Families
 from bot.db.models import Member
-from bot.runtime.families import Families
 from bot.util.spreadsheet import csv_bytes
 from cogs.signups.models import Claim, Slot
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.runtime.batching import GroupCommit
+from bot.util.batching import GroupCommit
 
 
 class Recorder:

@@ -16,9 +16,9 @@ from bot.api.roles import STAFF, Role
 from bot.app import build_core
 from bot.config import Config, Secrets
 from bot.db.engine import Database
+from bot.db.members import members_with_role
 from bot.db.models import Member
 from bot.runtime.core import Context, Core
-from bot.runtime.members import members_with_role
 from bot.testing import FakeTranslator
 from bot.util.clock import ManualClock
 from tests.core.recording import RecordingOutbound

@@ -2,7 +2,8 @@
 state carries the file object) or as a file's link typed after ``attach:`` (files.info). The
 bot downloads the file with its token and uploads it beside the post; a family reading by DM
 gets the post's permalink; a file the rules refuse is answered privately and nothing is
-posted. Every assertion is about what the fake Slack received."""
+posted; a sign-up's file goes beside its card and a volunteer's notice links the card. Every
+assertion is about what the fake Slack received."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.e2e.slack.process import Slack, eventually
 TEACHER = "UTEACHER7"
 SLACK_CONFIG = f'command_prefix = "hr-"\nteacher_users = ["{TEACHER}"]\n'
 ANNOUNCEMENTS = CHANNELS["announcements"]
+GENERAL = CHANNELS["general"]
 PDF = b"%PDF-1.7\n" + b"1" * 4096 + b"\n%%EOF\n"
 
 
@@ -185,3 +187,22 @@ def test_an_edited_announcement_still_takes_its_file_when_deleted(slack: Slack) 
     eventually(lambda: slack.fake.message(ANNOUNCEMENTS, post["_ts"]) is None, "the post deleted")
     eventually(lambda: not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "choir-rota.pdf"],
                "the file's message gone with the post")
+
+
+def test_a_volunteer_gets_the_sign_up_cards_permalink_for_its_permission_slip(slack: Slack) -> None:
+    teacher, family = _teacher(slack.fake), _family(slack.fake)
+    slip = slack.fake.share_file(teacher, "zoo-permission.pdf", PDF, "application/pdf")
+    title = f"Zoo trip {uuid.uuid4().hex[:6]}"
+    slack.command(teacher, "/hr-signup", f'create title:"{title}" slots:"🚌 Chaperone x2" attach:<{slip["permalink"]}>')
+    card = eventually(lambda: next((p for p in slack.fake.posts(GENERAL) if title in p["text"]), None),
+                      "the sign-up card")
+    eventually(lambda: [f for f in slack.fake.shared_in(GENERAL) if f == ("zoo-permission.pdf", PDF)],
+               "the slip beside the card")
+    eventually(lambda: [c for c in slack.fake.called("reactions.add") if c["timestamp"] == card["_ts"]],
+               "the bot's own 🚌 on the card")
+    slack.react(family, GENERAL, card["_ts"], "bus")
+    notice = eventually(lambda: [p for p in slack.fake.posts(f"D{family}") if "signed up" in json.dumps(p)],
+                        "the family's sign-up notice")[0]
+    permalink = f"https://school.slack.com/archives/{GENERAL}/p{card['_ts'].replace('.', '')}"
+    assert f"zoo-permission.pdf — {permalink}" in json.dumps(notice, ensure_ascii=False)
+    assert slack.fake.shared_in(f"D{family}") == []  # a link, not a second copy

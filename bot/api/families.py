@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.roles import Role
+from bot.db.members import members_with_role
 from bot.db.models import Member
-from bot.runtime.members import members_with_role
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,13 @@ class Families:
         """For each member, everyone whose places count against the same "per family" limit
         on a sign-up (themselves included)."""
         return {member_id: frozenset({member_id}) for member_id in member_ids}
+
+    async def household_keys(self, session: AsyncSession, community_id: int,
+                             member_ids: Iterable[int]) -> dict[int, str]:
+        """For each member, the home they answer for: people who live together share one
+        stable key (a family survey counts their home once); a person in no household is a
+        household of their own ("member:12")."""
+        return {member_id: f"member:{member_id}" for member_id in member_ids}
 
     async def children_of(self, session: AsyncSession, member_id: int) -> list[Child]:
         """The children this member is a guardian of (restricted links excluded)."""
