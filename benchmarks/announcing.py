@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from adapters.console import ConsoleSession, Person, console_session
+from bot.api.refs import UserRef
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.refs import UserRef
 
 LANGUAGES = ("es", "vi", "ar", "zh-CN", "so", "fr", "pt", "ko", "ru", "tl")
 #: a Monday morning in the shipped time zone (outside the shipped quiet hours)
@@ -46,11 +46,16 @@ class Room:
 
 
 @asynccontextmanager
-async def room(families: int, translator: object | None = None) -> AsyncIterator[Room]:
-    """A class with a teacher and ``families`` families who chose DMs, in ten languages."""
+async def room(families: int, translator: object | None = None, db: Database | None = None) -> AsyncIterator[Room]:
+    """A class with a teacher and ``families`` families who chose DMs, in ten languages.
+
+    ``db``: the database the translator caches in, as in a running bot (one database for
+    everything); a temporary one when not given."""
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'room.db'}")
-        await db.create_all()
+        own = db is None
+        if db is None:
+            db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 'room.db'}")
+            await db.create_all()
         async with console_session(db, start=START, translator=translator) as s:  # type: ignore[arg-type]
             await s.run("as Ms Lee role=teacher")
             community = await s.core.ensure_community(s.console.community)
@@ -64,4 +69,5 @@ async def room(families: int, translator: object | None = None) -> AsyncIterator
                 await session.execute(insert(Member), rows)
             s.entries.clear()
             yield Room(s, families)
-        await db.dispose()
+        if own:
+            await db.dispose()

@@ -34,13 +34,13 @@ sys.path.insert(0, str(ROOT))
 
 
 from adapters.discord import DiscordAdapter  # noqa: E402
+from bot.api.messages import Message  # noqa: E402
+from bot.api.refs import UserRef  # noqa: E402
 from bot.app import build_core  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
 from bot.config import Config, Secrets, load_config  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
-from bot.messages import Message  # noqa: E402
-from bot.refs import UserRef  # noqa: E402
 from bot.testing import FakeTranslator  # noqa: E402
+from bot.util.clock import SystemClock  # noqa: E402
 from tests.discord.harness import GLOBAL_LIMIT, FakeDiscord, max_in_any_second, snowflake, user_payload  # noqa: E402
 
 GOAL_RATIO = 1.10

@@ -38,12 +38,12 @@ import asyncpg  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from adapters.console import ConsoleSession, Person, console_session  # noqa: E402
+from bot.api.emoji import parse  # noqa: E402
+from bot.api.events import Actor, ReactionAdded  # noqa: E402
+from bot.api.refs import UserRef  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.db.engine import Database, nullpool_engine  # noqa: E402
 from bot.db.models import Member  # noqa: E402
-from bot.emoji import parse  # noqa: E402
-from bot.events import Actor, ReactionAdded  # noqa: E402
-from bot.refs import UserRef  # noqa: E402
 from cogs.signups.models import Claim, Signup, Slot  # noqa: E402
 
 EMOJI = ["🚌", "🍪", "🎨", "📚", "🍎", "⚽", "🎵", "🧃", "🧹", "🎭"]

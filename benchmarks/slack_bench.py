@@ -45,10 +45,10 @@ from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
 from adapters.slack import SlackAdapter  # noqa: E402
 from bot.app import build_core  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
 from bot.config import Secrets, load_config  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.translation.service import TranslationService  # noqa: E402
+from bot.util.clock import SystemClock  # noqa: E402
 from tests.slack.fake_api import CHANNELS, FakeSlack  # noqa: E402
 from tests.slack.harness import SECRET, TEAM, signed_headers  # noqa: E402
 
@@ -217,7 +217,7 @@ async def _announce(families: int, provider_url: str) -> None:
         translator = TranslationService(config.translation, Secrets(), db, SystemClock(), config=config,
                                         base_urls={"google": provider_url})
         await translator.warm()  # as a platform start does, before traffic
-        async with room(families, translator) as r:
+        async with room(families, translator, db) as r:
             loop = asyncio.get_running_loop()
             loop.set_debug(True)
             loop.slow_callback_duration = 0.05

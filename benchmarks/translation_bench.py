@@ -40,10 +40,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.clock import SystemClock  # noqa: E402
 from bot.config import Secrets, TranslationSection, load_config  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
 from bot.translation.service import TranslationService  # noqa: E402
+from bot.util.clock import SystemClock  # noqa: E402
 
 SHIPPED = load_config(ROOT / "config.example.toml").translation
 LATENCY = 0.2
@@ -92,7 +92,7 @@ print(json.dumps({"detector_mb": (after - before) / 2**20, "rss_mb": after / 2**
 STALL_SCRIPT = """
 import asyncio, json, tempfile, time
 from pathlib import Path
-from bot.clock import SystemClock
+from bot.util.clock import SystemClock
 from bot.config import Secrets, load_config
 from bot.db.engine import Database
 from bot.translation.service import TranslationService

@@ -1,4 +1,4 @@
-"""Composition root: build the :class:`~bot.core.Core` from configuration and load cogs and
+"""Composition root: build the :class:`~bot.runtime.core.Core` from configuration and load cogs and
 adapters by dotted name (so the core never imports them and a deployment can add its own)."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from bot.clock import Clock, SystemClock
 from bot.config import Config, Secrets
-from bot.core import Core
 from bot.db.engine import Database
 from bot.discovery import adapter_module, cog_modules
 from bot.i18n import Localizer
+from bot.runtime.core import Core
 from bot.translation import Translator
+from bot.util.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,15 @@ def build_core(
     for name, module in modules:
         _load_cog(core, name, module)
     return core
+
+
+async def run_privacy_report(config: Config, db: Database, clock: Clock) -> str:
+    """The text of ``homeroom privacy report``, read through a core built without a translation
+    provider (the report makes no provider calls)."""
+    from bot.runtime.retention import privacy_report
+    from bot.testing import FakeTranslator
+
+    return await privacy_report(build_core(config, db=db, clock=clock, translator=FakeTranslator()))
 
 
 def load_adapter_module(platform: str) -> ModuleType:

@@ -135,7 +135,7 @@ def _configure_logging(config: Config, args: argparse.Namespace) -> None:
     """Log lines as configured; each adapter's ``cli`` module may name its platform library's
     loggers to keep to warnings (``QUIET_LOGGERS``) and warnings that do not apply
     (``IRRELEVANT_WARNINGS``, ``{logger: phrase}``)."""
-    from bot.logging_setup import configure_logging
+    from bot.util.logging_setup import configure_logging
 
     quiet: list[str] = []
     irrelevant: dict[str, str] = {}
@@ -207,11 +207,12 @@ async def _upgraded_database(config: Config) -> AsyncIterator[Database]:
 # ----- commands ----------------------------------------------------------------------------
 
 def cmd_check_config(args: argparse.Namespace) -> int:
-    from bot.config import check_adapter_requirements, find_config_path
+    from bot.config import check_adapter_requirements, check_cog_requirements, find_config_path
 
     config, secrets = load(args)
     adapters = _adapters_for(getattr(args, "adapter", None), secrets)
     check_adapter_requirements(config, secrets, adapters)
+    check_cog_requirements(config, secrets)
     source = find_config_path(getattr(args, "config", None))
     print(f"configuration OK ({source or 'built-in defaults'}; adapters: {', '.join(adapters)})")
     return 0
@@ -293,8 +294,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     _configure_logging(config, args)
 
     async def _go() -> int:
-        from bot.clock import SystemClock
         from bot.translation.cli import run_translate_cli
+        from bot.util.clock import SystemClock
 
         async with _upgraded_database(config) as db:
             return await run_translate_cli(config, secrets, db, to=args.to, text=args.text, stats=args.stats,
@@ -310,8 +311,8 @@ def cmd_privacy_report(args: argparse.Namespace) -> int:
     _configure_logging(config, args)
 
     async def _go() -> int:
-        from bot.clock import SystemClock
-        from bot.retention import run_privacy_report
+        from bot.app import run_privacy_report
+        from bot.util.clock import SystemClock
 
         async with _upgraded_database(config) as db:
             print(await run_privacy_report(config, db, SystemClock()))
@@ -324,7 +325,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
     from datetime import UTC, datetime
 
-    from bot.config import ConfigError, check_adapter_requirements
+    from bot.config import ConfigError, check_adapter_requirements, check_cog_requirements
 
     config, secrets = load(args)
     adapters = _adapters_for(args.adapter, secrets)
@@ -334,6 +335,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.script is not None and adapters != [embedded]:
         raise ConfigError(f"--script: scripts run on the {embedded} adapter only (use --adapter {embedded})")
     check_adapter_requirements(config, secrets, adapters)
+    check_cog_requirements(config, secrets)
     start = None
     if args.start:
         try:
@@ -352,9 +354,9 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
     import asyncio
 
     from bot.app import CogDeclarationError, build_core, deferred_translator, load_adapter_module
-    from bot.clock import ManualClock, SystemClock
     from bot.db.engine import Database
     from bot.startup import StartupError, startup_line
+    from bot.util.clock import ManualClock, SystemClock
 
     embedded = embedded_adapter()
     embedded_only = embedded is not None and adapters == [embedded]
@@ -382,7 +384,7 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
         # Everything an operator can get wrong has been checked: say what is starting.
         log.info("%s", startup_line(__version__, config, adapters))
         if not embedded_only:
-            from bot.when import warm_up
+            from bot.api.when import warm_up
 
             await asyncio.to_thread(warm_up)
         started = [load_adapter_module(name).create(core) for name in adapters]
@@ -403,7 +405,7 @@ async def _serve(config: Config, secrets: Secrets, adapters: list[str], *, scrip
 
 async def _start_http(core: Any, config: Config) -> Any:
     """/healthz and /metrics; a port that cannot be bound is one line naming the setting."""
-    from bot.http_server import HttpServer
+    from bot.runtime.http_server import HttpServer
     from bot.startup import StartupError
 
     server = HttpServer(core, config.http.host, config.http.port)

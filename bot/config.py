@@ -189,7 +189,7 @@ class CommunitySection(_Section):
 
 
 class HttpSection(_Section):
-    """The operator's endpoints /healthz and /metrics (bot/http_server.py)."""
+    """The operator's endpoints /healthz and /metrics (bot/runtime/http_server.py)."""
 
     #: "auto": on when a platform adapter runs, off for the embedded adapter alone
     enabled: bool | Literal["auto"] = "auto"
@@ -272,7 +272,7 @@ class Config(_Section):
         return copied
 
 
-#: the core's own secrets; each adapter adds its own (``SECRETS`` in its ``config.py``)
+#: the core's own secrets; each adapter and each cog adds its own (``SECRETS`` in its ``config.py``)
 CORE_SECRETS = {
     "deepl_api_key": "DEEPL_API_KEY",
     "microsoft_translator_key": "MICROSOFT_TRANSLATOR_KEY",
@@ -282,12 +282,14 @@ CORE_SECRETS = {
 
 @cache
 def secret_variables() -> dict[str, str]:
-    """Every secret by attribute name, with the environment variable it is read from."""
-    from bot.discovery import adapter_config, adapter_names
+    """Every secret by attribute name, with the environment variable it is read from: the
+    core's, then each adapter's and each cog's (a switched-off cog's too, so a deployment
+    that turns a feature back on needs no other change)."""
+    from bot.discovery import adapter_config, adapter_names, cog_config, cog_names
 
     found = dict(CORE_SECRETS)
-    for adapter in adapter_names():
-        module = adapter_config(adapter)
+    modules = [adapter_config(name) for name in adapter_names()] + [cog_config(name) for name in cog_names()]
+    for module in modules:
         for name, variable in getattr(module, "SECRETS", {}).items():
             if name in found or variable in found.values():
                 raise ConfigError(f"{module.__name__}: the secret {name} ({variable}) is declared twice")
@@ -296,9 +298,10 @@ def secret_variables() -> dict[str, str]:
 
 
 class Secrets:
-    """Secrets read from the environment only, by the names the core and each adapter declare
-    (``Secrets(deepl_api_key=...)``, ``secrets.deepl_api_key``). Read-only; ``repr`` never shows
-    a value, so a secret that reaches a log line by accident shows as ``***``."""
+    """Secrets read from the environment only, by the names the core, each adapter and each cog
+    declare (``Secrets(deepl_api_key=...)``, ``secrets.deepl_api_key``, a cog's
+    ``core.secrets.smtp_password``). Read-only; ``repr`` never shows a value, so a secret that
+    reaches a log line by accident shows as ``***``."""
 
     __slots__ = ("_values",)
     _values: dict[str, str | None]
@@ -307,7 +310,7 @@ class Secrets:
         known = secret_variables()
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise TypeError(f"no adapter declares a secret called {unknown[0]!r}")
+            raise TypeError(f"no adapter or cog declares a secret called {unknown[0]!r}")
         object.__setattr__(self, "_values", {name: values.get(name) or None for name in known})
 
     @classmethod
@@ -324,7 +327,7 @@ class Secrets:
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError(f"no adapter declares a secret called {name!r}") from None
+            raise AttributeError(f"no adapter or cog declares a secret called {name!r}") from None
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("secrets are read-only")
@@ -515,6 +518,19 @@ def check_adapter_requirements(config: Config, secrets: Secrets, adapters: list[
                 _check_zone(community.timezone)
             except ValueError as exc:
                 raise ConfigError(f"communities.{key}.timezone: expected {exc}") from None
+
+
+def check_cog_requirements(config: Config, secrets: Secrets) -> None:
+    """What each switched-on cog cannot start without (``check_requirements`` in its
+    ``config.py``), checked with the adapters' before anything starts: a switched-off cog
+    asks for nothing."""
+    from bot.discovery import cog_config, cog_names
+
+    disabled = set(config.cogs.disabled)
+    for name in cog_names():
+        check = getattr(cog_config(name), "check_requirements", None) if name not in disabled else None
+        if check is not None:
+            check(config, secrets)
 
 
 def default_adapters(secrets: Secrets) -> list[str]:

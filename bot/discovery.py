@@ -10,8 +10,9 @@ loaded for a command that does not use it: neither module may import one at impo
 Cogs are found the same way under ``cogs`` (and from installed packages through the
 ``homeroom.cogs`` entry-point group): each module or package has ``setup(core)``. A cog
 package may also hold ``models.py`` (its tables), ``config.py`` (a ``Section`` model
-validating its own ``[<name>]`` section of the configuration) and ``migrations/`` (its
-Alembic revisions, a branch labelled with the cog's name).
+validating its own ``[<name>]`` section of the configuration, its secrets and its start-up
+requirements, see :func:`cog_config`) and ``migrations/`` (its Alembic revisions, a branch
+labelled with the cog's name).
 """
 
 from __future__ import annotations
@@ -144,6 +145,18 @@ def cog_submodule(name: str, part: str) -> str | None:
     if folder is None or not (folder / f"{part}.py").exists():
         return None
     return f"{cog_sources()[name]}.{part}"
+
+
+def cog_config(name: str) -> ModuleType | None:
+    """The cog's optional ``config`` module, or None when it has none.
+
+    As an adapter's: ``Section`` (its ``[<name>]`` section), ``SECRETS``
+    (``{attribute: ENVIRONMENT_VARIABLE}``, read into :class:`bot.config.Secrets`) and
+    ``check_requirements(config, secrets)`` (a one-line ``ConfigError`` for what the cog cannot
+    start without; asked only while the cog is switched on). It must import nothing heavy.
+    """
+    module_name = cog_submodule(name, "config")
+    return importlib.import_module(module_name) if module_name is not None else None
 
 
 def cog_migration_folders() -> list[Path]:

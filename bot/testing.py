@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot import languages
+from bot.i18n import languages
 from bot.translation import TranslationResult
 
 

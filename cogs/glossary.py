@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from bot.cog import Cog, command
-from bot.commands import OptionSpec
-from bot.core import Context, Core
-from bot.errors import UserError
-from bot.messages import Message
-from bot.roles import STAFF
+from bot.api.cog import Cog, command
+from bot.api.commands import OptionSpec
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.roles import STAFF
+from bot.api.services import Services
 from bot.translation.models import GlossaryTerm
 
 #: loads before features with a higher number (see bot/app.py)
@@ -63,5 +64,5 @@ class GlossaryCog(Cog):
         await ctx.reply_message(Message(text=header + " " + ", ".join(terms)))
 
 
-def setup(core: Core) -> GlossaryCog:
+def setup(core: Services) -> GlossaryCog:
     return GlossaryCog(core)

@@ -10,20 +10,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import OptionSpec, OptionType
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, MemberLeft
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext
+from bot.api.messages import Attachment, Button, ButtonStyle, Message
+from bot.api.refs import UserRef
+from bot.api.roles import Role
+from bot.api.services import Services
 from bot.config import parse_clock
-from bot.core import Context, Core
 from bot.db.models import Member
-from bot.errors import UserError
-from bot.events import ButtonPressed, MemberLeft
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Message
-from bot.privacy import PrivacyService
-from bot.refs import UserRef
-from bot.retention import purge
-from bot.roles import Role
 
 #: loads before features with a higher number (see bot/app.py)
 LOAD_ORDER = 90
@@ -36,9 +35,9 @@ log = logging.getLogger(__name__)
 class PrivacyCog(Cog):
     name = "privacy"
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
-        self.service = PrivacyService(core)
+        self.service = core.privacy
 
     @command("privacy export", "Get everything Homeroom keeps about you, as a file")
     async def export(self, ctx: Context) -> None:
@@ -135,11 +134,11 @@ class PrivacyCog(Cog):
 
     @job("privacy.purge")
     async def purge_job(self, job_ctx: JobContext) -> None:
-        await purge(self.core)
+        await self.core.purge_expired()
         due = self._next_purge(self.core.clock.now())
         async with self.core.db.write() as session:
             await self.core.schedule(session, "privacy.purge", {}, due, dedupe_key=f"privacy:purge:{due:%Y-%m-%d}")
 
 
-def setup(core: Core) -> PrivacyCog:
+def setup(core: Services) -> PrivacyCog:
     return PrivacyCog(core)

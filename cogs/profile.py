@@ -13,18 +13,18 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, command
-from bot.command_names import menu_names
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.api.command_names import menu_names
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.refs import UserRef
+from bot.api.roles import RANK, ROLE_NAMES, STAFF, Role
+from bot.api.services import Services
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, Words
-from bot.errors import UserError
-from bot.i18n import N_, format_list
-from bot.messages import Message
-from bot.refs import UserRef
-from bot.roles import RANK, ROLE_NAMES, STAFF, Role
+from bot.i18n import N_, format_list, languages
 from bot.translation.offered import can_translate_into, offered_codes
 
 #: loads before features with a higher number (see bot/app.py)
@@ -280,7 +280,7 @@ class ProfileCog(Cog):
         lines = [await ctx.t("Here is what you can use:")]
         menu = ctx.event.actor.menu_language
         shown = menu_names(self.core.i18n, menu, self.core.commands) if menu else {}
-        for spec in self.core.dispatcher.commands_for(ctx):
+        for spec in self.core.commands_for(ctx.roles):
             description = await ctx.t(spec.description)
             lines.append(f"/{shown.get(spec.name, spec.name)} — {description}")
         await ctx.reply_message(Message(text="\n".join(lines)))
@@ -310,5 +310,5 @@ def describe_roles(roles: frozenset[Role]) -> str:
     return ", ".join(r.value for r in sorted(roles, key=lambda r: -RANK[r]))
 
 
-def setup(core: Core) -> ProfileCog:
+def setup(core: Services) -> ProfileCog:
     return ProfileCog(core)

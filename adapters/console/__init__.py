@@ -16,7 +16,7 @@ EMBEDDED = True
 if TYPE_CHECKING:
     from adapters.console.adapter import ConsoleAdapter, Entry, Person, ScriptError, advance_clock
     from adapters.console.harness import ConsoleSession, console_session
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 _LAZY = {
     "ConsoleAdapter": "adapters.console.adapter",

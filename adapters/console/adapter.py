@@ -18,13 +18,11 @@ from adapters.console.files import FileShelf, fetch, shared_file
 from adapters.console.journal import DeliveryJournal
 from adapters.console.people import People, Person
 from adapters.console.render import render
-from bot import languages
-from bot.commands import CommandSyntaxError, split_words
-from bot.core import Core
-from bot.durations import parse_duration
-from bot.emoji import Emoji
-from bot.emoji import parse as parse_emoji
-from bot.events import (
+from bot.api.commands import CommandSyntaxError, split_words
+from bot.api.durations import parse_duration
+from bot.api.emoji import Emoji
+from bot.api.emoji import parse as parse_emoji
+from bot.api.events import (
     Actor,
     ButtonPressed,
     ChannelMessage,
@@ -34,10 +32,12 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
-from bot.messages import Attachment, FileRef, Form, Message
-from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api.messages import Attachment, FileRef, Form, Message
+from bot.api.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
+from bot.i18n import languages
+from bot.runtime.core import Core
 
 CONSOLE = "console"
 CHANNEL_NAMES = ("announcements", "general", "committee", "staff")

@@ -13,7 +13,7 @@ import mimetypes
 from pathlib import Path, PurePath
 
 from adapters.console.config import Section
-from bot.messages import Attachment, FileRef, FileUnavailable
+from bot.api.messages import Attachment, FileRef, FileUnavailable
 
 DEFAULT_FOLDER = "homeroom-files"
 CONSOLE = "console"
@@ -36,19 +36,29 @@ def sniff(head: bytes, filename: str) -> str:
     return "application/octet-stream" if guessed in {kind for _, kind in SIGNATURES} | {"image/webp"} else guessed
 
 
+#: files shipped with the console for its demo scripts (a permission slip), attached by name
+SAMPLES = Path(__file__).parent / "samples"
+
+
 def shared_file(text: str) -> FileRef | None:
     """``attach:PATH``: the file at that path, by reference (the path as written, so a
-    script reads the same anywhere), or None when it is no file the bot can read."""
+    script reads the same anywhere), or None when it is no file the bot can read. A bare
+    name that is no file here but one of the console's samples (``permission-slip.pdf``)
+    is that sample (linked where it is installed), so a demo script attaches it wherever it
+    runs."""
     path = Path(text).expanduser()
+    where = path
+    if not path.is_file() and path.name == text and (SAMPLES / text).is_file():
+        where = SAMPLES / text
     try:
-        if not path.is_file():
+        if not where.is_file():
             return None
-        with path.open("rb") as handle:
+        with where.open("rb") as handle:
             head = handle.read(16)
-        size = path.stat().st_size
+        size = where.stat().st_size
     except OSError:
         return None
-    return FileRef(CONSOLE, str(path), path.name, size, sniff(head, path.name), str(path))
+    return FileRef(CONSOLE, str(where), path.name, size, sniff(head, path.name), str(where))
 
 
 def fetch(file: FileRef) -> Attachment:

@@ -12,12 +12,12 @@ from pathlib import Path
 from adapters.console.adapter import ConsoleAdapter, Entry
 from adapters.console.runner import run_script
 from bot.app import DEFAULT_COGS, build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
-from bot.core import Core
 from bot.db.engine import Database
+from bot.runtime.core import Core
 from bot.testing import FakeTranslator
 from bot.translation import Translator
+from bot.util.clock import ManualClock
 
 #: A Monday morning in term time, so scripts read naturally ("tomorrow 7:30am").
 DEFAULT_START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
@@ -71,9 +71,10 @@ async def console_session(
     translator: Translator | None = None,
     ready: bool = True,
     files_dir: Path | None = None,
+    secrets: Secrets | None = None,
 ) -> AsyncIterator[ConsoleSession]:
     lines: list[str] = []
-    core = build_core(config or Config(), secrets=Secrets(), db=db, clock=ManualClock(start),
+    core = build_core(config or Config(), secrets=secrets or Secrets(), db=db, clock=ManualClock(start),
                       translator=translator or FakeTranslator(), cogs=cogs)
     console = ConsoleAdapter(core, out=lines.append, files_dir=files_dir)
     await core.start()

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.refs import UserRef
-from bot.roles import Role
+from bot.api.refs import UserRef
+from bot.api.roles import Role
 
 
 @dataclass

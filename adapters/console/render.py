@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Message, Tone
+from bot.api.messages import Message, Tone
 
 
 def render(message: Message) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from adapters.console.adapter import ConsoleAdapter, ScriptError
 from adapters.console.notes import expected_conditions
-from bot.commands import CommandSyntaxError
+from bot.api.commands import CommandSyntaxError
 
 
 async def run_script(console: ConsoleAdapter, lines: Iterable[str], *, err=None) -> int:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adapters.discord.adapter import DiscordAdapter
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 
 def create(core: Core) -> DiscordAdapter:

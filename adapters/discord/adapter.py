@@ -35,19 +35,31 @@ from adapters.discord.locales import menu_language
 from adapters.discord.ratelimits import RateLimitCounter
 from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
-from bot import customid
-from bot.commands import CommandSpec, OptionType
-from bot.core import Core
-from bot.emoji import Emoji
-from bot.events import Actor, Event
-from bot.messages import Attachment, FileUnavailable, Form, Message
-from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.ratelimit import Pacer
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api import customid
+from bot.api.commands import CommandSpec, OptionType
+from bot.api.emoji import Emoji
+from bot.api.events import Actor, Event
+from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, Message
+from bot.api.outbound import (
+    FILES_UNPOSTED,
+    Capabilities,
+    ChannelClosed,
+    Delivery,
+    DeliveryStatus,
+    MemberInfo,
+    Outbound,
+)
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
+from bot.runtime.core import Core
+from bot.runtime.ratelimit import Pacer
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
+#: "Request entity too large": the files exceed what the channel accepts (HTTP 413)
+TOO_LARGE_CODE = 40005
+#: the longest label Discord shows above a modal's input
+LABEL_LIMIT = 45
 #: Seconds in-flight requests may take to finish at shutdown before they are abandoned.
 SHUTDOWN_GRACE_SECONDS = 10.0
 #: How long a button's work may take before its press is acknowledged with a "thinking"
@@ -303,7 +315,8 @@ class DiscordAdapter(Outbound):
                                   inbound.button(action, value, actor, community, message_ref, ref, key))
             elif kind == discord.InteractionType.modal_submit:
                 await interaction.response.defer(ephemeral=True, thinking=True)
-                await self._dispatch(inbound.modal(data, actor, community, channel, ref, key))
+                await self._dispatch(inbound.modal(data, actor, community, channel, ref, key,
+                                                   resolved=data.get("resolved")))
                 await self._clear_thinking(interaction, ref)
         finally:
             self._answered.discard(ref.id)
@@ -416,12 +429,13 @@ class DiscordAdapter(Outbound):
         kwargs = await self._with_files(message)
         try:
             target = await self._channel(channel.id)
-            sent = await target.send(**kwargs)
+            sent, missing = await self._send_with_files(target, message, kwargs)
         except (discord.Forbidden, discord.NotFound) as exc:  # missing access or permission, or gone
             raise ChannelClosed(channel.id, f"{exc.status} {exc.code}") from exc
-        return MessageRef(channel, str(sent.id))
+        return MessageRef(channel, str(sent.id), files_missing=missing)
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
+        kwargs = await self._with_files(message)
         channel = await self._channel(parent.channel.id)
         thread = self.client.get_channel(int(parent.id))
         if thread is None:
@@ -430,8 +444,25 @@ class DiscordAdapter(Outbound):
                 thread = await starter.create_thread(name=(message.title or "Homeroom")[:100])
             except discord.HTTPException:
                 thread = await self.client.fetch_channel(int(parent.id))
-        sent = await thread.send(**await self._with_files(message))
-        return MessageRef(ChannelRef("discord", str(thread.id), parent.channel.community), str(sent.id))
+        sent, missing = await self._send_with_files(thread, message, kwargs)
+        return MessageRef(ChannelRef("discord", str(thread.id), parent.channel.community), str(sent.id),
+                          files_missing=missing)
+
+    async def _send_with_files(self, target: Any, message: Message,
+                               kwargs: dict[str, Any]) -> tuple[discord.Message, tuple[FileRef, ...]]:
+        """The post with its files in one request, as Discord shows them: one message. When
+        Discord refuses the files as too large for the channel (413, 40005; nothing was
+        created), the post goes out without them and they are named for the caller, who tells
+        whoever shared them; the news is not held back for a file."""
+        try:
+            return await target.send(**kwargs), ()
+        except discord.HTTPException as exc:
+            if not message.files or (exc.status != 413 and exc.code != TOO_LARGE_CODE):
+                raise
+            log.warning("discord: files %s refused with a post in channel %s (%s %s); posted without them",
+                        ",".join(f.id for f in message.files), getattr(target, "id", "?"), exc.status, exc.code)
+            self.core.metrics.inc(FILES_UNPOSTED, len(message.files), platform="discord")
+        return await target.send(**self._kwargs(message)), message.files
 
     async def permalink(self, ref: MessageRef) -> str | None:
         """The message's link as Discord shows it ("Copy Message Link")."""
@@ -674,9 +705,20 @@ def nonce_for(key: str) -> str:
 
 
 def _modal(spec: CommandSpec) -> discord.ui.Modal:
+    """The command's text options as text inputs and its file options as file uploads
+    (Discord's component 19: optional unless the option is required, one file), each in a
+    Label showing the option's description (its first 45 characters as the label, the whole of
+    it below when longer); the submit's files arrive resolved, as an option's file does."""
     modal = discord.ui.Modal(title=f"/{spec.name}"[:45], custom_id=customid.command_form(spec.name))
-    for option in [o for o in spec.options if o.type.value == "string"][:5]:
-        modal.add_item(discord.ui.TextInput(label=option.description[:45] or option.name, custom_id=option.name,
-                                            required=option.required,
-                                            style=discord.TextStyle.long if option.long else discord.TextStyle.short))
+    for option in [o for o in spec.options if o.type in (OptionType.STRING, OptionType.ATTACHMENT)][:5]:
+        fits = len(option.description) <= LABEL_LIMIT
+        component: discord.ui.Item[Any]
+        if option.type == OptionType.ATTACHMENT:
+            component = discord.ui.FileUpload(custom_id=option.name, required=option.required,
+                                              min_values=1 if option.required else 0, max_values=1)
+        else:
+            component = discord.ui.TextInput(custom_id=option.name, required=option.required,
+                                             style=discord.TextStyle.long if option.long else discord.TextStyle.short)
+        modal.add_item(discord.ui.Label(text=option.description if fits else option.name, component=component,
+                                        description=None if fits else option.description[:100]))
     return modal

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.discord.locales import description_localizations, name_localizations
-from bot.commands import CommandSpec, OptionSpec, OptionType
+from bot.api.commands import CommandSpec, OptionSpec, OptionType
 from bot.i18n import Localizer
 
 _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, OptionType.USER: 6,

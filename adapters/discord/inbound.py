@@ -7,8 +7,8 @@ from typing import Any
 import discord
 
 from adapters.discord.emoji import from_discord
-from bot import customid
-from bot.events import (
+from bot.api import customid
+from bot.api.events import (
     Actor,
     ButtonPressed,
     CommandInvoked,
@@ -20,12 +20,14 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
-from bot.messages import FileRef
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
+from bot.api.messages import FileRef
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 
 PLATFORM = "discord"
 #: the application command option type of a file (its value is the attachment's id)
 ATTACHMENT = 11
+#: the component type of a modal's file upload (its submit lists the files' ids in ``values``)
+FILE_UPLOAD = 19
 
 
 def community(guild_id: int | None) -> CommunityRef | None:
@@ -91,19 +93,28 @@ def button(action: str, value: str, actor: Actor, guild: CommunityRef | None, me
 
 
 def modal(data: dict[str, Any], actor: Actor, guild: CommunityRef | None, channel: ChannelRef | None,
-          interaction: InteractionRef, key: str) -> Event:
-    values: dict[str, str] = {}
+          interaction: InteractionRef, key: str, resolved: dict[str, Any] | None = None) -> Event:
+    """A modal's submit: text inputs by their value; a file upload (component 19, inside a
+    Label) by the ids it lists in ``values``, with the files in ``data.resolved.attachments``,
+    read as an attachment option's file is."""
+    values: dict[str, str | FileRef] = {}
     for row in data.get("components", []):
         for component in row.get("components", [row.get("component", {})]):
-            if component.get("custom_id") and component.get("value") is not None:
+            if not component.get("custom_id"):
+                continue
+            if component.get("type") == FILE_UPLOAD:
+                picked = component.get("values") or []
+                if picked:
+                    values[component["custom_id"]] = attachment(picked[0], resolved or {})
+            elif component.get("value") is not None:
                 values[component["custom_id"]] = component["value"]
     route = customid.decode(str(data.get("custom_id", "")))
     if route is not None and route.kind == customid.Kind.COMMAND:
         return CommandInvoked(key=key, actor=actor, community=guild, name=route.name,
                               options={k: v for k, v in values.items() if v}, channel=channel, interaction=interaction)
     form_id, value = (route.name, route.value) if route is not None else ("", "")
-    return FormSubmitted(key=key, actor=actor, community=guild, form_id=form_id, value=value, fields=values,
-                         interaction=interaction)
+    return FormSubmitted(key=key, actor=actor, community=guild, form_id=form_id, value=value,
+                         fields={k: v for k, v in values.items() if isinstance(v, str)}, interaction=interaction)
 
 
 def member_left(guild_id: int, actor: Actor, gateway: str) -> MemberLeft:

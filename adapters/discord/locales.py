@@ -5,7 +5,7 @@ whose client uses one of the locales it lists (its API reference, "Locales"); a 
 language maps to each listed locale that reads it. Arabic, Somali, Haitian Creole and
 Tagalog have no Discord locale, so those families see the menu in English and reach the
 bot's words through /help, which speaks their language. Names (commands, subcommands,
-options) are localized under the rules of :mod:`bot.command_names`, so an interaction still
+options) are localized under the rules of :mod:`bot.api.command_names`, so an interaction still
 names the command in English (Discord sends the default name) and /help lists what the
 reader's menu shows. The Chinese catalog is written in
 simplified characters, so it serves zh-CN only, not zh-TW.
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot import i18n
-from bot.command_names import sibling_names
+from bot.api.command_names import sibling_names
 
 #: catalog language → the Discord locales that read it
 DISCORD_LOCALES: dict[str, tuple[str, ...]] = {

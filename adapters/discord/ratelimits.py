@@ -17,7 +17,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from bot.metrics import RATE_LIMITED, Metrics
+from bot.runtime.metrics import RATE_LIMITED, Metrics
 
 LOGGER = "discord.http"
 #: how discord.py's rate-limit warnings begin (one per 429, waited out or given up on)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.messages import ButtonStyle, Message, Tone
+from bot.api.messages import ButtonStyle, Message, Tone
 
 _STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDARY: discord.ButtonStyle.secondary,
            ButtonStyle.SUCCESS: discord.ButtonStyle.success, ButtonStyle.DANGER: discord.ButtonStyle.danger}

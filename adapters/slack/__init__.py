@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 
 def create(core: Core) -> SlackAdapter:

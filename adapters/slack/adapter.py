@@ -27,22 +27,31 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound, socket_mode
+from adapters.slack.acks import AcknowledgementsFirst
 from adapters.slack.blocks import ID_LIMIT as SLACK_ID_LIMIT
 from adapters.slack.blocks import fallback_text, to_blocks, to_modal
 from adapters.slack.emoji import from_slack, to_slack_name
 from adapters.slack.names import CommandNames
 from adapters.slack.ratelimits import CountingRateLimitHandler
 from adapters.slack.verification import SignedRequestsOnly
-from bot import customid
-from bot.commands import CommandSpec
-from bot.core import Core
-from bot.emoji import Emoji
-from bot.events import Actor, Event
-from bot.messages import Attachment, FileRef, FileUnavailable, Form, Message
-from bot.outbound import Capabilities, ChannelClosed, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.ratelimit import Pacer
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import Role
+from bot.api import customid
+from bot.api.commands import CommandSpec
+from bot.api.emoji import Emoji
+from bot.api.events import Actor, Event
+from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, Message
+from bot.api.outbound import (
+    FILES_UNPOSTED,
+    Capabilities,
+    ChannelClosed,
+    Delivery,
+    DeliveryStatus,
+    MemberInfo,
+    Outbound,
+)
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import Role
+from bot.runtime.core import Core
+from bot.runtime.ratelimit import Pacer
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store.models.bot import Bot
@@ -70,14 +79,12 @@ _CLOSED_CHANNEL = {"channel_not_found", "is_archived", "restricted_action", "can
 USER_CACHE_SECONDS = 300
 #: Message metadata (invisible to people) that carries a delivery's key, so a resend finds it.
 DELIVERY_EVENT = "homeroom_delivery"
+#: Message metadata of a post made with files: the ids of the file shares that belong to it.
+POST_FILES_EVENT = "homeroom_post_files"
 #: Recent DM messages read before a resend: the message a crashed process sent is among the
 #: last few (the bot writes nothing else to that person meanwhile but this delivery).
 RESEND_LOOKBACK = 20
 
-
-#: how long the work behind an acknowledged request waits, so the acknowledgements of a burst
-#: go out before it (Slack retries a request it has not seen acknowledged within 3 s)
-ACK_GRACE_SECONDS = 0.03
 
 class SlackAdapter(Outbound):
     platform = "slack"
@@ -133,12 +140,15 @@ class SlackAdapter(Outbound):
         self._channels: dict[str, str] = {}
         self._dm_channels: dict[str, str] = {}
         self._bot_user_ids: dict[str | None, str] = {}
-        self._team_names: dict[str, str | None] = {}
+        #: auth.test's answer per workspace (None: token mode's one workspace), asked once
+        self._whoami: dict[str | None, dict[str, Any]] = {}
+        self._whoami_locks: dict[str | None, asyncio.Lock] = {}
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
         self.port: int | None = None
         self._stopped = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._acks = AcknowledgementsFirst()
         self._register()
         core.add_adapter(self)
 
@@ -193,6 +203,7 @@ class SlackAdapter(Outbound):
             self._team_clients.pop(gone, None)
             self._team_bots.pop(gone, None)
             self._bot_user_ids.pop(gone, None)
+            self._whoami.pop(gone, None)
         log.info("slack: workspace %s uninstalled; its installation was deleted", team)
 
     # ----- wiring ------------------------------------------------------------------------------
@@ -210,31 +221,44 @@ class SlackAdapter(Outbound):
             self.app.event("app_uninstalled")(self._uninstalled)
             self.app.event("tokens_revoked")(self._uninstalled)
 
+    def _current_team(self) -> str | None:
+        """The workspace the current work is for (None in token mode: its one workspace)."""
+        return self._team.get() if self.oauth else None
+
+    async def _who_we_are(self) -> dict[str, Any]:
+        """``auth.test``'s answer for the current workspace (the bot's user id, the workspace's
+        name), asked once per workspace and shared by every caller: neither changes when a
+        rotating token is renewed, and concurrent first callers wait for the one question."""
+        team = self._current_team()
+        known = self._whoami.get(team)
+        if known is None:
+            async with self._whoami_locks.setdefault(team, asyncio.Lock()):
+                known = self._whoami.get(team)
+                if known is None:
+                    answer = await self.client.auth_test()
+                    known = self._whoami[team] = dict(answer.data) if isinstance(answer.data, dict) else {}
+        return known
+
     async def bot_user_id(self) -> str:
-        team = self._team.get() if self.oauth else None
-        if team not in self._bot_user_ids:
-            auth = await self.client.auth_test()
-            self._bot_user_ids[team] = str(auth["user_id"])
+        team = self._current_team()
+        if team not in self._bot_user_ids:  # OAuth: usually known from the installation
+            self._bot_user_ids[team] = str((await self._who_we_are())["user_id"])
         return self._bot_user_ids[team]
 
     async def community_name(self, community: CommunityRef) -> str | None:
-        """The workspace's name as Slack shows it (``auth.test``'s ``team``), asked once per
-        workspace; None when Slack does not say."""
-        if community.id not in self._team_names:
-            await self._use_for(community)
-            try:
-                auth = await self.client.auth_test()
-            except SlackApiError:
-                return None
-            self._team_names[community.id] = str(auth.get("team") or "") or None
-        return self._team_names[community.id]
+        """The workspace's name as Slack shows it (``auth.test``'s ``team``, from the answer the
+        bot's user id came from); None when Slack does not say."""
+        await self._use_for(community)
+        try:
+            auth = await self._who_we_are()
+        except SlackApiError:
+            return None
+        return str(auth.get("team") or "") or None
 
     async def _dispatch_later(self, make: Callable[[], Awaitable[Event | None]]) -> None:
         async def run() -> None:
             if not self.app._process_before_response:
-                # bolt notices an acknowledgement by polling every 10 ms: the work waits a
-                # moment, so requests that arrived together are all acknowledged first
-                await asyncio.sleep(ACK_GRACE_SECONDS)
+                await self._acks.wait_turn()  # the burst's acknowledgements go out first
             try:
                 event = await make()
                 if event is not None:
@@ -407,17 +431,69 @@ class SlackAdapter(Outbound):
 
     async def post(self, channel: ChannelRef, message: Message) -> MessageRef:
         await self._use_for(channel)
-        files = [(file, await self._download(file)) for file in message.files]
-        ts = await self._post(channel.id, message)
-        await self._share(channel.id, None, files)
-        return MessageRef(channel, ts)
+        return await self._post_with_files(channel, message, None)
 
     async def post_in_thread(self, parent: MessageRef, message: Message) -> MessageRef:
         await self._use_for(parent)
-        files = [(file, await self._download(file)) for file in message.files]
-        ts = await self._post(parent.channel.id, message, thread_ts=parent.id)
-        await self._share(parent.channel.id, parent.id, files)
-        return MessageRef(parent.channel, ts)
+        return await self._post_with_files(parent.channel, message, parent.id)
+
+    async def _post_with_files(self, channel: ChannelRef, message: Message, thread_ts: str | None) -> MessageRef:
+        """A post and the files people shared for it, as one thing. chat.postMessage carries
+        no files, so each file is fetched and uploaded first (files.getUploadURLExternal gives
+        its id before anyone sees it), the post names those ids in its metadata, and only then
+        are the files shared beside it (files.completeUploadExternal). :meth:`delete` reads the
+        ids back from the post and deletes the files with it, so nothing is left behind, even
+        after a restart. A file Slack refuses once the post is out is reported on the returned
+        reference (``files_missing``), never a reason to post again."""
+        downloaded = [(file, await self._download(file)) for file in message.files]
+        staged: list[tuple[FileRef, str]] = []
+        missing: list[FileRef] = []
+        for file, content in downloaded:
+            file_id = await self._stage(channel.id, file, content)
+            if file_id is None:
+                missing.append(file)
+            else:
+                staged.append((file, file_id))
+        metadata = ({"event_type": POST_FILES_EVENT, "event_payload": {"files": [i for _, i in staged]}}
+                    if staged else None)
+        try:
+            ts = await self._post(channel.id, message, thread_ts=thread_ts, metadata=metadata)
+        except Exception:
+            for _, file_id in staged:  # uploaded but shared nowhere: not left on Slack
+                try:
+                    await self.client.files_delete(file=file_id)
+                except (SlackApiError, aiohttp.ClientError):
+                    log.warning("slack: could not delete the unshared upload %s", file_id)
+            raise
+        if staged:
+            try:
+                await self.client.files_completeUploadExternal(
+                    files=[{"id": file_id, "title": file.filename} for file, file_id in staged],
+                    channel_id=channel.id, thread_ts=thread_ts)
+            except (SlackApiError, aiohttp.ClientError) as exc:
+                self._unposted(channel.id, ts, [i for _, i in staged], exc)
+                missing.extend(file for file, _ in staged)
+        return MessageRef(channel, ts, files_missing=tuple(missing))
+
+    async def _stage(self, channel_id: str, file: FileRef, content: bytes) -> str | None:
+        """Upload a file's bytes without sharing it yet; its new id, or None when Slack refused."""
+        try:
+            ticket = await self.client.files_getUploadURLExternal(filename=file.filename, length=len(content))
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)) as session, \
+                    session.post(str(ticket["upload_url"]), data=content) as response:
+                if response.status != 200:
+                    raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            self._unposted(channel_id, None, [file.id], exc)
+            return None
+        return str(ticket["file_id"])
+
+    def _unposted(self, channel_id: str, ts: str | None, file_ids: list[str], exc: BaseException) -> None:
+        """One log line with ids only, and the count for /metrics."""
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("slack: files %s not shared with post %s in %s (%s)", ",".join(file_ids), ts or "(not yet posted)",
+                    channel_id, error)
+        self.core.metrics.inc(FILES_UNPOSTED, len(file_ids), platform="slack")
 
     async def _download(self, file: FileRef) -> bytes:
         """A shared file's bytes, fetched with the bot's token (``files:read``) before anything
@@ -433,17 +509,6 @@ class SlackAdapter(Outbound):
                 return await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise FileUnavailable(file, type(exc).__name__) from exc
-
-    async def _share(self, channel_id: str, thread_ts: str | None, files: list[tuple[FileRef, bytes]]) -> None:
-        """The files of a post, uploaded beside it (chat.postMessage carries none). The post
-        exists by now, so an upload Slack refuses is logged rather than the post made twice."""
-        for file, content in files:
-            try:
-                await self.client.files_upload_v2(channel=channel_id, thread_ts=thread_ts, content=content,
-                                                  filename=file.filename, title=file.filename)
-            except (SlackApiError, aiohttp.ClientError) as exc:
-                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-                log.warning("slack: could not upload %s beside a post in %s (%s)", file.filename, channel_id, error)
 
     async def permalink(self, ref: MessageRef) -> str | None:
         await self._use_for(ref)
@@ -463,14 +528,40 @@ class SlackAdapter(Outbound):
         return inbound.shared_file(response["file"])
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
+        """chat.update; a post made with files keeps naming them (its metadata is sent again),
+        so a later :meth:`delete` still finds them whatever an update does to metadata."""
         await self._use_for(ref)
+        file_ids = await self._post_files(ref) if message.files else []
+        metadata = {"event_type": POST_FILES_EVENT, "event_payload": {"files": file_ids}} if file_ids else None
         message = self.names.message(message)
         await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=fallback_text(message),
-                                      blocks=to_blocks(message))
+                                      blocks=to_blocks(message), metadata=metadata)
 
     async def delete(self, ref: MessageRef) -> None:
+        """The post and the files shared with it (their ids are in its metadata): a file
+        share is a message of its own, which would otherwise stay in the channel."""
         await self._use_for(ref)
+        for file_id in await self._post_files(ref):
+            try:
+                await self.client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if exc.response.get("error") not in ("file_not_found", "file_deleted"):
+                    raise
         await self.client.chat_delete(channel=ref.channel.id, ts=ref.id)
+
+    async def _post_files(self, ref: MessageRef) -> list[str]:
+        """The ids of the files a post was made with, read from its metadata (a thread reply
+        is not in the channel's history: none)."""
+        try:
+            response = await self.client.conversations_history(channel=ref.channel.id, latest=ref.id, oldest=ref.id,
+                                                               inclusive=True, limit=1, include_all_metadata=True)
+        except SlackApiError:
+            return []
+        for found in response.get("messages", []):
+            metadata = found.get("metadata") or {}
+            if found.get("ts") == ref.id and metadata.get("event_type") == POST_FILES_EVENT:
+                return [str(i) for i in (metadata.get("event_payload") or {}).get("files", [])]
+        return []
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The DM channel with a person: opened once (conversations.open is a Tier 3 method, so
@@ -661,9 +752,13 @@ class SlackAdapter(Outbound):
     def web_app(self) -> web.Application:
         """/slack/events (signed requests only) and /healthz."""
 
-        async def events(request: web.Request) -> web.Response:
-            bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(bolt_response)
+        async def events(request: web.Request) -> web.StreamResponse:
+            with self._acks.answering():  # written before the work it acknowledges starts
+                bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+                response = await to_aiohttp_response(bolt_response)
+                await response.prepare(request)
+                await response.write_eof()
+            return response
 
         async def health(_: web.Request) -> web.Response:
             return web.json_response({"ok": True})

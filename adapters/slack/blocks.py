@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot import customid
-from bot.forms import SHORT_LIMIT, fit
-from bot.messages import Button, Form, FormField, Message, Tone
+from bot.api import customid
+from bot.api.forms import SHORT_LIMIT, fit
+from bot.api.messages import Button, Form, FormField, Message, Tone
 
 SECTION_LIMIT = 3000
 #: Block Kit's cap on an ``action_id`` or a view's ``callback_id``.

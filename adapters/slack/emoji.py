@@ -1,4 +1,4 @@
-"""Slack's emoji as the core's :class:`~bot.emoji.Emoji`, and back.
+"""Slack's emoji as the core's :class:`~bot.api.emoji.Emoji`, and back.
 
 Slack names every reaction by a shortcode (``bus``, ``+1``, ``thumbsup``,
 ``raised_hand::skin-tone-3``); a workspace's own emoji has a name and no id, so its key is
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import emoji as emoji_lib
 
-from bot.emoji import Emoji, from_shortcode
+from bot.api.emoji import Emoji, from_shortcode
 
 
 def from_slack(shortcode: str) -> Emoji:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.emoji import from_slack
-from bot import customid
-from bot.events import (
+from bot.api import customid
+from bot.api.events import (
     Actor,
     ButtonPressed,
     CommandInvoked,
@@ -19,8 +19,8 @@ from bot.events import (
     ReactionRemoved,
     ThreadReply,
 )
-from bot.messages import FileRef
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
+from bot.api.messages import FileRef
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef
 
 PLATFORM = "slack"
 
@@ -163,7 +163,7 @@ def view_values(view: dict[str, Any]) -> dict[str, str | FileRef]:
 
 def view_event(body: dict[str, Any], actor: Actor) -> Event:
     """A submitted modal: a command's options or a cog's form (told apart by the callback id,
-    :mod:`bot.customid`)."""
+    :mod:`bot.api.customid`)."""
     view = body["view"]
     community = community_of(body["team"]["id"])
     values = view_values(view)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.slack.names import CommandNames
-from bot.commands import CommandSpec
+from bot.api.commands import CommandSpec
 from bot.config import Config
 
 BOT_SCOPES = [

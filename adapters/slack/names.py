@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
-from bot.messages import Field, Message
+from bot.api.messages import Field, Message
 
 
 class CommandNames:

@@ -18,7 +18,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.metrics import RATE_LIMITED, Metrics
+from bot.runtime.metrics import RATE_LIMITED, Metrics
 
 #: Web API method names: words joined by dots (chat.postMessage, admin.users.session.reset)
 _METHOD = re.compile(r"^[a-zA-Z]+(?:\.[a-zA-Z]+)+$")

@@ -11,12 +11,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
+from bot.api.roles import Role
 from bot.db.base import Base, utcnow
-from bot.roles import Role
 
 
 class Community(Base):
-    """A Discord guild, a Slack workspace or the console community."""
+    """A platform's server or workspace, or the console community."""
 
     __tablename__ = "communities"
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
@@ -62,14 +62,14 @@ class Member(Base):
     showed (kept for rosters and reports, refreshed on every event, erased on request).
 
     A member holds a *set* of roles from two sources kept apart: ``platform_roles`` are what
-    the platform says (Discord roles, the server owner and the Administrator permission;
-    Slack admins and configured ids; the console's ``role=``) and are replaced whenever an
+    the platform says (its roles named in configuration, owners, administrators and
+    configured ids; the console's ``role=``) and are replaced whenever an
     event carries the member's roles; ``granted_roles`` are given with /role and only /role
     changes them. The effective set is the union (``roles``). Both are JSON list columns on
     the member row rather than a member_roles table: every event reads the row and checks
     permissions, so the roles come with that one read (no join, no second query), families
     met together are still created in one INSERT ... RETURNING, and "who holds role X" is
-    one SQL expression (``bot.members.holds_role``) shared by the few look-ups that need it.
+    one SQL expression (``bot.db.members.holds_role``) shared by the few look-ups that need it.
     """
 
     __tablename__ = "members"

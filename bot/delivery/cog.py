@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cog import Cog, button, job
+from bot.api.cog import Cog, button, job
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext
+from bot.api.messages import Message
 from bot.db.models import Community, Member
 from bot.delivery.models import OutboxEntry
 from bot.delivery.service import DIGEST_JOB, SEEN_ACTION, SEEN_DIGEST_ACTION, SEND_JOB
-from bot.errors import UserError
-from bot.events import ButtonPressed
 from bot.i18n import N_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Message
 
 if TYPE_CHECKING:
-    from bot.core import Context
+    from bot.runtime.core import Context
 
 MSG_THANKS = N_("Thank you! Your teacher can see that you got it.")
 MSG_ALREADY = N_("You already told us you saw this. Thank you!")

@@ -9,12 +9,12 @@ JSON so it lives in the outbox row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.messages import ButtonStyle, Tone
+from bot.api.messages import ButtonStyle, FileRef, Tone
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,22 @@ class Content:
     attachments: tuple[Attach, ...] = ()
     tone: Tone = Tone.NORMAL
     menu: Menu | None = None
+
+
+def file_links(files: Iterable[FileRef], post_link: str | None = None) -> str:
+    """Each file's name and where a reader opens it: the channel post that carries it (the
+    author's own upload may be private to them), else the platform's page for the file,
+    else its address; one line each."""
+    return "\n".join(f"{f.filename} — {post_link or f.permalink or f.url}" for f in files)
+
+
+def attached(label: str, files: Iterable[FileRef], post_link: str | None = None) -> tuple[Item, ...]:
+    """The "Attached: name — link" field of a delivered message (none without files), so a
+    family reading by DM or digest can open the flyer or the form the channel post carries.
+    ``label`` is the feature's catalog message for "Attached" (each feature's catalog keeps
+    the words it uses)."""
+    links = file_links(files, post_link)
+    return (Item(Phrase.of(label), Phrase.exact(links)),) if links else ()
 
 
 # ----- JSON ---------------------------------------------------------------------------------

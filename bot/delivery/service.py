@@ -7,7 +7,7 @@ their quiet hours in their own zone, records "DMs closed" once and names unreach
 to the sender, counts "Got it" presses (digest items too), and sends each message exactly
 once across crashes: a row is claimed in a committed transaction before the platform is
 asked, and a row found still claimed is sent again under the same key, which the platform
-recognises (see :meth:`bot.outbound.Outbound.send_dm`).
+recognises (see :meth:`bot.api.outbound.Outbound.send_dm`).
 """
 
 from __future__ import annotations
@@ -25,20 +25,20 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.batching import GroupCommit
+from bot.api.jobs import JobContext, RetryLater
+from bot.api.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
+from bot.api.outbound import AdapterMissing, Delivery, DeliveryStatus
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.when import format_day, format_when, quiet_hours_end
 from bot.config import parse_clock
 from bot.db.models import Community, Job, Member
 from bot.delivery.content import Content, Phrase, When, Words, Written, from_json, to_json
 from bot.delivery.models import OutboxEntry
 from bot.i18n import N_, format_list
-from bot.jobs import JobContext, RetryLater
-from bot.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
-from bot.outbound import AdapterMissing, Delivery, DeliveryStatus
-from bot.refs import ChannelRef, MessageRef
-from bot.when import format_day, format_when, quiet_hours_end
+from bot.util.batching import GroupCommit
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.runtime.core import Core
 
 log = logging.getLogger(__name__)
 
@@ -133,11 +133,11 @@ class Inbox:
     (one per class) whose digest items go out there together.
 
     "The same person" is the same inbox, never a guess from names: on a platform whose DMs
-    span its communities (``Capabilities.dms_span_communities``: Discord, the console) it is
+    span its communities (``Capabilities.dms_span_communities``, the console's too) it is
     the same platform user id in several communities; where a DM goes through one community
-    (a Slack workspace) each membership is its own inbox; a route decides for the people it
-    reaches (e-mail: one address, whichever platform its classes are on). Direct messages on
-    two platforms (Discord and Slack) are never one inbox: a DM can only go where the person is.
+    (sent with that community's own token) each membership is its own inbox; a route decides
+    for the people it reaches (e-mail: one address, whichever platform its classes are on).
+    Direct messages on two platforms are never one inbox: a DM can only go where the person is.
     ``members`` start with the membership asked about (``lead``: the one a digest is sent
     to), then in class order."""
 

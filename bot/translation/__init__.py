@@ -41,7 +41,7 @@ class Translator(Protocol):
         community_id: int | None = None,
         owner_member_id: int | None = None,
     ) -> TranslationResult:
-        """Translate ``text`` into ``target`` (a canonical code from :mod:`bot.languages`).
+        """Translate ``text`` into ``target`` (a canonical code from :mod:`bot.i18n.languages`).
         ``owner_member_id`` records whose words these are, so erasing that member also erases
         cached translations of their messages. Never raises for provider trouble."""
 

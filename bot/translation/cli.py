@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot import languages
-from bot.clock import Clock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.language_names import NAMES
+from bot.i18n import languages
+from bot.i18n.language_names import NAMES
 from bot.translation.models import CachedTranslation
 from bot.translation.offered import provider_languages
 from bot.translation.service import TranslationService
+from bot.util.clock import Clock
 
 
 async def run_translate_cli(config: Config, secrets: Secrets, db: Database, *, to: str | None, text: str | None,

@@ -23,7 +23,7 @@ from functools import cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from bot import languages
+from bot.i18n import languages
 
 #: Languages lingua does not know; text in them would be misread as a neighbour.
 UNSUPPORTED = frozenset({"ht", "hmn", "am", "my", "km", "lo", "ne", "ps"})

@@ -18,9 +18,9 @@ import emoji as emoji_lib
 _PATTERNS = [
     r"```.*?```",                                   # code blocks
     r"`[^`\n]+`",                                   # code spans
-    r"<[@#!][^<>\s]*>",                             # Discord/Slack mentions, channels, <!here>
-    r"<a?:[A-Za-z0-9_~\-]+:\d+>",                   # Discord custom emoji
-    r"<(?:https?|mailto):[^<>\s]+>",                # Slack-wrapped links
+    r"<[@#!][^<>\s]*>",                             # mentions, channels, <!here>
+    r"<a?:[A-Za-z0-9_~\-]+:\d+>",                   # custom emoji written as <:name:id>
+    r"<(?:https?|mailto):[^<>\s]+>",                # links wrapped in angle brackets
     r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]",   # URLs
     r"\bwww\.[^\s<>\"']+[^\s<>\"'.,;:!?)\]]",
     r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}",  # e-mail addresses

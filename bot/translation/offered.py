@@ -4,7 +4,7 @@ Asked of the provider where it says so itself: a LibreTranslate server lists wha
 installed at ``GET /languages`` (a fixed list would leave out Somali, Haitian Creole and
 Tagalog on a server that offers them), Microsoft at its public ``/languages`` endpoint.
 Google, MyMemory and DeepL publish fixed lists, which deep-translator ships. Codes come back
-in Homeroom's canonical form (:mod:`bot.languages`), so ``/language`` can tell a family when
+in Homeroom's canonical form (:mod:`bot.i18n.languages`), so ``/language`` can tell a family when
 the provider cannot translate what they chose.
 """
 
@@ -15,8 +15,8 @@ import logging
 import time
 from dataclasses import dataclass
 
-from bot import languages
 from bot.config import Secrets, TranslationSection
+from bot.i18n import languages
 
 log = logging.getLogger(__name__)
 

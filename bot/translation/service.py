@@ -39,11 +39,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 from urllib3.exceptions import NewConnectionError
 
-from bot import languages
-from bot.clock import Clock
 from bot.config import Config, Secrets, TranslationSection
 from bot.db.engine import Database
-from bot.metrics import Histogram
+from bot.i18n import languages
+from bot.runtime.metrics import Histogram
 from bot.translation import TranslationResult
 from bot.translation.breaker import CircuitBreaker
 from bot.translation.detection import Detector
@@ -52,6 +51,7 @@ from bot.translation.masking import prepare as prepare_masking
 from bot.translation.models import CachedTranslation, GlossaryTerm
 from bot.translation.providers import Provider, build_provider
 from bot.translation.splitting import split_text
+from bot.util.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -19,22 +19,23 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cog import Cog, button, command, job
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.families import Family, member_names
+from bot.api.jobs import JobContext
+from bot.api.messages import Button, ButtonStyle, Message, Tone
+from bot.api.refs import ChannelRef
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
+from bot.api.when import format_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.families import Family, member_names
 from bot.i18n import N_, P_
-from bot.jobs import JobContext
-from bot.messages import Button, ButtonStyle, Message, Tone
-from bot.refs import ChannelRef
-from bot.roles import STAFF, Role
-from bot.when import format_when
 from cogs.alerts.models import Alert, AlertAck, AlertGate
 
 TOPIC = "alert"
@@ -91,7 +92,7 @@ class AlertsCog(Cog):
     name = "alerts"
     personal_data_models = (Alert, AlertAck)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         core.deliveries.on_seen(TOPIC, self._seen)
 
@@ -401,5 +402,5 @@ class AlertsCog(Cog):
         return {"alerts": (Alert, Alert.created_at < cutoffs["deliveries"])}
 
 
-def setup(core: Core) -> AlertsCog:
+def setup(core: Services) -> AlertsCog:
     return AlertsCog(core)

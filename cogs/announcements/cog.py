@@ -20,28 +20,33 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import jobs as jobqueue
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext
+from bot.api.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
+from bot.api.outbound import ChannelClosed
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
+from bot.api.when import format_day, format_when, future_time
 from bot.db.models import Community, Member
-from bot.delivery import Action, Content, Item, Phrase, Reach, Urgency
+from bot.delivery import Action, Content, Phrase, Reach, Urgency, attached, file_links
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Field, FileRef, FileUnavailable, Message
-from bot.outbound import ChannelClosed
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import STAFF, Role
-from bot.when import format_day, format_when, future_time
 from cogs.announcements.engagement import engagement, render_png
 from cogs.announcements.models import Acknowledgement, Announcement
 from cogs.announcements.report import status_lines
 
 MSG_ATTACHED = N_("Attached")
+MSG_FILE_REFUSED = N_("Announcement #{id} went out without the file {file}: the platform would not take it. "
+                      "Families can read the announcement, but not the file. Post the file in the channel "
+                      "yourself, or delete the announcement (/announcement delete id:{id}) and announce again "
+                      "with the file.")
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
 
@@ -77,7 +82,7 @@ class AnnouncementsCog(Cog):
     name = "announcements"
     personal_data_models = (Announcement, Acknowledgement)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         core.deliveries.on_seen(TOPIC, self._acknowledged)
 
@@ -167,6 +172,8 @@ class AnnouncementsCog(Cog):
             cancelled = fresh is None or fresh.status != "scheduled"
             if not cancelled:
                 fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, now
+                if posted.files_missing:  # DMs and digests must not link a file the post lacks
+                    fresh.files = [f for f in fresh.files or [] if FileRef.from_json(f) not in posted.files_missing]
                 await self.core.schedule(session, "announce.fan_out", {"id": row.id}, now,
                                          dedupe_key=f"announce:fan-out:{row.id}")
         if cancelled:  # cancelled while it was being posted: take the post down again
@@ -174,6 +181,10 @@ class AnnouncementsCog(Cog):
                 await outbound.delete(posted)
             except Exception:
                 log.warning("announcement %s: could not remove a post cancelled mid-publish", row.id, exc_info=True)
+            return
+        if posted.files_missing:  # the post is out: say what it lacks, never post again
+            await self._tell_author(row, community, MSG_FILE_REFUSED,
+                                    file=", ".join(f.filename for f in posted.files_missing))
 
     @job("announce.fan_out")
     async def fan_out(self, job_ctx: JobContext) -> None:
@@ -233,30 +244,25 @@ class AnnouncementsCog(Cog):
     async def _content(self, row: Announcement, community: Community) -> Content:
         """An announcement by DM or digest: the text in the reader's language, its files as
         links, "Show original" beside the delivery service's "Got it"."""
-        links = await self._file_links(row, community)
         return Content(title=Phrase.of(N_("Announcement")),
                        body=Phrase.words(row.text, row.language),
-                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
+                       fields=attached(MSG_ATTACHED, files_of(row), await self._post_link(row, community)),
                        actions=(Action(N_("Show original"), "announce.original", str(row.id)),),
                        footer=f"#{row.id}")
 
-    async def _file_links(self, row: Announcement, community: Community) -> str:
-        """Each file's name and where a family opens it: the channel post that carries it
-        (the teacher's own upload may be private to them), else the platform's page for the
-        file, else its address."""
-        files = files_of(row)
-        if not files:
-            return ""
-        post = None
-        if row.message_id:
-            try:
-                post = await self.core.outbound(community.platform).permalink(self._post_ref(community, row))
-            except Exception:
-                log.warning("announcement %s: no link to its post", row.id, exc_info=True)
-        return "\n".join(f"{f.filename} — {post or f.permalink or f.url}" for f in files)
+    async def _post_link(self, row: Announcement, community: Community) -> str | None:
+        """The channel post that carries the files, where families open them (None without
+        files, or when the platform gives no link)."""
+        if not row.files or not row.message_id:
+            return None
+        try:
+            return await self.core.outbound(community.platform).permalink(self._post_ref(community, row))
+        except Exception:
+            log.warning("announcement %s: no link to its post", row.id, exc_info=True)
+            return None
 
     async def _file_fields(self, ctx: Context, row: Announcement) -> tuple[Field, ...]:
-        links = await self._file_links(row, ctx.require_community())
+        links = file_links(files_of(row), await self._post_link(row, ctx.require_community()))
         return (Field(await ctx.t(MSG_ATTACHED), links),) if links else ()
 
     async def _acknowledged(self, session: AsyncSession, entry: OutboxEntry) -> None:
@@ -558,5 +564,5 @@ class AnnouncementsCog(Cog):
                               .values(author_member_id=None))
 
 
-def setup(core: Core) -> AnnouncementsCog:
+def setup(core: Services) -> AnnouncementsCog:
     return AnnouncementsCog(core)

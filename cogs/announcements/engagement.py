@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.families import Families, member_names
+from bot.api.families import Families, member_names
 from cogs.announcements.models import Acknowledgement, Announcement
 
 

@@ -23,7 +23,7 @@ class Announcement(Base):
     channel_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     urgent: Mapped[bool] = mapped_column(default=False)
-    #: the files posted with it, by reference (:meth:`bot.messages.FileRef.to_json`): the
+    #: the files posted with it, by reference (:meth:`bot.api.messages.FileRef.to_json`): the
     #: platform keeps the bytes
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     #: scheduled → posted; or cancelled (before posting) / deleted (after).

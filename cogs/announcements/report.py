@@ -10,11 +10,11 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.families import Families, member_names
+from bot.api.roles import Role
+from bot.db.members import members_with_role
 from bot.db.models import Member
 from bot.delivery import Outcome
-from bot.families import Families, member_names
-from bot.members import members_with_role
-from bot.roles import Role
 from cogs.announcements.models import Acknowledgement, Announcement
 
 

@@ -1,6 +1,6 @@
 """Parent-committee coordination: polls with charts, tasks, meetings and a decisions log."""
 
-from bot.core import Core
+from bot.api.services import Services
 from cogs.committee.decisions import DecisionsCog
 from cogs.committee.meetings import MeetingsCog
 from cogs.committee.polls import PollsCog
@@ -10,7 +10,7 @@ from cogs.committee.tasks import TasksCog
 LOAD_ORDER = 60
 
 
-def setup(core: Core) -> list[PollsCog | TasksCog | MeetingsCog | DecisionsCog]:
+def setup(core: Services) -> list[PollsCog | TasksCog | MeetingsCog | DecisionsCog]:
     return [PollsCog(core), TasksCog(core), MeetingsCog(core), DecisionsCog(core)]
 
 

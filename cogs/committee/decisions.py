@@ -7,15 +7,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cog import Cog, command
-from bot.commands import Choice, OptionSpec
-from bot.core import Context
+from bot.api.cog import Cog, command
+from bot.api.commands import Choice, OptionSpec
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.messages import Attachment, Message
+from bot.api.roles import ORGANISERS
+from bot.api.when import format_when
 from bot.db.models import Member
-from bot.errors import UserError
-from bot.messages import Attachment, Message
-from bot.roles import ORGANISERS
-from bot.spreadsheet import csv_bytes
-from bot.when import format_when
+from bot.util.spreadsheet import csv_bytes
 from cogs.committee.models import Decision
 
 

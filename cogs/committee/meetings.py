@@ -8,20 +8,21 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import jobs as jobqueue
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext
+from bot.api.messages import Button, Message
+from bot.api.roles import ORGANISERS
+from bot.api.services import Services
+from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
-from bot.errors import UserError
-from bot.events import ButtonPressed
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Button, Message
-from bot.roles import ORGANISERS
-from bot.when import format_when, future_time
 from cogs.committee.models import Meeting, Poll, Vote
 from cogs.committee.polls import create_poll
 
@@ -149,5 +150,5 @@ class MeetingsCog(Cog):
 
 class ZoneOf:
     @staticmethod
-    def community(core: Core, community: Community) -> Any:
+    def community(core: Services, community: Community) -> Any:
         return core.zone_of(None, community)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
+from bot.api.refs import ChannelRef, MessageRef, UserRef
 from bot.db.models import Community, Member
-from bot.refs import ChannelRef, MessageRef, UserRef
 from cogs.committee.models import Poll, Vote
 from cogs.committee.poll_store import NUMBER_KEYS, lock_poll
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import emoji as emoji_norm
+from bot.api import emoji as emoji_norm
 from bot.db.engine import lock_row
 from cogs.committee.models import Poll
 

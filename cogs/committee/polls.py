@@ -13,21 +13,22 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import emoji as emoji_norm
-from bot import fallbacks
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import emoji as emoji_norm
+from bot.api import fallbacks
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext
+from bot.api.messages import Attachment, Button, Message
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import ORGANISERS, Role
+from bot.api.services import Services
+from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
-from bot.errors import UserError
-from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, Message
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import ORGANISERS, Role
-from bot.when import format_when, future_time
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
 from cogs.committee.poll_reconcile import PollReconciler
@@ -61,7 +62,7 @@ async def counts_of(session: AsyncSession, poll: Poll) -> list[int]:
     return [rows.get(i, 0) for i in range(len(poll.options["labels"]))]
 
 
-async def create_poll(core: Core, ctx: Context, question: str, labels: list[str], *, multi: bool, anonymous: bool,
+async def create_poll(core: Services, ctx: Context, question: str, labels: list[str], *, multi: bool, anonymous: bool,
                       hide_results: bool, closes_at: datetime | None, channel: ChannelRef) -> Poll:
     """Store and post a poll card (shared by /poll and /meeting propose)."""
     community, member = ctx.require_community(), ctx.require_member()
@@ -91,7 +92,7 @@ async def create_poll(core: Core, ctx: Context, question: str, labels: list[str]
     return poll
 
 
-async def render_poll(core: Core, session: AsyncSession, poll: Poll, community: Community) -> Message:
+async def render_poll(core: Services, session: AsyncSession, poll: Poll, community: Community) -> Message:
     lang = community.default_language
     labels = poll.options["labels"]
     counts = await counts_of(session, poll)
@@ -129,7 +130,7 @@ class PollsCog(Cog):
     name = "polls"
     personal_data_models = (Poll, Vote)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.reconciler = PollReconciler(self)
 

@@ -14,20 +14,20 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, command, job
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context
+from bot.api import jobs as jobqueue
+from bot.api.cog import Cog, command, job
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.jobs import JobContext
+from bot.api.messages import Message
+from bot.api.refs import UserRef
+from bot.api.roles import ORGANISERS, Role
+from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.delivery.content import Param
-from bot.errors import UserError
 from bot.i18n import N_
-from bot.jobs import JobContext
-from bot.messages import Message
-from bot.refs import UserRef
-from bot.roles import ORGANISERS, Role
-from bot.when import format_when, future_time
 from cogs.committee.models import Task
 
 #: the answer for a number that names no task (also past the database's range)

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from bot.errors import UserError
+from bot.api.errors import UserError
+from bot.api.when import babel_locale, parse_when
 from bot.i18n import N_, P_
-from bot.when import babel_locale, parse_when
 
 EXAMPLE = "Tue 15:00-18:00 every 15min; Thu 07:00-08:00 every 20min"
 

@@ -21,22 +21,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, button, command, job
-from bot.commands import OptionSpec
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import OptionSpec
+from bot.api.context import Context
+from bot.api.durations import parse_duration
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
+from bot.api.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
+from bot.api.refs import ChannelRef, MessageRef, UserRef
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
+from bot.api.when import format_when, future_time, parse_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Attach, Content, Item, Phrase, Urgency, When
-from bot.durations import parse_duration
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
-from bot.refs import ChannelRef, MessageRef, UserRef
-from bot.roles import STAFF, Role
-from bot.spreadsheet import csv_bytes
-from bot.when import format_when, future_time, parse_when
+from bot.i18n import languages
+from bot.util.spreadsheet import csv_bytes
 from cogs.conferences import strings as S
 from cogs.conferences.availability import parse_availability, short_day, summary
 from cogs.conferences.holders import Holder, holders_of, may_see, person_holder, readers
@@ -90,7 +91,7 @@ class ConferencesCog(Cog):
     name = "conferences"
     personal_data_models = (Conference, ConferenceBooking)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         core.deliveries.on_attachment(ICS_BOOKING, self._booking_ics)
         core.deliveries.on_attachment(ICS_CANCELLED, self._cancelled_ics)
@@ -730,7 +731,7 @@ class ConferencesCog(Cog):
              OptionSpec("text", "Which times would work for you", required=True, long=True))
     async def request(self, ctx: Context, id: str, text: str) -> None:
         conference = await self._bookable(ctx, id)
-        relay = next((cog for cog in self.core.cogs if cog.name == "relay"), None)
+        relay = self.core.cog("relay")
         if not isinstance(relay, TeacherQuestions):  # the relay feature is switched off
             raise UserError(S.NO_RELAY)
         async with self.core.db.read() as session:
@@ -1002,7 +1003,7 @@ class ConferencesCog(Cog):
         await session.flush()
 
 
-def setup(core: Core) -> list[Cog]:
+def setup(core: Services) -> list[Cog]:
     from cogs.conferences.events import EventsCog
 
     return [ConferencesCog(core), EventsCog(core)]

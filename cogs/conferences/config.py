@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.durations import parse_duration
+from bot.api.durations import parse_duration
 
 
 class Section(BaseModel):

@@ -16,20 +16,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cog import Cog, button, command, job
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.durations import parse_duration
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
+from bot.api.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import ORGANISERS, Role
+from bot.api.services import Services
+from bot.api.when import format_when, future_time
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Attach, Content, Item, Phrase, When
-from bot.durations import parse_duration
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.jobs import JobContext
-from bot.messages import Attachment, Button, ButtonStyle, Message, Select, SelectOption
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import ORGANISERS, Role
-from bot.when import format_when, future_time
 from cogs.conferences import strings as S
 from cogs.conferences.holders import person_key
 from cogs.conferences.ics import CalendarEntry, calendar_bytes
@@ -52,7 +53,7 @@ class EventsCog(Cog):
     name = "school_events"
     personal_data_models = (SchoolEvent, EventRsvp)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         core.deliveries.on_attachment(ICS_EVENT, self._event_ics)
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.families import Families
 from bot.db.models import Member
-from bot.families import Families
 
 CHILD = "child:"
 PERSON = "member:"

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
-
 PRODID = "-//Homeroom//Conferences//EN"
 
 
@@ -33,6 +31,9 @@ class CalendarEntry:
 
 def calendar_bytes(entries: list[CalendarEntry], zone: ZoneInfo, *, stamp: datetime, name: str = "") -> bytes:
     """One .ics file holding ``entries``, their times in ``zone`` (``stamp``: when it was made)."""
+    # imported here: icalendar is about 40 ms of every start, and only a booking needs it
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.when import quiet_hours_end
+from bot.api.when import quiet_hours_end
 
 #: how long before quiet hours begin an early reminder goes
 AHEAD = timedelta(minutes=5)

@@ -11,9 +11,9 @@ An address that is refused or unsubscribed is reported like closed DMs: the send
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.api.services import Services
 from cogs.email.cog import EmailCog
 
 
-def setup(core: Core) -> EmailCog:
+def setup(core: Services) -> EmailCog:
     return EmailCog(core)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -12,38 +11,34 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, command
-from bot.commands import OptionSpec, OptionType
-from bot.config import ConfigError
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.messages import Message
+from bot.api.outbound import Delivery, DeliveryStatus
+from bot.api.roles import STAFF
+from bot.api.services import Services
 from bot.db.models import Community, Member
-from bot.errors import UserError
-from bot.messages import Message
-from bot.outbound import Delivery, DeliveryStatus
-from bot.roles import STAFF
+from bot.i18n import languages
 from cogs.email import links as signed
 from cogs.email import sender
-from cogs.email.config import Section
+from cogs.email.config import Section, check_requirements
 from cogs.email.models import EmailContact
 
 USER_PREFIX = "email:"
-SECRET_ENV = "HOMEROOM_EMAIL_SECRET"
-PASSWORD_ENV = "HOMEROOM_SMTP_PASSWORD"
 
 
 class EmailCog(Cog):
     name = "email"
     personal_data_models = (EmailContact,)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.settings: Section = core.config.section("email")
-        self._secret = (os.environ.get(SECRET_ENV) or "").encode()
+        check_requirements(core.config, core.secrets)  # the command line asked already; a core built in code too
+        self._secret = (core.secrets.email_link_secret or "").encode()
         if self.settings.enabled:
-            if len(self._secret) < 16:
-                raise ConfigError(f"{SECRET_ENV}: environment variable of at least 16 characters required when "
-                                  f"email.enabled is true (it signs the links in e-mails)")
             core.deliveries.add_route(self)
             core.http_routes["/email/seen"] = self.seen_page
             core.http_routes["/email/unsubscribe"] = self.unsubscribe_page
@@ -77,7 +72,7 @@ class EmailCog(Cog):
         page_links = sender.Links(seen_url, await self.core.localize(lang, "Got it ✓"), unsubscribe_url,
                                   await self.core.localize(lang, "Stop these e-mails"))
         mail = sender.build(message, page_links, sender=self.settings.from_address, to=contact.address, key=key)
-        result = await sender.send(mail, self.settings, os.environ.get(PASSWORD_ENV))
+        result = await sender.send(mail, self.settings, self.core.secrets.smtp_password)
         if result.status == DeliveryStatus.NOT_FOUND:
             async with self.core.db.write() as session:
                 stored = await session.get(EmailContact, contact.id)

@@ -1,11 +1,27 @@
-"""The ``[email]`` section. Secrets come from the environment: ``HOMEROOM_SMTP_PASSWORD``
-(when the server needs a login) and ``HOMEROOM_EMAIL_SECRET`` (signs the links in e-mails)."""
+"""The ``[email]`` section, its secrets and what it cannot start without. Secrets come from
+the environment only: ``HOMEROOM_EMAIL_SECRET`` (signs the links in e-mails) and
+``HOMEROOM_SMTP_PASSWORD`` (when the mail server wants a login); they become
+``core.secrets.email_link_secret`` and ``core.secrets.smtp_password``."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.config import ConfigError
+
+if TYPE_CHECKING:
+    from bot.config import Config, Secrets
+
+#: read from the environment only, never from the file
+SECRETS = {
+    "email_link_secret": "HOMEROOM_EMAIL_SECRET",
+    "smtp_password": "HOMEROOM_SMTP_PASSWORD",
+}
+#: a shorter key would make the links in e-mails guessable
+MIN_LINK_SECRET = 16
 
 
 class Section(BaseModel):
@@ -38,3 +54,16 @@ class Section(BaseModel):
         if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
             raise ValueError('an absolute http(s) URL such as "https://homeroom.example.org"')
         return value.rstrip("/")
+
+
+def check_requirements(config: Config, secrets: Secrets) -> None:
+    """With e-mail on, links cannot be signed without the secret, and a login without its
+    password would fail at the first e-mail, long after start-up."""
+    settings: Section = config.section("email")
+    if not settings.enabled:
+        return
+    if len(secrets.email_link_secret or "") < MIN_LINK_SECRET:
+        raise ConfigError(f"HOMEROOM_EMAIL_SECRET: environment variable of at least {MIN_LINK_SECRET} characters "
+                          f"required when email.enabled is true (it signs the links in e-mails)")
+    if settings.username and not secrets.smtp_password:
+        raise ConfigError("HOMEROOM_SMTP_PASSWORD: environment variable required when email.username is set")

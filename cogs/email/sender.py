@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from bot.messages import Message
-from bot.outbound import Delivery, DeliveryStatus
+from bot.api.messages import Message
+from bot.api.outbound import Delivery, DeliveryStatus
 from cogs.email.config import Section
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ commands and reminder job (``cog.py``). Nothing outside it names it.
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.api.services import Services
 from cogs.homework.cog import HomeworkCog
 
 
-def setup(core: Core) -> HomeworkCog:
+def setup(core: Services) -> HomeworkCog:
     return HomeworkCog(core)

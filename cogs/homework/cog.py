@@ -9,19 +9,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, command, job
-from bot.commands import OptionSpec, OptionType
+from bot.api import jobs as jobqueue
+from bot.api.cog import Cog, command, job
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.jobs import JobContext
+from bot.api.messages import Message
+from bot.api.roles import STAFF
+from bot.api.services import Services
+from bot.api.when import EXAMPLES, format_day, format_when, parse_when
 from bot.config import parse_clock
-from bot.core import Context, Core
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
-from bot.errors import UserError
 from bot.i18n import N_, P_
-from bot.jobs import JobContext
-from bot.messages import Message
-from bot.roles import STAFF
-from bot.when import EXAMPLES, format_day, format_when, parse_when
 from cogs.homework.config import Section
 from cogs.homework.models import Assignment
 
@@ -41,7 +42,7 @@ class HomeworkCog(Cog):
     name = "homework"
     personal_data_models = (Assignment,)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.settings: Section = core.config.section("homework")
 

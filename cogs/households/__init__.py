@@ -14,7 +14,7 @@ household|list|revoke`` (staff), ``/family restrict`` and ``/audit`` (admins).
 
 The rest of the product never imports this package: it installs
 :class:`cogs.households.directory.HouseholdFamilies` as ``core.families``
-(:class:`bot.families.Families`), which every feature asks. The API another feature may
+(:class:`bot.api.families.Families`), which every feature asks. The API another feature may
 rely on (conferences, for one) is that interface:
 
 * ``families(session, community_id) -> [Family(key, label, member_ids)]``: a child is a family
@@ -33,12 +33,12 @@ Whether a guardian may book for a child is ``GuardianLink.may_book`` in
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.api.services import Services
 from cogs.households.cog import HouseholdsCog
 from cogs.households.directory import HouseholdFamilies
 
 
-def setup(core: Core) -> HouseholdsCog:
+def setup(core: Services) -> HouseholdsCog:
     core.families = HouseholdFamilies(core)
     return HouseholdsCog(core)
 

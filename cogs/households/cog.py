@@ -9,17 +9,17 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import languages
-from bot.cog import Cog, command
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.messages import Attachment, Message
+from bot.api.refs import UserRef
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
+from bot.api.when import format_when
 from bot.db.models import AuditEntry, Member
-from bot.errors import UserError
-from bot.i18n import N_, P_
-from bot.messages import Attachment, Message
-from bot.refs import UserRef
-from bot.roles import STAFF, Role
-from bot.when import format_when
+from bot.i18n import N_, P_, languages
 from cogs.households.codes import code_hash, new_code
 from cogs.households.models import Child, GuardianLink, Household, HouseholdMember, JoinAttempt, JoinCode
 from cogs.households.slip import render_slip
@@ -51,7 +51,7 @@ class HouseholdsCog(Cog):
     name = "households"
     personal_data_models = (Child, HouseholdMember, GuardianLink, JoinCode, JoinAttempt)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self.settings = core.config.section("households")
 

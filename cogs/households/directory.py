@@ -1,4 +1,4 @@
-"""The households' answer to the core's "who are the families" (:class:`bot.families.Families`):
+"""The households' answer to the core's "who are the families" (:class:`bot.api.families.Families`):
 a child is a family, whatever the number of guardians and homes; people linked to no child
 stay one family each; a restricted guardian reads nothing about that child."""
 
@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.families import Child as ChildRef
+from bot.api.families import Families, Family
+from bot.api.roles import Role
+from bot.db.members import members_with_role
 from bot.db.models import Member
-from bot.families import Child as ChildRef
-from bot.families import Families, Family
-from bot.members import members_with_role
-from bot.roles import Role
 from cogs.households.models import Child, GuardianLink, HouseholdMember
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.api.services import Services
 
 
 class HouseholdFamilies(Families):
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         self.core = core
 
     async def _links(self, session: AsyncSession, community_id: int) -> list[tuple[GuardianLink, Child, Member]]:
@@ -96,6 +96,15 @@ class HouseholdFamilies(Families):
         for member_id, child_id in children:
             peers[member_id] |= of_child.get(child_id, set())
         return {m: frozenset(p) for m, p in peers.items()}
+
+    async def household_keys(self, session: AsyncSession, community_id: int,
+                             member_ids: Iterable[int]) -> dict[int, str]:
+        """Guardians who live together (``/family household``, a co-parent linked ``with:``)
+        share their household's key; anyone else is a household of their own."""
+        ids = sorted(set(member_ids))
+        homes = dict((await session.execute(select(HouseholdMember.member_id, HouseholdMember.household_id)
+                                            .where(HouseholdMember.member_id.in_(ids)))).all()) if ids else {}
+        return {m: f"household:{homes[m]}" if m in homes else f"member:{m}" for m in ids}
 
     async def children_of(self, session: AsyncSession, member_id: int) -> list[ChildRef]:
         rows = (await session.execute(select(Child.id, Child.label, GuardianLink.may_book).join(

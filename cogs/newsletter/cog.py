@@ -22,22 +22,23 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import jobs as jobqueue
+from bot.api.cog import Cog, button, command, job
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.jobs import JobContext
+from bot.api.messages import Button, Field, FileRef, FileUnavailable, Message
+from bot.api.outbound import Outbound
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import STAFF
+from bot.api.services import Services
+from bot.api.when import format_when
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
-from bot.delivery import Content, Item, Phrase, Reach, When
-from bot.errors import UserError
-from bot.events import ButtonPressed
+from bot.delivery import Content, Phrase, Reach, When, attached
 from bot.i18n import N_, P_
-from bot.jobs import JobContext
-from bot.messages import Button, Field, FileRef, FileUnavailable, Message
-from bot.outbound import Outbound
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import STAFF
-from bot.when import format_when
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem
 from cogs.newsletter.schedule import Weekly, next_after, parse_weekly
 
@@ -66,6 +67,8 @@ MSG_NO_EDITION = N_("There is no newsletter #{id} here.")
 MSG_ATTACHED = N_("Attached")
 MSG_FILE_GONE = N_("The newsletter of {when} went out without {file}: the file is no longer available. Share it "
                    "again with /newsletter add or /announce.")
+MSG_FILE_REFUSED = N_("The newsletter of {when} went out without {file}: the platform would not take the file. "
+                      "Post it in the channel yourself, or share it again with /announce.")
 
 
 def subject_of(edition_id: int) -> str:
@@ -204,16 +207,18 @@ class NewsletterCog(Cog):
             fresh.status, fresh.message_id, fresh.posted_at = "posted", posted.id, self.core.clock.now()
             readers = await self._readers(session, community.id)
             await self.core.deliveries.enqueue(session, community, readers, topic=TOPIC, subject=subject_of(edition.id),
-                                               content=await self._content(items, edition.id, link, gone),
+                                               content=await self._content(items, edition.id, link,
+                                                                           gone + list(posted.files_missing)),
                                                reach=Reach.BROADCAST)
-            for file in gone:
+            notices = [(f, MSG_FILE_GONE) for f in gone] + [(f, MSG_FILE_REFUSED) for f in posted.files_missing]
+            for file, msgid in notices:
                 owner = next((i.author_member_id for i in items if file.to_json() in (i.files or [])), None)
                 author = await session.get(Member, owner) if owner is not None else None
                 if author is not None:
                     await self.core.deliveries.enqueue(
                         session, community, [author], topic="newsletter.file", subject=f"{TOPIC}:file:{edition.id}",
                         cause=f"{file.platform}:{file.id}",
-                        content=Content(body=Phrase.of(MSG_FILE_GONE, when=When(due), file=file.filename)))
+                        content=Content(body=Phrase.of(msgid, when=When(due), file=file.filename)))
 
     @staticmethod
     async def _permalink(outbound: Outbound, posted: MessageRef) -> str | None:
@@ -250,7 +255,6 @@ class NewsletterCog(Cog):
         note if the provider is down); its files as links (the channel post that carries
         them, where the platform has one)."""
         files = [f for f in _files(items) if f not in (gone or [])]
-        links = "\n".join(f"{f.filename} — {post_link or f.permalink or f.url}" for f in files)
         lang = items[0].language if items else "en"
         parts = []
         for key, heading in SECTIONS.items():
@@ -259,7 +263,7 @@ class NewsletterCog(Cog):
                 parts.append("\n".join([f"{await self.core.localize(lang, heading)}:", *(f"• {t}" for t in chosen)]))
         return Content(title=Phrase.of(MSG_TITLE),
                        body=Phrase.words("\n\n".join(parts), lang, items[0].author_member_id if items else None),
-                       fields=(Item(Phrase.of(MSG_ATTACHED), Phrase.exact(links)),) if links else (),
+                       fields=attached(MSG_ATTACHED, files, post_link),
                        footer=f"#{edition_id}" if edition_id is not None else None)
 
     @button("newsletter.translate")
@@ -307,7 +311,7 @@ class NewsletterCog(Cog):
     def _day_name(weekday: int, lang: str | None) -> str:
         from babel.dates import get_day_names
 
-        from bot.when import babel_locale
+        from bot.api.when import babel_locale
 
         try:
             return str(get_day_names("wide", locale=babel_locale(lang))[weekday])
@@ -344,5 +348,5 @@ def _files(items: list[NewsletterItem]) -> tuple[FileRef, ...]:
     return tuple(FileRef.from_json(data) for item in items for data in item.files or ())
 
 
-def setup(core: Core) -> NewsletterCog:
+def setup(core: Services) -> NewsletterCog:
     return NewsletterCog(core)

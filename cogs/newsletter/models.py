@@ -54,7 +54,7 @@ class NewsletterItem(Base):
     section: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16), default="en")
-    #: files (a photo, a flyer) that go out with it, by reference (:meth:`bot.messages.FileRef.to_json`)
+    #: files (a photo, a flyer) that go out with it, by reference (:meth:`bot.api.messages.FileRef.to_json`)
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column()
     #: the edition that carried it (none yet: it goes in the next one)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.errors import UserError
+from bot.api.errors import UserError
+from bot.api.when import babel_locale
 from bot.i18n import N_
-from bot.when import babel_locale
 
 MSG_NO_TIME = N_("I understood the day {day} in \"{text}\", but not a time. Write the day and the time, "
                  "for example every:\"Friday 15:00\" or every:\"Fri 3pm\".")

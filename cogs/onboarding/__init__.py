@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.core import Core
+    from bot.api.services import Services
     from cogs.onboarding.cog import OnboardingCog
 
 
-def setup(core: Core) -> OnboardingCog:
+def setup(core: Services) -> OnboardingCog:
     from cogs.onboarding.cog import OnboardingCog
 
     return OnboardingCog(core)

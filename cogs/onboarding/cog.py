@@ -21,18 +21,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n, languages
-from bot.cog import Cog, button, listener
-from bot.core import Context, Core
+from bot import i18n
+from bot.api.cog import Cog, button, listener
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, MemberJoined
+from bot.api.messages import Message, Select, SelectOption
+from bot.api.roles import Role
+from bot.api.services import Services
 from bot.db.models import Member
 from bot.delivery import Content, Menu, Phrase, Reach
 from bot.delivery.content import from_json
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed, MemberJoined
-from bot.i18n import N_
-from bot.messages import Message, Select, SelectOption
-from bot.roles import Role
+from bot.i18n import N_, languages
 from bot.translation.offered import can_translate_into, offered_codes
 from cogs.onboarding.config import Section
 
@@ -77,7 +78,7 @@ def named_in_itself(code: str) -> str:
 class OnboardingCog(Cog):
     name = "onboarding"
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         self._choices: tuple[tuple[str, str], ...] = ()
         self.settings: Section = core.config.section("onboarding")

@@ -25,24 +25,25 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fallbacks, languages
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import Choice, OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import fallbacks
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, DirectMessage, ThreadReply
+from bot.api.families import Child
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext, RetryLater
+from bot.api.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
+from bot.api.refs import ChannelRef, MessageRef, UserRef
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
+from bot.api.when import format_when
+from bot.db.members import members_with_role
 from bot.db.models import Community, Member
-from bot.delivery import Action, Content, Item, Phrase, Reach
+from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
-from bot.errors import UserError
-from bot.events import ButtonPressed, DirectMessage, ThreadReply
-from bot.families import Child
-from bot.i18n import N_
-from bot.ids import record_id
-from bot.jobs import JobContext, RetryLater
-from bot.members import members_with_role
-from bot.messages import Button, FileRef, FileUnavailable, Message, Select, SelectOption
-from bot.refs import ChannelRef, MessageRef, UserRef
-from bot.roles import STAFF, Role
-from bot.when import format_when
+from bot.i18n import N_, languages
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
@@ -746,15 +747,22 @@ class RelayCog(Cog):
             log.warning("FAQ %s: no link to its post", entry.id, exc_info=True)
             link = None
         async with ctx.write() as session:
+            if posted.files_missing:  # families' messages must not link a file the post lacks
+                kept = [f.to_json() for f in files if f not in posted.files_missing]
+                await session.execute(update(FaqEntry).where(FaqEntry.id == entry.id).values(files=kept))
+                entry.files = kept
             await self._faq_to_families(session, community, entry, link)
+        if posted.files_missing:
+            await ctx.reply("Published as FAQ #{id}, but without {file}: the platform would not take the file. "
+                            "Please post it in the channel yourself.", id=entry.id,
+                            file=", ".join(f.filename for f in posted.files_missing))
+            return
         await ctx.reply("Published as FAQ #{id}.", id=entry.id)
 
     async def _faq_to_families(self, session: AsyncSession, community: Community, entry: FaqEntry,
                                post_link: str | None = None) -> None:
         """The FAQ also reaches those who read by DM or digest (BROADCAST: channel readers have
         the post), in each one's language, with "Got it" and its files as links."""
-        links = "\n".join(f"{f['filename']} — {post_link or f.get('permalink') or f['url']}"
-                           for f in entry.files or [])
         members = (await session.scalars(select(Member).where(
             Member.community_id == community.id, Member.left_at.is_(None)))).all()
         await self.core.deliveries.enqueue(
@@ -762,7 +770,8 @@ class RelayCog(Cog):
             cause=f"relay:faq:{entry.id}",
             content=Content(title=Phrase.of(N_("Question from a family")),
                             body=Phrase.words(entry.text, entry.language), footer=f"FAQ #{entry.id}",
-                            fields=(Item(Phrase.of(N_("Attached")), Phrase.exact(links)),) if links else ()),
+                            fields=attached(N_("Attached"), map(FileRef.from_json, entry.files or []),
+                                            post_link)),
             reach=Reach.BROADCAST, tracked=True)
 
     @command("faq list", "The class's published questions and answers, newest first")
@@ -842,7 +851,7 @@ class RelayCog(Cog):
         return {"questions": int(count or 0)}
 
 
-def setup(core: Core) -> RelayCog:
+def setup(core: Services) -> RelayCog:
     from cogs.relay.completion import questions_source
 
     core.add_completion("questions", questions_source(core))

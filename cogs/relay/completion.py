@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from bot.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
-from bot.core import Core
-from bot.roles import STAFF, Role
+from bot.api.completions import MAX_SUGGESTIONS, Asker, Completer, Suggestion
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from cogs.relay.models import Question, RelayMessage
 
 PREVIEW = 80
 
 
-def questions_source(core: Core) -> Completer:
+def questions_source(core: Services) -> Completer:
     async def complete(asker: Asker, typed: str) -> list[Suggestion]:
         if asker.community is None or asker.member is None or not asker.roles & STAFF:
             return []

@@ -76,6 +76,6 @@ class FaqEntry(Base):
     author_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), default=None)
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16))
-    #: files posted with it (a map, a form), by reference (:meth:`bot.messages.FileRef.to_json`)
+    #: files posted with it (a map, a form), by reference (:meth:`bot.api.messages.FileRef.to_json`)
     files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""Reactions on one sign-up card share transactions (:class:`bot.batching.GroupCommit`).
+"""Reactions on one sign-up card share transactions (:class:`bot.util.batching.GroupCommit`).
 
 A new card draws its reactions in a burst, and every change on one sign-up is serialised by
 the lock on its row. So reactions on one card that queue up while a transaction runs go into
@@ -7,7 +7,7 @@ involved once, applies each reaction in arrival order with the same rules as a s
 (:func:`cogs.signups.rules.decide`), and writes places and queues the notices with the delivery service.
 
 Per reaction nothing changes: its key is recorded in the same transaction as its effect (a
-redelivery gets :class:`~bot.core.DuplicateEvent`), and each affected family's notice is
+redelivery gets :class:`~bot.api.context.DuplicateEvent`), and each affected family's notice is
 queued there too.
 """
 
@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.batching import GroupCommit
-from bot.core import Core, DuplicateEvent
+from bot.api.context import DuplicateEvent
+from bot.api.emoji import Emoji
+from bot.api.services import Services
 from bot.db.models import Member
-from bot.emoji import Emoji
-from bot.processed import record_event_keys
+from bot.db.processed import record_event_keys
+from bot.util.batching import GroupCommit
 from cogs.signups import notices
 from cogs.signups.rules import Outcome, decide
 from cogs.signups.store import Change, Ledger, Refused, lock_signup
@@ -52,7 +53,7 @@ class ReactionRequest:
 class ReactionBatcher:
     def __init__(self, cog: SignupsCog, *, max_batch: int = 64) -> None:
         self.cog = cog
-        self.core: Core = cog.core
+        self.core: Services = cog.core
         self._group: GroupCommit[int, ReactionRequest, Outcome] = GroupCommit(self._run, max_batch=max_batch)
 
     async def submit(self, signup_id: int, request: ReactionRequest) -> Outcome:

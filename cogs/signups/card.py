@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.messages import Button, Field, Message, Select, SelectOption
+from bot.api.outbound import Capabilities
+from bot.api.when import format_when
 from bot.db.models import Member
 from bot.i18n import N_
-from bot.messages import Button, Field, Message, Select, SelectOption
-from bot.outbound import Capabilities
-from bot.when import format_when
 from cogs.signups.models import Claim, Signup, Slot
 
 Localize = Callable[..., Awaitable[str]]

@@ -20,24 +20,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fallbacks
-from bot import jobs as jobqueue
-from bot.cog import Cog, button, command, job, listener
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api import fallbacks
+from bot.api import jobs as jobqueue
+from bot.api.cog import Cog, button, command, job, listener
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.emoji import Emoji
+from bot.api.emoji import parse as parse_emoji
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.api.ids import record_id
+from bot.api.jobs import JobContext
+from bot.api.messages import Attachment, Field, FileRef, FileUnavailable, Message
+from bot.api.refs import ChannelRef, MessageRef, UserRef
+from bot.api.roles import ORGANISERS, Role
+from bot.api.services import Services
+from bot.api.when import format_when, future_time
 from bot.db.models import Community, Member
-from bot.delivery import Content, Phrase, Reach, When
-from bot.emoji import Emoji
-from bot.emoji import parse as parse_emoji
-from bot.errors import UserError
-from bot.events import ButtonPressed, ReactionAdded, ReactionRemoved
+from bot.delivery import Content, Phrase, Reach, When, file_links
 from bot.i18n import N_, P_
-from bot.ids import record_id
-from bot.jobs import JobContext
-from bot.messages import Attachment, FileRef, FileUnavailable, Message
-from bot.refs import ChannelRef, MessageRef, UserRef
-from bot.roles import ORGANISERS, Role
-from bot.when import format_when, future_time
 from cogs.signups import notices
 from cogs.signups import reminders as reminders_mod
 from cogs.signups.batch import ReactionBatcher, ReactionRequest
@@ -64,7 +65,7 @@ class SignupsCog(Cog):
     name = "signups"
     personal_data_models = (Signup, Claim)
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Services) -> None:
         super().__init__(core)
         #: (community id, message id) -> sign-up id; cards never move.
         self._cards: dict[tuple[int, str], int] = {}
@@ -130,8 +131,11 @@ class SignupsCog(Cog):
         except FileUnavailable as exc:
             unposted = exc.file
             posted = await ctx.outbound.post(channel, card)
-        async with self.core.db.write() as session:
-            await session.execute(update(Signup).where(Signup.id == signup_id).values(message_id=posted.id))
+        kept = attach is not None and unposted is None
+        link = await self._card_link(ctx, posted) if kept else None
+        async with self.core.db.write() as session:  # the file is kept with the sign-up once it is on the card
+            await session.execute(update(Signup).where(Signup.id == signup_id).values(
+                message_id=posted.id, files=[attach.to_json()] if kept and attach else [], card_link=link))
         self._cards[(community.id, posted.id)] = signup_id
         if use_reactions:
             for spec in specs:
@@ -144,8 +148,23 @@ class SignupsCog(Cog):
             await ctx.reply("Sign-up #{id} is posted, but without {file}: the platform no longer has the file. "
                             "Please post it in the channel yourself.", id=signup_id, file=unposted.filename)
             return
+        if posted.files_missing:
+            await ctx.reply("Sign-up #{id} is posted, but without {file}: the platform would not take the file. "
+                            "Please post it in the channel yourself.", id=signup_id,
+                            file=", ".join(f.filename for f in posted.files_missing))
+            return
         await ctx.reply("Sign-up #{id} is posted. Use /signup roster id:{id} for the list of volunteers.",
                         id=signup_id)
+
+    @staticmethod
+    async def _card_link(ctx: Context, posted: MessageRef) -> str | None:
+        """Where volunteers' messages send them for the card's files; the card exists, so no
+        link is no reason to stop (the file's own address is used instead)."""
+        try:
+            return await ctx.outbound.permalink(posted)
+        except Exception:
+            log.warning("sign-up card %s: no link to it", posted.id, exc_info=True)
+            return None
 
     # ----- the card ------------------------------------------------------------------------
     async def _render(self, session: AsyncSession, signup: Signup, community: Community) -> Message:
@@ -282,15 +301,15 @@ class SignupsCog(Cog):
         if signup_id is None or slot_id is None:
             raise UserError("That sign-up no longer exists.")
 
-        async def work(session: AsyncSession) -> tuple[Outcome, str | None, dict[int, Slot]]:
+        async def work(session: AsyncSession) -> tuple[Outcome, str | None, dict[int, Slot], str]:
             # Columns, not the ORM row: ``apply`` must load the row itself under its lock.
-            found = (await session.execute(select(Signup.community_id, Signup.title)
+            found = (await session.execute(select(Signup.community_id, Signup.title, Signup.files, Signup.card_link)
                                            .where(Signup.id == signup_id))).first()
             if found is None or found[0] != community.id:
-                return Outcome(), None, {}
+                return Outcome(), None, {}, ""
             slot = await self._slot_by_id(session, signup_id, slot_id)
             if slot is None:
-                return Outcome(), None, {}
+                return Outcome(), None, {}, ""
             outcome = await self.apply(session, signup_id, slot, member.id, add=None, now=ctx.now)
             others = [c for c in outcome.changes if c.member_id != member.id]
             await notices.queue_changes(self.core, session, signup_id, others, ctx.event.key)
@@ -300,9 +319,9 @@ class SignupsCog(Cog):
                     other = await self._slot_by_id(session, signup_id, change.slot_id)
                     if other is not None:
                         shown[other.id] = other
-            return outcome, found[1], shown
+            return outcome, found[1], shown, file_links(map(FileRef.from_json, found[2] or ()), found[3])
 
-        outcome, title, slots = await ctx.transaction(work)
+        outcome, title, slots, links = await ctx.transaction(work)
         if title is None or not slots:
             raise UserError("That sign-up no longer exists.")
         if outcome.refusal is not None:
@@ -311,9 +330,11 @@ class SignupsCog(Cog):
             return
         for change in outcome.changes:
             if change.member_id == member.id and change.slot_id in slots:
-                await ctx.reply(notices.NOTICES[change.kind], slot=notices.slot_label(slots[change.slot_id]),
-                                title=title,
-                                position=change.position or "")
+                text = await ctx.t(notices.NOTICES[change.kind], slot=notices.slot_label(slots[change.slot_id]),
+                                   title=title, position=change.position or "")
+                with_files = links and change.kind in notices.WITH_FILES
+                await ctx.reply_message(Message(text=text, fields=(Field(await ctx.t(notices.MSG_ATTACHED), links),)
+                                                if with_files else ()))
         if outcome.changes:
             self.refresh_card(signup_id)
 
@@ -564,7 +585,9 @@ class SignupsCog(Cog):
                               "event_at": signup.when_at.isoformat() if signup.when_at else None}
                              for claim, slot, signup in rows],
             "organised": [{"signup": s.id, "title": s.title, "status": s.status,
-                           "created_at": s.created_at.isoformat()} for s in organised],
+                           "created_at": s.created_at.isoformat(),
+                           "files": [{"filename": f.filename, "url": f.permalink or f.url}
+                                     for f in notices.files_of(s)]} for s in organised],
         }
 
     async def delete_member(self, session: AsyncSession, member: Member) -> None:
@@ -574,7 +597,8 @@ class SignupsCog(Cog):
         the waitlist promoted, each promoted family told once. Past or cancelled events: the
         place stays, anonymised (``member_id`` NULL), so the number of volunteers the event
         had stays right while nothing says who it was. Sign-ups they organised lose the
-        organiser link (the sign-up itself is the community's).
+        organiser link (the sign-up itself, with the files posted on its card, is the
+        community's).
         """
         await self._free_places_ahead(session, member, cause=f"erase:{member.id}")
         await session.execute(update(Claim).where(Claim.member_id == member.id).values(member_id=None))
@@ -607,5 +631,5 @@ class SignupsCog(Cog):
         await session.flush()
 
 
-def setup(core: Core) -> SignupsCog:
+def setup(core: Services) -> SignupsCog:
     return SignupsCog(core)

@@ -5,8 +5,9 @@ and every change made under a lock on the sign-up row."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, utcnow
@@ -25,6 +26,12 @@ class Signup(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     channel_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: the files posted with the card (a flyer, a permission slip), by reference
+    #: (:meth:`bot.api.messages.FileRef.to_json`): the platform keeps the bytes
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    #: a link to the posted card, where families open its files (the organiser's own upload
+    #: may be private to them); None where the platform gives no link
+    card_link: Mapped[str | None] = mapped_column(String(500), default=None)
     #: "reactions" (a slot per emoji) or "buttons" (more slots than reactions allow).
     mode: Mapped[str] = mapped_column(String(16), default="reactions")
     when_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import Core
+from bot.api.messages import FileRef
+from bot.api.services import Services
 from bot.db.models import Community, Member
-from bot.delivery import Content, Phrase, Reach, Written
+from bot.delivery import Content, Item, Phrase, Reach, Written, attached
 from bot.delivery.content import Param
 from bot.i18n import N_
 from cogs.signups.models import Signup, Slot
@@ -60,9 +61,25 @@ def title_of(signup: Signup) -> Written:
     return Written(signup.title, signup.language)
 
 
+MSG_ATTACHED = N_("Attached")
+#: the notices of a family that holds a place now: they carry the card's files (a permission
+#: slip to sign, a flyer saying what to bring)
+WITH_FILES = frozenset({"confirmed", "promoted"})
+
+
+def files_of(signup: Signup) -> tuple[FileRef, ...]:
+    return tuple(FileRef.from_json(data) for data in signup.files or ())
+
+
+def files_field(signup: Signup) -> tuple[Item, ...]:
+    """"Attached: name — link" for the card's files, linking the card itself where it can."""
+    return attached(MSG_ATTACHED, files_of(signup), signup.card_link)
+
+
 def notice_content(signup: Signup, slot: Slot, kind: str, position: int | None) -> Content:
     return Content(body=Phrase.of(NOTICES[kind], slot=Written(slot_label(slot), signup.language),
-                                  title=title_of(signup), position=position or ""))
+                                  title=title_of(signup), position=position or ""),
+                   fields=files_field(signup) if kind in WITH_FILES else ())
 
 
 def notice_cause(cause: str, change: Change) -> str:
@@ -82,13 +99,13 @@ async def _by_id(session: AsyncSession, model: type[Member] | type[Slot], ids: I
     return found
 
 
-async def queue_changes(core: Core, session: AsyncSession, signup_id: int, changes: list[Change],
+async def queue_changes(core: Services, session: AsyncSession, signup_id: int, changes: list[Change],
                         cause: str) -> None:
     """Queue the notices for ``changes`` in the caller's transaction, in their order."""
     await queue_notices(core, session, signup_id, [(cause, change) for change in changes])
 
 
-async def queue_notices(core: Core, session: AsyncSession, signup_id: int, items: Sequence[tuple[str, Change]], *,
+async def queue_notices(core: Services, session: AsyncSession, signup_id: int, items: Sequence[tuple[str, Change]], *,
                         slots: Iterable[Slot] = (), members: Iterable[Member] = ()) -> None:
     """Queue (cause, change) notices of one sign-up in order, reading the sign-up, its
     slots and the families once (a burst of reactions shares one transaction); ``slots``
@@ -120,7 +137,7 @@ def refusal_cause(signup_id: int, member_id: int, emoji_key: str, reason: str, h
     return f"signup:refused:{signup_id}:{member_id}:{digest}"
 
 
-async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, member_id: int, msgid: str,
+async def queue_refusal(core: Services, session: AsyncSession, signup_id: int, member_id: int, msgid: str,
                         params: dict[str, Any], cause: str, *, member: Member | None = None) -> None:
     """Tell a family why their reaction was removed (closed, not a slot, over the cap), once
     per cause (``member``: their row, when the caller holds it)."""
@@ -134,7 +151,7 @@ async def queue_refusal(core: Core, session: AsyncSession, signup_id: int, membe
                                   reach=Reach.PERSONAL)
 
 
-async def legacy_notice(core: Core, payload: dict[str, Any], job_id: int) -> None:
+async def legacy_notice(core: Services, payload: dict[str, Any], job_id: int) -> None:
     """A ``signup.notice`` job queued by an earlier release: becomes a delivery (its old
     dedupe key is not known here, so the job's own id makes the cause)."""
     change = Change(payload["member"], payload["slot"], payload["kind"], payload.get("position"))
@@ -142,7 +159,7 @@ async def legacy_notice(core: Core, payload: dict[str, Any], job_id: int) -> Non
                                                                f"legacy-job:{job_id}"))
 
 
-async def legacy_refusal(core: Core, payload: dict[str, Any], job_id: int) -> None:
+async def legacy_refusal(core: Services, payload: dict[str, Any], job_id: int) -> None:
     """A ``signup.refused`` job queued by an earlier release: becomes a delivery. Its
     parameters were plain text then, so they are sent as they are."""
     async def work(session: AsyncSession) -> None:

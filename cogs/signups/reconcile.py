@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.emoji import Emoji
+from bot.api.refs import UserRef
 from bot.db.models import Community, Member
-from bot.emoji import Emoji
-from bot.refs import UserRef
 from cogs.signups import notices
 from cogs.signups.card import slots_of
 from cogs.signups.models import Claim, Signup, Slot

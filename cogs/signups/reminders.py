@@ -15,15 +15,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import jobs as jobqueue
-from bot.core import Core
+from bot.api import jobs as jobqueue
+from bot.api.durations import parse_duration
+from bot.api.errors import UserError
+from bot.api.services import Services
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
-from bot.durations import parse_duration
-from bot.errors import UserError
 from bot.i18n import N_
 from cogs.signups.models import Claim, Signup, Slot
-from cogs.signups.notices import slot_label, title_of
+from cogs.signups.notices import files_field, slot_label, title_of
 
 REMIND_JOB = "signup.remind"
 CLOSE_JOB = "signup.close"
@@ -49,7 +49,7 @@ def remind_prefix(signup_id: int) -> str:
     return f"signup:{signup_id}:remind:"
 
 
-async def schedule_timers(core: Core, session: AsyncSession, signup: Signup, now: datetime) -> None:
+async def schedule_timers(core: Services, session: AsyncSession, signup: Signup, now: datetime) -> None:
     """Reminders still ahead of ``now`` and the close job, inside the caller's transaction."""
     if signup.when_at:
         for offset in parse_offsets(signup.reminders):
@@ -62,14 +62,14 @@ async def schedule_timers(core: Core, session: AsyncSession, signup: Signup, now
                             dedupe_key=f"signup:{signup.id}:close:{int(signup.closes_at.timestamp())}")
 
 
-async def reschedule_reminders(core: Core, session: AsyncSession, signup: Signup, now: datetime) -> None:
+async def reschedule_reminders(core: Services, session: AsyncSession, signup: Signup, now: datetime) -> None:
     """The event moved: drop the old reminders (also those held by quiet hours), schedule the new ones."""
     await jobqueue.cancel(session, remind_prefix(signup.id))
     await core.deliveries.cancel(session, reminder_subject(signup.id))
     await schedule_timers(core, session, signup, now)
 
 
-async def fan_out_reminders(core: Core, signup_id: int, offset_seconds: int) -> None:
+async def fan_out_reminders(core: Services, signup_id: int, offset_seconds: int) -> None:
     """A reminder moment arrived: one delivery per confirmed volunteer and slot, for whoever
     is confirmed now and still in the community, keyed by moment, family and slot so a retry
     reminds nobody twice. The service holds it through the family's quiet hours, and drops
@@ -99,19 +99,19 @@ def reminder_subject(signup_id: int) -> str:
     return f"signup:{signup_id}:reminders"
 
 
-async def queue_reminders(core: Core, session: AsyncSession, community: Community, signup: Signup,
+async def queue_reminders(core: Services, session: AsyncSession, community: Community, signup: Signup,
                           items: Sequence[tuple[Member, Slot, str]]) -> None:
     """Queue (volunteer, slot, cause) reminders in one statement, each expiring when the event begins."""
     assert signup.when_at is not None
     when = signup.when_at
     await core.deliveries.enqueue_each(session, community, [
         (member, Content(body=Phrase.of(MSG_REMINDER, slot=Written(slot_label(slot), signup.language),
-                                        title=title_of(signup), when=When(when))), cause)
+                                        title=title_of(signup), when=When(when)), fields=files_field(signup)), cause)
         for member, slot, cause in items],
         topic="signup.reminder", subject=reminder_subject(signup.id), reach=Reach.PERSONAL, expires_at=when)
 
 
-async def legacy_remind_one(core: Core, signup_id: int, member_id: int, job_id: int) -> None:
+async def legacy_remind_one(core: Services, signup_id: int, member_id: int, job_id: int) -> None:
     """A ``signup.remind-one`` job queued by an earlier release: the family's reminder
     becomes a delivery (skipped when they are no longer confirmed or the event began)."""
     async def work(session: AsyncSession) -> None:

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.families import Families
 from bot.db.models import Member
-from bot.families import Families
-from bot.spreadsheet import csv_bytes
+from bot.util.spreadsheet import csv_bytes
 from cogs.signups.models import Claim, Slot
 
 HEADER = ["name", "slot", "status", "signed_up_at"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import emoji as emoji_norm
-from bot.errors import UserError
+from bot.api import emoji as emoji_norm
+from bot.api.errors import UserError
+from bot.api.outbound import Outbound
+from bot.api.refs import CommunityRef
 from bot.i18n import N_
-from bot.outbound import Outbound
-from bot.refs import CommunityRef
 
 _CAPACITY = re.compile(r"\s*(?:[x×*]\s*(-?\d+)|\((-?\d+)\))\s*$", re.IGNORECASE)
 

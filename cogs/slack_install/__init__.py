@@ -9,9 +9,9 @@ purge of install links that expired unused (``cog.py``).
 
 from __future__ import annotations
 
-from bot.core import Core
+from bot.api.services import Services
 from cogs.slack_install.cog import SlackInstallCog
 
 
-def setup(core: Core) -> SlackInstallCog:
+def setup(core: Services) -> SlackInstallCog:
     return SlackInstallCog(core)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.cog import Cog
+from bot.api.cog import Cog
 from cogs.slack_install.models import slack_oauth_states
 
 #: the kind the purge reports (``homeroom privacy report``: "The next purge removes")

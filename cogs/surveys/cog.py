@@ -6,10 +6,18 @@ through the delivery service. Families answer with a button or ``/survey answer 
 A survey is anonymous unless the teacher asks for names (``named:true``); see
 :mod:`cogs.surveys.models` for what is kept. ``/survey results`` counts per option and, with
 ``by_language:true``, per language, so the school hears every community.
+
+Each household answers once (``core.families.household_keys``): a co-parent who answers
+after the other replaces the household's answer and is told so privately; results count
+households. The household's place is a unique key (named answers: the household; anonymous
+ones: a one-way code of it), so parallel or redelivered answers never count a home twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -19,20 +27,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cog import Cog, button, command
-from bot.commands import OptionSpec, OptionType
-from bot.core import Context, Core
+from bot.api.cog import Cog, button, command
+from bot.api.commands import OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.errors import UserError
+from bot.api.events import ButtonPressed
+from bot.api.families import member_names
+from bot.api.messages import Button, ButtonStyle, Message
+from bot.api.refs import ChannelRef, MessageRef
+from bot.api.roles import STAFF, Role
+from bot.api.services import Services
 from bot.db.engine import lock_row
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach
-from bot.errors import UserError
-from bot.events import ButtonPressed
-from bot.families import member_names
 from bot.i18n import N_, P_
-from bot.messages import Button, ButtonStyle, Message
-from bot.refs import ChannelRef, MessageRef
-from bot.roles import STAFF, Role
-from cogs.surveys.models import Survey, SurveyAnswer, SurveyParticipant
+from cogs.surveys.models import Survey, SurveyAnswer, SurveyHouseholdChoice, SurveyParticipant
 
 TOPIC = "survey"
 MAX_OPTIONS = 10
@@ -56,6 +65,8 @@ MSG_FOR_FAMILIES = N_("This survey is for families.")
 MSG_COUNTED = N_("Thank you! Your answer to survey #{id} was counted.")
 MSG_ONCE = N_("You already answered survey #{id}. Answers are anonymous, so an answer cannot be changed.")
 MSG_CHANGED = N_("Your answer to survey #{id} is now {option}.")
+MSG_REPLACED = N_("Thank you! Your answer to survey #{id} was counted. It replaces the answer someone else in your "
+                  "household gave, because each household answers once.")
 MSG_RESULTS = P_("Survey #{id}: {count} answer", "Survey #{id}: {count} answers")
 MSG_BY_LANGUAGE = N_("By language")
 MSG_CLOSED_NOTE = N_("This survey is closed.")
@@ -80,6 +91,12 @@ def tally(survey: Survey, answers: list[SurveyAnswer]) -> Counter[tuple[int, str
             counted[(int(index), language)] += int(count)
         return counted
     return Counter((a.option_index, a.language if survey.by_language else "") for a in answers)
+
+
+def household_code(survey: Survey, household: str) -> str:
+    """A one-way code of a household for one anonymous survey: it finds the household's
+    count again, and says nothing about who lives there."""
+    return hmac.new(survey.secret.encode(), household.encode(), hashlib.sha256).hexdigest()
 
 
 def _bar(count: int, total: int, width: int = 10) -> str:
@@ -114,7 +131,7 @@ class SurveysCog(Cog):
             survey = Survey(community_id=community.id, author_member_id=member.id, question=question,
                             options={"labels": labels}, language=ctx.language, anonymous=not named,
                             by_language=bool(by_language), counts={}, status="open", channel_id=channel.id,
-                            created_at=ctx.now)
+                            secret=secrets.token_hex(32), created_at=ctx.now)
             session.add(survey)
             await session.flush()
             families = await self.core.families.audience(session, community.id)
@@ -200,31 +217,64 @@ class SurveysCog(Cog):
             row = await lock_row(session, Survey, survey.id)
             if row is None or row.status != "open":
                 raise UserError(MSG_CLOSED, id=survey.id)
-            builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+            keys = await self.core.families.household_keys(session, row.community_id, [member.id])
+            household = keys.get(member.id, f"member:{member.id}")
             if row.anonymous:
-                added = await session.execute(builder(SurveyParticipant).values(survey_id=row.id, member_id=member.id)
-                                              .on_conflict_do_nothing(index_elements=["survey_id", "member_id"]))
-                if not getattr(added, "rowcount", 0):
-                    raise UserError(MSG_ONCE, id=row.id)
-                key = f"{index}:{language}"
-                counts = dict(row.counts or {})
-                counts[key] = int(counts.get(key, 0)) + 1
-                row.counts = counts
-                return "counted"
-            existing = await session.scalar(select(SurveyAnswer).where(SurveyAnswer.survey_id == row.id,
-                                                                       SurveyAnswer.member_id == member.id))
-            if existing is None:
-                session.add(SurveyAnswer(survey_id=row.id, member_id=member.id, option_index=index,
-                                         language=language, at=ctx.now))
-                return "counted"
-            existing.option_index, existing.language, existing.at = index, language, ctx.now
-            return "changed"
+                return await self._count_anonymous(session, row, member.id, household, f"{index}:{language}")
+            return await self._count_named(session, row, member.id, household, index, language, ctx.now)
 
         outcome = await ctx.transaction(work)
-        if outcome == "changed":
+        if outcome == "replaced":
+            await ctx.reply(MSG_REPLACED, id=survey.id)
+        elif outcome == "changed":
             await ctx.reply(MSG_CHANGED, id=survey.id, option=index + 1)
         else:
             await ctx.reply(MSG_COUNTED, id=survey.id)
+
+    def _insert(self) -> Any:
+        return pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+
+    async def _count_anonymous(self, session: AsyncSession, row: Survey, member_id: int, household: str,
+                               key: str) -> str:
+        """One answer per person (who took part, never what they chose); the household's
+        answer is the latest, so a co-parent's earlier count moves to the new choice."""
+        added = await session.execute(self._insert()(SurveyParticipant).values(survey_id=row.id, member_id=member_id)
+                                      .on_conflict_do_nothing(index_elements=["survey_id", "member_id"]))
+        if not getattr(added, "rowcount", 0):
+            raise UserError(MSG_ONCE, id=row.id)
+        code = household_code(row, household)
+        before = await session.scalar(select(SurveyHouseholdChoice.counted).where(
+            SurveyHouseholdChoice.survey_id == row.id, SurveyHouseholdChoice.household_code == code))
+        upsert = self._insert()(SurveyHouseholdChoice).values(survey_id=row.id, household_code=code, counted=key)
+        await session.execute(upsert.on_conflict_do_update(index_elements=["survey_id", "household_code"],
+                                                           set_={"counted": upsert.excluded.counted}))
+        counts = dict(row.counts or {})
+        if before is not None and int(counts.get(before, 0)) > 0:
+            counts[before] = int(counts[before]) - 1
+            if not counts[before]:
+                del counts[before]
+        counts[key] = int(counts.get(key, 0)) + 1
+        row.counts = counts
+        return "counted" if before is None else "replaced"
+
+    async def _count_named(self, session: AsyncSession, row: Survey, member_id: int, household: str, index: int,
+                           language: str, now: datetime) -> str:
+        """The household's one answer, with whoever gave it last; an answer this person
+        gave for a home they no longer live in is withdrawn, so no home counts twice."""
+        before = await session.scalar(select(SurveyAnswer.member_id).where(SurveyAnswer.survey_id == row.id,
+                                                                           SurveyAnswer.household == household))
+        await session.execute(delete(SurveyAnswer).where(SurveyAnswer.survey_id == row.id,
+                                                         SurveyAnswer.member_id == member_id,
+                                                         SurveyAnswer.household != household))
+        upsert = self._insert()(SurveyAnswer).values(survey_id=row.id, household=household, member_id=member_id,
+                                                    option_index=index, language=language, at=now)
+        await session.execute(upsert.on_conflict_do_update(
+            index_elements=["survey_id", "household"],
+            set_={"member_id": upsert.excluded.member_id, "option_index": upsert.excluded.option_index,
+                  "language": upsert.excluded.language, "at": upsert.excluded.at}))
+        if before is None:
+            return "counted"
+        return "changed" if before == member_id else "replaced"
 
     # ----- results ------------------------------------------------------------------------
     @command("survey results", "The answers to a survey, per option (and per language)",
@@ -268,8 +318,10 @@ class SurveysCog(Cog):
             row = await lock_row(session, Survey, survey.id)
             assert row is not None
             row.status = "closed"
-            # who took part was kept only so each family answers once
+            # who took part, and where each household's answer was counted, were kept only so
+            # each person answers once and each household counts once
             await session.execute(delete(SurveyParticipant).where(SurveyParticipant.survey_id == row.id))
+            await session.execute(delete(SurveyHouseholdChoice).where(SurveyHouseholdChoice.survey_id == row.id))
             await self.core.deliveries.cancel(session, f"{TOPIC}:{row.id}")
         survey = await self._survey(ctx, str(id), open_only=False)
         if survey.message_id:
@@ -321,5 +373,5 @@ class SurveysCog(Cog):
         return {"surveys": (Survey, (Survey.status != "open") & (Survey.created_at < cutoffs["deliveries"]))}
 
 
-def setup(core: Core) -> SurveysCog:
+def setup(core: Services) -> SurveysCog:
     return SurveysCog(core)

@@ -9,10 +9,10 @@ import uuid
 from sqlalchemy import select
 
 from adapters.console import console_session
+from bot.api.events import ButtonPressed
+from bot.api.refs import InteractionRef
 from bot.db.engine import Database
 from bot.db.models import AuditEntry
-from bot.events import ButtonPressed
-from bot.refs import InteractionRef
 
 TEACHER = "as Ms Lee role=teacher"
 # 12:00 UTC is 08:00 in New York: inside every family's quiet hours 07:00-09:00.

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import console_session
+from bot.api.messages import Message
+from bot.api.outbound import Delivery, DeliveryStatus
+from bot.api.refs import UserRef
 from bot.db.engine import Database
 from bot.delivery.models import OutboxEntry
 from bot.delivery.service import pack
-from bot.jobs import JobRunner
-from bot.messages import Message
-from bot.outbound import Delivery, DeliveryStatus
-from bot.refs import UserRef
+from bot.runtime.jobs import JobRunner
 
 TEACHER = "as Ms Lee role=teacher"
 

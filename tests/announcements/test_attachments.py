@@ -11,6 +11,7 @@ from adapters.console import console_session
 from bot.db.engine import Database
 from bot.db.models import Member
 from cogs.announcements.models import Announcement
+from tests.refusing import refuse_files
 
 TEACHER = "as Ms Lee role=teacher"
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -135,3 +136,18 @@ async def test_the_authors_export_lists_the_files(db: Database, tmp_path: Path) 
             assert author is not None
             exported = await cog.export_member(session, author)
     assert exported["authored"][0]["files"] == [{"filename": "field-trip.pdf", "url": str(path)}]
+
+
+async def test_a_file_the_platform_refuses_is_told_to_the_author_and_not_linked(
+        db: Database, tmp_path: Path) -> None:
+    path = flyer(tmp_path)
+    async with console_session(db) as s:
+        refuse_files(s)
+        await s.run(f'as Ana lang=es\n/delivery dm\n{TEACHER}\n'
+                    f'/announce text:"Permission slip for Friday" attach:{path}')
+        post = s.last("#announcements")
+        told = s.last("DM → Ms Lee").text
+        dm = s.last("DM → Ana").text
+    assert post.files == [] and len(s.find("#announcements", "Permission slip")) == 1
+    assert "went out without the file field-trip.pdf: the platform would not take it" in told
+    assert "field-trip.pdf" not in dm

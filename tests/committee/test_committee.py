@@ -9,12 +9,12 @@ from collections import Counter
 from sqlalchemy import inspect, select
 
 from adapters.console import Person, console_session
+from bot.api.emoji import parse
+from bot.api.events import Actor, ReactionAdded
+from bot.api.refs import UserRef
 from bot.db.engine import Database
 from bot.db.models import Member
 from bot.delivery.models import OutboxEntry
-from bot.emoji import parse
-from bot.events import Actor, ReactionAdded
-from bot.refs import UserRef
 from cogs.committee.chart import render_chart
 from cogs.committee.models import Poll, Vote
 

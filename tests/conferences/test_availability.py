@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import UserError
+from bot.api.errors import UserError
 from bot.i18n import Localizer
 from bot.testing import FakeTranslator
 from cogs.conferences.availability import parse_availability, summary

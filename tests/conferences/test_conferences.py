@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from adapters.console import ConsoleSession, console_session
 from adapters.console.adapter import Entry, Person
+from bot.api.events import Actor, ButtonPressed
+from bot.api.refs import UserRef
 from bot.db.engine import Database
-from bot.events import Actor, ButtonPressed
-from bot.refs import UserRef
 from cogs.conferences.models import ConferenceBooking, ConferenceSlot
 
 AVAILABILITY = "Tue 15:00-16:00 every 15min; Thu 07:00-08:00 every 20min"

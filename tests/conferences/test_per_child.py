@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from adapters.console import ConsoleSession, console_session
 from adapters.console.adapter import Entry
+from bot.api.events import ButtonPressed
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.events import ButtonPressed
-from bot.privacy import PrivacyService
+from bot.runtime.privacy import PrivacyService
 from cogs.conferences.models import ConferenceBooking, ConferenceSlot
 from cogs.households.models import Child
 

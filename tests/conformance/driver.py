@@ -1,6 +1,6 @@
 """The contract every adapter's test driver fulfils, so one scenario runs on every platform.
 
-A driver starts its adapter around a given :class:`~bot.core.Core` and plays people through
+A driver starts its adapter around a given :class:`~bot.runtime.core.Core` and plays people through
 the platform's *real* protocol (console lines; Discord gateway payloads and a fake REST
 server; signed Slack HTTP requests and a fake Web API). What the bot sent comes back as
 platform-neutral :class:`Seen` records, so scenarios assert the same things everywhere.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.core import Core
-from bot.roles import Role
+from bot.api.roles import Role
+from bot.runtime.core import Core
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ gateway payloads and a fake REST API, signed Slack requests and a fake Web API).
 
 from __future__ import annotations
 
-from bot.roles import Role
+from bot.api.roles import Role
 from tests.conformance.driver import Driver, Person
 from tests.conformance.test_scenarios import driver, sent_to
 from tests.console.driver import ConsoleDriver

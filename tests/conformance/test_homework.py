@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import ManualClock
-from bot.roles import Role
+from bot.api.roles import Role
+from bot.util.clock import ManualClock
 from tests.conformance.driver import Driver
 from tests.conformance.test_scenarios import driver, sent_to
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from adapters.console.adapter import ConsoleAdapter
-from bot.core import Core
-from bot.roles import Role
+from bot.api.roles import Role
+from bot.runtime.core import Core
 from tests.conformance.driver import Person, Seen
 
 

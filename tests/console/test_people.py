@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.console.people import People, Person
-from bot.refs import UserRef
+from bot.api.refs import UserRef
 
 
 def _person(user_id: str, name: str) -> Person:

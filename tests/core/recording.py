@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.emoji import Emoji
-from bot.messages import Attachment, Message
-from bot.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.emoji import Emoji
+from bot.api.messages import Attachment, Message
+from bot.api.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo, Outbound
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 
 
 class RecordingOutbound(Outbound):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.console import console_session
-from bot.commands import (
+from bot.api.commands import (
     MSG_FILE_TOO_LARGE,
     MSG_FILE_TYPE,
     MSG_NO_FILE,
@@ -20,10 +20,10 @@ from bot.commands import (
     OptionType,
     read_options,
 )
+from bot.api.messages import FileRef
+from bot.api.refs import ChannelRef, UserRef
 from bot.config import Config
 from bot.db.engine import Database
-from bot.messages import FileRef
-from bot.refs import ChannelRef, UserRef
 
 SPEC = CommandSpec("post", "Post", (OptionSpec("text", "Text", required=True),
                                     OptionSpec("attach", "A file", type=OptionType.ATTACHMENT)))

@@ -4,11 +4,12 @@ failure lands only on the request that causes it."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Sequence
 
 import pytest
 
-from bot.batching import GroupCommit
+from bot.util.batching import GroupCommit
 
 
 class Recorder:
@@ -116,3 +117,26 @@ async def test_callers_are_answered_when_the_drainer_is_cancelled() -> None:
     group._drainers["card"].cancel()
     with pytest.raises(RuntimeError, match="shutting down"):
         await asyncio.wait_for(waiting, timeout=30)
+
+
+async def test_shutting_down_with_nobody_waiting_reports_no_unretrieved_error() -> None:
+    runner = Recorder()
+    runner.gate.clear()
+    group: GroupCommit[str, int, int] = GroupCommit(runner)
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    try:
+        impatient = asyncio.create_task(group.submit("card", 1))
+        await asyncio.sleep(0)
+        impatient.cancel()  # the caller gives up; its request stays queued
+        with pytest.raises(asyncio.CancelledError):
+            await impatient
+        group._drainers["card"].cancel()  # then the process shuts down
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        del impatient
+        gc.collect()  # an unretrieved exception is reported when its future is collected
+    finally:
+        loop.set_exception_handler(None)
+    assert not [c for c in reported if "never retrieved" in str(c.get("message", ""))]

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.console import ConsoleSession, console_session
+from bot.api.events import ButtonPressed
+from bot.api.refs import InteractionRef
 from bot.db.engine import Database
-from bot.events import ButtonPressed
-from bot.refs import InteractionRef
 from cogs.announcements.models import Acknowledgement
 from cogs.committee.models import Vote
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given as for_any
 from hypothesis import strategies as st
 
-from bot.commands import (
+from bot.api.commands import (
     BOOLEAN_WORDS,
     FALSE_WORDS,
     TRUE_WORDS,
@@ -25,9 +25,9 @@ from bot.commands import (
     read_options,
     split_words,
 )
-from bot.events import FrozenMap
+from bot.api.events import FrozenMap
+from bot.api.refs import ChannelRef, CommunityRef, UserRef
 from bot.i18n import LOCALE_DIR
-from bot.refs import ChannelRef, CommunityRef, UserRef
 
 SIGNUP = CommandSpec("signup create", "", (
     OptionSpec("title", "", required=True), OptionSpec("slots", "", required=True),

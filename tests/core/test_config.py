@@ -163,7 +163,7 @@ def test_the_adapters_started_by_default_follow_the_secrets_each_declares() -> N
 def test_secrets_are_every_declared_variable_and_nothing_else() -> None:
     assert {"DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CLIENT_SECRET",
             "DEEPL_API_KEY"} <= set(Secrets.environment().values())
-    with pytest.raises(TypeError, match="no adapter declares a secret called 'discord_tokn'"):
+    with pytest.raises(TypeError, match="no adapter or cog declares a secret called 'discord_tokn'"):
         Secrets(discord_tokn="t")
     with pytest.raises(AttributeError):
         Secrets().discord_token = "t"  # type: ignore[misc]

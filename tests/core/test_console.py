@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import ScriptError, console_session
+from bot.api.roles import Role
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.roles import Role
 
 PROFILE = ("cogs.profile",)
 

@@ -13,7 +13,7 @@ import pytest
 from adapters.console import console_session
 from adapters.console.cli import script_config
 from adapters.console.config import Section as ConsoleSection
-from adapters.console.files import files_dir, safe_name
+from adapters.console.files import SAMPLES, files_dir, safe_name, shared_file
 from adapters.console.notes import CONDITIONS, ExpectedConditions
 from bot.config import parse_config
 from bot.db.engine import Database
@@ -32,6 +32,25 @@ async def test_a_sent_file_is_written_to_the_folder_and_its_path_printed(db: Dat
     written = folder / "signup-1-roster.csv"
     assert written.read_bytes() == s.find("DM → Ms Lee")[-1].files[0].content
     assert f"    (saved as {written})" in s.lines
+
+
+def test_a_demo_attaches_the_shipped_permission_slip_by_name_from_any_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    slip = shared_file("permission-slip.pdf")
+    assert slip is not None and slip.filename == "permission-slip.pdf" and slip.content_type == "application/pdf"
+    assert Path(slip.url) == SAMPLES / "permission-slip.pdf"  # a link the reader can open
+    assert Path(slip.url).read_bytes().startswith(b"%PDF-1.4") and slip.size == Path(slip.url).stat().st_size
+
+
+def test_a_file_of_that_name_where_the_script_runs_wins_over_the_sample(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    ours = b"%PDF-1.7\nours\n%%EOF\n"
+    (tmp_path / "permission-slip.pdf").write_bytes(ours)
+    slip = shared_file("permission-slip.pdf")
+    assert slip is not None and slip.url == "permission-slip.pdf" and slip.size == len(ours)
+    assert shared_file("elsewhere/permission-slip.pdf") is None  # a path is never taken for the sample
 
 
 def test_a_file_name_cannot_leave_the_folder() -> None:
@@ -72,7 +91,7 @@ def test_an_expected_condition_is_said_once_and_its_warnings_kept_out_of_the_way
     handler = Collect()
     handler.addFilter(ExpectedConditions(said.append))
     logger = logging.getLogger("bot.translation.service")
-    other = logging.getLogger("bot.jobs")
+    other = logging.getLogger("bot.runtime.jobs")
     logger.addHandler(handler)
     other.addHandler(handler)
     try:

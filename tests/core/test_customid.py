@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from adapters.slack.blocks import to_blocks, to_modal
-from bot import customid
-from bot.customid import Kind, Route
-from bot.messages import Button, Form, Message
+from bot.api import customid
+from bot.api.customid import Kind, Route
+from bot.api.messages import Button, Form, Message
 
 
 def test_button_round_trip_keeps_the_posted_wire_format() -> None:

@@ -10,20 +10,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.api.cog import Cog, command, listener
+from bot.api.emoji import parse as parse_emoji
+from bot.api.events import Actor, ChannelMessage, CommandInvoked, DirectMessage, ReactionAdded
+from bot.api.messages import Message
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import STAFF, Role
 from bot.app import build_core
-from bot.clock import ManualClock
-from bot.cog import Cog, command, listener
 from bot.config import Config, Secrets
-from bot.core import Context, Core
 from bot.db.engine import Database
 from bot.db.models import Member, ProcessedEvent
-from bot.dispatcher import listener_key
-from bot.emoji import parse as parse_emoji
-from bot.events import Actor, ChannelMessage, CommandInvoked, DirectMessage, ReactionAdded
-from bot.messages import Message
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import STAFF, Role
+from bot.runtime.core import Context, Core
+from bot.runtime.dispatcher import listener_key
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.core.recording import RecordingOutbound
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)

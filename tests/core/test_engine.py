@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import Database, nullpool_engine
 from bot.db.models import ProcessedEvent
-from bot.processed import record_event_keys
+from bot.db.processed import record_event_keys
 from tests.conftest import PG_ADMIN_URL
 
 

@@ -12,18 +12,18 @@ import pytest
 from adapters.console.adapter import ConsoleAdapter
 from adapters.discord.adapter import DiscordAdapter
 from adapters.slack.adapter import SlackAdapter
-from bot import fallbacks
+from bot.api import fallbacks
+from bot.api.cog import Cog, command
+from bot.api.emoji import Emoji, parse
+from bot.api.messages import Form, FormField
+from bot.api.outbound import Capabilities
+from bot.api.refs import ChannelRef, CommunityRef, MessageRef, UserRef
 from bot.app import build_core
-from bot.clock import ManualClock
-from bot.cog import Cog, command
 from bot.config import Config, Secrets
-from bot.core import Context, Core
 from bot.db.engine import Database
-from bot.emoji import Emoji, parse
-from bot.messages import Form, FormField
-from bot.outbound import Capabilities
-from bot.refs import ChannelRef, CommunityRef, MessageRef, UserRef
+from bot.runtime.core import Context, Core
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.core.recording import RecordingOutbound
 from tests.core.test_dispatcher import invoke, make_core
 

@@ -3,18 +3,20 @@
 Every import counts, also those inside functions (an import moved into a function to dodge a
 cycle is still a cycle); only imports under ``if TYPE_CHECKING:`` are left out, because they
 never run. The core's code also names no adapter at all: not in an import, a string, an
-attribute or a variable (comments and docstrings are prose, and may give a platform as an
-example).
+attribute or a variable; and its prose (comments and docstrings) names no platform either,
+describing the capability instead ("a platform that cannot edit a DM").
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from functools import cache
 from pathlib import Path
 
-from bot.discovery import adapter_names
+from bot.discovery import adapter_names, platform_adapters
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "cogs", "adapters")
@@ -59,8 +61,17 @@ def imports_of(module: str) -> frozenset[str]:
     return frozenset(named - {module})
 
 
+def _packages_run_by(name: str) -> set[str]:
+    """Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` first: those count too."""
+    parts = name.split(".")
+    return {".".join(parts[:end]) for end in range(1, len(parts))}
+
+
 def _internal(module: str) -> set[str]:
-    return {name for name in imports_of(module) if name in modules()}
+    named = {name for name in imports_of(module) if name in modules()}
+    named |= {package for name in named for package in _packages_run_by(name)}
+    return {name for name in named if name in modules() and name != module
+            and not module.startswith(f"{name}.")}
 
 
 def _cycles() -> list[list[str]]:
@@ -111,6 +122,40 @@ def _layer_imports(layer: str, forbidden: tuple[str, ...]) -> dict[str, list[str
 
 def test_no_module_imports_another_in_a_circle() -> None:
     assert _cycles() == []
+
+
+def test_the_api_imports_nothing_of_the_runtime_or_the_edge() -> None:
+    """What a feature imports stands without the engine behind it (types under TYPE_CHECKING aside)."""
+    assert _layer_imports("bot.api", ("bot.runtime", "bot.app", "bot.cli")) == {}
+
+
+def test_localisation_sits_below_the_api() -> None:
+    """The API's roles and commands are worded through bot.i18n, so bot.i18n cannot need them."""
+    assert _layer_imports("bot.i18n", ("bot.api", "bot.runtime", "bot.app", "bot.cli")) == {}
+
+
+def test_utilities_import_nothing_of_the_project() -> None:
+    assert _layer_imports("bot.util", PACKAGES) == {}
+
+
+def test_the_runtime_imports_neither_the_composition_root_nor_the_command_line() -> None:
+    assert _layer_imports("bot.runtime", ("bot.app", "bot.cli")) == {}
+
+
+def runtime_modules_cogs_import() -> dict[str, list[str]]:
+    """Which engine modules each cog reaches into (none: a feature sees the engine through
+    bot.api.services.Services and the rest of the API)."""
+    found: dict[str, set[str]] = {}
+    for name in modules():
+        if name.startswith("cogs."):
+            for target in imports_of(name):
+                if target.startswith("bot.runtime."):
+                    found.setdefault(target, set()).add(name.split(".")[1])
+    return {target: sorted(cogs) for target, cogs in sorted(found.items())}
+
+
+def test_cogs_import_nothing_of_the_engine() -> None:
+    assert runtime_modules_cogs_import() == {}
 
 
 def test_the_core_imports_no_cog_and_no_adapter() -> None:
@@ -194,7 +239,63 @@ def start(slack_token: str) -> None:
     assert {word for _, word in hits} == {"discord", "slack", "console"}
 
 
+def _prose(source: str) -> list[tuple[int, str]]:
+    """Every comment and docstring of a module, with the line it starts on."""
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    found = [(node.lineno, node.value) for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and id(node) in docstrings]
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    found += [(token.start[0], token.string) for token in tokens if token.type == tokenize.COMMENT]
+    return sorted(found)
+
+
+def _platforms_in_prose(source: str) -> list[tuple[int, str]]:
+    names = set(platform_adapters())
+    return [(line, word) for line, text in _prose(source) for word in re.split(r"[\W_]+", text.lower())
+            if word in names]
+
+
+def test_the_cores_comments_and_docstrings_name_no_platform() -> None:
+    found = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        hits = _platforms_in_prose(path.read_text(encoding="utf-8"))
+        if hits:
+            found[str(path.relative_to(ROOT))] = hits
+    assert found == {}
+
+
+def test_the_prose_reader_sees_comments_and_docstrings_but_not_code() -> None:
+    """The reader itself: a platform named in prose is found, so the test above is not vacuous."""
+    source = '''"""Works on Discord."""
+import discord  # as on Slack's API
+def start() -> None:
+    """Posts
+    to a Slack channel."""
+    run("discord")
+'''
+    assert set(platform_adapters()) >= {"discord", "slack"}
+    assert _platforms_in_prose(source) == [(1, "discord"), (2, "slack"), (4, "slack")]
+
+
+def test_the_graph_counts_the_packages_an_import_runs() -> None:
+    """The reader itself: importing a module of a package runs the package's ``__init__`` first,
+    so a package whose ``__init__`` imports back is a circle."""
+    assert "bot.i18n" in _internal("bot.api.when")
+    assert "bot.i18n" not in _internal("bot.i18n.languages")
+
+
+def test_the_layer_reader_sees_a_forbidden_import() -> None:
+    """The reader itself: the runtime imports the API, so asking for it finds it."""
+    assert "bot.runtime.core" in _layer_imports("bot.runtime", ("bot.api",))
+
+
 def test_the_graph_reads_real_imports() -> None:
     """The reader itself: a known import is seen, so the tests above are not vacuous."""
-    assert "bot.dispatcher" in imports_of("bot.core")
-    assert "bot.context" in imports_of("bot.dispatcher")
+    assert "bot.runtime.dispatcher" in imports_of("bot.runtime.core")
+    assert "bot.api.context" in imports_of("bot.runtime.dispatcher")
+
+
+if __name__ == "__main__":  # python tests/core/test_import_graph.py: the engine modules cogs import (none)
+    for target, cogs in runtime_modules_cogs_import().items():
+        print(f"{target}: {', '.join(cogs)}")

@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import ManualClock
+from bot.api.jobs import JobContext, RetryLater, cancel
+from bot.api.outbound import AdapterMissing
 from bot.db.engine import Database
 from bot.db.models import Job
-from bot.jobs import JobContext, JobRunner, RetryLater, backoff, cancel, schedule
-from bot.outbound import AdapterMissing
+from bot.runtime.jobs import JobRunner, backoff, schedule
+from bot.util.clock import ManualClock
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)
 

@@ -9,18 +9,18 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import ScriptError, console_session
+from bot.api.cog import Cog, command, listener
+from bot.api.events import Actor, CommandInvoked, DirectMessage
+from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
+from bot.api.roles import STAFF, Role
 from bot.app import build_core
-from bot.clock import ManualClock
-from bot.cog import Cog, command, listener
 from bot.config import Config, Secrets
-from bot.core import Context, Core
 from bot.db.engine import Database
+from bot.db.members import members_with_role
 from bot.db.models import Member
-from bot.events import Actor, CommandInvoked, DirectMessage
-from bot.members import members_with_role
-from bot.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
-from bot.roles import STAFF, Role
+from bot.runtime.core import Context, Core
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.core.recording import RecordingOutbound
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)

@@ -11,12 +11,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, inspect, select
 from sqlalchemy.engine import Connection
 
+from bot.api.roles import Role
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from bot.db.models import Member
 from bot.db.registry import import_all_models
-from bot.roles import Role
 
 
 def _drop_every_table(connection: Connection) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from adapters.console import ConsoleSession, console_session
+from bot.api.events import CommandInvoked
+from bot.api.refs import InteractionRef
 from bot.db.engine import Database
-from bot.events import CommandInvoked
-from bot.refs import InteractionRef
 from cogs.announcements.models import Announcement
 
 TEACHER = "as Ms Lee role=teacher"

@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from bot.ratelimit import Pacer
+from bot.runtime.ratelimit import Pacer
 
 
 @pytest.fixture

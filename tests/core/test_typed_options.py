@@ -21,19 +21,19 @@ from typing import Any
 import pytest
 
 from adapters.console.harness import DEFAULT_START
-from bot import customid
+from bot.api import customid
+from bot.api.cog import Cog, command
+from bot.api.commands import Choice, OptionSpec, OptionType
+from bot.api.context import Context
+from bot.api.events import Actor, CommandInvoked, FrozenMap
+from bot.api.refs import ChannelRef, CommunityRef, UserRef
+from bot.api.roles import Role
 from bot.app import build_core
-from bot.clock import ManualClock
-from bot.cog import Cog, command
-from bot.commands import Choice, OptionSpec, OptionType
 from bot.config import Config, Secrets
-from bot.context import Context
-from bot.core import Core
 from bot.db.engine import Database
-from bot.events import Actor, CommandInvoked, FrozenMap
-from bot.refs import ChannelRef, CommunityRef, UserRef
-from bot.roles import Role
+from bot.runtime.core import Core
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.conformance.driver import Person
 from tests.console.driver import ConsoleDriver
 from tests.discord.harness import CHANNELS as DISCORD_CHANNELS

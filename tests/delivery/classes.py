@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.console import ConsoleSession
 from adapters.console.adapter import CHANNEL_NAMES
-from bot.refs import ChannelRef, CommunityRef
+from bot.api.refs import ChannelRef, CommunityRef
 
 LEE = "as Ms Lee role=teacher,admin"  # Room 12 (the console's first class)
 KIM = "as Mr Kim role=teacher,admin"  # Room 14

@@ -22,11 +22,11 @@ from sqlalchemy import and_, func, or_, select
 from adapters.console import ConsoleAdapter
 from adapters.console.harness import DEFAULT_START
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.db.models import Job
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from cogs.onboarding.config import Section as OnboardingSection
 
 TEACHER = "Ms Lee"

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import ConsoleSession, console_session
+from bot.api.events import ButtonPressed
+from bot.api.refs import CommunityRef, InteractionRef
 from bot.config import parse_config
 from bot.db.engine import Database
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach
 from bot.delivery.models import OutboxEntry
-from bot.events import ButtonPressed
-from bot.refs import CommunityRef, InteractionRef
 from tests.core.recording import RecordingOutbound
 from tests.delivery.classes import KIM, LEE, ROOM_12, ROOM_14, enter, two_classes
 

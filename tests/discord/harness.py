@@ -28,9 +28,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from adapters.discord import DiscordAdapter
-from bot.core import Core
-from bot.emoji import parse
-from bot.roles import Role
+from bot.api.emoji import parse
+from bot.api.roles import Role
+from bot.runtime.core import Core
 from tests.conformance.driver import Person, Seen
 
 GUILD_ID = 900000000000000001

@@ -9,13 +9,13 @@ import pytest
 
 from adapters.console.harness import DEFAULT_START
 from adapters.discord.render import COLOURS, mention, to_embeds
+from bot.api.messages import Message, Tone
+from bot.api.roles import Role
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.messages import Message, Tone
-from bot.roles import Role
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.discord.harness import CHANNELS, DiscordDriver
 
 

@@ -13,17 +13,17 @@ from sqlalchemy import select
 
 from adapters.console.adapter import advance_clock
 from adapters.console.harness import DEFAULT_START
+from bot.api.events import Actor
+from bot.api.refs import CommunityRef, UserRef
+from bot.api.roles import Role
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.db.models import Member
 from bot.delivery import Content, Phrase, Reach
 from bot.delivery.models import OutboxEntry
-from bot.events import Actor
-from bot.refs import CommunityRef, UserRef
-from bot.roles import Role
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.conformance.driver import Person
 from tests.discord.harness import APP_ID, DiscordDriver, snowflake
 

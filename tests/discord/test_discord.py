@@ -11,13 +11,13 @@ from adapters.console.harness import DEFAULT_START
 from adapters.discord.adapter import intents
 from adapters.discord.cli import invite_url
 from adapters.discord.commands import application_commands
+from bot.api.roles import Role
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, ConfigError, Secrets, check_adapter_requirements
 from bot.db.engine import Database
 from bot.db.models import Member, ProcessedEvent
-from bot.roles import Role
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.discord.harness import BOT_ID, CHANNELS, DiscordDriver
 
 

@@ -14,14 +14,14 @@ import pytest
 
 from adapters.console.harness import DEFAULT_START
 from adapters.discord.adapter import NONCE_LENGTH, nonce_for
+from bot.api.messages import Message
+from bot.api.outbound import DeliveryStatus
+from bot.api.refs import UserRef
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.messages import Message
-from bot.outbound import DeliveryStatus
-from bot.refs import UserRef
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.discord.harness import GLOBAL_LIMIT, DiscordDriver, max_in_any_second
 
 #: the highest DM rate the configuration allows (3,000 a minute is Discord's global limit)
@@ -175,8 +175,8 @@ async def test_no_429_reaches_the_bot_at_the_configured_rate(driver: DiscordDriv
 
 
 async def test_posts_edits_and_reactions_share_the_global_pacer_with_dms(driver: DiscordDriver) -> None:
-    from bot.emoji import parse
-    from bot.refs import ChannelRef
+    from bot.api.emoji import parse
+    from bot.api.refs import ChannelRef
     from tests.discord.harness import CHANNELS
 
     channel = ChannelRef("discord", str(CHANNELS["general"]), None)

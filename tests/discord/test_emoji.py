@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.discord.emoji import from_discord
-from bot import emoji
+from bot.api import emoji
 
 
 def test_unicode_with_or_without_vs16_is_one_key() -> None:

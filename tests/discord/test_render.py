@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.discord.render import EMBEDS, FIELD_VALUE, TOTAL, to_embeds
-from bot.messages import Field, Message
+from bot.api.messages import Field, Message
 
 
 def characters(embeds: list) -> int:  # type: ignore[type-arg]

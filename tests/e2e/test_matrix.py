@@ -38,18 +38,18 @@ from adapters.discord.commands import SUB_COMMAND, application_commands, parse_i
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.manifest import build_manifest
 from adapters.slack.names import CommandNames
-from bot import customid
+from bot.api import customid
+from bot.api.commands import CommandSpec, find_command, split_words
+from bot.api.events import Actor, ButtonPressed, CommandInvoked, Event, FormSubmitted
+from bot.api.fallbacks import FormRoute, form_route
+from bot.api.messages import Button, Message
+from bot.api.refs import UserRef
 from bot.app import build_core
-from bot.clock import ManualClock
-from bot.commands import CommandSpec, find_command, split_words
 from bot.config import Config, Secrets, parse_config
-from bot.core import Core
 from bot.db.engine import Database
-from bot.events import Actor, ButtonPressed, CommandInvoked, Event, FormSubmitted
-from bot.fallbacks import FormRoute, form_route
-from bot.messages import Button, Message
-from bot.refs import UserRef
+from bot.runtime.core import Core
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.e2e.slack.fake_slack import BOT_TOKEN, SIGNING_SECRET, TEAM, FakeSlack
 from tests.e2e.slack.process import signed_headers
 

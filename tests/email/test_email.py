@@ -56,9 +56,8 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
     controller.stop()
 
 
-@pytest.fixture(autouse=True)
-def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOMEROOM_EMAIL_SECRET", "a-test-secret-of-enough-length")
+#: what the deployment's environment holds (HOMEROOM_EMAIL_SECRET)
+SECRETS = Secrets(email_link_secret="a-test-secret-of-enough-length")
 
 
 def _config(port: int, **email_settings: Any) -> Any:
@@ -79,7 +78,7 @@ def _link(mail: EmailMessage, path: str) -> dict[str, str]:
 async def test_a_registered_family_gets_the_days_announcements_by_email_in_their_language(
         db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER}\n/announce text:"Picture day on Friday"\nadvance 10h')
     [mail] = box.received
     assert mail["To"] == "nguyen@example.org"
@@ -90,7 +89,7 @@ async def test_a_registered_family_gets_the_days_announcements_by_email_in_their
 
 async def test_the_got_it_link_counts_the_family_as_having_seen_it(db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'as Ana\n/help\n{TEACHER}\n{REGISTER}\n/announce text:"Picture day"\nadvance 10h')
         cog = next(c for c in s.core.cogs if c.name == "email")
         status, page = await cog.seen_page(_link(box.received[0], "/email/seen"))
@@ -101,7 +100,7 @@ async def test_the_got_it_link_counts_the_family_as_having_seen_it(db: Database,
 
 async def test_a_changed_link_changes_nothing(db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER}\n/announce text:"Picture day"\nadvance 10h')
         cog = next(c for c in s.core.cogs if c.name == "email")
         token = _link(box.received[0], "/email/seen")["t"]
@@ -115,7 +114,7 @@ async def test_a_changed_link_changes_nothing(db: Database, mailbox: tuple[Mailb
 
 async def test_a_link_stops_working_after_link_days(db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port, link_days=1)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port, link_days=1)) as s:
         await s.run(f'{TEACHER}\n{REGISTER}\n/announce text:"Picture day"\nadvance 10h\nadvance 2d')
         cog = next(c for c in s.core.cogs if c.name == "email")
         status, _ = await cog.seen_page(_link(box.received[0], "/email/seen"))
@@ -125,7 +124,7 @@ async def test_a_link_stops_working_after_link_days(db: Database, mailbox: tuple
 async def test_after_unsubscribing_no_more_email_and_the_teacher_sees_who_cannot_be_reached(
         db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER}\n/announce text:"One"\nadvance 10h')
         cog = next(c for c in s.core.cogs if c.name == "email")
         status, page = await cog.unsubscribe_page(_link(box.received[0], "/email/unsubscribe"))
@@ -139,7 +138,7 @@ async def test_an_address_the_server_refuses_is_recorded_and_not_tried_again(
         db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
     box.refuse.add("nguyen@example.org")
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER}\n/announce text:"One"\nadvance 10h')
         box.refuse.clear()
         await s.run('/announce text:"Two"\nadvance 1d')
@@ -151,7 +150,7 @@ async def test_an_address_the_server_refuses_is_recorded_and_not_tried_again(
 
 async def test_without_consent_nothing_is_stored(db: Database, mailbox: tuple[Mailbox, int]) -> None:
     _, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER.replace("consent:true", "consent:false")}')
         async with db.read() as session:
             stored = (await session.scalars(select(EmailContact))).all()
@@ -161,7 +160,7 @@ async def test_without_consent_nothing_is_stored(db: Database, mailbox: tuple[Ma
 
 async def test_an_address_that_does_not_validate_is_refused(db: Database, mailbox: tuple[Mailbox, int]) -> None:
     _, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER.replace("nguyen@example.org", "nguyen at example")}')
     assert s.last("only Ms Lee").text == '"nguyen at example" is not an e-mail address I can use. Please check it.'
 
@@ -172,15 +171,14 @@ async def test_with_email_off_the_command_says_how_to_turn_it_on(db: Database) -
     assert "[email] section" in s.last("only Ms Lee").text
 
 
-def test_email_on_without_a_secret_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HOMEROOM_EMAIL_SECRET")
+def test_email_on_without_a_secret_stops_start_up() -> None:
     with pytest.raises(ConfigError, match="HOMEROOM_EMAIL_SECRET"):
         build_core(_config(25), secrets=Secrets())
 
 
 async def test_erasing_the_family_deletes_its_address(db: Database, mailbox: tuple[Mailbox, int]) -> None:
     _, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await s.run(f'{TEACHER}\n{REGISTER}\n/family email-remove name:"Nguyen family"')
         async with db.read() as session:
             stored = (await session.scalars(select(EmailContact))).all()
@@ -200,7 +198,7 @@ async def _nguyen_in_two_classes(s, room_12: str = "", room_14: str = "") -> Non
 async def test_one_address_in_two_classes_gets_one_email_digest_grouped_by_class_in_its_language(
         db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await _nguyen_in_two_classes(s, '/announce text:"Picture day on Friday"',
                                      '/announce text:"Field trip on Tuesday"')
         await s.run("advance 10h")
@@ -215,7 +213,7 @@ async def test_one_address_in_two_classes_gets_one_email_digest_grouped_by_class
 async def test_the_got_it_link_of_a_two_class_email_counts_in_both_classes(
         db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await _nguyen_in_two_classes(s, '/announce text:"Picture day"', '/announce text:"Field trip"')
         await s.run("advance 10h")
         cog = next(c for c in s.core.cogs if c.name == "email")
@@ -231,7 +229,7 @@ async def test_the_got_it_link_of_a_two_class_email_counts_in_both_classes(
 async def test_unsubscribing_from_a_two_class_email_stops_the_email_of_both_classes(
         db: Database, mailbox: tuple[Mailbox, int]) -> None:
     box, port = mailbox
-    async with console_session(db, config=_config(port)) as s:
+    async with console_session(db, secrets=SECRETS, config=_config(port)) as s:
         await _nguyen_in_two_classes(s, '/announce text:"Picture day"', '/announce text:"Field trip"')
         await s.run("advance 10h")
         cog = next(c for c in s.core.cogs if c.name == "email")

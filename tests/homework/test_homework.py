@@ -51,7 +51,7 @@ async def test_a_retried_reminder_job_reminds_nobody_twice(db: Database) -> None
 
 
 def _job(s: object, assignment_id: int) -> object:
-    from bot.jobs import JobContext
+    from bot.api.jobs import JobContext
 
     return JobContext(job_id=0, kind="homework.remind", payload={"id": assignment_id}, attempt=2,
                       now=s.core.clock.now())  # type: ignore[attr-defined]

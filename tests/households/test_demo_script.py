@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from adapters.console.harness import DEFAULT_START
+from bot.api.roles import Role
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.roles import Role
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.conformance.driver import Driver, Person, Seen
 from tests.console.driver import ConsoleDriver
 from tests.discord.harness import DiscordDriver

@@ -11,11 +11,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from adapters.console import ConsoleSession, console_session
+from bot.api.emoji import parse
+from bot.api.events import ReactionAdded
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Member
-from bot.emoji import parse
-from bot.events import ReactionAdded
-from bot.privacy import PrivacyService
+from bot.runtime.privacy import PrivacyService
 from cogs.households.models import Child, GuardianLink, JoinAttempt, JoinCode
 from cogs.signups.models import Claim
 
@@ -314,7 +314,7 @@ async def test_invite_sends_the_teacher_a_printable_png_slip(db: Database) -> No
 
 
 async def test_failed_join_attempts_are_purged_after_a_day(db: Database) -> None:
-    from bot.retention import purge
+    from bot.runtime.retention import purge
 
     async with console_session(db) as s:
         await class_with_sam(s)

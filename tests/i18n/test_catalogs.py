@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from adapters.console import console_session
 from bot.db.engine import Database
 from bot.i18n import LOCALE_DIR, Localizer, english_plurals, load_catalogs
-from bot.i18n_catalogs import Domain, domains
+from bot.i18n.catalogs import Domain, domains
 from bot.testing import FakeTranslator
 from bot.translation import TranslationResult
 
@@ -43,7 +43,7 @@ def _read(path: Path) -> Catalog:
         return read_po(handle)
 
 
-ROOT = LOCALE_DIR.parents[1]
+ROOT = LOCALE_DIR.parents[2]
 DOMAINS = [d for d in domains(ROOT) if d.template.is_file()]
 
 

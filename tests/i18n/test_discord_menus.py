@@ -13,13 +13,13 @@ import pytest
 
 from adapters.console.harness import DEFAULT_START
 from adapters.discord.commands import application_commands
+from bot.api.commands import CommandSpec
 from bot.app import build_core
-from bot.clock import ManualClock
-from bot.commands import CommandSpec
 from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.i18n import COMMAND_NAME, Catalog, Localizer, key, load_catalogs
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.discord.harness import GUILD_ID, DiscordDriver
 from tests.e2e.discord.fake import command_problems
 

@@ -22,16 +22,16 @@ from babel.messages.pofile import read_po, write_po
 from adapters.console import console_session
 from bot.db.engine import Database
 from bot.i18n import COMMAND_NAME, LOCALE_DIR, Localizer, key
-from bot.i18n_catalogs import count, domains, languages
+from bot.i18n.catalogs import count, domains, languages
 from bot.testing import FakeTranslator
 
 pytestmark = pytest.mark.catalogs
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = "python -m bot.i18n_catalogs "
+TOOL = "python -m bot.i18n.catalogs "
 
 
 def documented_commands() -> list[list[str]]:
-    """The ``python -m bot.i18n_catalogs`` lines of the guide's first shell block."""
+    """The ``python -m bot.i18n.catalogs`` lines of the guide's first shell block."""
     guide = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
     block = re.search(r"```sh\n(.*?)```", guide, re.S)
     assert block is not None, "docs/translating.md lost its shell block"
@@ -46,7 +46,7 @@ def documented_commands() -> list[list[str]]:
 def run_documented(verb: str, cwd: Path) -> str:
     for words in documented_commands():
         if words[0] == verb:
-            done = subprocess.run([sys.executable, "-m", "bot.i18n_catalogs", *words], cwd=cwd, check=True,
+            done = subprocess.run([sys.executable, "-m", "bot.i18n.catalogs", *words], cwd=cwd, check=True,
                                   capture_output=True, text=True)
             return done.stdout
     raise AssertionError(f"docs/translating.md has no `{TOOL}{verb}` line")
@@ -121,7 +121,7 @@ def test_update_keeps_every_translation(workspace: Path) -> None:
 
 def _merged_back(work: Path) -> None:
     """The central catalogs as a branch that predates the cog catalogs leaves them: every
-    cog's translations in ``bot/locale``, no cog catalogs."""
+    cog's translations in ``bot/i18n/locale``, no cog catalogs."""
     for lang in languages(work):
         core_path = domains(work)[0].catalog(lang)
         with core_path.open("rb") as handle:
@@ -251,7 +251,7 @@ def test_split_takes_translations_from_another_branchs_catalog(tmp_path_factory:
     message.string = ""
     with spanish.open("wb") as handle:
         write_po(handle, catalog, width=76, no_location=True, sort_output=True)
-    subprocess.run([sys.executable, "-m", "bot.i18n_catalogs", "split", str(other_side)], cwd=work, check=True,
+    subprocess.run([sys.executable, "-m", "bot.i18n.catalogs", "split", str(other_side)], cwd=work, check=True,
                    capture_output=True)
     assert translated(spanish)[key("help", COMMAND_NAME)] == translated(LOCALE_DIR / "es/LC_MESSAGES/homeroom.po")[
         key("help", COMMAND_NAME)]

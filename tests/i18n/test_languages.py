@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bot import languages
-from bot.language_names import NAMES
+from bot.i18n import languages
+from bot.i18n.language_names import NAMES
 
 
 @pytest.mark.parametrize(("typed", "code"), [
@@ -31,7 +31,7 @@ def test_every_offered_language_has_names() -> None:
 
 
 def test_generated_names_agree_with_cldr() -> None:
-    """If Babel's CLDR data changes, regenerate with ``python -m bot.languages``."""
+    """If Babel's CLDR data changes, regenerate with ``python -m bot.i18n.languages``."""
     assert {code: languages.names_from_cldr(code) for code in languages.offered()} == NAMES
 
 
@@ -43,4 +43,4 @@ def test_looking_a_language_up_loads_no_cldr_locale() -> None:
     before = set(localedata._cache)
     assert languages.normalize("français") == "fr"
     assert set(localedata._cache) == before
-    assert "bot.language_names" in sys.modules
+    assert "bot.i18n.language_names" in sys.modules

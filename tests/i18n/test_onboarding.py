@@ -11,13 +11,13 @@ from sqlalchemy import select
 from adapters.console import console_session
 from adapters.console.harness import ConsoleSession
 from adapters.console.people import Person
+from bot.api.events import Actor, ButtonPressed, MemberJoined
+from bot.api.refs import CommunityRef, UserRef
 from bot.config import Config, parse_config
 from bot.db.engine import Database
 from bot.db.models import Member
 from bot.delivery.models import OutboxEntry
-from bot.events import Actor, ButtonPressed, MemberJoined
 from bot.i18n import load_catalogs
-from bot.refs import CommunityRef, UserRef
 from cogs.onboarding.cog import ACTION, MSG_NOT_OFFERED, TOPIC
 
 pytestmark = [pytest.mark.catalogs, pytest.mark.onboarding]

@@ -12,12 +12,12 @@ from aiohttp.test_utils import TestServer
 
 from adapters.console import console_session
 from adapters.console.harness import DEFAULT_START
-from bot.clock import ManualClock
 from bot.config import Config, Secrets, TranslationSection
 from bot.db.engine import Database
 from bot.i18n import load_catalogs
 from bot.translation import offered
 from bot.translation.cli import run_translate_cli
+from bot.util.clock import ManualClock
 
 pytestmark = pytest.mark.catalogs
 

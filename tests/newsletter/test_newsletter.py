@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.console import console_session
+from bot.api.errors import UserError
 from bot.db.engine import Database
-from bot.errors import UserError
 from cogs.newsletter.schedule import parse_weekly
 
 TEACHER = "as Ms Lee role=teacher"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from adapters.console import console_session
 from bot.db.engine import Database
 from cogs.newsletter.models import NewsletterItem
+from tests.refusing import refuse_files
 
 TEACHER = "as Ms Lee role=teacher"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 128
@@ -52,3 +53,19 @@ async def test_a_refused_file_is_not_added(db: Database, tmp_path: Path) -> None
         assert "notes.txt is a kind of file I don't post" in s.last("only Ms Lee").text
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(NewsletterItem)) == 0
+
+
+async def test_a_file_the_platform_refuses_goes_without_it_and_its_author_is_told(
+        db: Database, tmp_path: Path) -> None:
+    photo = tmp_path / "beans.png"
+    photo.write_bytes(PNG)
+    async with console_session(db) as s:
+        refuse_files(s)
+        await s.run(f"as Maria lang=es\n/delivery dm\n{TEACHER}\n{SCHEDULE}\n"
+                    f'/newsletter add section:photos text:"Our bean plants" attach:{photo}\nadvance 5d')
+        posts = s.find("#announcements", "Our bean plants")
+        told = s.last("DM → Ms Lee").text
+        dm = s.last("DM → Maria").text
+    assert len(posts) == 1 and posts[0].files == []
+    assert "went out without beans.png: the platform would not take the file" in told
+    assert "beans.png" not in dm

@@ -43,4 +43,4 @@ def test_the_voice_warning_of_the_discord_library_is_dropped(configured: logging
 
 def test_other_warnings_of_the_same_library_are_kept(configured: logging.Handler) -> None:
     assert configured.filter(_record("discord.gateway", "Shard ID None heartbeat blocked for more than 10 seconds."))
-    assert configured.filter(_record("bot.jobs", "voice will NOT be supported"))
+    assert configured.filter(_record("bot.runtime.jobs", "voice will NOT be supported"))

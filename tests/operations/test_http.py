@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.console.harness import console_session
 from bot.db.engine import Database
-from bot.http_server import health, metrics_text
+from bot.runtime.http_server import health, metrics_text
 from tests.net import free_port
 from tests.operations.run import ROOT, homeroom, write_config
 
@@ -85,9 +85,9 @@ async def test_metrics_parse_and_count_a_delivered_announcement(db: Database) ->
 
 async def test_metrics_show_the_translation_service_figures(db: Database) -> None:
     from adapters.console.harness import DEFAULT_START
-    from bot.clock import ManualClock
     from bot.config import Config, Secrets
     from bot.translation.service import TranslationService
+    from bot.util.clock import ManualClock
 
     service = TranslationService(Config().translation, Secrets(), db, ManualClock(DEFAULT_START), config=Config())
     async with console_session(db, translator=service) as s:

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.console.harness import console_session
 from bot.db.engine import Database
-from bot.logging_setup import ContextFilter, JsonFormatter, log_context
+from bot.util.logging_setup import ContextFilter, JsonFormatter, log_context
 
 
 @pytest.fixture

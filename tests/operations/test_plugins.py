@@ -13,8 +13,8 @@ from bot.discovery import cog_names
 from tests.operations.run import Result, homeroom, write_config
 
 HELLO_COG = '''
-from bot.cog import Cog, command
-from bot.core import Context, Core
+from bot.api.cog import Cog, command
+from bot.runtime.core import Context, Core
 
 
 class HelloCog(Cog):

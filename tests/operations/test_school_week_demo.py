@@ -25,3 +25,9 @@ def test_the_school_week_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "(edit of " in out and "not reached yet: 1 of 3 families**\n    Not confirmed yet: Ana" in out
     assert "[#announcements] **Class newsletter**" in out
     assert "es — 1: 0 · 2: 1 · 3: 0" in out
+    post = out[out.index("[#announcements] **Announcement**\n    Field trip"):]
+    assert "📎 permission-slip.pdf (" in post and "(saved as " in post  # the post carries the PDF
+    maria = post[post.index("[DM → Maria]"):]
+    assert "Archivos adjuntos: permission-slip.pdf — " in maria  # its link, in her language
+    link = maria.split("Archivos adjuntos: permission-slip.pdf — ", 1)[1].split("\n", 1)[0]
+    assert Path(link).read_bytes().startswith(b"%PDF-")  # a file she can open

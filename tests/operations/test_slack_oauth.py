@@ -18,14 +18,14 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.app import build_core
-from bot.clock import ManualClock
+from bot.api.messages import Message
+from bot.api.refs import CommunityRef, UserRef
+from bot.app import build_core, run_privacy_report
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.messages import Message
-from bot.refs import CommunityRef, UserRef
-from bot.retention import purge, run_privacy_report
+from bot.runtime.retention import purge
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from cogs.slack_install import pages
 from cogs.slack_install.cog import EXPIRED_STATES
 from cogs.slack_install.models import slack_bots, slack_oauth_states

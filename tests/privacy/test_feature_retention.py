@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from adapters.console.harness import DEFAULT_START
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
-from bot.core import Core
 from bot.db.engine import Database
 from bot.db.models import Community, Member
-from bot.retention import held_and_expiring, purge
+from bot.runtime.core import Core
+from bot.runtime.retention import held_and_expiring, purge
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from cogs.alerts.models import Alert, AlertAck
 from cogs.email.models import EmailContact
 from cogs.newsletter.models import Newsletter, NewsletterEdition, NewsletterItem

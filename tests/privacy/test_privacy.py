@@ -13,18 +13,18 @@ from sqlalchemy import String, Text, select
 from adapters.console import console_session
 from adapters.console.harness import DEFAULT_START
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets, TranslationSection
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import AuditEntry, Member
 from bot.db.registry import import_all_models
-from bot.logging_setup import JsonFormatter, RedactingFilter
-from bot.privacy import CORE_PERSONAL_MODELS, PrivacyService
-from bot.retention import purge
+from bot.runtime.privacy import CORE_PERSONAL_MODELS, PrivacyService
+from bot.runtime.retention import purge
 from bot.testing import FakeTranslator
 from bot.translation.models import CachedTranslation
 from bot.translation.service import TranslationService
+from bot.util.clock import ManualClock
+from bot.util.logging_setup import JsonFormatter, RedactingFilter
 from cogs.signups.models import Claim
 from tests.translation.fake_providers import Behaviour, serve
 
@@ -152,7 +152,7 @@ async def test_retention_purge_removes_exactly_what_is_older_than_the_policy(db:
 async def test_member_who_leaves_gets_nothing_more(db: Database) -> None:
     async with console_session(db) as s:
         await s.run("as Ana\n/delivery dm\n/quiet-hours 07:00-09:00\nas Ms Lee role=teacher\n/announce text:\"Hi\"")
-        from bot.events import MemberLeft
+        from bot.api.events import MemberLeft
 
         ana = s.console.person_named("Ana")
         await s.core.dispatch(MemberLeft(key="left-ana", actor=s.console.actor(ana), community=s.console.community))  # type: ignore[arg-type]

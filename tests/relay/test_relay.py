@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from adapters.console import console_session
+from bot.api.events import DirectMessage
+from bot.api.refs import ChannelRef, MessageRef
 from bot.db.engine import Database
 from bot.db.models import AuditEntry
 from bot.delivery.models import OutboxEntry
-from bot.events import DirectMessage
-from bot.refs import ChannelRef, MessageRef
 from cogs.relay.models import RelayMessage
 
 TEACHER = "as Ms Lee role=teacher"

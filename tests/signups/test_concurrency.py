@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import case, func, select
 
 from adapters.console import ConsoleSession, Person, console_session
+from bot.api.emoji import parse
+from bot.api.events import Actor, ReactionAdded, ReactionRemoved
+from bot.api.refs import UserRef
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.emoji import parse
-from bot.events import Actor, ReactionAdded, ReactionRemoved
-from bot.refs import UserRef
 from cogs.signups.models import Claim, Slot
 
 EMOJI = ["🚌", "🍪", "🎨", "📚", "🍎", "⚽", "🎵", "🧃", "🧹", "🎭"]

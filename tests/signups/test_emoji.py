@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import emoji
+from bot.api import emoji
 
 BUS = emoji.parse("🚌")
 THUMBS = emoji.parse("👍")

@@ -7,9 +7,9 @@ from collections import Counter
 from sqlalchemy import select
 
 from adapters.console import Person, console_session
+from bot.api.emoji import parse
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.emoji import parse
 from cogs.signups.models import Claim
 
 

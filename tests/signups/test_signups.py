@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import console_session
+from bot.api.emoji import Emoji
 from bot.db.engine import Database
 from bot.db.models import Member
 from bot.delivery.models import OutboxEntry
-from bot.emoji import Emoji
-from bot.privacy import PrivacyService
+from bot.runtime.privacy import PrivacyService
 from cogs.signups.models import Claim, Signup
 
 TEACHER = "as Ms Lee role=teacher"
@@ -61,8 +61,8 @@ react #1 🍪
 async def test_redelivered_reaction_claims_once_and_notifies_once(db: Database) -> None:
     async with console_session(db) as s:
         await s.run(f"{TEACHER}\n{CREATE}\nas Maria")
-        from bot.emoji import parse
-        from bot.events import ReactionAdded
+        from bot.api.emoji import parse
+        from bot.api.events import ReactionAdded
 
         event = ReactionAdded(key="console:redelivered", actor=s.console.actor(s.console.current),  # type: ignore[arg-type]
                               community=s.console.community, message=s.entries[0].ref, emoji=parse("🚌"))  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import UserError
+from bot.api.errors import UserError
 from cogs.signups.slots import MSG_UNREADABLE, parse_slots
 
 

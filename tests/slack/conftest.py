@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.slack.harness import SECRET, SlackDriver
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)  # 08:00 in New York

@@ -72,7 +72,7 @@ class FakeSlack:
         if method == "auth.test" and self.install_codes is not None and self.tokens[-1][1].startswith("xoxb-T"):
             team = self.tokens[-1][1].removeprefix("xoxb-")
             return web.json_response({"ok": True, "user_id": f"UBOT{team}", "bot_id": f"B{team}", "team_id": team,
-                                      "user": "homeroom"})
+                                      "team": f"School {team}", "user": "homeroom"})
         if method in self.rate_limit_once:
             self.rate_limit_once.discard(method)
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
@@ -126,7 +126,7 @@ class FakeSlack:
             if too_long or len(view["title"]["text"]) > 24:  # Block Kit's limits, as Slack checks them
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True}
-        if method in ("reactions.add", "reactions.remove"):
+        if method in ("reactions.add", "reactions.remove", "files.delete"):
             return {"ok": True}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.url}upload/F1", "file_id": "F1"}

@@ -15,9 +15,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import SlackAdapter
 from adapters.slack.emoji import to_slack_name
-from bot.core import Core
-from bot.emoji import parse
-from bot.roles import Role
+from bot.api.emoji import parse
+from bot.api.roles import Role
+from bot.runtime.core import Core
 from tests.conformance.driver import Person, Seen
 from tests.slack.fake_api import CHANNELS, FakeSlack
 

@@ -10,8 +10,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from adapters.slack.blocks import to_blocks
-from bot.messages import Message, Tone
-from bot.roles import Role
+from bot.api.messages import Message, Tone
+from bot.api.roles import Role
 from tests.slack.harness import TEAM, SlackDriver
 
 

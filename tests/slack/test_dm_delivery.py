@@ -10,14 +10,14 @@ import pytest
 
 from adapters.console.harness import DEFAULT_START
 from adapters.slack.adapter import DELIVERY_EVENT
+from bot.api.messages import Message
+from bot.api.outbound import DeliveryStatus
+from bot.api.refs import UserRef
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config, Secrets
 from bot.db.engine import Database
-from bot.messages import Message
-from bot.outbound import DeliveryStatus
-from bot.refs import UserRef
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.slack.harness import SECRET, SlackDriver
 
 
@@ -89,7 +89,7 @@ async def test_a_known_dm_channel_is_used_without_opening_the_conversation(slack
 
 
 async def test_a_dms_files_are_uploaded_under_it_in_the_same_conversation(slack: SlackDriver) -> None:
-    from bot.messages import Attachment
+    from bot.api.messages import Attachment
 
     ana = await slack.person("Ana")
     invite = Attachment("conference.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")

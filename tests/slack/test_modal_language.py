@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from adapters.slack.blocks import to_modal
-from bot.commands import Choice, CommandSpec, OptionSpec, OptionType
-from bot.forms import command_form, fit
+from bot.api.commands import Choice, CommandSpec, OptionSpec, OptionType
+from bot.api.forms import command_form, fit
+from bot.api.roles import Role
 from bot.i18n import load_catalogs
-from bot.roles import Role
 from tests.slack.harness import SlackDriver
 
 pytestmark = pytest.mark.catalogs

@@ -11,12 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.slack.manifest import build_manifest
-from bot.app import build_core
-from bot.clock import ManualClock
+from bot.app import build_core, run_privacy_report
 from bot.config import Config, ConfigError, Secrets, check_adapter_requirements, parse_config
 from bot.db.engine import Database
-from bot.retention import run_privacy_report
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from cogs.slack_install.models import slack_bots, slack_installations
 from tests.slack.harness import SECRET, SlackDriver
 
@@ -88,8 +87,8 @@ async def test_second_workspace_is_answered_with_its_own_token(slack: SlackDrive
 
 async def test_a_dm_goes_with_the_token_of_the_persons_own_workspace_even_unseen_since_a_restart(
         slack: SlackDriver) -> None:
-    from bot.messages import Message
-    from bot.refs import CommunityRef, UserRef
+    from bot.api.messages import Message
+    from bot.api.refs import CommunityRef, UserRef
 
     await install(slack, "TA")
     await install(slack, "TB")
@@ -99,6 +98,21 @@ async def test_a_dm_goes_with_the_token_of_the_persons_own_workspace_even_unseen
     await slack.adapter.send_dm(someone_in_b, Message(text="Hello"), key="delivery:9")
     used = {token for method, token in slack.fake.tokens if method in ("conversations.open", "chat.postMessage")}
     assert used == {"xoxb-TB"}
+
+
+async def test_each_workspace_is_named_from_one_auth_test_with_its_own_token(slack: SlackDriver) -> None:
+    from bot.api.refs import CommunityRef
+
+    await install(slack, "TA")
+    await install(slack, "TB")
+    slack.fake.tokens.clear()
+    assert slack.adapter is not None
+    for _ in range(2):
+        assert await slack.adapter.community_name(CommunityRef("slack", "TA")) == "School TA"
+        assert await slack.adapter.community_name(CommunityRef("slack", "TB")) == "School TB"
+    await slack.adapter.use_team("TB")
+    assert await slack.adapter.bot_user_id() == "UBOTTB"  # the installation's, no question asked
+    assert [token for method, token in slack.fake.tokens if method == "auth.test"] == ["xoxb-TA", "xoxb-TB"]
 
 
 async def test_uninstall_deletes_the_workspace_rows(slack: SlackDriver) -> None:

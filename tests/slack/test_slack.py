@@ -6,15 +6,15 @@ import json
 
 from adapters.slack import inbound
 from adapters.slack.manifest import build_manifest
+from bot.api.events import Actor, ReactionAdded
+from bot.api.messages import Message
+from bot.api.refs import UserRef
+from bot.api.roles import Role
 from bot.app import build_core
-from bot.clock import ManualClock
 from bot.config import Config
 from bot.db.engine import Database
-from bot.events import Actor, ReactionAdded
-from bot.messages import Message
-from bot.refs import UserRef
-from bot.roles import Role
 from bot.testing import FakeTranslator
+from bot.util.clock import ManualClock
 from tests.slack.conftest import START
 from tests.slack.harness import SlackDriver, signed_headers
 

@@ -4,8 +4,10 @@ headings, the households join slip)."""
 
 from __future__ import annotations
 
+import asyncio
+
+from bot.api.refs import CommunityRef
 from bot.db.models import Community
-from bot.refs import CommunityRef
 from tests.slack.harness import TEAM, SlackDriver
 
 
@@ -15,6 +17,22 @@ async def test_the_workspace_name_comes_from_auth_test_once(slack: SlackDriver) 
     assert await slack.adapter.community_name(CommunityRef("slack", TEAM)) == "Room 12 families"
     assert await slack.adapter.community_name(CommunityRef("slack", TEAM)) == "Room 12 families"
     assert len(slack.fake.called("auth.test")) == before + 1
+
+
+async def test_the_bots_user_id_and_the_workspace_name_share_one_auth_test(slack: SlackDriver) -> None:
+    assert slack.adapter is not None
+    assert await slack.adapter.bot_user_id() == "UBOT"
+    assert await slack.adapter.community_name(CommunityRef("slack", TEAM)) == "Room 12 families"
+    assert await slack.adapter.bot_user_id() == "UBOT"
+    assert len(slack.fake.called("auth.test")) == 1
+
+
+async def test_callers_arriving_together_wait_for_one_auth_test(slack: SlackDriver) -> None:
+    assert slack.adapter is not None
+    names = await asyncio.gather(*(slack.adapter.community_name(CommunityRef("slack", TEAM)) for _ in range(5)),
+                                 slack.adapter.bot_user_id())
+    assert names == ["Room 12 families"] * 5 + ["UBOT"]
+    assert len(slack.fake.called("auth.test")) == 1
 
 
 async def test_a_class_without_a_stored_name_is_called_by_its_workspace_name(slack: SlackDriver) -> None:

@@ -9,11 +9,11 @@ import uuid
 from sqlalchemy import inspect, select
 
 from adapters.console import console_session
+from bot.api.events import ButtonPressed
+from bot.api.refs import InteractionRef
 from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import Member
-from bot.events import ButtonPressed
-from bot.refs import InteractionRef
 from cogs.surveys.models import Survey, SurveyAnswer, SurveyParticipant
 
 TEACHER = "as Ms Lee role=teacher"

@@ -13,11 +13,11 @@ import requests
 from deep_translator.exceptions import ServerException
 from urllib3.exceptions import MaxRetryError, NameResolutionError, ProtocolError
 
-from bot.clock import ManualClock
 from bot.config import Secrets, TranslationSection
 from bot.db.engine import Database
 from bot.translation.providers import Provider
 from bot.translation.service import TranslationService, _is_retryable
+from bot.util.clock import ManualClock
 from tests.translation.fake_providers import Behaviour, serve
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)

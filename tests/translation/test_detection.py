@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import languages
+from bot.i18n import languages
 from bot.translation.detection import Detector
 
 TABLE = Path(__file__).with_name("detection_sentences.tsv")

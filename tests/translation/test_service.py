@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.clock import ManualClock
 from bot.config import Secrets, TranslationSection
 from bot.db.engine import Database
 from bot.translation.service import TranslationService
+from bot.util.clock import ManualClock
 from tests.translation.fake_providers import Behaviour, serve
 
 START = datetime(2026, 9, 7, 12, 0, tzinfo=UTC)

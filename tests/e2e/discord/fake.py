@@ -12,7 +12,10 @@ path segments, query, body, arrival time) so tests assert on what Discord receiv
   body and ``Retry-After`` and the ``X-RateLimit-*`` headers.
 * Interactions ("Receiving and Responding"): a callback must arrive within 3 s of the
   interaction being sent, and only one (10062 Unknown interaction, 40060 already
-  acknowledged); follow-ups and edits go to ``/webhooks/{application}/{token}``.
+  acknowledged); follow-ups and edits go to ``/webhooks/{application}/{token}``. A modal
+  (callback 9) is checked as Discord checks one (:func:`modal_problem`: Labels holding text
+  inputs or file uploads, component 19), and :func:`modal_submit` answers it as a person
+  does, a picked file by its id with the file in ``data.resolved.attachments``.
 * Messages: ``nonce`` with ``enforce_nonce`` returns the message already created; a DM to
   a person whose DMs are closed is refused with 403/50007.
 * Attachments ("Message Resource", "Uploading Files"; "Application Commands", option type
@@ -20,7 +23,9 @@ path segments, query, body, arrival time) so tests assert on what Discord receiv
   option's value (its id) with the file in ``data.resolved.attachments`` (id, filename, size,
   content_type, url, ephemeral); the url is served by this fake's CDN route. A message with
   files is ``multipart/form-data``: ``payload_json`` and one ``files[n]`` part per file,
-  whose bytes are recorded (:meth:`FakeDiscord.uploads_in`).
+  whose bytes are recorded (:meth:`FakeDiscord.uploads_in`). A file larger than the
+  channel's upload limit (:attr:`FakeDiscord.upload_limit`) makes the whole message 413/40005
+  "Request entity too large", and nothing is created.
 * Application commands ("Application Commands"): a bulk overwrite (``PUT .../commands``) is
   checked as Discord checks it — every command, subcommand and option name, localized or
   not, matches Discord's naming pattern and is lowercase, localizations are keyed
@@ -108,6 +113,63 @@ def command_problems(entries: list[dict[str, Any]], where: str = "") -> list[str
         problems += [f"{where}: {name!r} twice in {locale or 'default'}" for name in set(shown)
                      if shown.count(name) > 1]
     return problems
+
+
+def modal_problem(data: dict[str, Any]) -> str:
+    """Why Discord would refuse a modal ("Component Reference"), or "": a title of 1-45
+    characters; 1-5 top-level components, each a Label (18: a label of 1-45 characters, a
+    description of at most 100, holding one text input, 4, or file upload, 19) or an action
+    row (1) holding one text input with its own label; a file upload only inside a Label,
+    holding 0-10 files; custom ids unique."""
+    if not 0 < len(str(data.get("title", ""))) <= 45:
+        return "title"
+    top = data.get("components") or []
+    if not 0 < len(top) <= 5:
+        return "components"
+    ids: list[str] = []
+    for position, row in enumerate(top):
+        if row.get("type") == 18:
+            inner = row.get("component") or {}
+            if not 0 < len(str(row.get("label") or "")) <= 45 or len(str(row.get("description") or "")) > 100:
+                return f"components.{position}.label"
+            if inner.get("type") not in (4, 19):
+                return f"components.{position}.component"
+            if inner.get("type") == 19 and not 0 <= int(inner.get("min_values", 0)) <= int(
+                    inner.get("max_values", 1)) <= 10:
+                return f"components.{position}.component.max_values"
+        elif row.get("type") == 1:
+            children = row.get("components") or []
+            if len(children) != 1 or children[0].get("type") != 4 or not children[0].get("label"):
+                return f"components.{position}.components"
+            inner = children[0]
+        else:
+            return f"components.{position}.type"
+        ids.append(str(inner.get("custom_id", "")))
+    return "custom_id" if len(set(ids)) != len(ids) or not all(ids) else ""
+
+
+def modal_submit(modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The ``data`` of the submit of ``modal`` (its callback's ``data``) filled with
+    ``values``: text by custom id, or a file (:meth:`FakeDiscord.upload`) for a file upload,
+    which the submit lists by id in ``values`` with the file in ``resolved.attachments``."""
+    components: list[dict[str, Any]] = []
+    resolved: dict[str, Any] = {}
+    for row in modal["components"]:
+        inner = row["component"] if row["type"] == 18 else row["components"][0]
+        given = values.get(inner["custom_id"])
+        if inner["type"] == 19:
+            answer = {"type": 19, "id": snowflake() % 1000, "custom_id": inner["custom_id"],
+                      "values": [given["id"]] if given else []}
+            if given:
+                resolved.setdefault("attachments", {})[given["id"]] = given
+        else:
+            answer = {"type": 4, "id": snowflake() % 1000, "custom_id": inner["custom_id"], "value": given or ""}
+        components.append({"type": 18, "id": snowflake() % 1000, "component": answer} if row["type"] == 18
+                          else {"type": 1, "components": [answer]})
+    data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": components}
+    if resolved:
+        data["resolved"] = resolved
+    return data
 
 
 def user_payload(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
@@ -201,6 +263,8 @@ class FakeDiscord:
         self.heartbeat_interval_ms = HEARTBEAT_INTERVAL_MS
         #: seconds each DM takes to be answered (a slow Discord, to hold a fan-out in flight)
         self.dm_delay = 0.0
+        #: the largest file a message may carry (Discord's default for a server: 10 MiB)
+        self.upload_limit = 10 * 1024 * 1024
         self.translations: list[dict[str, str]] = []
         self.identifies = 0
         self.resumes = 0
@@ -430,9 +494,13 @@ class FakeDiscord:
             return error(404, 10062, "Unknown interaction")
         if known.callbacks:
             return error(400, 40060, "Interaction has already been acknowledged.")
-        known.callbacks.append(req.body)
         kind = int(req.body.get("type", 0))
         data = req.body.get("data") or {}
+        if kind == 9:
+            problem = modal_problem(data)
+            if problem:
+                return error(400, 50035, f"Invalid Form Body: {problem}")
+        known.callbacks.append(req.body)
         message_id = None
         if kind in (4, 5):  # a message (or its loading state) that edits of @original change
             message = self._create(0, data, author=BOT_ID)
@@ -489,6 +557,8 @@ class FakeDiscord:
                 earlier = self.nonces.get(str(body["nonce"]))
                 if earlier is not None and time.monotonic() - earlier[0] < NONCE_WINDOW_SECONDS:
                     return reply(self.messages[earlier[1]])
+            if any(len(u["content"]) > self.upload_limit for u in body.get("uploads", [])):
+                return error(413, 40005, "Request entity too large")
             message = self._create(channel_id, body, author=BOT_ID)
             if body.get("nonce") is not None:
                 self.nonces[str(body["nonce"])] = (time.monotonic(), int(message["id"]))

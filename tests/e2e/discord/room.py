@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.discord.fake import CHANNELS, GUILD_ID, FakeDiscord, Person, buttons_of, snowflake, text_of
+from tests.e2e.discord.fake import (
+    CHANNELS,
+    GUILD_ID,
+    FakeDiscord,
+    Person,
+    buttons_of,
+    modal_submit,
+    snowflake,
+    text_of,
+)
 from tests.e2e.discord.process import BotProcess, wait_for
 
 OPTION_TYPES = {3: str, 4: int, 5: bool}
@@ -85,3 +94,12 @@ class Room:
 
     def dms_containing(self, who: Person, text: str) -> list[str]:
         return [t for t in self.dm_texts(who) if text in t]
+
+    def modal(self, interaction: dict[str, Any]) -> dict[str, Any]:
+        """The modal the bot answered ``interaction`` with (callback type 9), as Discord accepted it."""
+        return wait_for(lambda: next((c["data"] for c in self.fake.callbacks(interaction) if c.get("type") == 9), None),
+                        describe="a modal")
+
+    def submit(self, who: Person, modal: dict[str, Any], **values: Any) -> dict[str, Any]:
+        """``who`` fills ``modal`` (text by field, a file from FakeDiscord.upload) and submits it."""
+        return self.fake.interaction(who, 5, modal_submit(modal, values))

@@ -52,3 +52,70 @@ def test_a_refused_kind_of_file_is_refused_privately_and_nothing_is_posted(room:
     assert "setup.exe is a kind of file I don't post" in room.answer(asked, "setup.exe")
     quiet(room.fake)
     assert room.posts("Install this") == []
+
+
+def test_a_file_the_channel_refuses_goes_without_it_and_the_author_is_told_once(room: Room) -> None:
+    teacher = room.fake.person("Mr Cole", "Teacher")
+    poster = room.fake.upload("book-fair-poster.pdf", PDF, "application/pdf")
+    room.fake.upload_limit = 1024  # a server whose channels take less than the bot's own check allows
+    try:
+        room.command(teacher, "announce", text="Book fair all week", attach=poster)
+        post = room.card("Book fair all week")
+        notice = wait_for(lambda: room.dms_containing(teacher, "book-fair-poster.pdf"), describe="the notice")[0]
+    finally:
+        room.fake.upload_limit = 10 * 1024 * 1024
+    assert "went out without the file book-fair-poster.pdf" in notice
+    assert room.fake.uploads_in(post) == []
+    quiet(room.fake)
+    assert len(room.posts("Book fair all week")) == 1
+    assert len(room.dms_containing(teacher, "book-fair-poster.pdf")) == 1
+
+
+def test_the_announce_modal_has_an_optional_file_upload(room: Room) -> None:
+    teacher = room.fake.person("Ms Park", "Teacher")
+    modal = room.modal(room.command(teacher, "announce"))
+    uploads = [row for row in modal["components"] if row["type"] == 18 and row["component"]["type"] == 19]
+    assert [(u["label"], u["component"]["custom_id"], u["component"]["required"]) for u in uploads] == [
+        ("A file to post with it: an image or a PDF", "attach", False)]
+
+
+def test_a_file_from_the_modal_is_posted_with_the_announcement(room: Room) -> None:
+    teacher = room.fake.person("Mr Diaz", "Teacher")
+    modal = room.modal(room.command(teacher, "announce"))
+    menu = room.fake.upload("spring-menu.pdf", PDF, "application/pdf")
+    room.submit(teacher, modal, text="The spring lunch menu is here", attach=menu)
+    post = room.card("spring lunch menu")
+    assert wait_for(lambda: room.fake.uploads_in(post), describe="the file on the post") == [("spring-menu.pdf", PDF)]
+
+
+def test_a_modal_without_a_file_posts_the_announcement_alone(room: Room) -> None:
+    teacher = room.fake.person("Ms Roy", "Teacher")
+    modal = room.modal(room.command(teacher, "announce"))
+    room.submit(teacher, modal, text="No school on Monday")
+    post = room.card("No school on Monday")
+    assert room.fake.uploads_in(post) == []
+
+
+def test_a_file_from_the_modal_too_large_is_refused_privately_and_nothing_is_posted(room: Room) -> None:
+    teacher = room.fake.person("Mr Lund", "Teacher")
+    modal = room.modal(room.command(teacher, "announce"))
+    video = room.fake.upload("play.pdf", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024), "application/pdf")
+    asked = room.submit(teacher, modal, text="The class play, recorded", attach=video)
+    assert "a file can be at most 10 MB" in room.answer(asked, "play.pdf")
+    quiet(room.fake)
+    assert room.posts("The class play, recorded") == []
+
+
+def test_a_sign_up_whose_file_the_channel_refuses_is_posted_once_and_the_organiser_told(room: Room) -> None:
+    teacher = room.fake.person("Ms Vu", "Teacher")
+    flyer = room.fake.upload("fun-run.pdf", PDF, "application/pdf")
+    room.fake.upload_limit = 1024
+    try:
+        asked = room.command(teacher, "signup create", title="Fun run helpers", slots="🏃 Marshal x3", attach=flyer)
+        answer = room.answer(asked, "fun-run.pdf")
+    finally:
+        room.fake.upload_limit = 10 * 1024 * 1024
+    assert "is posted, but without fun-run.pdf: the platform would not take the file" in answer
+    quiet(room.fake)
+    [card] = room.posts("Fun run helpers")
+    assert room.fake.uploads_in(card) == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.i18n import COMMAND_NAME
-from bot.i18n_catalogs import translations
+from bot.i18n.catalogs import translations
 from tests.e2e.discord.fake import GUILD_ID
 from tests.e2e.discord.room import Room
 

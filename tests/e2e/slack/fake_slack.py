@@ -6,7 +6,9 @@ that share a process):
 * the Web API at ``/api/<method>`` (docs.slack.dev/reference/methods): ``auth.test``,
   ``chat.postMessage/postEphemeral/update/delete/getPermalink``,
   ``conversations.open/history/info/members/list/join``, ``users.info/list``,
-  ``reactions.add/remove/get``, ``views.open/update/publish``, the two-step file upload,
+  ``reactions.add/remove/get``, ``views.open/update/publish``, the external file upload
+  (``files.getUploadURLExternal``, the upload, ``files.completeUploadExternal``, which shares
+  each file as a message of its own), ``files.delete`` (the file's message goes with it),
   ``files.info`` and ``apps.connections.open``. Every request is recorded (method, arguments, token) before it is
   answered. Answers are HTTP 200 with ``{"ok": false, "error": ...}`` for errors, as Slack
   answers, except ``ratelimited``: HTTP 429 with ``Retry-After``. Blocks are checked with
@@ -83,6 +85,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.uploads: dict[str, bytes] = {}
+        #: file id → the file the bot is uploading or uploaded (files.getUploadURLExternal)
+        self.pending: dict[str, dict[str, Any]] = {}
         #: file id → (file object as Slack describes it, its bytes): files people shared
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
         #: each download of a shared file: (path, token it carried)
@@ -318,6 +322,9 @@ class FakeSlack:
         if problem:
             return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
         found.update(text=args.get("text", found["text"]), blocks=blocks or found["blocks"])
+        if "metadata" in args:  # without it the message keeps its metadata; {} removes it
+            metadata = json.loads(args["metadata"]) if isinstance(args["metadata"], str) else args["metadata"]
+            found["metadata"] = metadata or None
         return {"ok": True, "channel": args["channel"], "ts": args["ts"], "text": found["text"]}
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -349,9 +356,18 @@ class FakeSlack:
             return {"ok": False, "error": "channel_not_found"}
         limit = int(args.get("limit", 100))
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        newest_first = list(reversed(self.messages.get(channel, [])))[:limit]
+        inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
+        latest, oldest = float(args.get("latest") or "inf"), float(args.get("oldest") or 0)
+
+        def within(ts: float) -> bool:
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        # the conversation itself: thread replies are read with conversations.replies
+        found = [m for m in self.messages.get(channel, []) if m.get("thread_ts") in (None, m["ts"])
+                 and within(float(m["ts"]))]
+        newest_first = list(reversed(found))[:limit]
         shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in newest_first]
-        return {"ok": True, "messages": shown, "has_more": len(self.messages.get(channel, [])) > limit}
+        return {"ok": True, "messages": shown, "has_more": len(found) > limit}
 
     def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
         """A bot may join a public channel by itself; a private one needs an invitation."""
@@ -496,14 +512,62 @@ class FakeSlack:
         return {"ok": True, "view": view} if view else {"ok": False, "error": error}
 
     def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Step one of an upload: the file gets its id now, shared nowhere until completed."""
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{uuid.uuid4().hex[:8].upper()}"
+        self.pending[file_id] = {"id": file_id, "name": str(args["filename"]), "size": int(args["length"])}
         return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
 
     def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Step three: each uploaded file is shared in ``channel_id`` (in the thread of
+        ``thread_ts``, a parent's ts) as a message of its own that shows the file."""
         files = args.get("files")
         if isinstance(files, str):
             files = json.loads(files)
-        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files or []]}
+        if not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        for file in files:
+            if file.get("id") not in self.pending or file["id"] not in self.uploads:
+                return {"ok": False, "error": "file_not_found"}
+        shown = [{**self.pending[f["id"]], "title": f.get("title") or self.pending[f["id"]]["name"]} for f in files]
+        channel_id = args.get("channel_id")
+        if channel_id:
+            _, error = self._channel_for_write(str(channel_id))
+            if error:
+                return {"ok": False, "error": error}
+            message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": BOT_USER, "bot_id": BOT_ID,
+                                       "team": TEAM, "text": str(args.get("initial_comment", "")), "blocks": [],
+                                       "upload": True, "files": shown, "metadata": None}
+            if args.get("thread_ts"):
+                if self.message(str(channel_id), str(args["thread_ts"])) is None:
+                    return {"ok": False, "error": "thread_not_found"}
+                message["thread_ts"] = args["thread_ts"]
+            self.messages.setdefault(str(channel_id), []).append(message)
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shown]}
+
+    def _files_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A deleted file leaves every conversation: a message that only showed it goes too."""
+        file_id = str(args.get("file", ""))
+        if file_id not in self.pending:
+            return {"ok": False, "error": "file_not_found"}
+        del self.pending[file_id]
+        self.uploads.pop(file_id, None)
+        for messages in self.messages.values():
+            for found in list(messages):
+                kept = [f for f in found.get("files", []) if f["id"] != file_id]
+                if len(kept) == len(found.get("files", [])):
+                    continue
+                if kept or found.get("text"):
+                    found["files"] = kept
+                else:
+                    messages.remove(found)
+        return {"ok": True}
+
+    def files_in(self, channel: str) -> list[tuple[str, bytes]]:
+        """Files shown in ``channel`` now (its messages and their threads), with their bytes."""
+        return [(str(f["title"]), self.uploads.get(f["id"], b"")) for m in list(self.messages.get(channel, []))
+                for f in m.get("files", [])]
 
     def _files_info(self, args: dict[str, Any]) -> dict[str, Any]:
         found = self.files.get(str(args.get("file", "")))

@@ -2,7 +2,8 @@
 state carries the file object) or as a file's link typed after ``attach:`` (files.info). The
 bot downloads the file with its token and uploads it beside the post; a family reading by DM
 gets the post's permalink; a file the rules refuse is answered privately and nothing is
-posted. Every assertion is about what the fake Slack received."""
+posted; a sign-up's file goes beside its card and a volunteer's notice links the card. Every
+assertion is about what the fake Slack received."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.e2e.slack.process import Slack, eventually
 TEACHER = "UTEACHER7"
 SLACK_CONFIG = f'command_prefix = "hr-"\nteacher_users = ["{TEACHER}"]\n'
 ANNOUNCEMENTS = CHANNELS["announcements"]
+GENERAL = CHANNELS["general"]
 PDF = b"%PDF-1.7\n" + b"1" * 4096 + b"\n%%EOF\n"
 
 
@@ -124,3 +126,83 @@ def test_a_link_to_a_file_slack_does_not_know_is_refused_and_nothing_is_posted(s
     eventually(lambda: [t for t in _private_to(slack.fake, teacher) if "I can't open the file" in t], "the refusal")
     assert {"file": "F0GONE1234"}.items() <= slack.fake.called("files.info")[-1].items()
     assert not [p for p in slack.fake.posts(ANNOUNCEMENTS) if "Old flyer" in p["text"]]
+
+
+def _announced_with_file(slack: Slack, teacher: str, text: str, name: str) -> dict[str, Any]:
+    """An announcement made from the form with a file; its post, once the file is shown."""
+    file = slack.fake.share_file(teacher, name, PDF, "application/pdf")
+    _submit(slack, teacher, _announce_form(slack, teacher), text, file)
+    post = eventually(lambda: next((p for p in slack.fake.posts(ANNOUNCEMENTS) if text in p["text"]), None),
+                      "the announcement")
+    eventually(lambda: [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == name], "the file in #announcements")
+    return post
+
+
+def _number(post: dict[str, Any]) -> str:
+    blocks = post["blocks"] if isinstance(post["blocks"], list) else json.loads(post["blocks"])
+    footer = next(e["text"] for b in blocks if b["type"] == "context" for e in b["elements"])
+    return footer.rsplit("#", 1)[1]
+
+
+def test_deleting_the_announcement_removes_its_file_from_the_channel(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    post = _announced_with_file(slack, teacher, "Picnic on the lawn", "picnic-map.pdf")
+    slack.command(teacher, "/hr-announcement", f"delete id:{_number(post)}")
+    eventually(lambda: slack.fake.message(ANNOUNCEMENTS, post["_ts"]) is None, "the post deleted")
+    eventually(lambda: not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "picnic-map.pdf"],
+               "the file's message gone with the post")
+
+
+def test_a_file_slack_refuses_after_the_post_is_told_to_the_author_once(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    slack.fake.fail("files.completeUploadExternal", "internal_error")
+    file = slack.fake.share_file(teacher, "bus-times.pdf", PDF, "application/pdf")
+    _submit(slack, teacher, _announce_form(slack, teacher), "Bus times change Monday", file)
+    notice = eventually(lambda: [t for t in _private_to(slack.fake, teacher) if "bus-times.pdf" in t], "the notice")
+    assert "went out without the file bus-times.pdf" in notice[0]
+    assert len([p for p in slack.fake.posts(ANNOUNCEMENTS) if "Bus times change" in p["text"]]) == 1
+    assert not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "bus-times.pdf"]
+
+
+def test_a_sign_up_whose_file_slack_refuses_is_posted_and_the_organiser_told(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    flyer = slack.fake.share_file(teacher, "bake-sale.pdf", PDF, "application/pdf")
+    slack.fake.fail("files.completeUploadExternal", "internal_error")
+    slack.command(teacher, "/hr-signup",
+                  f'create title:"Bake sale" slots:"🍪 Cookies x2" attach:<{flyer["permalink"]}>')
+    answer = eventually(lambda: [t for t in slack.fake.ephemerals(teacher) if "bake-sale.pdf" in t], "the answer")
+    assert "is posted, but without bake-sale.pdf: the platform would not take the file" in answer[0]
+    assert len([p for p in slack.fake.posts() if "Bake sale" in json.dumps(p)]) == 1
+    assert not [f for f in slack.fake.files_in(ANNOUNCEMENTS) + slack.fake.files_in(CHANNELS["general"])
+                if f[0] == "bake-sale.pdf"]
+
+
+def test_an_edited_announcement_still_takes_its_file_when_deleted(slack: Slack) -> None:
+    teacher = _teacher(slack.fake)
+    post = _announced_with_file(slack, teacher, "Choir practice moves", "choir-rota.pdf")
+    number = _number(post)
+    slack.command(teacher, "/hr-announcement", f'edit id:{number} text:"Choir practice moves to Thursday"')
+    eventually(lambda: "Thursday" in json.dumps(slack.fake.message(ANNOUNCEMENTS, post["_ts"]) or {}), "the edit")
+    slack.command(teacher, "/hr-announcement", f"delete id:{number}")
+    eventually(lambda: slack.fake.message(ANNOUNCEMENTS, post["_ts"]) is None, "the post deleted")
+    eventually(lambda: not [f for f in slack.fake.files_in(ANNOUNCEMENTS) if f[0] == "choir-rota.pdf"],
+               "the file's message gone with the post")
+
+
+def test_a_volunteer_gets_the_sign_up_cards_permalink_for_its_permission_slip(slack: Slack) -> None:
+    teacher, family = _teacher(slack.fake), _family(slack.fake)
+    slip = slack.fake.share_file(teacher, "zoo-permission.pdf", PDF, "application/pdf")
+    title = f"Zoo trip {uuid.uuid4().hex[:6]}"
+    slack.command(teacher, "/hr-signup", f'create title:"{title}" slots:"🚌 Chaperone x2" attach:<{slip["permalink"]}>')
+    card = eventually(lambda: next((p for p in slack.fake.posts(GENERAL) if title in p["text"]), None),
+                      "the sign-up card")
+    eventually(lambda: [f for f in slack.fake.shared_in(GENERAL) if f == ("zoo-permission.pdf", PDF)],
+               "the slip beside the card")
+    eventually(lambda: [c for c in slack.fake.called("reactions.add") if c["timestamp"] == card["_ts"]],
+               "the bot's own 🚌 on the card")
+    slack.react(family, GENERAL, card["_ts"], "bus")
+    notice = eventually(lambda: [p for p in slack.fake.posts(f"D{family}") if "signed up" in json.dumps(p)],
+                        "the family's sign-up notice")[0]
+    permalink = f"https://school.slack.com/archives/{GENERAL}/p{card['_ts'].replace('.', '')}"
+    assert f"zoo-permission.pdf — {permalink}" in json.dumps(notice, ensure_ascii=False)
+    assert slack.fake.shared_in(f"D{family}") == []  # a link, not a second copy

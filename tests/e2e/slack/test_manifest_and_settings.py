@@ -11,8 +11,8 @@ import pytest
 
 from adapters.slack.blocks import fallback_text
 from adapters.slack.names import CommandNames
+from bot.api.messages import Field, Message
 from bot.config import ConfigError, parse_config
-from bot.messages import Field, Message
 from tests.e2e.slack.process import homeroom_command
 
 

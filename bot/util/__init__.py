@@ -1,0 +1,1 @@
+"""Small utilities (the clock, spreadsheets, logging set-up) that import nothing from the project."""
