@@ -6,7 +6,7 @@ the core knows that person's language, the adapter only draws the form. A comman
 without the options it needs gets a form built from its declaration (labels are the
 options' descriptions, which are catalog messages); a cog's own form holds msgids and is
 put into the reader's language the same way. Platforms cap a form's title and buttons
-(Slack: 24 characters), so those are fitted without cutting a letter from its accents, and
+(the strictest at 24 characters), so those are fitted without cutting a letter from its accents, and
 a title that had to be shortened is given whole at the top of the form.
 """
 
@@ -23,7 +23,7 @@ from bot.i18n import N_
 if TYPE_CHECKING:
     from bot.api.services import Services
 
-#: the strictest platform cap on a form's title and button texts (Slack's)
+#: the strictest platform cap on a form's title and button texts
 SHORT_LIMIT = 24
 MSG_SUBMIT = N_("Send")
 MSG_CLOSE = N_("Cancel")

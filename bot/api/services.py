@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from bot.api.cog import Cog
     from bot.api.commands import CommandSpec
+    from bot.api.events import Actor
     from bot.api.families import Families
     from bot.api.messages import Message
     from bot.api.outbound import Delivery, MemberInfo, Outbound
@@ -100,6 +101,10 @@ class Services(Protocol):
     async def ensure_member_from(self, community: Community, user: UserRef, info: MemberInfo) -> Member: ...
 
     # ----- people -------------------------------------------------------------------------
+    def roles_of(self, member: Member | None, actor: Actor | None = None) -> frozenset[Role]:
+        """Every role a member holds (platform and granted); family when there is no other."""
+        ...
+
     def language_of(self, member: Member | None, community: Community | None) -> str: ...
 
     def zone_of(self, member: Member | None, community: Community | None) -> ZoneInfo: ...

@@ -207,7 +207,7 @@ class Core:
     async def command_form(self, name: str, community: CommunityRef, actor: Actor) -> Form:
         """The form of command ``name``'s options, every word in the language of the person
         opening it (an adapter draws it; it never picks the words)."""
-        from bot import forms
+        from bot.api import forms
 
         row = await self.ensure_community(community)
         member = await self.ensure_member(row, actor)
