@@ -191,6 +191,7 @@ class DeliveryService:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._seen_hooks: dict[str, SeenHook] = {}
+        self._still_for: dict[str, Callable[[Member], bool]] = {}
         self._attachment_makers: dict[str, AttachmentMaker] = {}
         self._routes: list[PersonalRoute] = []
         #: sends starting together share one read; rows claimed together, and outcomes
@@ -207,6 +208,11 @@ class DeliveryService:
     def add_route(self, route: PersonalRoute) -> None:
         """Reach the people ``route`` claims another way than the platform's direct messages."""
         self._routes.append(route)
+
+    def only_while(self, topic: str, check: Callable[[Member], bool]) -> None:
+        """Send a row of ``topic`` only if ``check(member)`` still holds when it goes out,
+        else withdraw it (a family's welcome to someone who has since become staff)."""
+        self._still_for[topic] = check
 
     def on_seen(self, topic: str, hook: SeenHook) -> None:
         """Run ``hook`` in the transaction that records a "Got it" for a row of ``topic``."""
@@ -415,6 +421,10 @@ class DeliveryService:
         if row is None or row.status in FINAL:
             return
         if member is None or community is None or member.left_at is not None:
+            await self._settle(row.id, "cancelled")
+            return
+        still = self._still_for.get(row.topic)
+        if still is not None and not still(member):
             await self._settle(row.id, "cancelled")
             return
         now = self.core.clock.now()

@@ -84,6 +84,9 @@ class OnboardingCog(Cog):
         self.settings: Section = core.config.section("onboarding")
         if self.settings.welcome_new_members:
             core.member_created_hooks.append(self.welcome)
+            # someone met as a family and made staff before the welcome went out (a teacher
+            # first named in /role, or whose first message carried no roles) is not welcomed
+            core.deliveries.only_while(TOPIC, self._is_family)
 
     async def on_start(self) -> None:
         """The languages the bot speaks, read once (the catalogs are already loaded); the

@@ -96,6 +96,17 @@ async def test_staff_are_not_welcomed_as_families(sqlite_db: Database) -> None:
     assert [e.where for e in s.find(contains="Which language do you read?")] == ["DM → Lan"]
 
 
+async def test_someone_made_staff_before_their_welcome_goes_out_is_not_welcomed(sqlite_db: Database) -> None:
+    async with console_session(sqlite_db) as s:
+        s.console.people["bo"] = Person(user=UserRef("console", "bo"), name="Bo")  # not met by the bot yet
+        await s.run("as Ada role=admin\n/role user:Bo role:teacher")
+        await s.core.settle()
+    assert s.find(contains="Which language do you read?") == []
+    async with sqlite_db.read() as session:
+        rows = (await session.execute(select(OutboxEntry).where(OutboxEntry.topic == TOPIC))).scalars().all()
+    assert [row.status for row in rows] in ([], ["cancelled"])
+
+
 def joined(person: int, key: str, community: CommunityRef) -> MemberJoined:
     actor = Actor(user=UserRef("console", f"family-{person}"), display_name=f"Family {person}")
     return MemberJoined(key=key, actor=actor, community=community)
