@@ -15,6 +15,7 @@ from tests.e2e.discord.process import BotProcess, wait_for
 from tests.e2e.discord.room import Room
 
 FAMILIES = 30
+TEXT = "Early pick-up on Wednesday."
 #: claims of a stopped process are taken over quickly (the default is two minutes)
 EXTRA_CONFIG = "\n[jobs]\nlease_seconds = 3\npoll_seconds = 0.5\n"
 
@@ -39,14 +40,15 @@ def test_sigterm_during_a_fan_out_stops_cleanly_and_the_next_start_finishes_it_e
     for interaction in [room.command(f, "delivery", mode="dm") for f in families]:
         room.answer(interaction)
     fake.dm_delay = 0.3  # a slow Discord: the fan-out is still going when SIGTERM comes
-    room.command(teacher, "announce", text="Early pick-up on Wednesday.")
-    wait_for(lambda: sum(1 for f in families if fake.dms_to(f)) >= 3, describe="the fan-out to be under way")
+    room.command(teacher, "announce", text=TEXT)
+    wait_for(lambda: sum(1 for f in families if room.dms_containing(f, TEXT)) >= 3,
+             describe="the fan-out to be under way")
 
     assert bot.terminate() == 0
     output = bot.output()
     assert "Session is closed" not in output
     assert "Traceback" not in output
-    reached = sum(1 for f in families if fake.dms_to(f))
+    reached = sum(1 for f in families if room.dms_containing(f, TEXT))
     assert reached < FAMILIES  # it really was stopped half-way
 
     fake.dm_delay = 0.0
@@ -54,8 +56,12 @@ def test_sigterm_during_a_fan_out_stops_cleanly_and_the_next_start_finishes_it_e
     again.log_path = workdir / "homeroom-2.log"
     again.start()
     try:
-        wait_for(lambda: all(fake.dms_to(f) for f in families), timeout=60, describe="every family's DM")
+        wait_for(lambda: all(room.dms_containing(f, TEXT) for f in families), timeout=60,
+                 describe="every family's DM")
     finally:
         assert again.terminate() == 0
-    assert all(len(fake.dms_to(f)) == 1 for f in families)
+    # each family's own messages, exactly once across the two processes: the announcement and
+    # the welcome they were sent when they first met the bot
+    assert [len(room.dms_containing(f, TEXT)) for f in families] == [1] * FAMILIES
+    assert all(len(room.dms_containing(f, "Welcome to Homeroom")) <= 1 for f in families)
     assert "Traceback" not in again.output()
