@@ -18,6 +18,8 @@ and never retried. On unless ``[onboarding] welcome_new_members = false``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -142,16 +144,21 @@ class OnboardingCog(Cog):
         await ctx.reply_message(Message(text=f"{done}\n{await ctx.t(MSG_DELIVERY)}", selects=(
             Select(DELIVERY_ACTION, await ctx.t(MSG_CHOOSE), options),)))
 
-    @button(DELIVERY_ACTION)
-    async def delivery_chosen(self, ctx: Context, event: ButtonPressed) -> None:
-        """The second step: how announcements reach them; then the quiet hours."""
+    @staticmethod
+    async def _keep(ctx: Context, value: str, offered: Iterable[str], column: str) -> None:
+        """Store a choice on the person's member row, refusing one they were not offered."""
         member = ctx.require_member()
-        if event.value not in DELIVERY_SET:
+        if value not in offered:
             raise UserError(MSG_NOT_A_CHOICE)
         async with ctx.write() as session:
             row = await session.get(Member, member.id)
             assert row is not None
-            row.delivery = event.value
+            setattr(row, column, value)
+
+    @button(DELIVERY_ACTION)
+    async def delivery_chosen(self, ctx: Context, event: ButtonPressed) -> None:
+        """The second step: how announcements reach them; then the quiet hours."""
+        await self._keep(ctx, event.value, DELIVERY_SET, "delivery")
         options = tuple([SelectOption(await ctx.t(MSG_NO_QUIET) if hours == QUIET_OFF else hours.replace("-", "–"),
                                       hours) for hours in QUIET_CHOICES])
         await ctx.reply_message(Message(
@@ -161,13 +168,7 @@ class OnboardingCog(Cog):
     @button(QUIET_ACTION)
     async def quiet_chosen(self, ctx: Context, event: ButtonPressed) -> None:
         """The last step: quiet hours, from the choices offered."""
-        member = ctx.require_member()
-        if event.value not in QUIET_CHOICES:
-            raise UserError(MSG_NOT_A_CHOICE)
-        async with ctx.write() as session:
-            row = await session.get(Member, member.id)
-            assert row is not None
-            row.quiet_hours = event.value
+        await self._keep(ctx, event.value, QUIET_CHOICES, "quiet_hours")
         if event.value == QUIET_OFF:
             said = await ctx.t(MSG_QUIET_OFF)
         else:
