@@ -67,7 +67,7 @@ with serve("google", behaviour) as url:
 LOOKUP_SCRIPT = """
 import time
 start = time.perf_counter()
-from bot import languages
+from bot.i18n import languages
 code = languages.normalize("español")
 print(json.dumps({"ms": (time.perf_counter() - start) * 1000, "code": code}))
 """.replace("import time", "import json, time", 1)
@@ -75,7 +75,7 @@ print(json.dumps({"ms": (time.perf_counter() - start) * 1000, "code": code}))
 DETECT_SCRIPT = """
 import json, os, psutil
 from pathlib import Path
-from bot import languages
+from bot.i18n import languages
 from bot.translation.detection import Detector
 rows = [line.split("\\t") for line in Path("tests/translation/detection_sentences.tsv").read_text().splitlines()
         if line and not line.startswith("#")]
@@ -117,7 +117,7 @@ async def main():
         warm = time.perf_counter() - start
         task = asyncio.create_task(ticker())
         await asyncio.sleep(0.02)
-        from bot import languages
+        from bot.i18n import languages
         languages.normalize("español")  # the first lang= as well
         found = await service.detect("¿Puede Sam salir temprano el viernes?", candidates=languages.offered(),
                                      fallback="en")

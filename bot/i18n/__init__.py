@@ -20,21 +20,23 @@ cannot delay what the bot says itself.
 
 from __future__ import annotations
 
-import asyncio
 import gettext
 import logging
 import string
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.lists import format_list as _babel_list
-from babel.messages.pofile import read_po
 
 from bot.i18n import languages
 from bot.i18n.languages import babel_locale
-from bot.translation import Translator
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from bot.translation import Translator
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,8 @@ def format_message(template: str, params: Mapping[str, Any]) -> str:
 def read_catalog(path: Path) -> Catalog:
     """One ``.po`` file (or the ``.pot`` template, whose plurals are the English forms);
     fuzzy entries and plurals missing a form are skipped."""
+    from babel.messages.pofile import read_po  # a tenth of a first look-up that reads no catalog
+
     with path.open("rb") as handle:
         po = read_po(handle)
     rule = gettext.c2py(po.plural_expr) if path.suffix == ".po" else _english_form
@@ -249,12 +253,16 @@ class Localizer:
         """Make the translation for next time (the service shares one request between
         everyone asking for the same message at once)."""
         assert self.translator is not None
+        import asyncio  # loaded by every running bot; not by a process that only names languages
+
         task: asyncio.Task[object] = asyncio.create_task(self.translator.translate(msgid, lang, source="en"))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
     async def settle(self) -> None:
         """Wait for translations started in the background (tests, shutdown)."""
+        import asyncio
+
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
