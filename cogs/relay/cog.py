@@ -43,7 +43,7 @@ from bot.db.members import members_with_role
 from bot.db.models import Community, Member
 from bot.delivery import Action, Content, Item, Phrase, Reach, attached
 from bot.delivery.models import OutboxEntry
-from bot.i18n import N_, languages
+from bot.i18n import N_, P_, languages
 from cogs.relay.models import FaqEntry, OfficeHours, Question, RelayMessage
 from cogs.relay.office_hours import parse_office_hours
 
@@ -607,7 +607,8 @@ class RelayCog(Cog):
         elif count == 0:
             await ctx.reply("{child} has no other guardian I can share this with.", child=child)
         else:
-            await ctx.reply("Shared with {count} other guardian(s) of {child}, each in their own language.",
+            await ctx.reply(P_("Shared with {count} other guardian of {child}, in their own language.",
+                               "Shared with {count} other guardians of {child}, each in their own language."),
                             count=count, child=child)
 
     @button("relay.original")

@@ -16,14 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from cogs.signups.models import Slot
 from cogs.signups.store import FAMILY_HOLDS, PER_FAMILY_LIMIT, Change, Ledger, Place, Refused
 
 NOT_A_SLOT = N_("{emoji} is not one of the slots on \"{title}\"; I removed it.")
 CLOSED = N_("Sign-ups for \"{title}\" are closed, so I removed your reaction.")
 CLOSED_PRESS = N_("Sign-ups for \"{title}\" are closed.")
-PER_FAMILY_LIMIT_PRESS = N_("You can sign up for at most {limit} slot(s) on \"{title}\"; press one of your slots "
+PER_FAMILY_LIMIT_PRESS = P_("You can sign up for at most {count} slot on \"{title}\"; press your slot again (or "
+                            "choose it again in the menu) to give it up first.",
+                            "You can sign up for at most {count} slots on \"{title}\"; press one of your slots "
                             "again (or choose it again in the menu) to give it up first.")
 #: the kind of change told to a family member whose waitlist place another gave up
 GIVEN_UP = "given_up"

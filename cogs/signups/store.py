@@ -29,7 +29,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import lock_row
-from bot.i18n import N_
+from bot.i18n import N_, P_
 from cogs.signups.models import Claim, Signup, Slot
 
 
@@ -52,8 +52,8 @@ class Refused(Exception):
         self.params = params
 
 
-PER_FAMILY_LIMIT = N_("You can sign up for at most {limit} slot(s) on \"{title}\"; remove one of your "
-                      "reactions first.")
+PER_FAMILY_LIMIT = P_("You can sign up for at most {count} slot on \"{title}\"; remove your reaction first.",
+                      "You can sign up for at most {count} slots on \"{title}\"; remove one of your reactions first.")
 FAMILY_HOLDS = N_("Someone in your family already holds a place on \"{title}\" (at most {limit} per "
                     "family).")
 
@@ -177,7 +177,7 @@ class Ledger:
         if by_family != held and (slot.id in by_family or len(by_family) >= self.signup.per_family):
             raise Refused(FAMILY_HOLDS, limit=self.signup.per_family, title=self.signup.title)
         if len(held) >= self.signup.per_family:
-            raise Refused(PER_FAMILY_LIMIT, limit=self.signup.per_family, title=self.signup.title)
+            raise Refused(PER_FAMILY_LIMIT, count=self.signup.per_family, title=self.signup.title)
         if self._complete_after is not None and at < self._complete_after:
             raise RuntimeError("a claim earlier than the ledger was loaded for")
         full = self._count[(slot.id, "confirmed")] >= slot.capacity

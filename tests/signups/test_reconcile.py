@@ -83,7 +83,7 @@ async def test_offline_reactions_that_cannot_count_are_removed_and_explained_onc
         card.reactions[party.key] = (party, [ben])  # not a slot
         await s.run("as Ms Lee\n/signup resync id:1\n/signup resync id:1")
     assert ana not in card.reactions[snacks][1] and ben not in card.reactions[party.key][1]
-    assert [e.text for e in s.find("DM → Ana")][-1].startswith("You can sign up for at most 1 slot(s)")
+    assert [e.text for e in s.find("DM → Ana")][-1].startswith("You can sign up for at most 1 slot on")
     assert [e.text for e in s.find("DM → Ben")] == ['🎉 is not one of the slots on "Trip"; I removed it.']
 
 

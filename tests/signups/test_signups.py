@@ -76,7 +76,7 @@ async def test_per_family_limit_removes_the_extra_reaction(db: Database) -> None
     async with console_session(db) as s:
         await s.run(f"{TEACHER}\n{CREATE}\nas Maria\nreact #1 🚌\nreact #1 🍪")
         reactions = s.entries[0].reactions
-    assert "at most 1 slot(s)" in s.last("DM → Maria").text
+    assert "at most 1 slot on" in s.last("DM → Maria").text
     maria = s.console.person_named("Maria").user  # type: ignore[union-attr]
     assert maria not in reactions[next(k for k, (e, _) in reactions.items() if e.display == "🍪")][1]
 

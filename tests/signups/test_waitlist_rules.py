@@ -50,7 +50,7 @@ async def test_a_family_at_its_limit_with_a_confirmed_place_is_refused_in_button
     async with console_session(db) as s:
         await s.run(f"{TEACHER}\n{BUTTONS}\nas Maria\nclick #1 Monday\nclick #1 Tuesday")
     refusal = s.last("only Maria").text
-    assert refusal == ('You can sign up for at most 1 slot(s) on "Library"; press one of your slots again '
+    assert refusal == ('You can sign up for at most 1 slot on "Library"; press your slot again '
                        '(or choose it again in the menu) to give it up first.')
     assert "reaction" not in refusal and "emoji" not in refusal
     assert await places_of(db, "Maria") == {"Monday": "confirmed"}
@@ -61,4 +61,4 @@ async def test_a_waitlisted_family_is_still_refused_a_second_full_slot(db: Datab
         await s.run(f"{TEACHER}\n{BUTTONS}\nas Ana\nclick #1 Monday\nas Ben\nclick #1 Tuesday\n"
                     "as Maria\nclick #1 Monday\nclick #1 Tuesday")
     assert await places_of(db, "Maria") == {"Monday": "waitlisted"}
-    assert "at most 1 slot(s)" in s.last("only Maria").text
+    assert "at most 1 slot on" in s.last("only Maria").text
