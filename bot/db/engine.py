@@ -18,6 +18,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -74,6 +76,12 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def insert_for(dialect: str) -> Callable[..., Any]:
+    """The dialect's own INSERT construct: PostgreSQL's and SQLite's both offer
+    ``on_conflict_do_nothing`` / ``on_conflict_do_update``, which the generic one lacks."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
 class Database:
     """One engine per process, shared by every cog through the core."""
 
@@ -116,6 +124,11 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def insert(self) -> Callable[..., Any]:
+        """This database's INSERT, the one that offers ON CONFLICT (see :func:`insert_for`)."""
+        return insert_for(self.dialect)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.engine import insert_for
 from bot.db.models import ProcessedEvent
 
 
@@ -19,7 +18,7 @@ async def record_event_keys(session: AsyncSession, keys: list[str], at: datetime
     unique = list(dict.fromkeys(keys))
     if not unique:
         return set()
-    builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    builder = insert_for(session.bind.dialect.name)
     # One cached statement sent with many parameter sets (SQLAlchemy batches them into one
     # INSERT ... VALUES ... RETURNING), not a statement compiled anew for each batch size.
     table = ProcessedEvent.__table__

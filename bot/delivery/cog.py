@@ -21,7 +21,7 @@ from bot.delivery.service import DIGEST_JOB, SEEN_ACTION, SEEN_DIGEST_ACTION, SE
 from bot.i18n import N_
 
 if TYPE_CHECKING:
-    from bot.runtime.core import Context
+    from bot.api.context import Context
 
 MSG_THANKS = N_("Thank you! Your teacher can see that you got it.")
 MSG_ALREADY = N_("You already told us you saw this. Thank you!")

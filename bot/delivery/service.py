@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.jobs import JobContext, RetryLater
@@ -268,7 +266,7 @@ class DeliveryService:
             })
         if not rows:
             return 0
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        builder = self.core.db.insert
         # One cached statement with many parameter sets (batched into one INSERT ... RETURNING).
         table = OutboxEntry.__table__
         statement = builder(table).on_conflict_do_nothing(index_elements=["key"]).returning(

@@ -1,5 +1,6 @@
-"""The services every cog and adapter shares. The per-event :class:`Context` lives in
-bot/api/context.py and is re-exported here, where cogs have always imported it.
+"""The engine's services, shared by every adapter and, through the
+:class:`~bot.api.services.Services` protocol it satisfies, by every cog. The per-event
+:class:`Context` lives in bot/api/context.py (re-exported here for the engine's own modules).
 
 :class:`Core` is built once at start-up from the validated configuration and handed to
 cogs and adapters; nothing in Homeroom is a module-level global.
@@ -16,8 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog
@@ -337,7 +336,7 @@ class Core:
         process created first is touched (a no-op update), so RETURNING names every row."""
         unique = list({values["user_id"]: values for values in batch}.values())
         table = Member.__table__
-        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        builder = self.db.insert
         insert = builder(table)
         insert = insert.on_conflict_do_update(index_elements=["community_id", "user_id"],
                                               set_={"user_id": insert.excluded.user_id}).returning(table.c.id)
@@ -369,7 +368,7 @@ class Core:
         return row
 
     async def _insert_ignore(self, model: type, values: dict[str, Any], conflict: list[str]) -> None:
-        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        builder = self.db.insert
 
         async def _do(session: AsyncSession) -> None:
             await session.execute(builder(model).values(**values).on_conflict_do_nothing(index_elements=conflict))

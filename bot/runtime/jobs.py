@@ -23,13 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.jobs import FinishWork, JobContext, RetryLater, cancel
 from bot.api.outbound import AdapterMissing
-from bot.db.engine import Database
+from bot.db.engine import Database, insert_for
 from bot.db.models import Job
 from bot.util.batching import GroupCommit
 from bot.util.clock import Clock
@@ -75,7 +73,7 @@ async def schedule(
         session.add(Job(**values))
         await session.flush()
         return
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(dialect)
     stmt = insert(Job).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
     await session.execute(stmt)
 
@@ -86,7 +84,7 @@ async def schedule_many(session: AsyncSession, kind: str, items: list[tuple[dict
     if not items:
         return
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(dialect)
     rows = [{"kind": kind, "payload": payload, "run_at": run_at, "status": "pending", "dedupe_key": key,
              "attempts": 0, "max_attempts": max_attempts, "created_at": run_at} for payload, run_at, key in items]
     await session.execute(insert(Job.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)

@@ -34,8 +34,6 @@ from typing import Any
 import requests
 from deep_translator import exceptions as dt_errors
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 from urllib3.exceptions import NewConnectionError
 
@@ -382,7 +380,7 @@ class TranslationService:
 
     async def _store(self, key: str, provider: str, source: str, target: str, text: str,
                      community_id: int | None, owner_member_id: int | None) -> None:
-        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        builder = self.db.insert
         now = self.clock.now()
         values = {"key": key, "provider": provider, "source": source, "target": target, "text": text, "hits": 0,
                   "owner_member_id": owner_member_id, "community_id": community_id, "created_at": now,

@@ -15,8 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, button, command, job
@@ -201,7 +199,7 @@ class AlertsCog(Cog):
     async def _pass_gate(self, session: AsyncSession, community_id: int, now: datetime, *, override: bool) -> bool:
         """Claim the community's alert slot: True when this alert may go out now. One
         conditional update, so of two confirmations at one moment only one passes."""
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        builder = self.core.db.insert
         await session.execute(builder(AlertGate).values(community_id=community_id, last_sent_at=None)
                               .on_conflict_do_nothing(index_elements=["community_id"]))
         condition = AlertGate.community_id == community_id
@@ -318,7 +316,7 @@ class AlertsCog(Cog):
 
     # ----- acknowledgements ---------------------------------------------------------------
     async def _record_ack(self, session: AsyncSession, alert_id: int, member_id: int) -> bool:
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        builder = self.core.db.insert
         result = await session.execute(builder(AlertAck).values(alert_id=alert_id, member_id=member_id,
                                                                 at=self.core.clock.now())
                                        .on_conflict_do_nothing(index_elements=["alert_id", "member_id"]))

@@ -15,8 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -268,7 +266,7 @@ class AnnouncementsCog(Cog):
     async def _acknowledged(self, session: AsyncSession, entry: OutboxEntry) -> None:
         """A "Got it" pressed on a DM or a digest counts as seen, like the channel's button."""
         number = int(entry.subject.rsplit(":", 1)[1])
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        builder = self.core.db.insert
         await session.execute(builder(Acknowledgement).values(
             announcement_id=number, member_id=entry.member_id, at=self.core.clock.now())
             .on_conflict_do_nothing(index_elements=["announcement_id", "member_id"]))

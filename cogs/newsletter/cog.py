@@ -18,8 +18,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api import jobs as jobqueue
@@ -161,7 +159,7 @@ class NewsletterCog(Cog):
             community = await session.get(Community, letter.community_id) if letter else None
             if letter is None or community is None or letter.weekday is None:
                 return
-            builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+            builder = self.core.db.insert
             await session.execute(builder(NewsletterEdition).values(newsletter_id=letter.id, due_at=due,
                                                                     status="posting")
                                   .on_conflict_do_nothing(index_elements=["newsletter_id", "due_at"]))
@@ -289,7 +287,7 @@ class NewsletterCog(Cog):
         channel = await self.core.channel(community, "announcements")
         if channel is None:
             raise UserError(MSG_NO_CHANNEL, name=self.core.config.channels.announcements)
-        builder = pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
+        builder = self.core.db.insert
         await session.execute(builder(Newsletter).values(
             community_id=community.id, author_member_id=ctx.require_member().id, timezone=community.timezone,
             channel_id=channel.id, created_at=ctx.now).on_conflict_do_nothing(index_elements=["community_id"]))

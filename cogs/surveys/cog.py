@@ -23,8 +23,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.cog import Cog, button, command
@@ -231,21 +229,19 @@ class SurveysCog(Cog):
         else:
             await ctx.reply(MSG_COUNTED, id=survey.id)
 
-    def _insert(self) -> Any:
-        return pg_insert if self.core.db.dialect == "postgresql" else sqlite_insert
-
     async def _count_anonymous(self, session: AsyncSession, row: Survey, member_id: int, household: str,
                                key: str) -> str:
         """One answer per person (who took part, never what they chose); the household's
         answer is the latest, so a co-parent's earlier count moves to the new choice."""
-        added = await session.execute(self._insert()(SurveyParticipant).values(survey_id=row.id, member_id=member_id)
-                                      .on_conflict_do_nothing(index_elements=["survey_id", "member_id"]))
+        added = await session.execute(
+            self.core.db.insert(SurveyParticipant).values(survey_id=row.id, member_id=member_id)
+            .on_conflict_do_nothing(index_elements=["survey_id", "member_id"]))
         if not getattr(added, "rowcount", 0):
             raise UserError(MSG_ONCE, id=row.id)
         code = household_code(row, household)
         before = await session.scalar(select(SurveyHouseholdChoice.counted).where(
             SurveyHouseholdChoice.survey_id == row.id, SurveyHouseholdChoice.household_code == code))
-        upsert = self._insert()(SurveyHouseholdChoice).values(survey_id=row.id, household_code=code, counted=key)
+        upsert = self.core.db.insert(SurveyHouseholdChoice).values(survey_id=row.id, household_code=code, counted=key)
         await session.execute(upsert.on_conflict_do_update(index_elements=["survey_id", "household_code"],
                                                            set_={"counted": upsert.excluded.counted}))
         counts = dict(row.counts or {})
@@ -266,7 +262,7 @@ class SurveysCog(Cog):
         await session.execute(delete(SurveyAnswer).where(SurveyAnswer.survey_id == row.id,
                                                          SurveyAnswer.member_id == member_id,
                                                          SurveyAnswer.household != household))
-        upsert = self._insert()(SurveyAnswer).values(survey_id=row.id, household=household, member_id=member_id,
+        upsert = self.core.db.insert(SurveyAnswer).values(survey_id=row.id, household=household, member_id=member_id,
                                                     option_index=index, language=language, at=now)
         await session.execute(upsert.on_conflict_do_update(
             index_elements=["survey_id", "household"],
