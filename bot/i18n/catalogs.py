@@ -1,4 +1,4 @@
-"""Each feature's catalogs in its own folder: ``python -m bot.i18n.catalogs extract|update|split|init|count``.
+"""Each feature's catalogs in its own folder: ``python -m bot.i18n.catalogs extract|update|split|init|count|names``.
 
 A cog folder owns the messages only it uses, in ``cogs/<name>/locale/<lang>/LC_MESSAGES/<name>.po``
 (the gettext domain is the cog's name); ``bot/i18n/locale`` keeps the core's (``bot/`` and the
@@ -8,6 +8,7 @@ single-file cogs) and every message a cog shares with the core. Run from the rep
   docs/translating.md;
 * ``update``: merges each template into every language's catalog (a catalog a language lacks
   is created), dropping what no code uses;
+* ``names``: regenerates :mod:`bot.i18n.language_names` from the CLDR data shipped with Babel;
 * ``split [FILE.po ...]``: ``extract`` and ``update``, then fills every untranslated message
   from any catalog that already translates it (and from the ``.po`` files named, say another
   branch's catalogs) — moving translations written in the central catalog (``bot/i18n/locale``)
@@ -20,9 +21,11 @@ single-file cogs) and every message a cog shares with the core. Run from the rep
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -89,8 +92,7 @@ def _extracted(domain: Domain, root: Path) -> Catalog:
 
 def _write(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=WIDTH, no_location=True, sort_output=True, ignore_obsolete=True)
+    path.write_bytes(_rendered(catalog))
 
 
 def _read(path: Path) -> Catalog:
@@ -112,7 +114,29 @@ def extract(root: Path) -> None:
                 if domain.template.is_file():
                     domain.template.unlink()
                 continue
-        _write(domain.template, catalog)
+        _write(domain.template, _dated(catalog, domain.template))
+
+
+def _dated(catalog: Catalog, template: Path) -> Catalog:
+    """The template keeps its creation date while its messages stay the same, so extracting
+    again changes no file (and no language's catalog, whose header copies the date)."""
+    if template.is_file():
+        previous = _read(template)
+        catalog.creation_date = previous.creation_date
+        if _rendered(catalog) != template.read_bytes():
+            catalog.creation_date = datetime.now(UTC)
+    return catalog
+
+
+def _rendered(catalog: Catalog) -> bytes:
+    """The catalog as written. Homeroom's messages are brace-formatted, so a literal "%" ("% of
+    families") is text, not a printf directive: Babel's guessed python-format flag is dropped,
+    or msgfmt -c would demand every translation keep "% o" and refuse those that do not."""
+    for message in catalog:
+        message.flags.discard("python-format")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=WIDTH, no_location=True, sort_output=True, ignore_obsolete=True)
+    return buffer.getvalue()
 
 
 def update(root: Path, langs: Iterable[str] | None = None) -> None:
@@ -210,7 +234,7 @@ def split(root: Path, extra: Iterable[Path] = ()) -> dict[str, tuple[int, int]]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     root = Path.cwd()
-    if not args or args[0] not in {"extract", "update", "split", "init", "count"}:
+    if not args or args[0] not in {"extract", "update", "split", "init", "count", "names"}:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         return 2
     verb = args[0]
@@ -224,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         (root / "bot/i18n/locale" / args[1] / "LC_MESSAGES").mkdir(parents=True, exist_ok=True)
         update(root, [args[1]])
+    elif verb == "names":
+        from bot.i18n import languages
+
+        target = Path(languages.__file__).with_name("language_names.py")
+        target.write_text(languages.render_names_module(), encoding="utf-8")
+        print(f"wrote {target.name} ({len(languages.offered())} languages)")
     elif verb == "count":
         for lang, number in sorted(count(root).items()):
             print(f"{lang}\t{number}")

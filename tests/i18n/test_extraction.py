@@ -103,6 +103,26 @@ def test_the_committed_templates_are_what_extraction_produces(workspace: Path) -
         assert msgids(workspace / path.relative_to(ROOT)) == msgids(path), path
 
 
+def test_extract_and_update_on_committed_catalogs_change_no_file(workspace: Path) -> None:
+    """Run on a tree whose catalogs are current, the workflow rewrites nothing (no date churn,
+    no re-wrapping), so a branch that only changed code merges without catalog conflicts."""
+    for path in [*templates(ROOT), *catalogs(ROOT)]:
+        assert (workspace / path.relative_to(ROOT)).read_bytes() == path.read_bytes(), path.relative_to(ROOT)
+
+
+def test_a_literal_percent_is_not_taken_for_a_printf_directive(workspace: Path) -> None:
+    """"% of families" is brace-formatted text: no catalog flags it python-format, so msgfmt -c
+    does not demand that translations keep a "% o" directive."""
+    def flags(path: Path) -> set[str]:
+        return {flag.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#,")
+                for flag in line[2:].split(",")}
+
+    assert "% of families" in msgids(workspace / "cogs" / "announcements" / "locale" / "announcements.pot")
+    flagged = [path.relative_to(workspace) for path in [*templates(workspace), *catalogs(workspace)]
+               if "python-format" in flags(path)]
+    assert not flagged
+
+
 def test_each_cog_owns_the_messages_only_it_uses() -> None:
     core = msgids(LOCALE_DIR / "homeroom.pot")
     signups = msgids(ROOT / "cogs" / "signups" / "locale" / "signups.pot")

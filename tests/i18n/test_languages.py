@@ -31,7 +31,7 @@ def test_every_offered_language_has_names() -> None:
 
 
 def test_generated_names_agree_with_cldr() -> None:
-    """If Babel's CLDR data changes, regenerate with ``python -m bot.i18n.languages``."""
+    """If Babel's CLDR data changes, regenerate with ``python -m bot.i18n.catalogs names``."""
     assert {code: languages.names_from_cldr(code) for code in languages.offered()} == NAMES
 
 
