@@ -90,6 +90,9 @@ class Action:
     style: ButtonStyle = ButtonStyle.SECONDARY
     #: the label is shown as it is (a number), not looked up as a catalog message
     exact: bool = False
+    #: shown only beside a translation ("Show original"): a reader who already reads the
+    #: person's words as written (their own language, or translation failed) does not get it
+    with_translation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,8 @@ def to_json(content: Content) -> dict[str, Any]:
         "body": _phrase_json(content.body),
         "title": _phrase_json(content.title) if content.title is not None else None,
         "actions": [{"label": a.label, "action": a.action, "value": a.value, "style": a.style.value,
-                     **({"exact": True} if a.exact else {})} for a in content.actions],
+                     **({"exact": True} if a.exact else {}),
+                     **({"with_translation": True} if a.with_translation else {})} for a in content.actions],
         "footer": {"phrase": _phrase_json(content.footer)} if isinstance(content.footer, Phrase) else content.footer,
         **({"fields": [{"name": _phrase_json(i.name), "value": _phrase_json(i.value)} for i in content.fields]}
            if content.fields else {}),
@@ -205,7 +209,8 @@ def from_json(data: dict[str, Any]) -> Content:
         body=_phrase_from(data["body"]),
         title=_phrase_from(data["title"]) if data.get("title") else None,
         actions=tuple(Action(a["label"], a["action"], a.get("value", ""), ButtonStyle(a.get("style", "secondary")),
-                             bool(a.get("exact", False))) for a in data.get("actions", [])),
+                             bool(a.get("exact", False)), bool(a.get("with_translation", False)))
+                       for a in data.get("actions", [])),
         footer=_footer_from(data.get("footer")),
         fields=tuple(Item(_phrase_from(i["name"]), _phrase_from(i["value"])) for i in data.get("fields", [])),
         attachments=tuple(Attach(a["kind"], a.get("value", "")) for a in data.get("attachments", [])),

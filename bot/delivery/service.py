@@ -341,11 +341,14 @@ class DeliveryService:
         )
 
     # ----- rendering ----------------------------------------------------------------------
-    async def _phrase(self, phrase: Phrase, lang: str, zone: ZoneInfo, community_id: int) -> str:
+    async def _phrase(self, phrase: Phrase, lang: str, zone: ZoneInfo, community_id: int, *,
+                      as_written: list[str] | None = None) -> str:
+        """``phrase`` in ``lang``; a person's words shown as they wrote them (the reader's own
+        language, or no translation now) are added to ``as_written``, when given."""
         if phrase.literal is not None:
             return phrase.literal
         if phrase.written is not None and not phrase.msgid:
-            return await self._written(phrase.written, lang, community_id)
+            return await self._written(phrase.written, lang, community_id, as_written=as_written)
         params: dict[str, Any] = {}
         for name, value in phrase.params.items():
             if isinstance(value, When):
@@ -358,16 +361,21 @@ class DeliveryService:
                 params[name] = value
         text = await self.core.localize(lang, phrase.msgid, **params)
         if phrase.written is not None:
-            text = f"{text}\n{await self._written(phrase.written, lang, community_id)}"
+            text = f"{text}\n{await self._written(phrase.written, lang, community_id, as_written=as_written)}"
         return text
 
-    async def _written(self, written: Written, lang: str, community_id: int, *, note: bool = True) -> str:
+    async def _written(self, written: Written, lang: str, community_id: int, *, note: bool = True,
+                       as_written: list[str] | None = None) -> str:
         """A person's words in ``lang``; when translation fails, the original — under the
         "translation unavailable" note for a body, bare inside a sentence (``note`` False)."""
         if not written.text or written.source == lang:
+            if as_written is not None:
+                as_written.append(written.text)
             return written.text
         text, ok = await self.core.translated(written.text, lang, source=written.source,
                                               community_id=community_id, owner_member_id=written.owner_member_id)
+        if not ok and as_written is not None:
+            as_written.append(written.text)
         return text if ok or note else written.text
 
     async def render(self, row: OutboxEntry, member: Member, community: Community) -> Message:
@@ -381,8 +389,10 @@ class DeliveryService:
         same words somewhere other than a DM (a staff thread), so both read alike."""
         lang = self.core.language_of(member, community)
         zone = self.core.zone_of(member, community)
+        as_written: list[str] = []
+        text = await self._phrase(content.body, lang, zone, community.id, as_written=as_written)
         buttons = [Button(a.label if a.exact else await self.core.localize(lang, a.label), a.action, a.value, a.style)
-                   for a in content.actions]
+                   for a in content.actions if not (a.with_translation and as_written)]
         if seen_row_id is not None:
             buttons.append(Button(await self.core.localize(lang, MSG_GOT_IT), SEEN_ACTION, str(seen_row_id),
                                   ButtonStyle.SUCCESS))
@@ -399,7 +409,7 @@ class DeliveryService:
         return Message(
             attachments=tuple(files),
             title=await self._phrase(content.title, lang, zone, community.id) if content.title else None,
-            text=await self._phrase(content.body, lang, zone, community.id),
+            text=text,
             fields=tuple([Field(await self._phrase(i.name, lang, zone, community.id),
                                 await self._phrase(i.value, lang, zone, community.id)) for i in content.fields]),
             buttons=tuple(buttons), selects=selects,

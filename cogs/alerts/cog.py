@@ -225,7 +225,8 @@ class AlertsCog(Cog):
     @staticmethod
     def _content(row: Alert, title: str) -> Content:
         return Content(title=Phrase.of(title), body=Phrase.words(row.text, row.language), tone=Tone.ALERT,
-                       actions=(Action(N_("Show original"), "alert.original", str(row.id)),), footer=f"#{row.id}")
+                       actions=(Action(N_("Show original"), "alert.original", str(row.id), with_translation=True),),
+                       footer=f"#{row.id}")
 
     @job("alert.post")
     async def post(self, job_ctx: JobContext) -> None:

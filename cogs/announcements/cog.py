@@ -245,7 +245,7 @@ class AnnouncementsCog(Cog):
         return Content(title=Phrase.of(N_("Announcement")),
                        body=Phrase.words(row.text, row.language),
                        fields=attached(MSG_ATTACHED, files_of(row), await self._post_link(row, community)),
-                       actions=(Action(N_("Show original"), "announce.original", str(row.id)),),
+                       actions=(Action(N_("Show original"), "announce.original", str(row.id), with_translation=True),),
                        footer=f"#{row.id}")
 
     async def _post_link(self, row: Announcement, community: Community) -> str | None:

@@ -534,7 +534,7 @@ class RelayCog(Cog):
             async with self.core.db.read() as session:
                 if await self.core.families.restricted_for(session, family.id, question.child_id):
                     return  # restricted after the answer was written: nothing about the child reaches them
-        actions = [Action(N_("Show original"), "relay.original", str(message.id))]
+        actions = [Action(N_("Show original"), "relay.original", str(message.id), with_translation=True)]
         if question.child_id is not None and not question.shared:
             actions.append(Action(N_("Share with the child's other guardians"), "relay.share", str(question.id)))
         content = Content(

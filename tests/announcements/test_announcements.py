@@ -262,3 +262,18 @@ async def test_the_author_is_told_when_the_post_cannot_be_made(db: Database, mon
         monkeypatch.setattr(s.console, "post", refused)
         await s.run("/announce text:\"Early pickup Friday\"\nadvance 2h")
     assert s.last("DM → Ms Lee").text.startswith("Announcement #1 could not be posted to the channel")
+
+
+async def test_a_family_reading_the_post_as_written_gets_no_show_original_button(db: Database) -> None:
+    """"Show original" would only repeat what is shown: a family in the teacher's language, or
+    one whose translation failed (the original is there under the note), does not get it."""
+    async with console_session(db) as s:
+        await s.run(f"as Ana lang=en\n/delivery dm\nas Maria lang=es\n/delivery dm\n{TEACHER}\n"
+                    "/announce text:\"Trip Friday\"")
+        s.core.translator.fail = True  # type: ignore[attr-defined]
+        await s.run("as Luc lang=fr\n/delivery dm\nas Ms Lee\n/announce text:\"Trip Monday\"")
+        await s.core.settle()
+    assert [b.label for b in s.find("DM → Ana")[0].message.buttons] == ["Got it ✓"]
+    assert [b.label for b in s.find("DM → Maria")[0].message.buttons] == ["[es] Show original", "[es] Got it ✓"]
+    luc = s.find("DM → Luc", contains="Trip Monday")[0]
+    assert len(luc.message.buttons) == 1 and "Got it" in luc.message.buttons[0].label
