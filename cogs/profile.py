@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api import preferences
 from bot.api.cog import Cog, command
 from bot.api.command_names import menu_names
 from bot.api.commands import Choice, OptionSpec, OptionType
@@ -30,7 +31,6 @@ from bot.translation.offered import can_translate_into, offered_codes
 #: loads before features with a higher number (see bot/app.py)
 LOAD_ORDER = 10
 
-QUIET_OFF = "off"
 MSG_ROLE_GIVEN = N_("{name} gave you the {role} role in Homeroom. Your roles now: {roles}.")
 MSG_ROLE_REMOVED = N_("{name} took away your {role} role in Homeroom. Your roles now: {roles}.")
 MSG_ROLES_CLEARED = N_("{name} took away the roles you were given in Homeroom. Your roles now: {roles}.")
@@ -84,7 +84,7 @@ def parse_quiet_hours(text: str) -> str | None:
     """"21:00-07:00", "9pm-7am" or "off" → canonical form; None when unreadable."""
     cleaned = text.strip().lower()
     if cleaned in ("off", "none", "no"):
-        return QUIET_OFF
+        return preferences.QUIET_OFF
     parts = re.split(r"\s*(?:-|–|to)\s*", cleaned)
     if len(parts) != 2:
         return None
@@ -195,7 +195,7 @@ class ProfileCog(Cog):
         member = ctx.require_member()
         if not hours:
             current = self.core.quiet_hours_of(member)
-            if not current or current == QUIET_OFF or "-" not in current:
+            if not current or current == preferences.QUIET_OFF or "-" not in current:
                 await ctx.reply("Quiet hours are off: messages reach you at any time. To set them: "
                                 "/quiet-hours 21:00-07:00.")
             else:
@@ -208,16 +208,8 @@ class ProfileCog(Cog):
         if parsed is None:
             raise UserError("Please write quiet hours as from-to, for example 21:00-07:00 or 9pm-7am, "
                             "or \"off\".")
-        async with ctx.write() as session:
-            row = await session.get(Member, member.id)
-            assert row is not None
-            row.quiet_hours = parsed
-        if parsed == QUIET_OFF:
-            await ctx.reply("Quiet hours are off: messages reach you at any time.")
-        else:
-            start, end = parsed.split("-")
-            await ctx.reply("Quiet hours set: no direct messages from {start} to {end}, except urgent ones.",
-                            start=start, end=end)
+        await preferences.keep(ctx, quiet_hours=parsed)
+        await ctx.reply_message(Message(text=await preferences.quiet_hours_set(ctx, parsed)))
 
     @command("role", "Give a member a role, or take one away (teachers and admins only)",
              OptionSpec("user", "The member", type=OptionType.USER, required=True),

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api import jobs as jobqueue
+from bot.api import preferences
 from bot.api.cog import Cog, button, command, job
 from bot.api.commands import Choice, OptionSpec, OptionType
 from bot.api.context import Context
@@ -48,7 +49,6 @@ MSG_FILE_REFUSED = N_("Announcement #{id} went out without the file {file}: the 
 #: the answer for a number that names no announcement (also past the database's range)
 NO_SUCH_ANNOUNCEMENT = N_("There is no announcement #{id} here.")
 
-DELIVERY_MODES = ("channel", "dm", "digest")
 DEFAULT_REPORT_WEEKS = 4
 MAX_REPORT_WEEKS = 26
 #: the delivery service's topic for announcements; rows are about "announcement:<id>"
@@ -308,7 +308,7 @@ class AnnouncementsCog(Cog):
     # ----- preferences and management -----------------------------------------------------
     @command("delivery", "How you receive announcements: in the channel, by DM, or a daily digest",
              OptionSpec("mode", "channel, dm or digest (none: show yours)",
-                        choices=tuple(Choice(m, m) for m in DELIVERY_MODES)))
+                        choices=tuple(Choice(m, m) for m in preferences.DELIVERY_MODES)))
     async def delivery(self, ctx: Context, mode: str | None = None) -> None:
         member = ctx.require_member()
         if not mode:
@@ -322,16 +322,8 @@ class AnnouncementsCog(Cog):
             }
             await ctx.reply(current.get(member.delivery, current["channel"]))
             return
-        async with ctx.write() as session:
-            row = await session.get(Member, member.id)
-            assert row is not None
-            row.delivery = mode
-        messages = {
-            "channel": N_("You will read announcements in the announcements channel."),
-            "dm": N_("I will send you each announcement by direct message, in your language."),
-            "digest": N_("I will send you one message a day with everything new, in your language."),
-        }
-        await ctx.reply(messages[mode])
+        await preferences.keep(ctx, delivery=mode)
+        await ctx.reply_message(Message(text=await preferences.delivery_set(ctx, mode)))
 
     @command("announcement status", "Who has seen an announcement",
              OptionSpec("id", "Announcement number (default: the latest)", type=OptionType.INTEGER,

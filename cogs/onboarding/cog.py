@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
+from bot.api import preferences
 from bot.api.cog import Cog, button, listener
 from bot.api.context import Context
 from bot.api.errors import UserError
@@ -58,16 +59,9 @@ MSG_CHOOSE = N_("Choose one")
 DELIVERY_CHOICES = (("channel", N_("In the class channel")), ("dm", N_("By direct message")),
                     ("digest", N_("One message a day with everything new")))
 MSG_QUIET = N_("When should I not send you messages? Urgent alerts from school still come at any time.")
-QUIET_OFF = "off"
-QUIET_CHOICES = ("21:00-07:00", "22:00-06:00", "20:00-07:00", QUIET_OFF)
+QUIET_CHOICES = ("21:00-07:00", "22:00-06:00", "20:00-07:00", preferences.QUIET_OFF)
 MSG_NO_QUIET = N_("No quiet hours")
 MSG_DONE = N_("All set! You can change any of this later with /language, /delivery and /quiet-hours.")
-#: the confirmations the /delivery and /quiet-hours commands give, so a family reads the same words
-DELIVERY_SET = {"channel": N_("You will read announcements in the announcements channel."),
-                "dm": N_("I will send you each announcement by direct message, in your language."),
-                "digest": N_("I will send you one message a day with everything new, in your language.")}
-MSG_QUIET_SET = N_("Quiet hours set: no direct messages from {start} to {end}, except urgent ones.")
-MSG_QUIET_OFF = N_("Quiet hours are off: messages reach you at any time.")
 
 
 def named_in_itself(code: str) -> str:
@@ -146,34 +140,26 @@ class OnboardingCog(Cog):
 
     @staticmethod
     async def _keep(ctx: Context, value: str, offered: Iterable[str], column: str) -> None:
-        """Store a choice on the person's member row, refusing one they were not offered."""
-        member = ctx.require_member()
+        """Store a choice as /delivery and /quiet-hours do, refusing one they were not offered."""
         if value not in offered:
             raise UserError(MSG_NOT_A_CHOICE)
-        async with ctx.write() as session:
-            row = await session.get(Member, member.id)
-            assert row is not None
-            setattr(row, column, value)
+        await preferences.keep(ctx, **{column: value})
 
     @button(DELIVERY_ACTION)
     async def delivery_chosen(self, ctx: Context, event: ButtonPressed) -> None:
         """The second step: how announcements reach them; then the quiet hours."""
-        await self._keep(ctx, event.value, DELIVERY_SET, "delivery")
-        options = tuple([SelectOption(await ctx.t(MSG_NO_QUIET) if hours == QUIET_OFF else hours.replace("-", "–"),
-                                      hours) for hours in QUIET_CHOICES])
+        await self._keep(ctx, event.value, preferences.DELIVERY_MODES, "delivery")
+        options = tuple([SelectOption(await ctx.t(MSG_NO_QUIET) if hours == preferences.QUIET_OFF
+                                      else hours.replace("-", "–"), hours) for hours in QUIET_CHOICES])
         await ctx.reply_message(Message(
-            text=f"{await ctx.t(DELIVERY_SET[event.value])}\n{await ctx.t(MSG_QUIET)}",
+            text=f"{await preferences.delivery_set(ctx, event.value)}\n{await ctx.t(MSG_QUIET)}",
             selects=(Select(QUIET_ACTION, await ctx.t(MSG_CHOOSE), options),)))
 
     @button(QUIET_ACTION)
     async def quiet_chosen(self, ctx: Context, event: ButtonPressed) -> None:
         """The last step: quiet hours, from the choices offered."""
         await self._keep(ctx, event.value, QUIET_CHOICES, "quiet_hours")
-        if event.value == QUIET_OFF:
-            said = await ctx.t(MSG_QUIET_OFF)
-        else:
-            start, end = event.value.split("-")
-            said = await ctx.t(MSG_QUIET_SET, start=start, end=end)
+        said = await preferences.quiet_hours_set(ctx, event.value)
         await ctx.reply_message(Message(text=f"{said}\n{await ctx.t(MSG_DONE)}"))
 
     async def _translatable(self, code: str) -> bool:
