@@ -86,6 +86,24 @@ POST_FILES_EVENT = "homeroom_post_files"
 RESEND_LOOKBACK = 20
 
 
+def _files_metadata(key: str | None, file_ids: list[str]) -> dict[str, Any] | None:
+    """The metadata of a message the bot sends: a DM's delivery key (what a resend looks for)
+    with its files' ids beside it, or a post's file ids alone."""
+    files: dict[str, Any] = {"files": file_ids} if file_ids else {}
+    if key is not None:
+        return {"event_type": DELIVERY_EVENT, "event_payload": {"key": key, **files}}
+    return {"event_type": POST_FILES_EVENT, "event_payload": files} if files else None
+
+
+def _files_of(metadata: dict[str, Any] | None) -> list[str]:
+    return [str(i) for i in ((metadata or {}).get("event_payload") or {}).get("files", [])]
+
+
+def _message_at(response: Any, ts: str) -> dict[str, Any] | None:
+    """The message with ``ts`` among those a conversations.history/replies answer holds."""
+    return next((m for m in response.get("messages", []) if m.get("ts") == ts), None)
+
+
 class SlackAdapter(Outbound):
     platform = "slack"
     capabilities = Capabilities(
@@ -449,42 +467,56 @@ class SlackAdapter(Outbound):
         staged: list[tuple[FileRef, str]] = []
         missing: list[FileRef] = []
         for file, content in downloaded:
-            file_id = await self._stage(channel.id, file, content)
+            file_id = await self._stage(channel.id, file.filename, content, label=file.id)
             if file_id is None:
                 missing.append(file)
             else:
                 staged.append((file, file_id))
-        metadata = ({"event_type": POST_FILES_EVENT, "event_payload": {"files": [i for _, i in staged]}}
-                    if staged else None)
+        metadata = _files_metadata(None, [i for _, i in staged])
+        ts, shared = await self._post_staged(channel.id, message, [(f.filename, i) for f, i in staged],
+                                             thread_ts=thread_ts, metadata=metadata)
+        if not shared:
+            missing.extend(file for file, _ in staged)
+        return MessageRef(channel, ts, files_missing=tuple(missing))
+
+    async def _post_staged(self, channel_id: str, message: Message, staged: list[tuple[str, str]], *,
+                           thread_ts: str | None = None, metadata: dict[str, Any] | None,
+                           under_it: bool = False) -> tuple[str, bool]:
+        """chat.postMessage, then the staged files (title, id) shared beside it: in the same
+        thread, or in the post's own thread when ``under_it``. Returns the post's ts and whether
+        its files were shared. A post that fails takes its uploads down: shared nowhere, they
+        would stay on Slack unseen."""
         try:
-            ts = await self._post(channel.id, message, thread_ts=thread_ts, metadata=metadata)
+            ts = await self._post(channel_id, message, thread_ts=thread_ts, metadata=metadata)
         except Exception:
-            for _, file_id in staged:  # uploaded but shared nowhere: not left on Slack
+            for _, file_id in staged:
                 try:
                     await self.client.files_delete(file=file_id)
                 except (SlackApiError, aiohttp.ClientError):
                     log.warning("slack: could not delete the unshared upload %s", file_id)
             raise
-        if staged:
-            try:
-                await self.client.files_completeUploadExternal(
-                    files=[{"id": file_id, "title": file.filename} for file, file_id in staged],
-                    channel_id=channel.id, thread_ts=thread_ts)
-            except (SlackApiError, aiohttp.ClientError) as exc:
-                self._unposted(channel.id, ts, [i for _, i in staged], exc)
-                missing.extend(file for file, _ in staged)
-        return MessageRef(channel, ts, files_missing=tuple(missing))
-
-    async def _stage(self, channel_id: str, file: FileRef, content: bytes) -> str | None:
-        """Upload a file's bytes without sharing it yet; its new id, or None when Slack refused."""
+        if not staged:
+            return ts, True
         try:
-            ticket = await self.client.files_getUploadURLExternal(filename=file.filename, length=len(content))
+            await self.client.files_completeUploadExternal(
+                files=[{"id": file_id, "title": title} for title, file_id in staged],
+                channel_id=channel_id, thread_ts=ts if under_it else thread_ts)
+        except (SlackApiError, aiohttp.ClientError) as exc:
+            self._unposted(channel_id, ts, [i for _, i in staged], exc)
+            return ts, False
+        return ts, True
+
+    async def _stage(self, channel_id: str, filename: str, content: bytes, *, label: str) -> str | None:
+        """Upload a file's bytes without sharing it yet; its new id, or None when Slack refused
+        (logged under ``label``, the shared file's id or the attachment's name, and counted)."""
+        try:
+            ticket = await self.client.files_getUploadURLExternal(filename=filename, length=len(content))
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DOWNLOAD_TIMEOUT)) as session, \
                     session.post(str(ticket["upload_url"]), data=content) as response:
                 if response.status != 200:
                     raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
-            self._unposted(channel_id, None, [file.id], exc)
+            self._unposted(channel_id, None, [label], exc)
             return None
         return str(ticket["file_id"])
 
@@ -528,20 +560,20 @@ class SlackAdapter(Outbound):
         return inbound.shared_file(response["file"])
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
-        """chat.update; a post made with files keeps naming them (its metadata is sent again),
-        so a later :meth:`delete` still finds them whatever an update does to metadata."""
+        """chat.update; a message made with files (a post's, a DM's attachments) keeps naming
+        them (its metadata, delivery key included, is sent again), so a later :meth:`delete`
+        still finds them whatever an update does to metadata."""
         await self._use_for(ref)
-        file_ids = await self._post_files(ref) if message.files else []
-        metadata = {"event_type": POST_FILES_EVENT, "event_payload": {"files": file_ids}} if file_ids else None
+        metadata = await self._our_metadata(ref) if message.files or message.attachments else None
         message = self.names.message(message)
         await self.client.chat_update(channel=ref.channel.id, ts=ref.id, text=fallback_text(message),
                                       blocks=to_blocks(message), metadata=metadata)
 
     async def delete(self, ref: MessageRef) -> None:
-        """The post and the files shared with it (their ids are in its metadata): a file
-        share is a message of its own, which would otherwise stay in the channel."""
+        """The message and the files shared with it (their ids are in its metadata): a file
+        share is a message of its own, which would otherwise stay in the conversation."""
         await self._use_for(ref)
-        for file_id in await self._post_files(ref):
+        for file_id in _files_of(await self._our_metadata(ref)):
             try:
                 await self.client.files_delete(file=file_id)
             except SlackApiError as exc:
@@ -549,19 +581,23 @@ class SlackAdapter(Outbound):
                     raise
         await self.client.chat_delete(channel=ref.channel.id, ts=ref.id)
 
-    async def _post_files(self, ref: MessageRef) -> list[str]:
-        """The ids of the files a post was made with, read from its metadata (a thread reply
-        is not in the channel's history: none)."""
+    async def _our_metadata(self, ref: MessageRef) -> dict[str, Any] | None:
+        """The metadata the bot put on one of its messages (a post's files, a DM's key and
+        files), or None. conversations.history finds a post or a DM in one call (both methods
+        are Tier 3); a thread reply is not in it, so only then is conversations.replies asked,
+        which takes the ts of any message in a thread. Its limit leaves room for the thread's
+        parent before the reply. Either refused (Slack's reference says a bot token may lack
+        the right to read a channel's threads): nothing is found, and only the message goes."""
+        window: dict[str, Any] = {"channel": ref.channel.id, "latest": ref.id, "oldest": ref.id, "inclusive": True,
+                                  "include_all_metadata": True}
         try:
-            response = await self.client.conversations_history(channel=ref.channel.id, latest=ref.id, oldest=ref.id,
-                                                               inclusive=True, limit=1, include_all_metadata=True)
+            found = _message_at(await self.client.conversations_history(**window, limit=1), ref.id)
+            if found is None:
+                found = _message_at(await self.client.conversations_replies(**window, ts=ref.id, limit=2), ref.id)
         except SlackApiError:
-            return []
-        for found in response.get("messages", []):
-            metadata = found.get("metadata") or {}
-            if found.get("ts") == ref.id and metadata.get("event_type") == POST_FILES_EVENT:
-                return [str(i) for i in (metadata.get("event_payload") or {}).get("files", [])]
-        return []
+            return None
+        metadata = (found or {}).get("metadata") or {}
+        return dict(metadata) if metadata.get("event_type") in (POST_FILES_EVENT, DELIVERY_EVENT) else None
 
     async def _dm_channel(self, user: UserRef) -> str:
         """The DM channel with a person: opened once (conversations.open is a Tier 3 method, so
@@ -574,8 +610,9 @@ class SlackAdapter(Outbound):
 
     async def send_dm(self, user: UserRef, message: Message, *, key: str | None = None, resend: bool = False,
                       dm_channel: str | None = None) -> Delivery:
-        """chat.postMessage with the key in the message's metadata. A resend first reads the
-        DM's recent history with metadata and returns the message already there, if any."""
+        """chat.postMessage with the key (and the ids of its attachments, shared in its thread)
+        in the message's metadata. A resend first reads the DM's recent history with metadata
+        and returns the message already there, if any, files and all."""
         await self._use_for(user)
         if dm_channel is not None:
             self._dm_channels[user.id] = dm_channel
@@ -585,9 +622,11 @@ class SlackAdapter(Outbound):
                 found = await self._delivered(channel_id, key)
                 if found is not None:
                     return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), found))
-            metadata = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}} if key is not None else None
-            ts = await self._post(channel_id, message, metadata=metadata)
-            await self._attach(channel_id, ts, message)
+            # chat.postMessage carries no files: they are staged first, so the one message
+            # names them beside its key, and shared under it once it is out
+            staged = await self._stage_attachments(channel_id, message)
+            ts, _ = await self._post_staged(channel_id, message, staged, under_it=True,
+                                            metadata=_files_metadata(key, [i for _, i in staged]))
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in _CLOSED:
@@ -599,17 +638,15 @@ class SlackAdapter(Outbound):
             return Delivery(DeliveryStatus.FAILED, detail=type(exc).__name__)
         return Delivery(DeliveryStatus.SENT, MessageRef(ChannelRef("slack", channel_id, None, True), ts))
 
-    async def _attach(self, channel_id: str, ts: str, message: Message) -> None:
-        """A message's files (a calendar file, a roster), uploaded under it in the same
-        conversation: chat.postMessage carries no files. The message itself has arrived, so a
-        file that cannot be uploaded is logged, not a reason to send the message again."""
+    async def _stage_attachments(self, channel_id: str, message: Message) -> list[tuple[str, str]]:
+        """A message's files (a calendar file, a roster) uploaded, not shared yet: (name, id)
+        each. One Slack refuses is logged and counted, and the message goes without it."""
+        staged: list[tuple[str, str]] = []
         for attachment in message.attachments:
-            try:
-                await self.client.files_upload_v2(channel=channel_id, thread_ts=ts, content=attachment.content,
-                                                  filename=attachment.filename, title=attachment.filename)
-            except (SlackApiError, aiohttp.ClientError) as exc:
-                error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-                log.warning("slack: could not attach a file to a DM in %s (%s)", channel_id, error)
+            file_id = await self._stage(channel_id, attachment.filename, attachment.content, label=attachment.filename)
+            if file_id is not None:
+                staged.append((attachment.filename, file_id))
+        return staged
 
     async def _delivered(self, channel_id: str, key: str) -> str | None:
         """The ts of the bot's own message in this DM that carries ``key``, if one is among the

@@ -1,8 +1,10 @@
 """A local fake of the Slack Web API that records every call (and a response_url sink).
 
-Messages posted with chat.postMessage are kept per channel, with their ``metadata``;
-conversations.history returns them newest first and, as Slack documents, includes each
-message's metadata only when ``include_all_metadata`` is set."""
+Messages posted with chat.postMessage are kept per channel, with their ``metadata`` (and a
+thread reply with its ``thread_ts``); conversations.history and conversations.replies answer
+as Slack documents them (:mod:`tests.slack_conversations`). A file the bot uploads
+(files.getUploadURLExternal, then files.completeUploadExternal) is shared as a message of its
+own, and files.delete takes that message with the file."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from urllib.parse import parse_qs
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests import slack_conversations as conversations
+
 CHANNELS = {"announcements": "CANN", "general": "CGEN", "staff": "CSTAFF", "committee": "CCOMM"}
 
 
@@ -23,6 +27,8 @@ class FakeSlack:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[bytes] = field(default_factory=list)
+    #: file id → its name, for a file the bot is uploading or uploaded (until files.delete)
+    files: dict[str, str] = field(default_factory=dict)
     rate_limit_once: set[str] = field(default_factory=set)
     closed_dms: set[str] = field(default_factory=set)
     reactions: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
@@ -102,38 +108,89 @@ class FakeSlack:
                 metadata = json.loads(metadata)
             if metadata:
                 stored["metadata"] = metadata
+            if args.get("thread_ts"):
+                stored["thread_ts"] = str(args["thread_ts"])
             self.history.setdefault(str(args.get("channel")), []).append(stored)
             return {"ok": True, "channel": args.get("channel"), "ts": ts}
         if method == "chat.postEphemeral":
             return {"ok": True, "channel": args.get("channel"), "ts": self.next_ts()}
         if method == "conversations.history":
-            with_metadata = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
-            limit = int(args.get("limit", 100))
-            newest_first = list(reversed(self.history.get(str(args.get("channel")), [])))[:limit]
-            return {"ok": True, "has_more": False, "messages": [
-                m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in newest_first]}
-        if method == "chat.update" or method == "chat.delete":
+            return conversations.history(self.history.get(str(args.get("channel")), []), args)
+        if method == "conversations.replies":
+            return conversations.replies(self.history.get(str(args.get("channel")), []), args)
+        if method == "chat.update":
+            found = self.message(str(args.get("channel")), str(args.get("ts")))
+            if found is not None and "metadata" in args:  # without it the message keeps its metadata
+                metadata = args["metadata"]
+                found["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.delete":
+            found = self.message(str(args.get("channel")), str(args.get("ts")))
+            if found is not None:
+                self.history[str(args.get("channel"))].remove(found)
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "reactions.get":
             found = self.reactions.get((args["channel"], args["timestamp"]), {})
             return {"ok": True, "type": "message", "message": {"reactions": [
                 {"name": name, "users": users, "count": len(users)} for name, users in found.items()]}}
         if method == "files.completeUploadExternal":
-            return {"ok": True, "files": [{"id": "F1", "title": "file"}]}
+            return self.complete_upload(args)
         if method == "views.open":
             view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
             too_long = [b for b in view.get("blocks", []) if b.get("element", {}).get("max_length", 0) > 3000]
             if too_long or len(view["title"]["text"]) > 24:  # Block Kit's limits, as Slack checks them
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True}
-        if method in ("reactions.add", "reactions.remove", "files.delete"):
+        if method in ("reactions.add", "reactions.remove"):
             return {"ok": True}
+        if method == "files.delete":
+            return self.delete_file(str(args.get("file", "")))
         if method == "files.getUploadURLExternal":
-            return {"ok": True, "upload_url": f"{self.url}upload/F1", "file_id": "F1"}
+            file_id = f"F{self.next_ts().rsplit('.', 1)[1]}"  # unique, as Slack's are
+            self.files[file_id] = str(args.get("filename", ""))
+            return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
         if method == "conversations.list":
             return {"ok": True, "channels": [{"id": cid, "name": name} for name, cid in CHANNELS.items()],
                     "response_metadata": {"next_cursor": ""}}
         return {"ok": False, "error": f"unknown_method:{method}"}
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return next((m for m in self.history.get(channel, []) if m["ts"] == ts), None)
+
+    def complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Each file is shared in ``channel_id`` (in the thread of ``thread_ts``) as a message
+        of its own that shows it."""
+        files = args.get("files") or "[]"
+        files = json.loads(files) if isinstance(files, str) else files
+        if not files or any(f.get("id") not in self.files for f in files):
+            return {"ok": False, "error": "file_not_found"}
+        shown = [{"id": f["id"], "title": f.get("title") or self.files[f["id"]]} for f in files]
+        if args.get("channel_id"):
+            share: dict[str, Any] = {"type": "message", "ts": self.next_ts(), "user": "UBOT", "bot_id": "BBOT",
+                                     "text": "", "upload": True, "files": shown}
+            if args.get("thread_ts"):
+                share["thread_ts"] = str(args["thread_ts"])
+            self.history.setdefault(str(args["channel_id"]), []).append(share)
+        return {"ok": True, "files": shown}
+
+    def delete_file(self, file_id: str) -> dict[str, Any]:
+        """A deleted file leaves every conversation: a message that only showed it goes too."""
+        if self.files.pop(file_id, None) is None:
+            return {"ok": False, "error": "file_not_found"}
+        for messages in self.history.values():
+            for found in list(messages):
+                kept = [f for f in found.get("files", []) if f["id"] != file_id]
+                if len(kept) == len(found.get("files", [])):
+                    continue
+                if kept or found.get("text"):
+                    found["files"] = kept
+                else:
+                    messages.remove(found)
+        return {"ok": True}
+
+    def files_in(self, channel: str) -> list[str]:
+        """The names of the files shown in ``channel`` now, its threads included."""
+        return [f["title"] for m in self.history.get(channel, []) for f in m.get("files", [])]
 
     async def upload(self, request: web.Request) -> web.Response:
         self.uploads.append(await request.read())

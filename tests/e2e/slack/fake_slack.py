@@ -5,7 +5,7 @@ that share a process):
 
 * the Web API at ``/api/<method>`` (docs.slack.dev/reference/methods): ``auth.test``,
   ``chat.postMessage/postEphemeral/update/delete/getPermalink``,
-  ``conversations.open/history/info/members/list/join``, ``users.info/list``,
+  ``conversations.open/history/replies/info/members/list/join``, ``users.info/list``,
   ``reactions.add/remove/get``, ``views.open/update/publish``, the external file upload
   (``files.getUploadURLExternal``, the upload, ``files.completeUploadExternal``, which shares
   each file as a message of its own), ``files.delete`` (the file's message goes with it),
@@ -41,6 +41,8 @@ from urllib.parse import parse_qs
 
 from aiohttp import WSMsgType, web
 from slack_sdk.models.blocks import Block
+
+from tests import slack_conversations as conversations
 
 TEAM = "T0E2E"
 BOT_USER = "UBOT"
@@ -354,20 +356,13 @@ class FakeSlack:
         channel = str(args.get("channel", ""))
         if not channel.startswith("D") and channel not in self.channels:
             return {"ok": False, "error": "channel_not_found"}
-        limit = int(args.get("limit", 100))
-        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
-        inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
-        latest, oldest = float(args.get("latest") or "inf"), float(args.get("oldest") or 0)
+        return conversations.history(self.messages.get(channel, []), args)
 
-        def within(ts: float) -> bool:
-            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
-
-        # the conversation itself: thread replies are read with conversations.replies
-        found = [m for m in self.messages.get(channel, []) if m.get("thread_ts") in (None, m["ts"])
-                 and within(float(m["ts"]))]
-        newest_first = list(reversed(found))[:limit]
-        shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in newest_first]
-        return {"ok": True, "messages": shown, "has_more": len(found) > limit}
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if not channel.startswith("D") and channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        return conversations.replies(self.messages.get(channel, []), args)
 
     def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
         """A bot may join a public channel by itself; a private one needs an invitation."""

@@ -2,8 +2,9 @@
 state carries the file object) or as a file's link typed after ``attach:`` (files.info). The
 bot downloads the file with its token and uploads it beside the post; a family reading by DM
 gets the post's permalink; a file the rules refuse is answered privately and nothing is
-posted; a sign-up's file goes beside its card and a volunteer's notice links the card. Every
-assertion is about what the fake Slack received."""
+posted; a sign-up's file goes beside its card and a volunteer's notice links the card;
+deleting an announcement takes its file and the DMs families got. Every assertion is about
+what the fake Slack received."""
 
 from __future__ import annotations
 
@@ -206,3 +207,15 @@ def test_a_volunteer_gets_the_sign_up_cards_permalink_for_its_permission_slip(sl
     permalink = f"https://school.slack.com/archives/{GENERAL}/p{card['_ts'].replace('.', '')}"
     assert f"zoo-permission.pdf — {permalink}" in json.dumps(notice, ensure_ascii=False)
     assert slack.fake.shared_in(f"D{family}") == []  # a link, not a second copy
+
+
+def test_deleting_the_announcement_removes_the_dm_a_family_got(slack: Slack) -> None:
+    teacher, family = _teacher(slack.fake), _family(slack.fake)
+    slack.command(family, "/hr-delivery", "dm")
+    eventually(lambda: slack.fake.ephemerals(family) or slack.fake.posts(f"D{family}"), "the delivery answer")
+    post = _announced_with_file(slack, teacher, "Sports day moves", "sports-day.pdf")
+    dm = eventually(lambda: next((p for p in slack.fake.posts(f"D{family}") if "Sports day" in json.dumps(p)), None),
+                    "the family's DM")
+    slack.command(teacher, "/hr-announcement", f"delete id:{_number(post)}")
+    eventually(lambda: slack.fake.message(f"D{family}", dm["_ts"]) is None, "the DM deleted")
+    assert slack.fake.message(ANNOUNCEMENTS, post["_ts"]) is None
