@@ -1,12 +1,21 @@
 """A local fake of the Slack Web API that records every call (and a response_url sink).
 
 Messages posted with chat.postMessage are kept per channel, with their ``metadata``;
-conversations.history returns them newest first and, as Slack documents, includes each
-message's metadata only when ``include_all_metadata`` is set."""
+conversations.history returns them newest first (between ``oldest`` and ``latest`` when
+given) and, as Slack documents, includes each message's metadata only when
+``include_all_metadata`` is set; chat.delete removes one.
+
+Files as Slack documents them: a file a person shared (:meth:`FakeSlack.share_file`) is a
+file object (``url_private_download``, ``permalink``, ``mimetype``, ``size``) that files.info
+describes and that downloads only with a bot token (without one Slack answers its sign-in
+page). The bot's own upload gets its id from files.getUploadURLExternal, its bytes at the
+upload URL, and is shared in a channel by files.completeUploadExternal; files.delete takes
+it out of every conversation."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -15,6 +24,22 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 CHANNELS = {"announcements": "CANN", "general": "CGEN", "staff": "CSTAFF", "committee": "CCOMM"}
+#: the workspace's address (auth.test's ``url``), which permalinks begin with
+WORKSPACE_URL = "https://room12.slack.com/"
+SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
+
+
+@dataclass
+class Upload:
+    """A file the bot uploads: named when its upload URL is asked for, its bytes once sent
+    there, shared in ``channel`` (a thread of it with ``thread_ts``) once completed."""
+
+    filename: str
+    length: int
+    content: bytes | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    deleted: bool = False
 
 
 @dataclass
@@ -23,6 +48,10 @@ class FakeSlack:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[bytes] = field(default_factory=list)
+    #: file id → each file the bot uploaded (files.getUploadURLExternal), shared or not
+    uploaded: dict[str, Upload] = field(default_factory=dict)
+    #: file id → (file object as Slack describes it, its bytes): files people shared
+    hosted: dict[str, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
     rate_limit_once: set[str] = field(default_factory=set)
     closed_dms: set[str] = field(default_factory=set)
     reactions: dict[tuple[str, str], dict[str, list[str]]] = field(default_factory=dict)
@@ -43,6 +72,26 @@ class FakeSlack:
     def add_user(self, user_id: str, name: str, **extra: Any) -> None:
         self.users[user_id] = {"id": user_id, "name": name.lower(), "real_name": name,
                                "profile": {"display_name": name, "real_name": name}, **extra}
+
+    def share_file(self, user: str, name: str, content: bytes, mimetype: str) -> dict[str, Any]:
+        """A file ``user`` uploaded to Slack (shared in no channel yet), as files.info
+        describes it; a person's "Copy link to file" gives its ``permalink``."""
+        file_id = f"F{uuid.uuid4().hex[:9].upper()}"
+        file = {"id": file_id, "name": name, "title": name, "mimetype": mimetype, "filetype": name.rsplit(".", 1)[-1],
+                "user": user, "size": len(content), "is_external": False, "mode": "hosted",
+                "url_private": f"{self.url}files-pri/T1-{file_id}/{name}",
+                "url_private_download": f"{self.url}files-pri/T1-{file_id}/download/{name}",
+                "permalink": f"{WORKSPACE_URL}files/{user}/{file_id}/{name}"}
+        self.hosted[file_id] = (file, content)
+        return file
+
+    def shared_in(self, channel: str) -> list[Upload]:
+        """The bot's uploads shown in ``channel`` now (its threads included), oldest first."""
+        return [u for u in self.uploaded.values() if u.channel == channel and not u.deleted]
+
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message at ``ts`` in ``channel`` while Slack holds it."""
+        return next((m for m in self.history.get(channel, []) if m["ts"] == ts), None)
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
@@ -79,6 +128,8 @@ class FakeSlack:
         answer = self.answer(method, args)
         if method == "chat.postMessage" and answer.get("ok"):
             args["_ts"] = answer["ts"]
+        if method == "files.getUploadURLExternal" and answer.get("ok"):
+            args["_file_id"] = answer["file_id"]
         return web.json_response(answer)
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -109,35 +160,96 @@ class FakeSlack:
         if method == "conversations.history":
             with_metadata = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
             limit = int(args.get("limit", 100))
-            newest_first = list(reversed(self.history.get(str(args.get("channel")), [])))[:limit]
+            in_range = [m for m in self.history.get(str(args.get("channel")), []) if self._between(m["ts"], args)]
+            newest_first = list(reversed(in_range))[:limit]
             return {"ok": True, "has_more": False, "messages": [
                 m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in newest_first]}
-        if method == "chat.update" or method == "chat.delete":
+        if method == "chat.delete":
+            kept = [m for m in self.history.get(str(args.get("channel")), []) if m["ts"] != args.get("ts")]
+            self.history[str(args.get("channel"))] = kept
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.getPermalink":
+            ts = str(args.get("message_ts", ""))
+            return {"ok": True, "channel": args.get("channel"),
+                    "permalink": f"{WORKSPACE_URL}archives/{args.get('channel')}/p{ts.replace('.', '')}"}
         if method == "reactions.get":
             found = self.reactions.get((args["channel"], args["timestamp"]), {})
             return {"ok": True, "type": "message", "message": {"reactions": [
                 {"name": name, "users": users, "count": len(users)} for name, users in found.items()]}}
         if method == "files.completeUploadExternal":
-            return {"ok": True, "files": [{"id": "F1", "title": "file"}]}
+            return self._complete_upload(args)
+        if method == "files.info":
+            found = self.hosted.get(str(args.get("file", "")))
+            return {"ok": True, "file": found[0]} if found else {"ok": False, "error": "file_not_found"}
+        if method == "files.delete":
+            upload = self.uploaded.get(str(args.get("file", "")))
+            if upload is None or upload.deleted:
+                return {"ok": False, "error": "file_not_found" if upload is None else "file_deleted"}
+            upload.deleted = True
+            return {"ok": True}
         if method == "views.open":
             view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
             too_long = [b for b in view.get("blocks", []) if b.get("element", {}).get("max_length", 0) > 3000]
             if too_long or len(view["title"]["text"]) > 24:  # Block Kit's limits, as Slack checks them
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True}
-        if method in ("reactions.add", "reactions.remove", "files.delete"):
+        if method in ("reactions.add", "reactions.remove"):
             return {"ok": True}
         if method == "files.getUploadURLExternal":
-            return {"ok": True, "upload_url": f"{self.url}upload/F1", "file_id": "F1"}
+            file_id = f"F{uuid.uuid4().hex[:9].upper()}"
+            self.uploaded[file_id] = Upload(str(args.get("filename", "")), int(args.get("length", 0)))
+            return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
         if method == "conversations.list":
             return {"ok": True, "channels": [{"id": cid, "name": name} for name, cid in CHANNELS.items()],
                     "response_metadata": {"next_cursor": ""}}
         return {"ok": False, "error": f"unknown_method:{method}"}
 
+    @staticmethod
+    def _between(ts: str, args: dict[str, Any]) -> bool:
+        """conversations.history's range: after ``oldest``, before ``latest``, either end
+        included with ``inclusive``."""
+        inclusive = str(args.get("inclusive", "")).lower() in ("true", "1")
+        moment = float(ts)
+        if args.get("oldest") and (moment < float(args["oldest"]) or (moment == float(args["oldest"])
+                                                                       and not inclusive)):
+            return False
+        return not (args.get("latest") and (moment > float(args["latest"]) or (moment == float(args["latest"])
+                                                                                and not inclusive)))
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Each uploaded file is shared in ``channel_id`` (in the thread of ``thread_ts``)."""
+        files = args.get("files") or "[]"
+        listed = json.loads(files) if isinstance(files, str) else files
+        if any(self.uploaded.get(f.get("id", "")) is None or self.uploaded[f["id"]].content is None
+               for f in listed):
+            return {"ok": False, "error": "file_not_found"}
+        for f in listed:
+            upload = self.uploaded[f["id"]]
+            upload.channel, upload.thread_ts = args.get("channel_id") or None, args.get("thread_ts") or None
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title") or self.uploaded[f["id"]].filename}
+                                      for f in listed]}
+
     async def upload(self, request: web.Request) -> web.Response:
-        self.uploads.append(await request.read())
+        content = await request.read()
+        self.uploads.append(content)
+        found = self.uploaded.get(request.match_info["file"])
+        if found is not None:
+            found.content = content
         return web.Response(text="OK")
+
+    async def download(self, request: web.Request) -> web.Response:
+        """A shared file's bytes for a request with a bot token; Slack answers any other
+        with its sign-in page (status 200, HTML), not an error."""
+        file_id = request.match_info["file"].rsplit("-", 1)[-1]
+        found = self.hosted.get(file_id)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not token.startswith("xoxb-"):
+            return web.Response(text=SIGN_IN_PAGE, content_type="text/html")
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[1], content_type=found[0]["mimetype"])
 
     async def response_url(self, request: web.Request) -> web.Response:
         payload = await request.json()
@@ -151,6 +263,7 @@ class FakeSlack:
         application.router.add_post("/api/{method}", self.handle)
         application.router.add_get("/api/{method}", self.handle)
         application.router.add_post("/upload/{file}", self.upload)
+        application.router.add_get("/files-pri/{file}/{tail:.*}", self.download)
         application.router.add_post("/response/{id}", self.response_url)
         self.server = TestServer(application, host="127.0.0.1", port=0)
         await self.server.start_server()
