@@ -8,6 +8,7 @@ platform-neutral :class:`Seen` records, so scenarios assert the same things ever
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -25,13 +26,26 @@ class Person:
     language: str | None = None
 
 
+@dataclass(frozen=True)
+class FileToShare:
+    """A file a person gives a command (a flyer, a permission slip). The driver puts it on
+    the platform the way a person would before the command names it: a file on disk for the
+    console, an upload Discord resolves into the interaction, a file Slack hosts and links."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+
 @dataclass
 class Seen:
     """One thing the bot did, as a person would see it.
 
     ``where`` is "channel:<name>", "dm:<person name>", "ephemeral:<person name>" or
     "thread:<parent message id>"; ``message_id`` is the platform id the driver can react to,
-    click or reply to; ``buttons`` are the visible button labels.
+    click or reply to; ``buttons`` are the visible button labels. ``files`` are the names of
+    the files the platform received with the message, ``file_sizes`` their sizes in bytes as
+    received (by name).
     """
 
     where: str
@@ -40,6 +54,7 @@ class Seen:
     buttons: list[str] = field(default_factory=list)
     edited: bool = False
     files: list[str] = field(default_factory=list)
+    file_sizes: dict[str, int] = field(default_factory=dict)
 
 
 class Driver(Protocol):
@@ -54,8 +69,10 @@ class Driver(Protocol):
     async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None) -> Person:
         """Create (or return) a member of the test community with that platform role."""
 
-    async def command(self, who: Person, name: str, /, **options: str) -> None:
-        """Run a declared command ("signup create") with text options, as that person."""
+    async def command(self, who: Person, name: str, /, *, files: Mapping[str, FileToShare] | None = None,
+                      **options: str) -> None:
+        """Run a declared command ("signup create") with text options, as that person;
+        ``files`` gives its file options (by option name) as that platform's people share files."""
 
     async def react(self, who: Person, message_id: str, emoji: str) -> None: ...
 
@@ -75,3 +92,11 @@ class Driver(Protocol):
 
     def seen(self) -> list[Seen]:
         """Everything the bot sent so far, in order."""
+
+    def files_shown(self, where: str) -> list[str]:
+        """The names of the files the platform shows in ``where`` ("channel:<name>") now: a
+        deleted message no longer shows its files, a deleted file shows nowhere."""
+
+    def files_behind(self, link: str) -> list[str]:
+        """The names of the files a person finds by opening ``link`` (one the bot wrote in a
+        message): the files of the message it leads to, or the file itself."""

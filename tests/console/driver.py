@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from adapters.console.adapter import ConsoleAdapter
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from adapters.console.adapter import ConsoleAdapter, Entry
 from bot.api.roles import Role
 from bot.runtime.core import Core
-from tests.conformance.driver import Person, Seen
+from tests.conformance.driver import FileToShare, Person, Seen
+
+
+def where_of(entry: Entry) -> str:
+    """A transcript entry's place in the :class:`Seen` vocabulary."""
+    if entry.where.startswith("#"):
+        return f"channel:{entry.where[1:]}"
+    if entry.where.startswith("DM → "):
+        return f"dm:{entry.where.removeprefix('DM → ')}"
+    if entry.where.startswith("only "):
+        return f"ephemeral:{entry.where.removeprefix('only ').removesuffix(' sees')}"
+    return f"thread:{entry.where.removeprefix('thread of #')}"
 
 
 class ConsoleDriver:
@@ -13,6 +28,8 @@ class ConsoleDriver:
         self.core = core
         self.lines: list[str] = []
         self.console = ConsoleAdapter(core, out=self.lines.append)
+        #: where the files people share are written, as a person saves a file before attaching it
+        self.desk = tempfile.TemporaryDirectory(prefix="homeroom-shared-")
 
     async def start(self) -> None:
         await self.core.start()
@@ -20,6 +37,7 @@ class ConsoleDriver:
 
     async def stop(self) -> None:
         await self.core.settle()
+        self.desk.cleanup()
 
     async def person(self, name: str, role: Role = Role.FAMILY, language: str | None = None) -> Person:
         line = f"as {name} role={role.value}" + (f" lang={language}" if language else "")
@@ -30,9 +48,17 @@ class ConsoleDriver:
     async def _as(self, who: Person) -> None:
         await self.console.execute(f"as {who.name}")
 
-    async def command(self, who: Person, name: str, /, **options: str) -> None:
+    def share(self, file: FileToShare) -> str:
+        """The file written to disk under its own name; its path, for ``attach:PATH``."""
+        path = Path(self.desk.name) / file.filename
+        path.write_bytes(file.content)
+        return str(path)
+
+    async def command(self, who: Person, name: str, /, *, files: Mapping[str, FileToShare] | None = None,
+                      **options: str) -> None:
         await self._as(who)
-        text = " ".join(f'{key}:"{value}"' for key, value in options.items())
+        paths = {key: self.share(file) for key, file in (files or {}).items()}
+        text = " ".join(f'{key}:"{value}"' for key, value in {**options, **paths}.items())
         await self.console.execute(f"/{name} {text}".strip())
 
     async def react(self, who: Person, message_id: str, emoji: str) -> None:
@@ -61,16 +87,19 @@ class ConsoleDriver:
     def seen(self) -> list[Seen]:
         result = []
         for entry in self.console.entries:
-            if entry.where.startswith("#"):
-                where = f"channel:{entry.where[1:]}"
-            elif entry.where.startswith("DM → "):
-                where = f"dm:{entry.where.removeprefix('DM → ')}"
-            elif entry.where.startswith("only "):
-                where = f"ephemeral:{entry.where.removeprefix('only ').removesuffix(' sees')}"
-            else:
-                where = f"thread:{entry.where.removeprefix('thread of #')}"
             message = entry.message
-            result.append(Seen(where=where, text=message.plain_text(), message_id=str(entry.number),
+            result.append(Seen(where=where_of(entry), text=message.plain_text(), message_id=str(entry.number),
                                buttons=[b.label for b in message.buttons], edited=entry.edits > 0,
-                               files=[a.filename for a in message.attachments]))
+                               files=[a.filename for a in message.attachments],
+                               file_sizes={a.filename: len(a.content) for a in message.attachments}))
         return result
+
+    def files_shown(self, where: str) -> list[str]:
+        """The files of the entries still in the transcript there (a deleted entry is struck out)."""
+        return [a.filename for entry in self.console.entries if where_of(entry) == where and not entry.deleted
+                for a in entry.files]
+
+    def files_behind(self, link: str) -> list[str]:
+        """A console link to a shared file is its path: the file, while it is on disk."""
+        path = Path(link)
+        return [path.name] if path.is_file() else []

@@ -19,6 +19,7 @@ import json
 import time
 import uuid
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -31,7 +32,7 @@ from adapters.discord import DiscordAdapter
 from bot.api.emoji import parse
 from bot.api.roles import Role
 from bot.runtime.core import Core
-from tests.conformance.driver import Person, Seen
+from tests.conformance.driver import FileToShare, Person, Seen
 
 GUILD_ID = 900000000000000001
 APP_ID = 900000000000000002
@@ -101,6 +102,8 @@ class FakeDiscord:
     rate_limit_once: set[str] = field(default_factory=set)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     reactions: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    #: CDN path → bytes of each file a person uploaded into a command (served until the test ends)
+    cdn: dict[str, bytes] = field(default_factory=dict)
     server: TestServer | None = None
 
     @property
@@ -118,9 +121,11 @@ class FakeDiscord:
         body: Any = None
         if request.content_type.startswith("multipart"):
             form = await request.post()
+            uploaded = [part for key, part in form.items()
+                        if key.startswith("files[") and isinstance(part, web.FileField)]
             body = {**json.loads(str(form.get("payload_json") or "{}")), "multipart": True,
-                    "_files": [part.filename for key, part in form.items()
-                               if key.startswith("files[") and isinstance(part, web.FileField)]}
+                    "_files": [part.filename for part in uploaded],
+                    "_file_sizes": {part.filename: len(part.file.read()) for part in uploaded}}
         else:
             raw = await request.read()
             if raw and request.content_type == "application/json":
@@ -208,7 +213,8 @@ class FakeDiscord:
                 message = self.messages.get(int(parts[3]), self._stub(channel_id, int(parts[3])))
                 message.update({k: v for k, v in (body or {}).items() if k in ("embeds", "components", "content")})
                 return json_response(message)
-            if len(parts) == 4 and method == "DELETE":
+            if len(parts) == 4 and method == "DELETE":  # the message goes, and the files it carries with it
+                self.messages.pop(int(parts[3]), None)
                 return web.Response(status=204)
             if len(parts) == 2:
                 name = next((n for n, c in CHANNELS.items() if c == channel_id), None)
@@ -249,6 +255,24 @@ class FakeDiscord:
         """What Discord holds in a channel now."""
         return [m for m in self.messages.values() if m["channel_id"] == str(channel_id)]
 
+    def host_upload(self, file: FileToShare) -> dict[str, Any]:
+        """A file a person picked for a command's attachment option: Discord stores it on its
+        CDN (an ephemeral attachment) and describes it in the interaction's
+        ``data.resolved.attachments`` with this object."""
+        attachment_id = snowflake()
+        path = f"/ephemeral-attachments/{APP_ID}/{attachment_id}/{file.filename}"
+        self.cdn[path] = file.content
+        assert self.server is not None
+        url = str(self.server.make_url(path))
+        return {"id": str(attachment_id), "filename": file.filename, "size": len(file.content),
+                "content_type": file.content_type, "url": url, "proxy_url": url, "ephemeral": True}
+
+    async def serve_cdn(self, request: web.Request) -> web.Response:
+        content = self.cdn.get(request.path)
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
+
     def _stub(self, channel_id: int, message_id: int) -> dict[str, Any]:
         return {"id": str(message_id), "channel_id": str(channel_id), "author": user_payload(BOT_ID, "Homeroom", True),
                 "content": "", "timestamp": "2026-09-07T12:00:00+00:00", "edited_timestamp": None, "tts": False,
@@ -260,6 +284,12 @@ class FakeDiscord:
         message_id = snowflake()
         message = self._stub(channel_id, message_id)
         message.update({k: payload[k] for k in ("content", "embeds", "components") if k in payload})
+        sizes = payload.get("_file_sizes") or {}
+        message["attachments"] = [{"id": str(snowflake()), "filename": name, "size": sizes.get(name, 0),
+                                   "url": f"https://cdn.discordapp.com/attachments/{channel_id}/{message_id}/{name}",
+                                   "proxy_url": f"https://media.discordapp.net/attachments/{channel_id}/{message_id}/"
+                                                f"{name}"}
+                                  for name in payload.get("_files") or []]
         self.messages[message_id] = message
         if payload.get("nonce") is not None:
             self.nonces[(BOT_ID, str(payload["nonce"]))] = (time.monotonic(), message_id)
@@ -271,6 +301,7 @@ class FakeDiscord:
     async def start(self) -> None:
         application = web.Application()
         application.router.add_route("*", "/api/v10/{tail:.*}", self.handle)
+        application.router.add_get("/ephemeral-attachments/{tail:.*}", self.serve_cdn)
         self.server = TestServer(application, host="127.0.0.1", port=0)
         await self.server.start_server()
 
@@ -372,7 +403,11 @@ class DiscordDriver:
         self.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
         await self.settle()
 
-    async def command(self, who: Person, name: str, /, **options: str) -> None:
+    async def command(self, who: Person, name: str, /, *, files: Mapping[str, FileToShare] | None = None,
+                      **options: str) -> None:
+        """A slash command as Discord sends it; each file in ``files`` is uploaded into its
+        attachment option (type 11): the option's value is the upload's id and the file is
+        described in ``data.resolved.attachments``."""
         root, _, sub = name.partition(" ")
         spec = self.core.commands[name]
         typed = []
@@ -381,7 +416,11 @@ class DiscordDriver:
             kind = {"string": 3, "integer": 4, "boolean": 5, "user": 6, "channel": 7}[opt.type.value]  # type: ignore[union-attr]
             converted: Any = int(value) if kind == 4 else (value.lower() == "true" if kind == 5 else value)
             typed.append({"name": key, "type": kind, "value": converted})
+        uploads = {key: self.fake.host_upload(file) for key, file in (files or {}).items()}
+        typed += [{"name": key, "type": 11, "value": upload["id"]} for key, upload in uploads.items()]
         data: dict[str, Any] = {"id": str(snowflake()), "name": root, "type": 1, "options": typed}
+        if uploads:
+            data["resolved"] = {"attachments": {upload["id"]: upload for upload in uploads.values()}}
         if sub:
             data["options"] = [{"name": sub, "type": 1, "options": typed}]
         await self.feed_interaction(self.interaction(who, 2, data))
@@ -508,13 +547,34 @@ class DiscordDriver:
                 else:
                     where = f"channel:{names.get(channel_id, channel_id)}"
                 result.append(Seen(where=where, text=text, message_id=message_id, buttons=buttons,
-                                   files=list(body.get("_files", []))))
+                                   files=list(body.get("_files", [])), file_sizes=dict(body.get("_file_sizes", {}))))
             elif (parts[0] == "webhooks" and method == "POST") or callback_message:
                 person = self.tokens.get(parts[2])
                 result.append(Seen(where=f"ephemeral:{person.name if person else '?'}", text=text,
                                    message_id=body.get("_id", ""), buttons=buttons,
-                                   files=list(body.get("_files", []))))
+                                   files=list(body.get("_files", [])), file_sizes=dict(body.get("_file_sizes", {}))))
             elif method == "PATCH" and parts[0] == "channels":
                 result.append(Seen(where=f"edit:{parts[3]}", text=text, message_id=parts[3], buttons=buttons,
                                    edited=True))
         return result
+
+    def files_shown(self, where: str) -> list[str]:
+        """The attachments of the messages Discord holds there now (a file is part of its
+        message: deleting the message deletes the file)."""
+        kind, _, name = where.partition(":")
+        if kind == "channel":
+            channel_ids = [CHANNELS[name]]
+        elif kind == "dm":
+            channel_ids = [c for c, user in self.fake.dm_channels.items()
+                           if (person := self.people.get(str(user))) is not None and person.name == name]
+        else:
+            raise AssertionError(f"files_shown: {where!r} is no channel or DM")
+        return [a["filename"] for channel_id in channel_ids for m in self.fake.messages_in(channel_id)
+                for a in m.get("attachments", [])]
+
+    def files_behind(self, link: str) -> list[str]:
+        """A message link (https://discord.com/channels/<guild>/<channel>/<message>): the
+        files of that message, while Discord holds it."""
+        message_id = link.rstrip("/").rsplit("/", 1)[-1]
+        message = self.fake.messages.get(int(message_id)) if message_id.isdigit() else None
+        return [a["filename"] for a in (message or {}).get("attachments", [])]

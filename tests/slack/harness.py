@@ -6,6 +6,7 @@ import json
 import math
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,7 +19,7 @@ from adapters.slack.emoji import to_slack_name
 from bot.api.emoji import parse
 from bot.api.roles import Role
 from bot.runtime.core import Core
-from tests.conformance.driver import Person, Seen
+from tests.conformance.driver import FileToShare, Person, Seen
 from tests.slack.fake_api import CHANNELS, FakeSlack
 
 SECRET = "test-signing-secret"
@@ -121,9 +122,18 @@ class SlackDriver:
         self.people[user_id] = person
         return person
 
-    async def command(self, who: Person, name: str, /, **options: str) -> None:
+    def share(self, who: Person, file: FileToShare) -> str:
+        """The file uploaded to Slack by that person; its link ("Copy link to file") as a
+        slash command's text carries a pasted link (``<…>``)."""
+        return f"<{self.fake.share_file(who.user_id, file.filename, file.content, file.content_type)['permalink']}>"
+
+    async def command(self, who: Person, name: str, /, *, files: Mapping[str, FileToShare] | None = None,
+                      **options: str) -> None:
+        """A slash command; a slash command carries no file, so each of ``files`` is uploaded
+        to Slack first and its link given after the option's name, as a person pastes it."""
         root, _, sub = name.partition(" ")
-        text = " ".join([sub, *(f'{k}:"{v}"' for k, v in options.items())]).strip()
+        text = " ".join([sub, *(f'{k}:"{v}"' for k, v in options.items()),
+                         *(f"{k}:{self.share(who, file)}" for k, file in (files or {}).items())]).strip()
         await self.post_form(self.command_fields(who, root, text))
         await self.settle()
 
@@ -194,29 +204,38 @@ class SlackDriver:
         await self.core.settle()
 
     def seen(self) -> list[Seen]:
-        """What the bot sent, reconstructed from recorded Web API calls and response_url posts."""
+        """What the bot sent, reconstructed from recorded Web API calls and response_url posts.
+        Files shared for a post (in its thread, or beside it with their ids in its metadata)
+        are that post's files."""
         result: list[Seen] = []
         names = {v: k for k, v in CHANNELS.items()}
-        uploading: list[str] = []  # files.getUploadURLExternal's file names, until completed
+        posted_with: dict[str, Seen] = {}  # file id named in a post's metadata → that post
+        counted: set[str] = set()  # file ids already shown (a retried completion shares a file once)
         for method, args in self.fake.calls:
-            if method == "files.getUploadURLExternal":
-                uploading.append(args.get("filename", ""))
-            elif method == "files.completeUploadExternal":
+            if method == "files.completeUploadExternal":
                 files = args.get("files") or "[]"
-                count = len(json.loads(files) if isinstance(files, str) else files)
-                shared, uploading = uploading[:count], uploading[count:]
+                ids = [f["id"] for f in (json.loads(files) if isinstance(files, str) else files)]
+                if not ids or any(i in counted or self.fake.uploaded.get(i) is None
+                                  or self.fake.uploaded[i].channel is None for i in ids):
+                    continue  # refused (shared nowhere), or the retry of one already shown
+                counted.update(ids)
+                shared = [self.fake.uploaded[i].filename for i in ids]
+                sizes = {self.fake.uploaded[i].filename: len(self.fake.uploaded[i].content or b"") for i in ids}
                 channel = args.get("channel_id", "")
                 under = next((seen for seen in result if args.get("thread_ts")
-                              and seen.message_id == f"{channel}/{args['thread_ts']}"), None)
-                if under is not None:  # a message's own files, uploaded in its thread
+                              and seen.message_id == f"{channel}/{args['thread_ts']}"), None) \
+                    or next((posted_with[i] for i in ids if i in posted_with), None)
+                if under is not None:  # a message's own files
                     under.files.extend(shared)
+                    under.file_sizes.update(sizes)
                     continue
                 if channel.startswith("D"):
                     person = self.people.get(channel[1:])
                     where = f"dm:{person.name if person else channel}"
                 else:
                     where = f"channel:{names.get(channel, channel)}"
-                result.append(Seen(where=where, text=args.get("initial_comment", ""), message_id="", files=shared))
+                result.append(Seen(where=where, text=args.get("initial_comment", ""), message_id="", files=shared,
+                                   file_sizes=sizes))
             elif method == "chat.postMessage":
                 channel = args["channel"]
                 if channel.startswith("D"):
@@ -228,12 +247,45 @@ class SlackDriver:
                     where = f"channel:{names.get(channel, channel)}"
                 result.append(Seen(where=where, text=args.get("text", ""), message_id=f"{channel}/{args.get('_ts')}",
                                    buttons=_buttons(args)))
+                posted_with.update({i: result[-1] for i in _metadata_files(args)})
             elif method in ("chat.postEphemeral", "response_url"):
                 user = args.get("user") or args.get("_path", "").split("-", 1)[0]
                 person = self.people.get(user)
                 result.append(Seen(where=f"ephemeral:{person.name if person else user}",
                                    text=args.get("text", ""), message_id="", buttons=_buttons(args)))
         return result
+
+    def files_shown(self, where: str) -> list[str]:
+        """The bot's uploads still shared there (files.delete takes a file out of every conversation)."""
+        kind, _, name = where.partition(":")
+        if kind == "channel":
+            channel = CHANNELS[name]
+        elif kind == "dm":
+            channel = f"D{next(p.user_id for p in self.people.values() if p.name == name)}"
+        else:
+            raise AssertionError(f"files_shown: {where!r} is no channel or DM")
+        return [upload.filename for upload in self.fake.shared_in(channel)]
+
+    def files_behind(self, link: str) -> list[str]:
+        """A message's permalink (…/archives/<channel>/p<ts>): the files shared with that post
+        (named in its metadata) while Slack holds it; a file's own link: that file."""
+        parts = link.strip("<>").rstrip("/").split("/")
+        if "archives" in parts:
+            channel, stamp = parts[parts.index("archives") + 1], parts[parts.index("archives") + 2]
+            post = self.fake.message(channel, f"{stamp[1:-6]}.{stamp[-6:]}")
+            ids = _metadata_files(post) if post is not None else []
+            return [self.fake.uploaded[i].filename for i in ids
+                    if i in self.fake.uploaded and self.fake.uploaded[i].channel and not self.fake.uploaded[i].deleted]
+        hosted = next((file for file, _ in self.fake.hosted.values() if file["permalink"] == link), None)
+        return [hosted["name"]] if hosted is not None else []
+
+
+def _metadata_files(args: dict[str, Any]) -> list[str]:
+    """The file ids a post names in its metadata (the adapter's record of the files it shares beside it)."""
+    metadata = args.get("metadata") or {}
+    if isinstance(metadata, str):
+        metadata = json.loads(metadata)
+    return [str(i) for i in (metadata.get("event_payload") or {}).get("files", [])]
 
 
 def _buttons(args: dict[str, Any]) -> list[str]:
