@@ -20,7 +20,7 @@ import io
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -28,6 +28,7 @@ import aiohttp
 import discord
 
 from adapters.discord import inbound
+from adapters.discord.carried import NOTHING, CarriedOptions, Typed
 from adapters.discord.commands import application_commands, parse_invocation
 from adapters.discord.emoji import from_discord
 from adapters.discord.endpoints import use_endpoints
@@ -36,9 +37,10 @@ from adapters.discord.ratelimits import RateLimitCounter
 from adapters.discord.render import mention, to_embeds, to_view
 from adapters.discord.rest import RestGate
 from bot.api import customid
-from bot.api.commands import CommandSpec, OptionType
+from bot.api.commands import CommandSpec, OptionSpec, OptionType
 from bot.api.emoji import Emoji
 from bot.api.events import Actor, Event
+from bot.api.forms import fit
 from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, Message
 from bot.api.outbound import (
     FILES_UNPOSTED,
@@ -58,8 +60,18 @@ log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
 #: "Request entity too large": the files exceed what the channel accepts (HTTP 413)
 TOO_LARGE_CODE = 40005
-#: the longest label Discord shows above a modal's input
+#: the longest label Discord shows above a modal's input, and the longest modal title
 LABEL_LIMIT = 45
+TITLE_LIMIT = 45
+#: the longest description under a modal's label, and the longest placeholder
+DESCRIPTION_LIMIT = 100
+#: the longest text a modal's text input holds (a longer typed option is carried instead)
+TEXT_INPUT_LIMIT = 4000
+#: the most components a modal holds
+MODAL_COMPONENTS = 5
+#: How long the words of a command's modal may take to come (the member's language is read
+#: from storage); the modal must be the initial response, within Discord's 3 s.
+FORM_WORDS_SECONDS = 1.5
 #: Seconds in-flight requests may take to finish at shutdown before they are abandoned.
 SHUTDOWN_GRACE_SECONDS = 10.0
 #: How long a button's work may take before its press is acknowledged with a "thinking"
@@ -132,6 +144,8 @@ class DiscordAdapter(Outbound):
         self._response_locks: dict[str, asyncio.Lock] = {}
         #: interactions answered while their event was being handled
         self._answered: set[str] = set()
+        #: options typed with a command whose modal is open
+        self._carried = CarriedOptions()
         self._register()
         self._capture_gateway_positions()
         core.add_adapter(self)
@@ -295,7 +309,8 @@ class DiscordAdapter(Outbound):
                 name, raw = parse_invocation(data, self.core.commands)
                 spec = self.core.commands.get(name)
                 if spec is not None and self._needs_form(spec, raw):
-                    await interaction.response.send_modal(_modal(spec))
+                    modal = await self._command_modal(spec, raw, data.get("resolved") or {}, community, actor)
+                    await interaction.response.send_modal(modal)
                     return
                 await interaction.response.defer(ephemeral=True, thinking=True)
                 await self._dispatch(inbound.command(name, raw, actor, community, channel, ref, key,
@@ -314,9 +329,15 @@ class DiscordAdapter(Outbound):
                 await self._press(interaction, ref,
                                   inbound.button(action, value, actor, community, message_ref, ref, key))
             elif kind == discord.InteractionType.modal_submit:
+                spec, typed = self._typed_with(data)
                 await interaction.response.defer(ephemeral=True, thinking=True)
-                await self._dispatch(inbound.modal(data, actor, community, channel, ref, key,
-                                                   resolved=data.get("resolved")))
+                if spec is not None and typed is None:
+                    await self._form_expired(spec, community, actor, ref)
+                else:
+                    await self._dispatch(inbound.modal(data, actor, community, channel, ref, key,
+                                                       resolved=data.get("resolved"),
+                                                       typed=inbound.option_values(typed.options, typed.resolved)
+                                                       if typed is not None else None))
                 await self._clear_thinking(interaction, ref)
         finally:
             self._answered.discard(ref.id)
@@ -356,6 +377,49 @@ class DiscordAdapter(Outbound):
             await interaction.delete_original_response()
         except discord.HTTPException:
             log.debug("could not remove the deferred response of interaction %s", ref.id)
+
+    async def _command_modal(self, spec: CommandSpec, raw: list[dict[str, Any]], resolved: dict[str, Any],
+                             community: CommunityRef | None, actor: Actor) -> discord.ui.Modal:
+        """The modal asking for the command's missing text, in the member's language: a text
+        option already typed is filled in, every other typed option (a channel, a file, …)
+        is carried to the submit. Words that are not ready in time (or fail) give today's
+        English modal instead: Discord takes a modal only as the first response."""
+        typed_names = {str(o.get("name")) for o in raw}
+        drawn = _drawn(spec, typed_names)
+        shown = {o.name for o in drawn}
+        prefilled = {str(o["name"]): str(o.get("value", "")) for o in raw
+                     if o.get("name") in shown and len(str(o.get("value", ""))) <= TEXT_INPUT_LIMIT}
+        carried = Typed(tuple(o for o in raw if o.get("name") not in prefilled), resolved)
+        custom_id = self._carried.custom_id(spec.name, carried)
+        form: Form | None = None
+        if community is not None:
+            try:
+                form = await asyncio.wait_for(self.core.command_form(spec.name, community, actor), FORM_WORDS_SECONDS)
+            except Exception:
+                log.warning("discord: the form of /%s in the member's language failed; opening it in English",
+                            spec.name, exc_info=True)
+        return _modal(spec, custom_id, drawn, prefilled, form)
+
+    def _typed_with(self, data: dict[str, Any]) -> tuple[CommandSpec | None, Typed | None]:
+        """The command a modal's submit belongs to and the options typed with it (None when
+        they are gone); no command for a cog's form."""
+        route = customid.decode(str(data.get("custom_id", "")))
+        spec = self.core.commands.get(route.name) if route is not None and route.kind == customid.Kind.COMMAND \
+            else None
+        if spec is None or route is None:
+            return None, NOTHING
+        return spec, self._carried.take(spec, route.value)
+
+    async def _form_expired(self, spec: CommandSpec, community: CommunityRef | None, actor: Actor,
+                            ref: InteractionRef) -> None:
+        """A command's modal came back naming options this process no longer holds (it
+        restarted, or the interaction's time ran out): say so privately; nothing runs."""
+        log.info("discord: the modal of /%s came back without its typed options; asked to type it again", spec.name)
+        try:
+            text = await self.core.command_form_expired(spec.name, community, actor)
+            await self.reply_private(ref, Message(text=text))
+        except Exception:
+            log.exception("discord: could not answer the expired modal of /%s", spec.name)
 
     @staticmethod
     def _needs_form(spec: CommandSpec, raw: list[dict[str, Any]]) -> bool:
@@ -704,21 +768,39 @@ def nonce_for(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:NONCE_LENGTH]
 
 
-def _modal(spec: CommandSpec) -> discord.ui.Modal:
-    """The command's text options as text inputs and its file options as file uploads
-    (Discord's component 19: optional unless the option is required, one file), each in a
-    Label showing the option's description (its first 45 characters as the label, the whole of
-    it below when longer); the submit's files arrive resolved, as an option's file does."""
-    modal = discord.ui.Modal(title=f"/{spec.name}"[:45], custom_id=customid.command_form(spec.name))
-    for option in [o for o in spec.options if o.type in (OptionType.STRING, OptionType.ATTACHMENT)][:5]:
-        fits = len(option.description) <= LABEL_LIMIT
+def _drawn(spec: CommandSpec, typed: set[str]) -> list[OptionSpec]:
+    """The options a command's modal shows: its text options and the file options not given
+    with the command (a file upload cannot be filled in), as many as a modal holds."""
+    return [o for o in spec.options if o.type == OptionType.STRING or (
+        o.type == OptionType.ATTACHMENT and o.name not in typed)][:MODAL_COMPONENTS]
+
+
+def _modal(spec: CommandSpec, custom_id: str, drawn: list[OptionSpec], prefilled: Mapping[str, str],
+           form: Form | None = None) -> discord.ui.Modal:
+    """The ``drawn`` options as text inputs (``prefilled`` with what was typed) and file
+    uploads (Discord's component 19: optional unless the option is required, one file), each
+    in a Label; the words are the ``form``'s (the member's language), else the command's
+    English declaration. A label longer than Discord shows is cut at a word and given whole
+    below it; the submit's files arrive resolved, as an option's file does."""
+    fields = {f.name: f for f in form.fields} if form is not None else {}
+    # a command form's title is fitted to the strictest platform, its whole text then the intro
+    title = fit(form.intro or form.title, TITLE_LIMIT) if form is not None else f"/{spec.name}"[:TITLE_LIMIT]
+    modal = discord.ui.Modal(title=title, custom_id=custom_id)
+    for option in drawn:
+        field = fields.get(option.name)
+        words = field.label if field is not None and field.label else option.description
+        label = fit(words, LABEL_LIMIT)
+        below = (field.hint if field is not None else "") or ("" if label == words else words)
+        placeholder = field.placeholder if field is not None else ""
         component: discord.ui.Item[Any]
         if option.type == OptionType.ATTACHMENT:
             component = discord.ui.FileUpload(custom_id=option.name, required=option.required,
                                               min_values=1 if option.required else 0, max_values=1)
         else:
             component = discord.ui.TextInput(custom_id=option.name, required=option.required,
-                                             style=discord.TextStyle.long if option.long else discord.TextStyle.short)
-        modal.add_item(discord.ui.Label(text=option.description if fits else option.name, component=component,
-                                        description=None if fits else option.description[:100]))
+                                             style=discord.TextStyle.long if option.long else discord.TextStyle.short,
+                                             default=prefilled.get(option.name) or None,
+                                             placeholder=fit(placeholder, DESCRIPTION_LIMIT) or None)
+        modal.add_item(discord.ui.Label(text=label, component=component,
+                                        description=fit(below, DESCRIPTION_LIMIT) or None))
     return modal

@@ -14,6 +14,11 @@ _TYPES = {OptionType.STRING: 3, OptionType.INTEGER: 4, OptionType.BOOLEAN: 5, Op
 SUB_COMMAND = 1
 
 
+def option_type(kind: OptionType) -> int:
+    """Discord's number for an option type (what an interaction's option object carries)."""
+    return _TYPES[kind]
+
+
 def _option(opt: OptionSpec, names: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {"type": _TYPES[opt.type], "name": opt.name, "name_localizations": names,
                             "description": opt.description[:100],

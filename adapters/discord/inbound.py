@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import discord
@@ -74,16 +75,19 @@ def attachment(value: object, resolved: dict[str, Any]) -> FileRef | str:
                    str(found.get("content_type") or ""), str(found.get("url", "")))
 
 
-def command(name: str, options: list[dict[str, Any]], actor: Actor, guild: CommunityRef | None,
-            channel: ChannelRef | None, interaction: InteractionRef, key: str,
-            resolved: dict[str, Any] | None = None) -> CommandInvoked:
+def option_values(options: Iterable[dict[str, Any]], resolved: dict[str, Any] | None = None) -> dict[str, object]:
     """Each option's value as Discord sent it (a string, an integer, a boolean; a user's or
     channel's id as a string; a file as its resolved attachment): the core reads and checks
     them against the declaration."""
-    values = {option["name"]: attachment(option.get("value"), resolved or {})
-              if option.get("type") == ATTACHMENT else option.get("value") for option in options}
-    return CommandInvoked(key=key, actor=actor, community=guild, name=name, options=values, channel=channel,
-                          interaction=interaction)
+    return {option["name"]: attachment(option.get("value"), resolved or {})
+            if option.get("type") == ATTACHMENT else option.get("value") for option in options}
+
+
+def command(name: str, options: list[dict[str, Any]], actor: Actor, guild: CommunityRef | None,
+            channel: ChannelRef | None, interaction: InteractionRef, key: str,
+            resolved: dict[str, Any] | None = None) -> CommandInvoked:
+    return CommandInvoked(key=key, actor=actor, community=guild, name=name, options=option_values(options, resolved),
+                          channel=channel, interaction=interaction)
 
 
 def button(action: str, value: str, actor: Actor, guild: CommunityRef | None, message_ref: MessageRef | None,
@@ -93,10 +97,12 @@ def button(action: str, value: str, actor: Actor, guild: CommunityRef | None, me
 
 
 def modal(data: dict[str, Any], actor: Actor, guild: CommunityRef | None, channel: ChannelRef | None,
-          interaction: InteractionRef, key: str, resolved: dict[str, Any] | None = None) -> Event:
+          interaction: InteractionRef, key: str, resolved: dict[str, Any] | None = None,
+          typed: Mapping[str, object] | None = None) -> Event:
     """A modal's submit: text inputs by their value; a file upload (component 19, inside a
     Label) by the ids it lists in ``values``, with the files in ``data.resolved.attachments``,
-    read as an attachment option's file is."""
+    read as an attachment option's file is. A command's modal adds the options ``typed`` with
+    the command (:func:`option_values`), which its fields never hold."""
     values: dict[str, str | FileRef] = {}
     for row in data.get("components", []):
         for component in row.get("components", [row.get("component", {})]):
@@ -111,7 +117,8 @@ def modal(data: dict[str, Any], actor: Actor, guild: CommunityRef | None, channe
     route = customid.decode(str(data.get("custom_id", "")))
     if route is not None and route.kind == customid.Kind.COMMAND:
         return CommandInvoked(key=key, actor=actor, community=guild, name=route.name,
-                              options={k: v for k, v in values.items() if v}, channel=channel, interaction=interaction)
+                              options={**(typed or {}), **{k: v for k, v in values.items() if v}}, channel=channel,
+                              interaction=interaction)
     form_id, value = (route.name, route.value) if route is not None else ("", "")
     return FormSubmitted(key=key, actor=actor, community=guild, form_id=form_id, value=value,
                          fields={k: v for k, v in values.items() if isinstance(v, str)}, interaction=interaction)

@@ -3,7 +3,8 @@
 A press or a submission comes back carrying only the id we gave the component, so the id
 is the whole route: ``hr|<action>|<value>`` for a button or select (the wire format of
 every card already posted, kept so old buttons keep working), ``hr|form:<form_id>|<value>``
-for a cog's form and ``hr|cmd:<name>|`` for a command's options asked in a form. Every
+for a cog's form and ``hr|cmd:<name>|<value>`` for a command's options asked in a form (the
+value carries what was already typed with the command, where a platform keeps it). Every
 adapter encodes and decodes through here, so a route never depends on the platform.
 
 Ids must fit the strictest platform limit (:data:`MAX_ID_LENGTH`) and are refused, never
@@ -80,9 +81,10 @@ def form(form_id: str, value: str = "", *, limit: int = MAX_ID_LENGTH) -> str:
     return _encode(_FORM + form_id, value, limit)
 
 
-def command_form(name: str, *, limit: int = MAX_ID_LENGTH) -> str:
-    """``hr|cmd:<name>|``: a form asking for a command's options."""
-    return _encode(_COMMAND + name, "", limit)
+def command_form(name: str, value: str = "", *, limit: int = MAX_ID_LENGTH) -> str:
+    """``hr|cmd:<name>|<value>``: a form asking for a command's options; ``value`` is the
+    adapter's own (the options typed with the command, or a key to them)."""
+    return _encode(_COMMAND + name, value, limit)
 
 
 def decode(custom_id: str) -> Route | None:
@@ -99,5 +101,5 @@ def decode(custom_id: str) -> Route | None:
     if route.startswith(_FORM):
         return Route(Kind.FORM, route.removeprefix(_FORM), value) if route != _FORM else None
     if route.startswith(_COMMAND):
-        return Route(Kind.COMMAND, route.removeprefix(_COMMAND)) if route != _COMMAND else None
+        return Route(Kind.COMMAND, route.removeprefix(_COMMAND), value) if route != _COMMAND else None
     return Route(Kind.BUTTON, route, value)

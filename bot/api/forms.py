@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 SHORT_LIMIT = 24
 MSG_SUBMIT = N_("Send")
 MSG_CLOSE = N_("Cancel")
+#: a command's form that outlived the options typed with the command (see Core.command_form_expired)
+MSG_FORM_EXPIRED = N_("Sorry, this form waited too long and lost what you typed with /{command}, so nothing "
+                      "was done. Please type /{command} again.")
 _JOINERS = {"\u200d", "\ufe0e", "\ufe0f"}
 
 

@@ -212,6 +212,16 @@ class Core:
         member = await self.ensure_member(row, actor)
         return await forms.command_form(self, self.commands[name], self.language_of(member, row))
 
+    async def command_form_expired(self, name: str, community: CommunityRef | None, actor: Actor) -> str:
+        """What a person is told, in their language, when the form of command ``name`` comes
+        back without the options typed with the command (a platform keeps those only for a
+        while): nothing was run, and typing the command again will work."""
+        from bot.api import forms
+
+        row = await self.ensure_community(community) if community is not None else None
+        member = await self.ensure_member(row, actor) if row is not None else None
+        return await self.localize(self.language_of(member, row), forms.MSG_FORM_EXPIRED, command=name)
+
     def platform_lost(self, platform: str) -> None:
         """Called by an adapter when its connection drops; ``platform_ready`` marks it up again."""
         self._connected[platform] = False

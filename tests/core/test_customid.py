@@ -29,6 +29,11 @@ def test_command_form_round_trip() -> None:
     assert customid.decode(customid.command_form("announce")) == Route(Kind.COMMAND, "announce")
 
 
+def test_command_form_carries_its_value() -> None:
+    assert customid.decode(customid.command_form("announce", "urgent=1")) == Route(Kind.COMMAND, "announce",
+                                                                                   "urgent=1")
+
+
 def test_modals_opened_before_the_format_changed_still_decode() -> None:
     assert customid.decode("hr-cmd|announce") == Route(Kind.COMMAND, "announce")
     assert customid.decode("hr-form|relay.ask|42") == Route(Kind.FORM, "relay.ask", "42")

@@ -150,8 +150,9 @@ def modal_problem(data: dict[str, Any]) -> str:
 
 def modal_submit(modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """The ``data`` of the submit of ``modal`` (its callback's ``data``) filled with
-    ``values``: text by custom id, or a file (:meth:`FakeDiscord.upload`) for a file upload,
-    which the submit lists by id in ``values`` with the file in ``resolved.attachments``."""
+    ``values``: text by custom id (a text input left alone submits the ``value`` it was
+    pre-filled with), or a file (:meth:`FakeDiscord.upload`) for a file upload, which the
+    submit lists by id in ``values`` with the file in ``resolved.attachments``."""
     components: list[dict[str, Any]] = []
     resolved: dict[str, Any] = {}
     for row in modal["components"]:
@@ -163,7 +164,8 @@ def modal_submit(modal: dict[str, Any], values: dict[str, Any]) -> dict[str, Any
             if given:
                 resolved.setdefault("attachments", {})[given["id"]] = given
         else:
-            answer = {"type": 4, "id": snowflake() % 1000, "custom_id": inner["custom_id"], "value": given or ""}
+            typed = given if inner["custom_id"] in values else inner.get("value")
+            answer = {"type": 4, "id": snowflake() % 1000, "custom_id": inner["custom_id"], "value": typed or ""}
         components.append({"type": 18, "id": snowflake() % 1000, "component": answer} if row["type"] == 18
                           else {"type": 1, "components": [answer]})
     data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": components}
