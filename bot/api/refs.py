@@ -56,7 +56,8 @@ class ChannelRef:
 
 @dataclass(frozen=True, slots=True)
 class MessageRef:
-    """One message in one channel; ``thread_id`` is set when the message lives in a thread.
+    """One message in one channel (a reply in a thread too: the reply's own id in the thread's
+    channel, so the platform finds it without knowing the thread).
 
     ``files_missing``, on the reference a post returns, names the files of the message that
     the platform refused after the message itself went out (the caller tells whoever shared
