@@ -308,8 +308,9 @@ class DiscordAdapter(Outbound):
             if kind == discord.InteractionType.application_command:
                 name, raw = parse_invocation(data, self.core.commands)
                 spec = self.core.commands.get(name)
-                if spec is not None and self._needs_form(spec, raw):
-                    modal = await self._command_modal(spec, raw, data.get("resolved") or {}, community, actor)
+                modal = await self._command_modal(spec, raw, data.get("resolved") or {}, community, actor) \
+                    if spec is not None and self._needs_form(spec, raw) else None
+                if modal is not None:  # None: no form needed, or the command is not theirs to use
                     await interaction.response.send_modal(modal)
                     return
                 await interaction.response.defer(ephemeral=True, thinking=True)
@@ -379,18 +380,13 @@ class DiscordAdapter(Outbound):
             log.debug("could not remove the deferred response of interaction %s", ref.id)
 
     async def _command_modal(self, spec: CommandSpec, raw: list[dict[str, Any]], resolved: dict[str, Any],
-                             community: CommunityRef | None, actor: Actor) -> discord.ui.Modal:
+                             community: CommunityRef | None, actor: Actor) -> discord.ui.Modal | None:
         """The modal asking for the command's missing text, in the member's language: a text
         option already typed is filled in, every other typed option (a channel, a file, …)
         is carried to the submit. Words that are not ready in time (or fail) give today's
-        English modal instead: Discord takes a modal only as the first response."""
-        typed_names = {str(o.get("name")) for o in raw}
-        drawn = _drawn(spec, typed_names)
-        shown = {o.name for o in drawn}
-        prefilled = {str(o["name"]): str(o.get("value", "")) for o in raw
-                     if o.get("name") in shown and len(str(o.get("value", ""))) <= TEXT_INPUT_LIMIT}
-        carried = Typed(tuple(o for o in raw if o.get("name") not in prefilled), resolved)
-        custom_id = self._carried.custom_id(spec.name, carried)
+        English modal instead: Discord takes a modal only as the first response. None when
+        the core says the command is not the member's to use (it is then run as typed, and
+        refused at once rather than after the form)."""
         form: Form | None = None
         if community is not None:
             try:
@@ -398,6 +394,16 @@ class DiscordAdapter(Outbound):
             except Exception:
                 log.warning("discord: the form of /%s in the member's language failed; opening it in English",
                             spec.name, exc_info=True)
+            else:
+                if form is None:
+                    return None
+        typed_names = {str(o.get("name")) for o in raw}
+        drawn = _drawn(spec, typed_names)
+        shown = {o.name for o in drawn}
+        prefilled = {str(o["name"]): str(o.get("value", "")) for o in raw
+                     if o.get("name") in shown and len(str(o.get("value", ""))) <= TEXT_INPUT_LIMIT}
+        carried = Typed(tuple(o for o in raw if o.get("name") not in prefilled), resolved)
+        custom_id = self._carried.custom_id(spec.name, carried)
         return _modal(spec, custom_id, drawn, prefilled, form)
 
     def _typed_with(self, data: dict[str, Any]) -> tuple[CommandSpec | None, Typed | None]:

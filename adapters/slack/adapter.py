@@ -302,9 +302,10 @@ class SlackAdapter(Outbound):
             try:
                 actor = await self.actor(body["team_id"], body["user_id"])
                 form = await self.core.command_form(spec.name, inbound.community_of(body["team_id"]), actor)
-                await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(
-                    self._named(form), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
-                return
+                if form is not None:  # None: not theirs to use, so the core refuses it as typed
+                    await self.client.views_open(trigger_id=body["trigger_id"], view=to_modal(
+                        self._named(form), customid.command_form(spec.name, limit=SLACK_ID_LIMIT)))
+                    return
             except SlackApiError:
                 log.warning("slack: could not open the form for /%s; running the command as typed", spec.name,
                             exc_info=True)

@@ -203,14 +203,19 @@ class Core:
         asker = Asker(row, member, self.roles_of(member, actor))
         return list(await completer(asker, typed))[:MAX_SUGGESTIONS]
 
-    async def command_form(self, name: str, community: CommunityRef, actor: Actor) -> Form:
+    async def command_form(self, name: str, community: CommunityRef, actor: Actor) -> Form | None:
         """The form of command ``name``'s options, every word in the language of the person
-        opening it (an adapter draws it; it never picks the words)."""
+        opening it (an adapter draws it; it never picks the words) — or None when the command
+        is not theirs to use: the adapter then runs it as typed and the refusal comes at once,
+        not after they have filled in a form for nothing."""
         from bot.api import forms
 
         row = await self.ensure_community(community)
         member = await self.ensure_member(row, actor)
-        return await forms.command_form(self, self.commands[name], self.language_of(member, row))
+        spec = self.commands[name]
+        if not is_allowed(self.roles_of(member, actor), spec.allowed):
+            return None
+        return await forms.command_form(self, spec, self.language_of(member, row))
 
     async def command_form_expired(self, name: str, community: CommunityRef | None, actor: Actor) -> str:
         """What a person is told, in their language, when the form of command ``name`` comes

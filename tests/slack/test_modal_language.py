@@ -94,3 +94,13 @@ def test_a_cut_never_separates_a_letter_from_its_accent() -> None:
 
 def test_a_short_title_is_kept_whole() -> None:
     assert fit("Preguntar") == "Preguntar"
+
+
+async def test_a_family_typing_a_staff_command_is_refused_at_once_not_after_a_form(slack: SlackDriver) -> None:
+    maria = await slack.person("Maria", language="es-ES")
+    await slack.post_form(slack.command_fields(maria, "announce", ""))
+    await slack.settle()
+    assert slack.fake.called("views.open") == []
+    [refusal] = [s for s in slack.seen() if s.where == "ephemeral:Maria"]
+    assert "/announce" in refusal.text
+    assert not [s for s in slack.seen() if s.where.startswith("channel:")]

@@ -75,3 +75,14 @@ def test_a_submit_whose_typed_options_are_gone_is_answered_privately_and_nothing
     assert int(room.fake.callbacks(asked)[0]["data"]["flags"]) & EPHEMERAL
     quiet(room.fake)
     assert room.posts("Winter concert on Friday") == []
+
+
+def test_a_family_typing_a_staff_command_is_refused_at_once_not_after_a_form(room: Room) -> None:
+    family = room.fake.person("Ana")
+    before = room.posts("")
+    asked = room.command(family, "announce")
+    answer = room.answer(asked, "/announce")
+    assert 9 not in [c["type"] for c in room.fake.callbacks(asked)]  # no modal to fill in for nothing
+    assert "only for" in answer.lower() or "cannot use" in answer.lower()
+    quiet(room.fake)
+    assert room.posts("") == before
