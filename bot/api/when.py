@@ -1,9 +1,12 @@
 """Dates and times as people write them, in their own language and time zone.
 
-dateparser reads "tomorrow 7:30am", "viernes 8am", "in 2 hours"; when it fails in the
-member's language we try English and ISO forms before giving up, and callers explain which
-forms work. Times are shown back with Babel in the reader's locale and zone, so a teacher
-sees exactly what they scheduled.
+dateparser reads "tomorrow 7:30am", "viernes 8am", "in 2 hours"; each UI language's own ways
+of joining a day to a time ("el lunes a las 9", "thứ hai lúc 9 giờ") are first rewritten into
+forms it reads (:mod:`bot.api.when_phrases`), and a reading that lost the time written is
+refused rather than scheduled wrong. When the member's language fails we try English and ISO
+forms before giving up, and callers show examples that work, in the member's language. Times
+are shown back with Babel in the reader's locale and zone, so a teacher sees exactly what
+they scheduled.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from bot.api import when_phrases
 from bot.i18n import languages
 from bot.i18n.languages import babel_locale
 
@@ -22,7 +26,6 @@ log = logging.getLogger(__name__)
 
 #: how far ahead a time may be: past it, "in 500 years" is a slip, not a plan
 HORIZON = timedelta(days=366)
-EXAMPLES = "\"tomorrow 7:30am\", \"Friday 8am\", \"in 2 hours\", \"2026-10-02 18:00\""
 
 
 def warm_up() -> None:
@@ -48,20 +51,30 @@ def parse_when(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> da
     }
     import dateparser  # a fifth of a second to import: paid by the first phrase (or warm_up), not every start
 
-    tried: list[list[str] | None] = []
-    if lang:
-        tried.append([languages.base(lang)])
-    tried += [["en"], None]
-    for langs in tried:
+    base = languages.base(lang) if lang else None
+    normalized = when_phrases.normalize(text, base)
+    written_clock = when_phrases.clock_of(normalized)
+    written_day = when_phrases.weekday_of(normalized, base)
+    tried: list[tuple[str, list[str] | None]] = []
+    if base:
+        tried += [(normalized, [base, "en"] if base != "en" else ["en"]), (text, [base])]
+    tried += [(normalized, ["en"]), (text, None)]
+    for phrase, langs in tried:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = dateparser.parse(text, languages=langs, settings=settings)  # type: ignore[arg-type]
+                result = dateparser.parse(phrase, languages=langs, settings=settings)  # type: ignore[arg-type]
         except Exception:  # dateparser raises assorted errors on odd input
             log.debug("dateparser failed for a %s phrase", langs)
             result = None
-        if result is not None:
-            return result.astimezone(UTC)
+        if result is None:
+            continue
+        local = result.astimezone(zone)
+        if written_clock is not None and (local.hour, local.minute) != written_clock:
+            continue  # a reading that lost the time the person wrote ("9" read as midnight) is no reading
+        if written_day is not None and local.weekday() != written_day:
+            continue  # nor one on another day than the one named ("lunes … 25" read as the 25th)
+        return result.astimezone(UTC)
     return None
 
 
@@ -75,7 +88,7 @@ def future_time(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> d
     parsed = parse_when(text, lang, zone, now)
     if parsed is None:
         raise UserError("I couldn't read the time \"{when}\". Try for example {examples}.", when=text,
-                        examples=EXAMPLES)
+                        examples=when_phrases.examples(lang))
     if parsed <= now:
         raise UserError("{when} is in the past. Please choose a future time.", when=format_when(parsed, lang, zone))
     if parsed > now + HORIZON:

@@ -18,7 +18,8 @@ from bot.api.jobs import JobContext
 from bot.api.messages import Message
 from bot.api.roles import STAFF
 from bot.api.services import Services
-from bot.api.when import EXAMPLES, format_day, format_when, parse_when
+from bot.api.when import format_day, format_when, parse_when
+from bot.api.when_phrases import examples
 from bot.config import parse_clock
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
@@ -62,7 +63,7 @@ class HomeworkCog(Cog):
         moment = parse_when(text, ctx.language, zone, ctx.now)
         if moment is None:
             raise UserError("I couldn't read the due date \"{due}\". Try for example {examples}.", due=text,
-                            examples=EXAMPLES)
+                            examples=examples(ctx.language))
         due_on = moment.astimezone(zone).date()
         today = ctx.now.astimezone(zone).date()
         if due_on < today:
