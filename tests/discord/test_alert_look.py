@@ -3,30 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from adapters.console.harness import DEFAULT_START
 from adapters.discord.render import COLOURS, mention, to_embeds
 from bot.api.messages import Message, Tone
 from bot.api.roles import Role
-from bot.app import build_core
-from bot.config import Config, Secrets
-from bot.db.engine import Database
-from bot.testing import FakeTranslator
-from bot.util.clock import ManualClock
 from tests.discord.harness import CHANNELS, DiscordDriver
-
-
-@pytest.fixture
-async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(DEFAULT_START),
-                      translator=FakeTranslator())
-    harness = DiscordDriver(core)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def test_a_confirmed_alert_reaches_discord_red_with_here_in_the_channel_and_in_each_dm(

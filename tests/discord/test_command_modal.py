@@ -3,29 +3,12 @@ modal drawn from the declaration still opens, as Discord's first response."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from adapters.console.harness import DEFAULT_START
 from bot.api.roles import Role
-from bot.app import build_core
-from bot.config import Config, Secrets
-from bot.db.engine import Database
-from bot.testing import FakeTranslator
-from bot.util.clock import ManualClock
 from tests.discord.harness import DiscordDriver
-
-
-@pytest.fixture
-async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(DEFAULT_START),
-                      translator=FakeTranslator())
-    harness = DiscordDriver(core)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def test_the_english_modal_opens_when_the_members_words_fail(driver: DiscordDriver,

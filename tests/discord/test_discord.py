@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
@@ -19,16 +17,6 @@ from bot.db.models import Member, ProcessedEvent
 from bot.testing import FakeTranslator
 from bot.util.clock import ManualClock
 from tests.discord.harness import BOT_ID, CHANNELS, DiscordDriver
-
-
-@pytest.fixture
-async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(DEFAULT_START),
-                      translator=FakeTranslator())
-    harness = DiscordDriver(core)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def test_slash_command_is_deferred_then_answered_ephemerally(driver: DiscordDriver) -> None:
