@@ -12,13 +12,14 @@ import difflib
 import os
 import re
 import tomllib
-from datetime import time
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from bot.api.settings_time import check_clock
 
 DEFAULT_CONFIG_NAME = "homeroom.toml"
 CONFIG_ENV = "HOMEROOM_CONFIG"
@@ -37,13 +38,6 @@ def _check_zone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError("an IANA time zone such as \"America/New_York\"") from exc
-    return value
-
-
-def check_clock(value: str) -> str:
-    """A validator for a time-of-day setting (core or a cog's section)."""
-    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
-        raise ValueError("a time of day as HH:MM, such as \"18:00\"")
     return value
 
 
@@ -69,11 +63,6 @@ def check_http_url(value: str, example: str) -> str:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"an http:// or https:// URL with a host, such as \"{example}\"")
     return value.strip()
-
-
-def parse_clock(value: str) -> time:
-    hour, minute = value.split(":")
-    return time(int(hour), int(minute))
 
 
 class HomeroomSection(_Section):

@@ -21,7 +21,7 @@ from bot.api.messages import Attachment, Button, ButtonStyle, Message
 from bot.api.refs import UserRef
 from bot.api.roles import Role
 from bot.api.services import Services
-from bot.config import parse_clock
+from bot.api.settings_time import parse_clock
 from bot.db.models import Member
 
 #: loads before features with a higher number (see bot/app.py)

@@ -27,8 +27,8 @@ from bot.api.jobs import JobContext, RetryLater
 from bot.api.messages import Attachment, Button, ButtonStyle, Field, Message, Select, SelectOption
 from bot.api.outbound import AdapterMissing, Delivery, DeliveryStatus
 from bot.api.refs import ChannelRef, MessageRef
+from bot.api.settings_time import parse_clock
 from bot.api.when import format_day, format_when, quiet_hours_end
-from bot.config import parse_clock
 from bot.db.models import Community, Job, Member
 from bot.delivery.content import Content, Phrase, When, Words, Written, from_json, to_json
 from bot.delivery.models import OutboxEntry

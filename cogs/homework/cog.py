@@ -18,9 +18,9 @@ from bot.api.jobs import JobContext
 from bot.api.messages import Message
 from bot.api.roles import STAFF
 from bot.api.services import Services
+from bot.api.settings_time import parse_clock
 from bot.api.when import format_day, format_when, parse_when
 from bot.api.when_phrases import examples
-from bot.config import parse_clock
 from bot.db.models import Community, Member
 from bot.delivery import Content, Phrase, Reach, When, Written
 from bot.i18n import N_, P_

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.config import check_clock
+from bot.api.settings_time import check_clock
 
 
 class Section(BaseModel):
