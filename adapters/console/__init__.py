@@ -16,7 +16,7 @@ EMBEDDED = True
 if TYPE_CHECKING:
     from adapters.console.adapter import ConsoleAdapter, Entry, Person, ScriptError, advance_clock
     from adapters.console.harness import ConsoleSession, console_session
-    from bot.runtime.core import Core
+    from bot.api.engine import Engine
 
 _LAZY = {
     "ConsoleAdapter": "adapters.console.adapter",
@@ -29,7 +29,7 @@ _LAZY = {
 }
 
 
-def create(core: Core) -> ConsoleAdapter:
+def create(core: Engine) -> ConsoleAdapter:
     from adapters.console.adapter import ConsoleAdapter
     from adapters.console.files import files_dir
 

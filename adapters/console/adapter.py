@@ -22,6 +22,7 @@ from bot.api.commands import CommandSyntaxError, split_words
 from bot.api.durations import parse_duration
 from bot.api.emoji import Emoji
 from bot.api.emoji import parse as parse_emoji
+from bot.api.engine import Engine
 from bot.api.events import (
     Actor,
     ButtonPressed,
@@ -37,7 +38,6 @@ from bot.api.outbound import Capabilities, Delivery, DeliveryStatus, MemberInfo,
 from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.api.roles import Role
 from bot.i18n import languages
-from bot.runtime.core import Core
 
 CONSOLE = "console"
 CHANNEL_NAMES = ("announcements", "general", "committee", "staff")
@@ -89,7 +89,7 @@ class ConsoleAdapter(Outbound):
         dms_span_communities=True,
     )
 
-    def __init__(self, core: Core, *, out: Callable[[str], None] = print, community_name: str = "",
+    def __init__(self, core: Engine, *, out: Callable[[str], None] = print, community_name: str = "",
                  files_dir: Path | None = None) -> None:
         self.core = core
         self.out = out
@@ -455,7 +455,7 @@ class ConsoleAdapter(Outbound):
         self.out(f"(clock: {self.core.clock.now().astimezone(self.core.zone_of(None, None)):%a %Y-%m-%d %H:%M %Z})")
 
 
-async def advance_clock(core: Core, delta: timedelta) -> None:
+async def advance_clock(core: Engine, delta: timedelta) -> None:
     """Move a manual clock forward, stopping at each due job in order so every job runs at
     its own time (a week of digests runs as seven digests, not one)."""
     clock = core.clock

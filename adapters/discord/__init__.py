@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adapters.discord.adapter import DiscordAdapter
-    from bot.runtime.core import Core
+    from bot.api.engine import Engine
 
 
-def create(core: Core) -> DiscordAdapter:
+def create(core: Engine) -> DiscordAdapter:
     from adapters.discord.adapter import DiscordAdapter
 
     return DiscordAdapter(core)

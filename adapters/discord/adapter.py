@@ -39,6 +39,7 @@ from adapters.discord.rest import RestGate
 from bot.api import customid
 from bot.api.commands import CommandSpec, OptionSpec, OptionType
 from bot.api.emoji import Emoji
+from bot.api.engine import Engine
 from bot.api.events import Actor, Event
 from bot.api.forms import fit
 from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, Message
@@ -53,8 +54,7 @@ from bot.api.outbound import (
 )
 from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.api.roles import Role
-from bot.runtime.core import Core
-from bot.runtime.ratelimit import Pacer
+from bot.util.pacing import Pacer
 
 log = logging.getLogger(__name__)
 DMS_CLOSED_CODE = 50007
@@ -119,7 +119,7 @@ class DiscordAdapter(Outbound):
         dms_span_communities=True,
     )
 
-    def __init__(self, core: Core, *, client: discord.Client | None = None) -> None:
+    def __init__(self, core: Engine, *, client: discord.Client | None = None) -> None:
         self.core = core
         settings = core.config.section("discord")
         use_endpoints(settings)

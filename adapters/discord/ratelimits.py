@@ -17,7 +17,8 @@ import logging
 import re
 from urllib.parse import urlsplit
 
-from bot.runtime.metrics import RATE_LIMITED, Metrics
+from bot.api.engine import Counters
+from bot.api.outbound import RATE_LIMITED
 
 LOGGER = "discord.http"
 #: how discord.py's rate-limit warnings begin (one per 429, waited out or given up on)
@@ -50,7 +51,7 @@ def route_template(method: str, url: str) -> str:
 class RateLimitCounter(logging.Filter):
     """Counts each 429 discord.py logs, then lets the record through as logging set-up would."""
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Counters) -> None:
         super().__init__()
         self.metrics = metrics
         self._logger = logging.getLogger(LOGGER)

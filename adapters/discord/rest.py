@@ -4,7 +4,7 @@ global limit, and drained before the HTTP session closes.
 Discord allows a bot 50 requests per second across all routes (the global limit; its
 developer docs, "Rate Limits"); interaction endpoints are not bound by it. discord.py only
 reacts to a 429, and counts nothing in advance, so the adapter wraps discord.py's one
-request method: each request waits its turn in a sliding window (:class:`bot.runtime.ratelimit.Pacer`)
+request method: each request waits its turn in a sliding window (:class:`bot.util.pacing.Pacer`)
 and is counted while on the wire. At shutdown the gate stops letting requests out, abandons
 the ones still waiting for their turn, lets those on the wire finish (bounded), and only then
 may the session close: no request meets a closed session ("Session is closed").
@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.runtime.ratelimit import Pacer
+from bot.util.pacing import Pacer
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adapters.slack.adapter import SlackAdapter
-    from bot.runtime.core import Core
+    from bot.api.engine import Engine
 
 
-def create(core: Core) -> SlackAdapter:
+def create(core: Engine) -> SlackAdapter:
     from adapters.slack.adapter import SlackAdapter
 
     return SlackAdapter(core)

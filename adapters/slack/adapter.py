@@ -37,6 +37,7 @@ from adapters.slack.verification import SignedRequestsOnly
 from bot.api import customid
 from bot.api.commands import CommandSpec
 from bot.api.emoji import Emoji
+from bot.api.engine import Engine
 from bot.api.events import Actor, Event
 from bot.api.messages import Attachment, FileRef, FileUnavailable, Form, Message
 from bot.api.outbound import (
@@ -50,8 +51,7 @@ from bot.api.outbound import (
 )
 from bot.api.refs import ChannelRef, CommunityRef, InteractionRef, MessageRef, UserRef
 from bot.api.roles import Role
-from bot.runtime.core import Core
-from bot.runtime.ratelimit import Pacer
+from bot.util.pacing import Pacer
 
 if TYPE_CHECKING:
     from slack_sdk.oauth.installation_store.models.bot import Bot
@@ -117,7 +117,7 @@ class SlackAdapter(Outbound):
         dms_span_communities=False,
     )
 
-    def __init__(self, core: Core, *, base_url: str | None = None, process_before_response: bool = False,
+    def __init__(self, core: Engine, *, base_url: str | None = None, process_before_response: bool = False,
                  post_interval: float = 1.0) -> None:
         self.core = core
         secrets = core.secrets

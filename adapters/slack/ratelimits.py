@@ -18,7 +18,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.runtime.metrics import RATE_LIMITED, Metrics
+from bot.api.engine import Counters
+from bot.api.outbound import RATE_LIMITED
 
 #: Web API method names: words joined by dots (chat.postMessage, admin.users.session.reset)
 _METHOD = re.compile(r"^[a-zA-Z]+(?:\.[a-zA-Z]+)+$")
@@ -35,7 +36,7 @@ def api_method(url: str) -> str:
 class CountingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
     """slack_sdk's rate-limit retries, counting each 429 by API method."""
 
-    def __init__(self, metrics: Metrics, max_retry_count: int = MAX_RETRIES, **kwargs: Any) -> None:
+    def __init__(self, metrics: Counters, max_retry_count: int = MAX_RETRIES, **kwargs: Any) -> None:
         super().__init__(max_retry_count=max_retry_count, **kwargs)
         self.metrics = metrics
 

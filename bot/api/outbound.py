@@ -18,6 +18,9 @@ from bot.api.roles import Role
 
 #: counter of files that went out without their post's file (by platform only: no label holds an id)
 FILES_UNPOSTED = "homeroom_files_unposted_total"
+#: the counter each adapter adds to when its platform answers 429; ``route`` is an API method
+#: or a path template such as ``POST /channels/{id}/messages``, never an id
+RATE_LIMITED = "homeroom_platform_rate_limited_total"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

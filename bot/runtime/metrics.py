@@ -29,9 +29,6 @@ DESCRIPTIONS: dict[str, str] = {
                                             "and sent again by the SDK), by platform and route.",
 }
 
-#: the counter each adapter adds to when its platform answers 429; ``route`` is an API method
-#: or a path template such as ``POST /channels/{id}/messages``, never an id
-RATE_LIMITED = "homeroom_platform_rate_limited_total"
 
 
 @dataclass

@@ -1,66 +1,51 @@
-"""The database layer on PostgreSQL when the server drops its connections (a restart, a
-failover): pooled connections are not pinged on every checkout, so the first use of a dead
-one must be retried on a fresh connection instead of failing a family's action."""
+"""A platform adapter sees the engine only through bot.api.engine.Engine: every ``core.<name>``
+an adapter uses is declared there, the engine provides every declared name, and no adapter
+imports the engine's runtime (the console's session harness, which builds a whole bot for
+scripts and tests as bot.app does, aside)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+import ast
+from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from bot.api.engine import Engine
+from tests.core.test_services import provided_by_core, used_on_core
 
-from bot.db.engine import Database, nullpool_engine
-from bot.db.models import ProcessedEvent
-from bot.db.processed import record_event_keys
-from tests.conftest import PG_ADMIN_URL
+ROOT = Path(__file__).resolve().parents[2]
+#: builds and drives a whole bot (a composition root, like bot.app), so it may hold the Core
+COMPOSITION = {Path("adapters/console/harness.py")}
 
 
-@pytest.fixture
-async def pg_db(pg_database_url: str) -> AsyncIterator[Database]:
-    database = Database(pg_database_url)
-    try:
-        yield database
-    finally:
-        await database.dispose()
+def declared() -> set[str]:
+    return {name for name in vars(Engine) if not name.startswith("_")} | set(Engine.__annotations__)
 
 
-async def drop_every_connection_to(db: Database) -> None:
-    """What a server restart does to the pool: every open connection is gone."""
-    admin = nullpool_engine(PG_ADMIN_URL)
-    async with admin.connect() as conn:
-        await conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                "WHERE datname = :name AND pid <> pg_backend_pid()"),
-                           {"name": db.engine.url.database})
-    await admin.dispose()
+def _adapter_sources() -> list[Path]:
+    return sorted(p for p in ROOT.glob("adapters/**/*.py") if p.relative_to(ROOT) not in COMPOSITION)
 
 
-async def warm(db: Database) -> None:
-    async with db.read() as session:
-        await session.execute(select(1))
+def test_every_engine_member_an_adapter_uses_is_declared() -> None:
+    names = declared()
+    undeclared = sorted(f"{path.relative_to(ROOT)}:{line} core.{attr}"
+                        for path in _adapter_sources() for attr, line in used_on_core(path) if attr not in names)
+    assert not undeclared, "declare these in bot/api/engine.py or stop using them:\n" + "\n".join(undeclared)
 
 
-async def test_a_write_after_the_server_dropped_the_pool_is_retried_on_a_fresh_connection(pg_db: Database) -> None:
-    await warm(pg_db)
-    await drop_every_connection_to(pg_db)
-
-    async def work(session: AsyncSession) -> set[str]:
-        return await record_event_keys(session, ["after-restart"], datetime.now(UTC))
-
-    assert await pg_db.write_retrying(work) == {"after-restart"}
+def test_the_engine_provides_every_member_declared_for_adapters() -> None:
+    missing = sorted(declared() - provided_by_core())
+    assert not missing, f"bot.runtime.core.Core lacks {missing}"
 
 
-async def test_a_read_after_the_server_dropped_the_pool_is_retried_on_a_fresh_connection(pg_db: Database) -> None:
-    async def record(session: AsyncSession) -> set[str]:
-        return await record_event_keys(session, ["before-restart-read"], datetime.now(UTC))
+def test_the_reader_finds_what_adapters_use() -> None:
+    used = {attr for path in _adapter_sources() for attr, _ in used_on_core(path)}
+    assert {"dispatch", "commands", "config", "platform_ready"} <= used
 
-    await pg_db.write_retrying(record)
-    await warm(pg_db)
-    await drop_every_connection_to(pg_db)
 
-    async def count(session: AsyncSession) -> int:
-        return int(await session.scalar(select(func.count()).select_from(ProcessedEvent)
-                                        .where(ProcessedEvent.key == "before-restart-read")) or 0)
-
-    assert await pg_db.read_retrying(count) == 1
+def test_no_adapter_imports_the_runtime() -> None:
+    offenders = []
+    for path in _adapter_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            offenders += [f"{path.relative_to(ROOT)}: {m}" for m in modules if m.startswith("bot.runtime")]
+    assert not offenders, f"adapters take the engine as bot.api.engine.Engine: {offenders}"

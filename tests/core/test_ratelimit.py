@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from bot.runtime.ratelimit import Pacer
+from bot.util.pacing import Pacer
 
 
 @pytest.fixture

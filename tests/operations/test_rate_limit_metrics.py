@@ -16,7 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.discord.ratelimits import LOGGER, RateLimitCounter, route_template
 from adapters.slack.ratelimits import api_method
-from bot.runtime.metrics import RATE_LIMITED, Metrics
+from bot.api.outbound import RATE_LIMITED
+from bot.runtime.metrics import Metrics
 from tests.e2e.discord.conftest import start_room
 from tests.e2e.discord.process import wait_for
 from tests.e2e.discord.room import Room
