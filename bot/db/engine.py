@@ -31,6 +31,10 @@ T = TypeVar("T")
 _IMMEDIATE = "homeroom_sqlite_immediate"
 
 
+#: connections SQLite may open beyond ``pool_size`` in a burst (kept open once opened)
+SQLITE_BURST = 10
+
+
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -92,8 +96,12 @@ class Database:
             if ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:"):
                 raise ValueError("use a file for SQLite (shared in-memory databases break between connections)")
             kwargs["connect_args"] = {"timeout": 30}
-            kwargs["pool_size"] = pool_size
-            kwargs["max_overflow"] = 10
+            # An SQLite connection is a thread of this process (aiosqlite). Overflow connections
+            # are closed when handed back, so a burst needing more than pool_size would start and
+            # stop a thread per transaction, each start stalling the event loop a few ms under
+            # load (a slash command's acknowledgement waits behind it): keep every one opened.
+            kwargs["pool_size"] = pool_size + SQLITE_BURST
+            kwargs["max_overflow"] = 0
         else:
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = 10
