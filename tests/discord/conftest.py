@@ -1,9 +1,11 @@
-"""The in-process Discord driver most tests here share: discord.py against the fake REST API,
-on SQLite, with a fake translator."""
+"""The in-process Discord driver the tests here share: discord.py against the fake REST API,
+with a fake translator, on SQLite (``driver``) or on whichever database a test needs
+(:func:`started_driver`)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -16,11 +18,19 @@ from bot.util.clock import ManualClock
 from tests.discord.harness import DiscordDriver
 
 
-@pytest.fixture
-async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=sqlite_db, clock=ManualClock(DEFAULT_START),
-                      translator=FakeTranslator())
+@asynccontextmanager
+async def started_driver(db: Database, config: Config | None = None) -> AsyncIterator[DiscordDriver]:
+    core = build_core(config or Config(), secrets=Secrets(discord_token="fake"), db=db,
+                      clock=ManualClock(DEFAULT_START), translator=FakeTranslator())
     harness = DiscordDriver(core)
     await harness.start()
-    yield harness
-    await harness.stop()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+@pytest.fixture
+async def driver(sqlite_db: Database) -> AsyncIterator[DiscordDriver]:
+    async with started_driver(sqlite_db) as harness:
+        yield harness

@@ -12,19 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console.adapter import advance_clock
-from adapters.console.harness import DEFAULT_START
 from bot.api.events import Actor
 from bot.api.refs import CommunityRef, UserRef
 from bot.api.roles import Role
-from bot.app import build_core
-from bot.config import Config, Secrets
 from bot.db.engine import Database
 from bot.db.models import Member
 from bot.delivery import Content, Phrase, Reach
 from bot.delivery.models import OutboxEntry
-from bot.testing import FakeTranslator
-from bot.util.clock import ManualClock
 from tests.conformance.driver import Person
+from tests.discord.conftest import started_driver
 from tests.discord.harness import APP_ID, DiscordDriver, snowflake
 
 #: the parent's second class: another server the bot is in
@@ -33,12 +29,8 @@ ROOM_14 = CommunityRef("discord", "900000000000000099")
 
 @pytest.fixture
 async def driver(db: Database) -> AsyncIterator[DiscordDriver]:
-    core = build_core(Config(), secrets=Secrets(discord_token="fake"), db=db, clock=ManualClock(DEFAULT_START),
-                      translator=FakeTranslator())
-    harness = DiscordDriver(core)
-    await harness.start()
-    yield harness
-    await harness.stop()
+    async with started_driver(db) as harness:
+        yield harness
 
 
 async def _in_room_14(driver: DiscordDriver, who: Person, text: str) -> None:
