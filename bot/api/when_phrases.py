@@ -28,8 +28,11 @@ _MINUTE = r"(?P<minute>[0-5]\d)"
 class Phrasing:
     """One language's ways of writing a day and a time."""
 
-    #: words that only join a day and a time ("el", "a las", "lúc"), dropped
+    #: words that only join a day and a time ("el", "vào"), dropped
     joiners: tuple[str, ...] = ()
+    #: words before an hour ("a las", "às", "lúc", "в"): a bare number after one is an hour
+    #: ("a las 9" → 9:00), never after a plain joiner ("el 2 de octubre" is a day); dropped too
+    at: tuple[str, ...] = ()
     #: what follows an hour ("h", "giờ", "시", "点"); an optional minute marker may follow the minutes
     hour_marks: tuple[str, ...] = ()
     minute_marks: tuple[str, ...] = ()
@@ -53,25 +56,26 @@ def _days(*names: str) -> dict[str, str]:
 
 
 PHRASINGS: dict[str, Phrasing] = {
-    "en": Phrasing(joiners=("on", "at"), morning=("in the morning",), evening=("in the evening", "in the afternoon")),
-    "es": Phrasing(joiners=("el", "la", "a las", "a la", "las", "a"), hour_marks=("h", "hs"),
+    "en": Phrasing(joiners=("on",), at=("at",), morning=("in the morning",),
+                   evening=("in the evening", "in the afternoon")),
+    "es": Phrasing(joiners=("el", "la", "las", "a"), at=("a las", "a la"), hour_marks=("h", "hs"),
                    durations=((r"\ben (\d+) horas?\b", r"in \1 hours"), (r"\ben (\d+) minutos?\b", r"in \1 minutes")),
                    morning=("de la mañana", "de la manana"), evening=("de la tarde", "de la noche")),
-    "pt": Phrasing(joiners=("na", "no", "às", "as", "à", "a"), hour_marks=("h", "horas"),
+    "pt": Phrasing(joiners=("na", "no", "a"), at=("às", "as", "à"), hour_marks=("h", "horas"),
                    durations=((r"\bem (\d+) horas?\b", r"in \1 hours"), (r"\bem (\d+) minutos?\b", r"in \1 minutes")),
                    morning=("da manhã", "da manha"), evening=("da tarde", "da noite")),
-    "fr": Phrasing(joiners=("le", "à", "a"), hour_marks=("h", "heures", "heure"),
+    "fr": Phrasing(joiners=("le", "a"), at=("à",), hour_marks=("h", "heures", "heure"),
                    durations=((r"\bdans (\d+) heures?\b", r"in \1 hours"),
                               (r"\bdans (\d+) minutes?\b", r"in \1 minutes")),
                    morning=("du matin",), evening=("de l'après-midi", "de l’après-midi", "du soir")),
-    "ht": Phrasing(joiners=("a", "à", "lè", "le"), hour_marks=("è", "h", "dè"),
+    "ht": Phrasing(at=("a", "à", "lè", "le"), hour_marks=("è", "h", "dè"),
                    morning=("nan maten", "dimaten"), evening=("nan aprèmidi", "aprèmidi", "diswa", "nan aswè"),
                    words={**_days("lendi", "madi", "mèkredi", "jedi", "vandredi", "samdi", "dimanch"),
                           "apre demen": "in 2 days", "jodi a": "today", "jodi": "today", "demen": "tomorrow"},
                    durations=((r"\bnan (\d+) (?:èdtan|è)\b", r"in \1 hours"),
                               (r"\bnan (\d+) minit\b", r"in \1 minutes"),
                               (r"\bnan (\d+) jou\b", r"in \1 days"))),
-    "vi": Phrasing(joiners=("lúc", "vào", "ngày"), hour_marks=("giờ", "g", "h"), minute_marks=("phút",),
+    "vi": Phrasing(joiners=("vào", "ngày"), at=("vào lúc", "lúc"), hour_marks=("giờ", "g", "h"), minute_marks=("phút",),
                    durations=((r"\b(?:trong|sau) (\d+) (?:tiếng|giờ)(?:\s+nữa)?", r"in \1 hours"),
                               (r"\b(?:trong|sau) (\d+) phút(?:\s+nữa)?", r"in \1 minutes")),
                    morning=("sáng",), evening=("chiều", "tối")),
@@ -83,25 +87,27 @@ PHRASINGS: dict[str, Phrasing] = {
                    marks_join_words=True,
                    durations=((r"(\d+)\s*시간\s*(?:후|뒤)(?:에)?", r"in \1 hours"),
                               (r"(\d+)\s*분\s*(?:후|뒤)(?:에)?", r"in \1 minutes"))),
-    "ar": Phrasing(joiners=("يوم", "الساعة", "في"), morning=("صباحا", "صباحًا"), evening=("مساء", "مساءً"),
+    "ar": Phrasing(joiners=("يوم", "في"), at=("الساعة",), morning=("صباحا", "صباحًا"), evening=("مساء", "مساءً"),
                    durations=((r"بعد ساعتين", "in 2 hours"), (r"بعد ساعة", "in 1 hour"),
                               (r"بعد (\d+) (?:ساعات|ساعة)", r"in \1 hours"),
                               (r"بعد (\d+) (?:دقائق|دقيقة)", r"in \1 minutes"))),
-    "ru": Phrasing(joiners=("в", "во"), hour_marks=("ч",), morning=("утра",), evening=("дня", "вечера"),
+    "ru": Phrasing(at=("в", "во"), hour_marks=("ч",), morning=("утра",), evening=("дня", "вечера"),
                    durations=((r"\bчерез (\d+) час(?:а|ов)?\b", r"in \1 hours"), (r"\bчерез час\b", "in 1 hour"),
                               (r"\bчерез (\d+) минут(?:у|ы)?\b", r"in \1 minutes"),
                               (r"\bчерез (\d+) (?:день|дня|дней)\b", r"in \1 days"))),
-    "so": Phrasing(joiners=("saacadda", "markay tahay"), morning=("subaxnimo", "subaxdii"),
+    "so": Phrasing(joiners=("markay tahay",), at=("saacadda",), morning=("subaxnimo", "subaxdii"),
                    evening=("galabnimo", "fiidnimo", "habeennimo"),
                    words={**_days("isniinta", "talaadada", "arbacada", "khamiista", "jimcaha", "sabtida", "axadda"),
                           **_days("isniin", "talaado", "arbaco", "khamiis", "jimce", "sabti", "axad"),
                           "maanta": "today", "berri": "tomorrow"},
                    durations=((r"\b(\d+) saac(?:ad|adood)? (?:kadib|ka dib)\b", r"in \1 hours"),
                               (r"\b(\d+) daqiiq(?:ad|adood)? (?:kadib|ka dib)\b", r"in \1 minutes"))),
-    "tl": Phrasing(joiners=("sa", "ng", "alas", "sa ganap na"), morning=("ng umaga",), evening=("ng hapon", "ng gabi"),
+    "tl": Phrasing(joiners=("sa", "ng"), at=("ng alas", "alas", "sa ganap na"), morning=("ng umaga",),
+                   evening=("ng hapon", "ng gabi"),
                    words={**_days("lunes", "martes", "miyerkules", "huwebes", "biyernes", "sabado", "linggo"),
                           "bukas": "tomorrow", "ngayong araw": "today", "ngayon": "today"},
-                   durations=((r"\b(?:sa loob ng|pagkalipas ng) (\d+) oras\b", r"in \1 hours"),
+                   durations=((r"\balas-(\d)", r"alas \1"),
+                              (r"\b(?:sa loob ng|pagkalipas ng) (\d+) oras\b", r"in \1 hours"),
                               (r"\b(?:sa loob ng|pagkalipas ng) (\d+) minuto\b", r"in \1 minutes"))),
 }
 
@@ -150,16 +156,16 @@ def normalize(text: str, lang: str | None) -> str:
     if phrasing.words:
         out = re.sub(_word(tuple(phrasing.words)), lambda m: phrasing.words[m.group(0)], out)
     out = _clock(out, phrasing)
-    if phrasing.joiners:
-        out = re.sub(_word(phrasing.joiners), " ", out)
+    if phrasing.joiners or phrasing.at:
+        out = re.sub(_word(phrasing.at + phrasing.joiners), " ", out)
     return " ".join(out.split())
 
 
 def _clock(text: str, phrasing: Phrasing) -> str:
     """Every written hour as "H:MM", with "am"/"pm" from a morning or evening word beside it."""
-    if phrasing.joiners:  # a bare hour after "a las", "às", "lúc", "в": 9 → 9:00 (9h, 9 giờ: below)
+    if phrasing.at:  # a bare hour after "a las", "às", "lúc", "в": 9 → 9:00 (9h, 9 giờ: below)
         marks = rf"(?!\s*(?:{_alternatives(phrasing.hour_marks)}))" if phrasing.hour_marks else ""
-        text = re.sub(rf"({_word(phrasing.joiners)})\s+(?P<hour>[01]?\d|2[0-3])(?![\d:.,]){marks}",
+        text = re.sub(rf"({_word(phrasing.at)})\s+(?P<hour>[01]?\d|2[0-3])(?![\d:.,]){marks}",
                       lambda m: f"{m.group(1)} {m.group('hour')}:00", text)
     periods = phrasing.morning + phrasing.evening
     before = rf"(?:(?P<pre>{_alternatives(periods)})\s*)?" if periods else ""

@@ -64,6 +64,13 @@ def test_every_example_offered_in_a_language_is_read(lang: str) -> None:
         assert parse_when(example, lang, ZONE, NOW) is not None, example
 
 
+@pytest.mark.parametrize(("lang", "phrase"), [("fr", "le 2 octobre à 18h"), ("es", "el 2 de octubre a las 18"),
+                                              ("vi", "ngày 2 tháng 10 lúc 18 giờ"), ("pt", "2 de outubro às 18h")])
+def test_a_day_of_the_month_after_an_article_is_a_day_not_an_hour(lang: str, phrase: str) -> None:
+    moment = parse_when(phrase, lang, ZONE, NOW)
+    assert moment is not None and moment.astimezone(ZONE).strftime("%m-%d %H:%M") == "10-02 18:00"
+
+
 def test_a_regional_code_reads_its_languages_phrases() -> None:
     assert local(parse_when("el lunes a las 9", "es-MX", ZONE, NOW)) == "Mon 09:00"
 
