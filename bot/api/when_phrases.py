@@ -36,6 +36,8 @@ class Phrasing:
     #: what follows an hour ("h", "giờ", "시", "点"); an optional minute marker may follow the minutes
     hour_marks: tuple[str, ...] = ()
     minute_marks: tuple[str, ...] = ()
+    #: "half" after an hour mark ("10点半", "3시 반", "9 giờ rưỡi"): the half hour
+    half: tuple[str, ...] = ()
     #: words for morning and for afternoon or evening, before or after the time
     morning: tuple[str, ...] = ()
     evening: tuple[str, ...] = ()
@@ -76,14 +78,17 @@ PHRASINGS: dict[str, Phrasing] = {
                               (r"\bnan (\d+) minit\b", r"in \1 minutes"),
                               (r"\bnan (\d+) jou\b", r"in \1 days"))),
     "vi": Phrasing(joiners=("vào", "ngày"), at=("vào lúc", "lúc"), hour_marks=("giờ", "g", "h"), minute_marks=("phút",),
+                   half=("rưỡi",), words={"ngày mai": "tomorrow", "hôm nay": "today", "ngày kia": "in 2 days"},
                    durations=((r"\b(?:trong|sau) (\d+) (?:tiếng|giờ)(?:\s+nữa)?", r"in \1 hours"),
                               (r"\b(?:trong|sau) (\d+) phút(?:\s+nữa)?", r"in \1 minutes")),
                    morning=("sáng",), evening=("chiều", "tối")),
     "zh": Phrasing(joiners=("的",), hour_marks=("点", "點", "时", "時"), minute_marks=("分",), marks_join_words=True,
+                   half=("半",),
                    durations=((r"(\d+)\s*(?:个)?(?:小时|小時|鐘頭|钟头)\s*(?:后|後|以后|以後)", r"in \1 hours"),
                               (r"(\d+)\s*分(?:钟|鐘)\s*(?:后|後|以后|以後)", r"in \1 minutes")),
                    morning=("上午", "早上"), evening=("下午", "晚上")),
-    "ko": Phrasing(hour_marks=("시",), minute_marks=("분",), morning=("오전", "아침"), evening=("오후", "저녁"),
+    "ko": Phrasing(hour_marks=("시",), minute_marks=("분",), half=("반",), morning=("오전", "아침"),
+                   evening=("오후", "저녁"),
                    marks_join_words=True,
                    durations=((r"(\d+)\s*시간\s*(?:후|뒤)(?:에)?", r"in \1 hours"),
                               (r"(\d+)\s*분\s*(?:후|뒤)(?:에)?", r"in \1 minutes"))),
@@ -175,14 +180,16 @@ def _clock(text: str, phrasing: Phrasing) -> str:
         # 9h, 9h30, 9 giờ 30 phút, 9시 30분, 9点30分; a mark that begins a longer word is no mark
         minute_mark = rf"(?:\s*(?:{_alternatives(phrasing.minute_marks)}))?" if phrasing.minute_marks else ""
         tail = "" if phrasing.marks_join_words else r"(?![^\W\d])"
+        half = rf"|\s*(?P<half>{_alternatives(phrasing.half)})" if phrasing.half else ""
         marked = (rf"|\s*(?:{_alternatives(phrasing.hour_marks)})"
-                  rf"(?:\s*(?P<marked_minute>[0-5]\d){minute_mark}|{tail})")
+                  rf"(?:\s*(?P<marked_minute>[0-5]\d){minute_mark}{half}|{tail})")
     pattern = re.compile(rf"{before}(?<![\d:.\-/])(?P<hour>[01]?\d|2[0-3])(?::(?P<minute>[0-5]\d){marked})"
                          rf"(?![\d/\-])(?!\s*(?:am|pm)\b){after}")
 
     def clock(match: re.Match[str]) -> str:
         hour = int(match.group("hour"))
-        minute = match.group("minute") or match.groupdict().get("marked_minute") or "00"
+        minute = match.group("minute") or match.groupdict().get("marked_minute") or (
+            "30" if match.groupdict().get("half") else "00")
         period = match.groupdict().get("pre") or match.groupdict().get("post")
         if period is not None and hour <= 12:
             return f"{hour}:{minute}{'pm' if period in phrasing.evening else 'am'}"

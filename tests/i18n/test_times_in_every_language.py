@@ -71,6 +71,12 @@ def test_a_day_of_the_month_after_an_article_is_a_day_not_an_hour(lang: str, phr
     assert moment is not None and moment.astimezone(ZONE).strftime("%m-%d %H:%M") == "10-02 18:00"
 
 
+@pytest.mark.parametrize(("lang", "phrase"), [("zh", "明天上午10点半"), ("ko", "내일 오전 10시 반"),
+                                              ("vi", "ngày mai lúc 10 giờ rưỡi")])
+def test_half_past_an_hour_is_read_as_the_half_hour(lang: str, phrase: str) -> None:
+    assert local(parse_when(phrase, lang, ZONE, NOW)) == "Wed 10:30"
+
+
 def test_a_regional_code_reads_its_languages_phrases() -> None:
     assert local(parse_when("el lunes a las 9", "es-MX", ZONE, NOW)) == "Mon 09:00"
 
