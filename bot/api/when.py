@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: how far ahead a time may be: past it, "in 500 years" is a slip, not a plan
 HORIZON = timedelta(days=366)
+#: the stored quiet hours of someone who wants none
+QUIET_OFF = "off"
 
 
 def warm_up() -> None:
@@ -55,15 +57,16 @@ def parse_when(text: str, lang: str | None, zone: ZoneInfo, now: datetime) -> da
     normalized = when_phrases.normalize(text, base)
     written_clock = when_phrases.clock_of(normalized)
     written_day = when_phrases.weekday_of(normalized, base)
-    tried: list[tuple[str, list[str] | None]] = []
+    tried: list[tuple[str, tuple[str, ...] | None]] = []
     if base:
-        tried += [(normalized, [base, "en"] if base != "en" else ["en"]), (text, [base])]
-    tried += [(normalized, ["en"]), (text, None)]
-    for phrase, langs in tried:
+        tried += [(normalized, (base, "en") if base != "en" else ("en",)), (text, (base,))]
+    tried += [(normalized, ("en",)), (text, None)]
+    for phrase, langs in dict.fromkeys(tried):  # each reading once (English, or nothing to rewrite)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = dateparser.parse(phrase, languages=langs, settings=settings)  # type: ignore[arg-type]
+                result = dateparser.parse(phrase, languages=list(langs) if langs else None,
+                                          settings=settings)  # type: ignore[arg-type]
         except Exception:  # dateparser raises assorted errors on odd input
             log.debug("dateparser failed for a %s phrase", langs)
             result = None
@@ -123,7 +126,7 @@ def in_quiet_hours(moment: datetime, quiet: str | None, zone: ZoneInfo) -> bool:
 
 def quiet_hours_end(moment: datetime, quiet: str | None, zone: ZoneInfo) -> datetime:
     """``moment`` itself when it is outside quiet hours, otherwise when they end (UTC)."""
-    if not quiet or quiet == "off" or "-" not in quiet:
+    if not quiet or quiet == QUIET_OFF or "-" not in quiet:
         return moment
     start_text, end_text = quiet.split("-", 1)
     start = time.fromisoformat(start_text.strip())

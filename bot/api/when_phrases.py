@@ -144,34 +144,32 @@ def _alternatives(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _word(words: tuple[str, ...] | list[str]) -> str:
+def _word(words: tuple[str, ...]) -> str:
     """Whole words only, in scripts with and without spaces (a CJK word stands alone anyway)."""
-    return rf"(?<![\w])(?:{_alternatives(tuple(words))})(?![\w])"
+    return rf"(?<![\w])(?:{_alternatives(words)})(?![\w])"
 
 
-def normalize(text: str, lang: str | None) -> str:
-    """``text`` with its day and time in forms dateparser reads; unchanged for a language
-    without a phrasing."""
-    phrasing = PHRASINGS.get(lang or "")
+@dataclass(frozen=True)
+class _Patterns:
+    """One language's phrasing as compiled expressions, built once (a teacher's every time
+    would otherwise rebuild and look them up again)."""
+
+    durations: tuple[tuple[re.Pattern[str], str], ...]
+    words: re.Pattern[str] | None
+    bare_hour: re.Pattern[str] | None
+    clock: re.Pattern[str]
+    dropped: re.Pattern[str] | None
+
+
+@cache
+def _patterns(lang: str) -> _Patterns | None:
+    phrasing = PHRASINGS.get(lang)
     if phrasing is None:
-        return text
-    out = " ".join(text.lower().split())
-    for pattern, replacement in phrasing.durations:
-        out = re.sub(pattern, replacement, out)
-    if phrasing.words:
-        out = re.sub(_word(tuple(phrasing.words)), lambda m: phrasing.words[m.group(0)], out)
-    out = _clock(out, phrasing)
-    if phrasing.joiners or phrasing.at:
-        out = re.sub(_word(phrasing.at + phrasing.joiners), " ", out)
-    return " ".join(out.split())
-
-
-def _clock(text: str, phrasing: Phrasing) -> str:
-    """Every written hour as "H:MM", with "am"/"pm" from a morning or evening word beside it."""
-    if phrasing.at:  # a bare hour after "a las", "às", "lúc", "в": 9 → 9:00 (9h, 9 giờ: below)
+        return None
+    bare_hour = None
+    if phrasing.at:  # a bare hour after "a las", "às", "lúc", "в": 9 → 9:00 (9h, 9 giờ: the clock's)
         marks = rf"(?!\s*(?:{_alternatives(phrasing.hour_marks)}))" if phrasing.hour_marks else ""
-        text = re.sub(rf"({_word(phrasing.at)})\s+(?P<hour>[01]?\d|2[0-3])(?![\d:.,]){marks}",
-                      lambda m: f"{m.group(1)} {m.group('hour')}:00", text)
+        bare_hour = re.compile(rf"({_word(phrasing.at)})\s+{_HOUR}(?![\d:.,]){marks}")
     periods = phrasing.morning + phrasing.evening
     before = rf"(?:(?P<pre>{_alternatives(periods)})\s*)?" if periods else ""
     after = rf"(?:\s*(?P<post>{_alternatives(periods)}))?" if periods else ""
@@ -183,19 +181,45 @@ def _clock(text: str, phrasing: Phrasing) -> str:
         half = rf"|\s*(?P<half>{_alternatives(phrasing.half)})" if phrasing.half else ""
         marked = (rf"|\s*(?:{_alternatives(phrasing.hour_marks)})"
                   rf"(?:\s*(?P<marked_minute>[0-5]\d){minute_mark}{half}|{tail})")
-    pattern = re.compile(rf"{before}(?<![\d:.\-/])(?P<hour>[01]?\d|2[0-3])(?::(?P<minute>[0-5]\d){marked})"
-                         rf"(?![\d/\-])(?!\s*(?:am|pm)\b){after}")
+    dropped = phrasing.at + phrasing.joiners
+    return _Patterns(
+        durations=tuple((re.compile(pattern), replacement) for pattern, replacement in phrasing.durations),
+        words=re.compile(_word(tuple(phrasing.words))) if phrasing.words else None,
+        bare_hour=bare_hour,
+        clock=re.compile(rf"{before}(?<![\d:.\-/]){_HOUR}(?::{_MINUTE}{marked})(?![\d/\-])"
+                         rf"(?!\s*(?:am|pm)\b){after}"),
+        dropped=re.compile(_word(dropped)) if dropped else None)
 
-    def clock(match: re.Match[str]) -> str:
-        hour = int(match.group("hour"))
-        minute = match.group("minute") or match.groupdict().get("marked_minute") or (
-            "30" if match.groupdict().get("half") else "00")
-        period = match.groupdict().get("pre") or match.groupdict().get("post")
-        if period is not None and hour <= 12:
-            return f"{hour}:{minute}{'pm' if period in phrasing.evening else 'am'}"
-        return f"{hour}:{minute}"
 
-    return pattern.sub(clock, text)
+def normalize(text: str, lang: str | None) -> str:
+    """``text`` with its day and time in forms dateparser reads; unchanged for a language
+    without a phrasing."""
+    patterns = _patterns(lang or "")
+    if patterns is None:
+        return text
+    phrasing = PHRASINGS[lang or ""]
+    out = " ".join(text.lower().split())
+    for pattern, replacement in patterns.durations:
+        out = pattern.sub(replacement, out)
+    if patterns.words is not None:
+        out = patterns.words.sub(lambda m: phrasing.words[m.group(0)], out)
+    if patterns.bare_hour is not None:
+        out = patterns.bare_hour.sub(lambda m: f"{m.group(1)} {m.group('hour')}:00", out)
+    out = patterns.clock.sub(lambda m: _clock(m, phrasing), out)
+    if patterns.dropped is not None:
+        out = patterns.dropped.sub(" ", out)
+    return " ".join(out.split())
+
+
+def _clock(match: re.Match[str], phrasing: Phrasing) -> str:
+    """A written hour as "H:MM", with "am"/"pm" from a morning or evening word beside it."""
+    hour = int(match.group("hour"))
+    minute = match.group("minute") or match.groupdict().get("marked_minute") or (
+        "30" if match.groupdict().get("half") else "00")
+    period = match.groupdict().get("pre") or match.groupdict().get("post")
+    if period is not None and hour <= 12:
+        return f"{hour}:{minute}{'pm' if period in phrasing.evening else 'am'}"
+    return f"{hour}:{minute}"
 
 
 _WRITTEN_CLOCK = re.compile(r"(?<![\d\-/])([01]?\d|2[0-3]):([0-5]\d)\s*(am|pm)?(?![\d/])")
@@ -215,8 +239,9 @@ def clock_of(normalized: str) -> tuple[int, int] | None:
 
 
 @cache
-def _day_names(lang: str | None) -> dict[str, int]:
-    """Each day's full name, in English and in ``lang`` (CLDR's, lower case) → 0 for Monday."""
+def _day_names(lang: str | None) -> tuple[tuple[re.Pattern[str], int], ...]:
+    """Each day's full name, in English and in ``lang`` (CLDR's, lower case), as the expression
+    that finds it, with 0 for Monday."""
     names = {name: index for index, name in enumerate(_DAYS_EN)}
     if lang and lang != "en":
         from babel import Locale, UnknownLocaleError
@@ -224,19 +249,19 @@ def _day_names(lang: str | None) -> dict[str, int]:
         try:
             locale = Locale.parse(languages.babel_locale(lang))
         except (UnknownLocaleError, ValueError):
-            return names
-        for context in ("format", "stand-alone"):
-            for index, name in locale.days[context]["wide"].items():
-                names.setdefault(str(name).lower(), int(index))
-    return names
+            locale = None
+        if locale is not None:
+            for context in ("format", "stand-alone"):
+                for index, name in locale.days[context]["wide"].items():
+                    names.setdefault(str(name).lower(), int(index))
+    # a name in a script written without spaces (星期一) is found inside its phrase, others as words
+    return tuple((re.compile(re.escape(name) if _no_spaces(name) else _word((name,))), index)
+                 for name, index in names.items())
 
 
 def weekday_of(normalized: str, lang: str | None) -> int | None:
     """The day of the week a normalized phrase names (0 for Monday), if it names exactly one."""
-    found = set()
-    for name, index in _day_names(lang).items():
-        if re.search(_word((name,)) if name[:1].isascii() or not _no_spaces(name) else re.escape(name), normalized):
-            found.add(index)
+    found = {index for pattern, index in _day_names(lang) if pattern.search(normalized)}
     return found.pop() if len(found) == 1 else None
 
 
