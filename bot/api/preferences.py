@@ -5,12 +5,11 @@ the same way and confirmed in the same words wherever they are chosen (``/delive
 from __future__ import annotations
 
 from bot.api.context import Context
+from bot.api.when import QUIET_OFF
 from bot.db.models import Member
 from bot.i18n import N_
 
 DELIVERY_MODES = ("channel", "dm", "digest")
-#: the stored value for "no quiet hours"
-QUIET_OFF = "off"
 #: what a family is told once a delivery mode is chosen
 DELIVERY_SET = {"channel": N_("You will read announcements in the announcements channel."),
                 "dm": N_("I will send you each announcement by direct message, in your language."),

@@ -114,18 +114,18 @@ def extract(root: Path) -> None:
                 if domain.template.is_file():
                     domain.template.unlink()
                 continue
-        _write(domain.template, _dated(catalog, domain.template))
+        _write_template(domain.template, catalog)
 
 
-def _dated(catalog: Catalog, template: Path) -> Catalog:
+def _write_template(template: Path, catalog: Catalog) -> None:
     """The template keeps its creation date while its messages stay the same, so extracting
     again changes no file (and no language's catalog, whose header copies the date)."""
     if template.is_file():
-        previous = _read(template)
-        catalog.creation_date = previous.creation_date
-        if _rendered(catalog) != template.read_bytes():
-            catalog.creation_date = datetime.now(UTC)
-    return catalog
+        catalog.creation_date = _read(template).creation_date
+        if _rendered(catalog) == template.read_bytes():
+            return
+        catalog.creation_date = datetime.now(UTC)
+    _write(template, catalog)
 
 
 def _rendered(catalog: Catalog) -> bytes:

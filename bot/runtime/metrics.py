@@ -30,7 +30,6 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-
 @dataclass
 class Histogram:
     counts: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
